@@ -1,0 +1,212 @@
+"""The records dyadlens produces, as stand-off annotations.
+
+Every record that points into a document does so with character offsets
+(``start``, ``end``) into the immutable ``Document.text``; no record copies
+text out of the document. The text of a sentence is ``document.text[s.start:s.end]``.
+
+Ids are deterministic: a hash of the document id, the span and the version of
+the extractor that produced the record (see :func:`stable_id`), so running the
+same input through the same pipeline twice yields the same ids and an upsert
+is idempotent.
+
+Dates are ISO prefix strings that keep their precision: ``"2024"``,
+``"2024-10"`` or ``"2024-10-05"``; never an invented day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+MODALITIES = ("asserted", "negated", "possible", "planned", "recommended", "alleged")
+Modality = Literal["asserted", "negated", "possible", "planned", "recommended", "alleged"]
+
+DESIGNATION_STATUSES = (
+    "listed",
+    "delisting_proposed",
+    "delisting_promised",
+    "delisted",
+    "ban_suspended",
+    "recognized",
+    "recognition_withheld",
+    "ambassador_accredited",
+)
+
+#: Kinds of marked text regions. ``furniture`` and ``repeat`` regions are
+#: excluded from analysis; ``footnote`` regions are analysed but flagged.
+REGION_KINDS = ("furniture", "footnote", "repeat", "heading")
+
+
+def stable_id(*parts: object) -> str:
+    """A short deterministic id from its parts (document id, span, version...)."""
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class RawInput:
+    """One input as found on disk or stdin, before any parsing.
+
+    ``meta`` carries metadata known before reading the content: a sidecar
+    ``meta.jsonl`` row or the fields of a JSON record.
+    """
+
+    doc_id: str
+    path: str
+    format: str  # txt | md | html | pdf | json
+    data: bytes
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Document:
+    id: str
+    path: str
+    format: str
+    text: str  # the text as read (after decoding/extraction); offsets point here
+    title: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO prefix date
+    published_source: str | None = None  # sidecar | json | html-meta | byline | header
+    kind: str | None = None
+    raw: str | None = None  # original markup for HTML input, else None
+    content_hash: str = ""  # sha1 of the input bytes: re-ingest detection
+    fingerprint: str = ""  # hash of the normalised analysed text: duplicate detection
+    duplicate_of: str | None = None  # set by the store when an earlier doc has the same fingerprint
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A marked span of the document text (site furniture, footnote, repeat)."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    kind: str  # one of REGION_KINDS
+    label: str  # why: "share prompt", "copyright notice", "repeat of 1234-1890"...
+    excluded: bool  # True: later layers do not analyse this span
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: str
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    kind: str = "body"  # body | heading | footnote | furniture | repeat
+    analysed: bool = True  # False for furniture and repeated text
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor as stored with the records: a KB entity or an unresolved name.
+
+    Unresolved actors have ids ``"unresolved:<slug>"`` and ``resolved=False``.
+    """
+
+    id: str
+    name: str
+    type: str  # state | government | igo | armed_group | party | media | think_tank | person | region_group | unknown ...
+    resolved: bool = True
+    cameo: str | None = None
+    iso3: str | None = None
+    qid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    sentence_index: int
+    actor_id: str | None  # ActorRef.id, or None when the span names nobody we keep
+    label: str  # spaCy label (GPE, ORG, NORP, PERSON) or ALIAS / COREF / ROLE
+    rule: str  # how it was resolved: alias, metonym, demonym, fuzzy, coref, role@date...
+    person: str | None = None  # KB person id when the mention names a person acting for the actor
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    doc_id: str
+    start: int  # evidence: the sentence span
+    end: int
+    sentence_index: int
+    trigger_start: int
+    trigger_end: int
+    source: str | None  # ActorRef.id
+    target: str | None
+    code: str  # full CAMEO code, e.g. "081"
+    modality: str  # one of MODALITIES
+    date: str | None = None  # ISO prefix, when the event happened
+    date_start: int | None = None  # span of the date expression it came from
+    date_end: int | None = None
+    date_rule: str | None = None  # explicit | relative | anchored | published | ...
+    claimant: str | None = None  # who asserts it: None = the author; else an actor id or a speaker name
+    rule: str = ""  # dictionary entry / rule that coded it
+    confidence: float = 0.5
+
+    @property
+    def root(self) -> str:
+        return self.code[:2]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    doc_id: str
+    start: int  # the quoted words, without quote marks
+    end: int
+    sentence_index: int
+    kind: str  # direct | indirect
+    speaker: str | None  # speaker name as written (or the KB person's name)
+    speaker_actor: str | None  # ActorRef.id the speaker acts for, on the document date
+    speaker_role: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None  # said, according to, interview answer...
+
+
+@dataclass(frozen=True, slots=True)
+class Designation:
+    id: str
+    doc_id: str
+    start: int  # evidence sentence
+    end: int
+    designator: str  # ActorRef.id
+    designee: str
+    status: str  # one of DESIGNATION_STATUSES
+    date: str | None = None
+    event_id: str | None = None
+    claimant: str | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    path: str
+    reason: str
+    stage: str = "read"
+    doc_id: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentRecords:
+    """Everything the pipeline derives from one input."""
+
+    document: Document
+    regions: list[Region] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    actors: list[ActorRef] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    designations: list[Designation] = field(default_factory=list)
