@@ -1,0 +1,30 @@
+"""The embedded store (SQLite through SQLAlchemy Core): documents, their
+records, failures and a full-text index over sentences."""
+
+from dyadlens.store.backend import HIGHLIGHT_END, HIGHLIGHT_START
+from dyadlens.store.schema import EXPORTABLE
+from dyadlens.store.store import (
+    DocumentInfo,
+    SearchHit,
+    Store,
+    StoredFailure,
+    StoreStats,
+    WriteResult,
+    open_store,
+)
+
+#: Names of the tables ``Store.rows`` (and ``dyadlens export``) can read.
+TABLES = tuple(EXPORTABLE)
+
+__all__ = [
+    "HIGHLIGHT_END",
+    "HIGHLIGHT_START",
+    "TABLES",
+    "DocumentInfo",
+    "SearchHit",
+    "Store",
+    "StoreStats",
+    "StoredFailure",
+    "WriteResult",
+    "open_store",
+]

@@ -1,0 +1,349 @@
+"""What every analysis view shares: a per-call context and the evidence-linked event row.
+
+An :class:`AnalysisContext` wraps the store, the CAMEO ontology and (optionally)
+the knowledge base for the length of one query. It caches the documents and
+actor names it reads on the instance, never in the module, so two contexts never
+share state.
+
+Ordering of events (used by every view that lists them): by the event's own
+date; an undated event sorts by its document's publication date and says so
+(``dated_by = "document"``); an event with neither sorts last. ISO prefix
+dates compare as strings, so ``"2024"`` sorts before ``"2024-03"``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dyadlens.errors import DyadlensError
+from dyadlens.model import MODALITIES, Designation, Document, Event, Mention, Quote, Sentence
+
+if TYPE_CHECKING:
+    from dyadlens.kb.knowledge_base import KnowledgeBase
+    from dyadlens.kb.ontology import CameoCode, Ontology
+
+#: The default modality filter of counting views: only what the text asserts.
+DEFAULT_MODALITIES: tuple[str, ...] = ("asserted",)
+
+
+class UnknownActorError(DyadlensError):
+    """A name or id that names no actor in the store or the knowledge base."""
+
+
+class UnknownDocumentError(DyadlensError):
+    """A document id that is not in the store."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a fact comes from: a sentence (text + document offsets)."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    sentence_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One event with everything a reader needs to judge it."""
+
+    id: str
+    date: str | None
+    dated_by: str | None  # "event" | "document" | None (no date at all)
+    sort_date: str | None
+    source: str | None
+    source_name: str | None
+    target: str | None
+    target_name: str | None
+    code: str
+    code_name: str
+    root: str
+    root_name: str
+    quad_class: int | None
+    goldstein: float | None
+    modality: str
+    claimant: str | None
+    trigger_start: int
+    trigger_end: int
+    doc_id: str
+    doc_title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    id: str
+    doc_id: str
+    kind: str
+    speaker: str | None
+    speaker_actor: str | None
+    speaker_name: str | None
+    speaker_role: str | None
+    cue: str | None
+    text: str  # the quoted words
+    start: int
+    end: int
+    published: str | None
+    outlet: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class DesignationRow:
+    id: str
+    doc_id: str
+    designator: str
+    designator_name: str | None
+    designee: str
+    designee_name: str | None
+    status: str
+    date: str | None
+    claimant: str | None
+    event_id: str | None
+    published: str | None
+    outlet: str | None
+    evidence: Evidence
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses (nested), tuples and lists as plain JSON-ready structures."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def check_modalities(modalities: Iterable[str] | None) -> tuple[str, ...] | None:
+    """Validate a modality filter; ``None`` or ``("any",)`` means no filter."""
+    if modalities is None:
+        return None
+    chosen = tuple(modalities)
+    if not chosen or "any" in chosen:
+        return None
+    unknown = [m for m in chosen if m not in MODALITIES]
+    if unknown:
+        raise DyadlensError(f"unknown modality {', '.join(unknown)}; modalities are {', '.join(MODALITIES)}, any")
+    return chosen
+
+
+def in_period(date: str | None, since: str | None, until: str | None) -> bool:
+    """Whether an ISO prefix date falls in [since, until] (prefix-aware at both ends).
+
+    ``until="2024"`` keeps ``"2024-12-31"``; an undated value is out of any
+    bounded period.
+    """
+    if since is None and until is None:
+        return True
+    if date is None:
+        return False
+    if since is not None and date[: len(since)] < since[: len(date)]:
+        return False
+    if until is not None and date[: len(until)] > until[: len(date)]:
+        return False
+    return True
+
+
+class AnalysisContext:
+    """The store, the ontology and the KB for one query, with per-call caches."""
+
+    def __init__(self, store: Any, ontology: Ontology, kb: KnowledgeBase | None = None) -> None:
+        self.store = store
+        self.ontology = ontology
+        self.kb = kb
+        self._documents: dict[str, Document | None] = {}
+        self._names: dict[str, str] = {}
+        self._mentions: dict[str, list[Mention]] = {}
+        self._sentences: dict[str, list[Sentence]] = {}
+
+    # -- look-ups ----------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document | None:
+        if doc_id not in self._documents:
+            self._documents[doc_id] = self.store.document(doc_id)
+        return self._documents[doc_id]
+
+    def mentions(self, doc_id: str) -> list[Mention]:
+        if doc_id not in self._mentions:
+            self._mentions[doc_id] = list(self.store.mentions(doc_id=doc_id))
+        return self._mentions[doc_id]
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        if doc_id not in self._sentences:
+            self._sentences[doc_id] = list(self.store.sentences(doc_id))
+        return self._sentences[doc_id]
+
+    def sentence_evidence(self, doc_id: str, start: int, end: int, sentence_index: int | None) -> Evidence:
+        """Evidence for a span: its whole sentence when the sentence is known, else the span."""
+        for sentence in self.sentences(doc_id):
+            if sentence.index == sentence_index or (sentence_index is None and sentence.start <= start < sentence.end):
+                return self.evidence(doc_id, sentence.start, sentence.end, sentence.index)
+        return self.evidence(doc_id, start, end, sentence_index)
+
+    def require_document(self, doc_id: str) -> Document:
+        document = self.document(doc_id)
+        if document is None:
+            raise UnknownDocumentError(f"no document {doc_id!r} in the store")
+        return document
+
+    def actor_name(self, actor_id: str | None) -> str | None:
+        if actor_id is None:
+            return None
+        if actor_id not in self._names:
+            self._names[actor_id] = self._find_name(actor_id)
+        return self._names[actor_id]
+
+    def _find_name(self, actor_id: str) -> str:
+        actor = self.store.actor(actor_id)
+        if actor is not None:
+            return str(actor.name)
+        if self.kb is not None and self.kb.get(actor_id) is not None:
+            return str(self.kb.ref(actor_id).name)
+        return actor_id.removeprefix("unresolved:")
+
+    def code(self, code: str) -> CameoCode | None:
+        try:
+            return self.ontology.get(code)
+        except KeyError:
+            return None
+
+    def code_name(self, code: str) -> str:
+        info = self.code(code)
+        return info.name if info is not None else f"unknown code {code}"
+
+    # -- actors --------------------------------------------------------------------
+
+    def resolve_actor(self, text: str) -> str:
+        """An actor id from an id, a KB alias or a stored name (case-insensitive)."""
+        wanted = text.strip()
+        if self.store.actor(wanted) is not None:
+            return wanted
+        if self.kb is not None:
+            if self.kb.get(wanted) is not None:
+                return wanted
+            found = self._kb_match(wanted)
+            if found is not None:
+                return found
+        for actor in self.store.actors():
+            if actor.name.casefold() == wanted.casefold() or actor.id.casefold() == wanted.casefold():
+                return str(actor.id)
+        raise UnknownActorError(f"no actor named {text!r} in the store or the knowledge base")
+
+    def _kb_match(self, text: str) -> str | None:
+        assert self.kb is not None
+        candidates = [str(entity.id) for entity in self.kb.lookup(text)]
+        if not candidates:
+            return None
+        stored = [c for c in candidates if self.store.actor(c) is not None]
+        return (stored or candidates)[0]
+
+    # -- evidence and rows ---------------------------------------------------------------
+
+    def evidence(self, doc_id: str, start: int, end: int, sentence_index: int | None = None) -> Evidence:
+        document = self.document(doc_id)
+        text = document.text[start:end] if document is not None else ""
+        return Evidence(doc_id=doc_id, start=start, end=end, text=text, sentence_index=sentence_index)
+
+    def event_row(self, event: Event) -> EventRow:
+        document = self.document(event.doc_id)
+        published = document.published if document is not None else None
+        info = self.code(event.code)
+        root_info = self.code(event.code[:2])
+        dated_by = "event" if event.date else ("document" if published else None)
+        return EventRow(
+            id=event.id,
+            date=event.date,
+            dated_by=dated_by,
+            sort_date=event.date or published,
+            source=event.source,
+            source_name=self.actor_name(event.source),
+            target=event.target,
+            target_name=self.actor_name(event.target),
+            code=event.code,
+            code_name=info.name if info is not None else f"unknown code {event.code}",
+            root=event.code[:2],
+            root_name=root_info.name if root_info is not None else event.code[:2],
+            quad_class=info.quad_class if info is not None else None,
+            goldstein=info.goldstein if info is not None else None,
+            modality=event.modality,
+            claimant=event.claimant,
+            trigger_start=event.trigger_start,
+            trigger_end=event.trigger_end,
+            doc_id=event.doc_id,
+            doc_title=document.title if document is not None else None,
+            outlet=document.outlet if document is not None else None,
+            published=published,
+            url=document.url if document is not None else None,
+            evidence=self.evidence(event.doc_id, event.start, event.end, event.sentence_index),
+        )
+
+    def event_rows(self, events: Iterable[Event]) -> list[EventRow]:
+        return sort_rows(self.event_row(e) for e in events)
+
+    def quote_row(self, quote: Quote) -> QuoteRow:
+        document = self.document(quote.doc_id)
+        return QuoteRow(
+            id=quote.id,
+            doc_id=quote.doc_id,
+            kind=quote.kind,
+            speaker=quote.speaker,
+            speaker_actor=quote.speaker_actor,
+            speaker_name=self.actor_name(quote.speaker_actor),
+            speaker_role=quote.speaker_role,
+            cue=quote.cue,
+            text=document.text[quote.start : quote.end] if document is not None else "",
+            start=quote.start,
+            end=quote.end,
+            published=document.published if document is not None else None,
+            outlet=document.outlet if document is not None else None,
+            evidence=self.sentence_evidence(quote.doc_id, quote.start, quote.end, quote.sentence_index),
+        )
+
+    def designation_row(self, designation: Designation) -> DesignationRow:
+        document = self.document(designation.doc_id)
+        return DesignationRow(
+            id=designation.id,
+            doc_id=designation.doc_id,
+            designator=designation.designator,
+            designator_name=self.actor_name(designation.designator),
+            designee=designation.designee,
+            designee_name=self.actor_name(designation.designee),
+            status=designation.status,
+            date=designation.date,
+            claimant=designation.claimant,
+            event_id=designation.event_id,
+            published=document.published if document is not None else None,
+            outlet=document.outlet if document is not None else None,
+            evidence=self.sentence_evidence(designation.doc_id, designation.start, designation.end, None),
+        )
+
+
+def sort_rows(rows: Iterable[EventRow]) -> list[EventRow]:
+    """Dated rows by date (then document, then offset); rows with no date last."""
+    return sorted(rows, key=lambda r: (r.sort_date is None, r.sort_date or "", r.doc_id, r.evidence.start, r.id))
+
+
+def dyad_events(
+    ctx: AnalysisContext,
+    a: str,
+    b: str,
+    modalities: tuple[str, ...] | None = None,
+    directed: bool = False,
+) -> list[Event]:
+    """Events from ``a`` to ``b`` and (unless ``directed``) from ``b`` to ``a``."""
+    events = list(ctx.store.events(source=a, target=b))
+    if not directed and a != b:
+        events.extend(ctx.store.events(source=b, target=a))
+    if modalities is not None:
+        events = [e for e in events if e.modality in modalities]
+    return events

@@ -1,0 +1,153 @@
+"""Actor profile: who the actor is (KB) and what the corpus says it did and said.
+
+Events are counted by CAMEO root, as source and as target, over all
+modalities, with the asserted share given separately. Quotes *by* the actor
+are those whose speaker acts for it; quotes *about* it are those in a sentence
+that mentions it (and that it did not speak).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dyadlens.analysis.common import (
+    AnalysisContext,
+    DesignationRow,
+    EventRow,
+    QuoteRow,
+    UnknownActorError,
+    sort_rows,
+)
+from dyadlens.analysis.status_view import StatusEntry, designation_status
+
+if TYPE_CHECKING:
+    from dyadlens.kb.entities import KbEntity
+    from dyadlens.kb.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class RootCount:
+    root: str
+    name: str
+    count: int
+    asserted: int
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: str
+    name: str | None
+    outgoing: int  # events from the profiled actor to this partner
+    incoming: int
+    mean_goldstein: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    name: str | None
+    type: str | None
+    resolved: bool
+    aliases: list[str]
+    roles: list[str]
+    as_source: list[RootCount]
+    as_target: list[RootCount]
+    partners: list[Partner]
+    quotes_by: list[QuoteRow]
+    quotes_about: list[QuoteRow]
+    designations: list[DesignationRow]
+    status: list[StatusEntry]
+    documents: list[str]
+    events: list[EventRow]
+
+
+def actor_profile(ctx: AnalysisContext, actor_id: str) -> Profile:
+    actor = ctx.store.actor(actor_id)
+    entity = ctx.kb.get(actor_id) if ctx.kb is not None else None
+    if actor is None and entity is None:
+        raise UnknownActorError(f"no actor {actor_id!r} in the store or the knowledge base")
+    as_source = ctx.event_rows(ctx.store.events(source=actor_id))
+    as_target = ctx.event_rows(ctx.store.events(target=actor_id))
+    mentions = list(ctx.store.mentions(actor_id=actor_id))
+    return Profile(
+        id=actor_id,
+        name=ctx.actor_name(actor_id),
+        type=actor.type if actor is not None else (entity.type if entity is not None else None),
+        resolved=actor.resolved if actor is not None else True,
+        aliases=sorted(set(entity.aliases)) if entity is not None else [],
+        roles=_roles(ctx, entity),
+        as_source=_root_counts(as_source),
+        as_target=_root_counts(as_target),
+        partners=_partners(ctx, actor_id, as_source, as_target),
+        quotes_by=_quotes_by(ctx, actor_id),
+        quotes_about=_quotes_about(ctx, actor_id, {(m.doc_id, m.sentence_index) for m in mentions}),
+        designations=_designations(ctx, actor_id),
+        status=designation_status(ctx, actor_id),
+        documents=sorted({m.doc_id for m in mentions} | {r.doc_id for r in as_source + as_target}),
+        events=sort_rows({r.id: r for r in as_source + as_target}.values()),
+    )
+
+
+def _period(period: Period) -> str:
+    if not period.start and not period.until:
+        return ""
+    return f" ({period.start or '…'}–{period.until or ''})"
+
+
+def _roles(ctx: AnalysisContext, entity: KbEntity | None) -> list[str]:
+    """The actor's own offices (a person) and the people the KB lists acting for it."""
+    if entity is None or ctx.kb is None:
+        return []
+    lines = [f"{r.role or 'acts'} for {ctx.actor_name(r.actor)}{_period(r.period)}" for r in entity.roles]
+    for person in ctx.kb.entities():
+        lines.extend(f"{person.name}: {r.role or 'acts for it'}{_period(r.period)}" for r in person.roles if r.actor == entity.id)
+    return lines
+
+
+def _root_counts(rows: list[EventRow]) -> list[RootCount]:
+    counts = Counter(r.root for r in rows)
+    asserted = Counter(r.root for r in rows if r.modality == "asserted")
+    names = {r.root: r.root_name for r in rows}
+    return [RootCount(root=root, name=names[root], count=counts[root], asserted=asserted[root]) for root in sorted(counts)]
+
+
+def _partners(ctx: AnalysisContext, actor_id: str, out_rows: list[EventRow], in_rows: list[EventRow]) -> list[Partner]:
+    outgoing = Counter(r.target for r in out_rows if r.target and r.target != actor_id)
+    incoming = Counter(r.source for r in in_rows if r.source and r.source != actor_id)
+    weights: dict[str, list[float]] = defaultdict(list)
+    for row in out_rows + in_rows:
+        other = row.target if row.source == actor_id else row.source
+        if other and other != actor_id and row.goldstein is not None and row.modality == "asserted":
+            weights[other].append(row.goldstein)
+    partners = [
+        Partner(
+            id=other,
+            name=ctx.actor_name(other),
+            outgoing=outgoing[other],
+            incoming=incoming[other],
+            mean_goldstein=round(sum(weights[other]) / len(weights[other]), 2) if weights[other] else None,
+        )
+        for other in set(outgoing) | set(incoming)
+    ]
+    return sorted(partners, key=lambda p: (-(p.outgoing + p.incoming), p.id))
+
+
+def _quotes_by(ctx: AnalysisContext, actor_id: str) -> list[QuoteRow]:
+    quotes = ctx.store.quotes(speaker_actor=actor_id)
+    return [ctx.quote_row(q) for q in sorted(quotes, key=lambda q: (q.doc_id, q.start))]
+
+
+def _quotes_about(ctx: AnalysisContext, actor_id: str, sentences: set[tuple[str, int]]) -> list[QuoteRow]:
+    quotes = [
+        q for q in ctx.store.quotes()
+        if q.speaker_actor != actor_id and (q.doc_id, q.sentence_index) in sentences
+    ]
+    return [ctx.quote_row(q) for q in sorted(quotes, key=lambda q: (q.doc_id, q.start))]
+
+
+def _designations(ctx: AnalysisContext, actor_id: str) -> list[DesignationRow]:
+    found = {d.id: d for d in ctx.store.designations(designee=actor_id) + ctx.store.designations(designator=actor_id)}
+    rows = [ctx.designation_row(d) for d in found.values()]
+    return sorted(rows, key=lambda r: (r.date is None, r.date or "", r.doc_id, r.evidence.start))

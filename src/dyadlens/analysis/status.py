@@ -1,0 +1,133 @@
+"""Designation status over time for one (designator, designee) pair.
+
+Every stored designation row is a step: a status, the date the text gives
+for it (``date``: when it changed; None for "still banned"-type statements),
+and the date of the document that reports it (``observed``). Steps are ordered
+by their effective date: ``date``, else ``observed``. ``status_as_of`` is the
+last step whose effective date has begun by the date asked for, so a
+proposal or a promise shows as such and never as a delisting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from dyadlens.model import Designation, Document
+
+#: Order of statuses reported with the same date: the standing status first, then changes.
+_STATUS_ORDER = {
+    "listed": 0,
+    "recognition_withheld": 1,
+    "delisting_proposed": 2,
+    "delisting_promised": 3,
+    "ban_suspended": 4,
+    "delisted": 5,
+    "recognized": 6,
+    "ambassador_accredited": 7,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStep:
+    designator: str
+    designee: str
+    status: str
+    date: str | None  # when the status changed, as the text dates it
+    observed: str | None  # publication date of the reporting document
+    doc_id: str
+    outlet: str | None
+    title: str | None
+    claimant: str | None  # None: the author; else who asserts it
+    sentence: str  # the evidence sentence
+    start: int
+    end: int
+    designation_id: str
+    event_id: str | None
+    rule: str
+
+    @property
+    def effective(self) -> str | None:
+        """The date the step counts from: its own date, else its document's."""
+        return self.date or self.observed
+
+    def as_dict(self) -> dict[str, Any]:
+        payload = asdict(self)
+        payload["effective"] = self.effective
+        return payload
+
+
+def status_history(store: Any, designator: str, designee: str) -> list[StatusStep]:
+    """Every status step the store holds for the pair, oldest first (undated last)."""
+    rows: list[Designation] = store.designations(designee=designee, designator=designator)
+    documents: dict[str, Document | None] = {}
+    steps = [_step(row, _document(store, documents, row.doc_id)) for row in rows]
+    return sorted(steps, key=_order)
+
+
+def status_as_of(store: Any, designator: str, designee: str, as_of: str) -> StatusStep | None:
+    """The latest step that had begun by ``as_of`` (an ISO prefix date), or None."""
+    last_day = _period_end(as_of)
+    begun = [s for s in status_history(store, designator, designee) if s.effective and _period_start(s.effective) <= last_day]
+    return begun[-1] if begun else None
+
+
+def latest_statuses(store: Any, designee: str | None = None, designator: str | None = None, as_of: str | None = None) -> list[StatusStep]:
+    """The latest step of every (designator, designee) pair matching the filters (for profiles)."""
+    rows: list[Designation] = store.designations(designee=designee, designator=designator)
+    latest = (_latest(store, a, b, as_of) for a, b in sorted({(r.designator, r.designee) for r in rows}))
+    return [step for step in latest if step is not None]
+
+
+def _latest(store: Any, designator: str, designee: str, as_of: str | None) -> StatusStep | None:
+    if as_of is not None:
+        return status_as_of(store, designator, designee, as_of)
+    history = status_history(store, designator, designee)
+    return history[-1] if history else None
+
+
+def _document(store: Any, cache: dict[str, Document | None], doc_id: str) -> Document | None:
+    if doc_id not in cache:
+        cache[doc_id] = store.document(doc_id)
+    return cache[doc_id]
+
+
+def _step(row: Designation, document: Document | None) -> StatusStep:
+    text = document.text if document is not None else ""
+    return StatusStep(
+        designator=row.designator,
+        designee=row.designee,
+        status=row.status,
+        date=row.date,
+        observed=document.published if document is not None else None,
+        doc_id=row.doc_id,
+        outlet=document.outlet if document is not None else None,
+        title=document.title if document is not None else None,
+        claimant=row.claimant,
+        sentence=" ".join(text[row.start : row.end].split()),
+        start=row.start,
+        end=row.end,
+        designation_id=row.id,
+        event_id=row.event_id,
+        rule=row.rule,
+    )
+
+
+def _order(step: StatusStep) -> tuple[bool, str, int, str]:
+    effective = step.effective
+    return (effective is None, _period_start(effective) if effective else "", _STATUS_ORDER.get(step.status, 99), step.doc_id)
+
+
+def _period_start(date: str) -> str:
+    """"2024" -> "2024-01-01", "2024-10" -> "2024-10-01"."""
+    return _pad(date, ("01", "01"))
+
+
+def _period_end(date: str) -> str:
+    """"2024" -> "2024-12-31", "2024-02" -> "2024-02-31" (after every day of that month)."""
+    return _pad(date, ("12", "31"))
+
+
+def _pad(date: str, fill: tuple[str, str]) -> str:
+    parts = date.split("-")[:3]
+    return "-".join([*parts, *fill[len(parts) - 1 :]])

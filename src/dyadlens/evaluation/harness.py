@@ -1,0 +1,97 @@
+"""Plain functions behind ``dyadlens score`` and ``dyadlens eval``.
+
+``evaluate`` runs the full pipeline over a folder of documents into a
+throwaway store, exports the store in the gold format and scores it, so the
+quality-gate test and the command measure exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dyadlens.errors import InputError
+from dyadlens.evaluation.gold import read_gold_lines, records_to_gold
+from dyadlens.evaluation.names import ActorNames, default_actors_path, load_actor_names
+from dyadlens.evaluation.scorer import Report, score
+from dyadlens.model import Failure
+
+if TYPE_CHECKING:
+    from dyadlens.resources import Resources
+
+
+def resolve_actor_names(actors_path: Path | None) -> ActorNames:
+    """The canonical actor table: the given file, else ``../shared/eval/actors.tsv`` from the cwd."""
+    return load_actor_names(actors_path or default_actors_path())
+
+
+def load_document_texts(docs_path: Path) -> dict[str, str]:
+    """Document texts by doc id (and by file stem), read exactly as the ingest readers read them."""
+    from dyadlens.ingest.discover import discover
+    from dyadlens.ingest.readers import read_document
+
+    if not docs_path.exists():
+        raise InputError(str(docs_path), "documents path not found")
+    texts: dict[str, str] = {}
+    for raw in discover([docs_path]):
+        if isinstance(raw, Failure):
+            continue
+        document = read_document(raw)
+        texts[document.id] = document.text
+        texts.setdefault(Path(raw.path).stem, document.text)
+    return texts
+
+
+def score_files(system_path: Path, gold_path: Path, docs_path: Path, actors_path: Path | None = None) -> Report:
+    """Score a system file in the gold format against a gold file."""
+    names = resolve_actor_names(actors_path)
+    return score(read_gold_lines(system_path), read_gold_lines(gold_path), load_document_texts(docs_path), names)
+
+
+def evaluate(
+    gold_path: Path,
+    docs_path: Path,
+    resources: Resources,
+    actors_path: Path | None = None,
+    *,
+    upto: str | None = None,
+) -> Report:
+    """Run the pipeline (all stages, or up to ``upto``) over ``docs_path`` in a temporary store
+    and score it against the gold."""
+    names = resolve_actor_names(actors_path)
+    gold = read_gold_lines(gold_path)
+    if not docs_path.exists():
+        raise InputError(str(docs_path), "documents path not found")
+    with tempfile.TemporaryDirectory(prefix="dyadlens-eval-") as tmp:
+        system, texts, failures = system_output(docs_path, Path(tmp) / "eval.db", resources, upto)
+    report = score(system, gold, texts, names)
+    report.warnings.extend(f"{f.doc_id or f.path}: not ingested ({f.stage}: {f.reason})" for f in failures)
+    return report
+
+
+def system_output(
+    docs_path: Path, db_path: Path, resources: Resources, upto: str | None = None
+) -> tuple[list[dict[str, Any]], dict[str, str], list[Failure]]:
+    """Ingest ``docs_path`` into a new store at ``db_path``: its gold-format lines, texts and failures."""
+    from dyadlens.pipeline import STAGES, build_pipeline
+    from dyadlens.runner import ingest
+    from dyadlens.store import open_store
+
+    store = open_store(db_path)
+    try:
+        ingested = ingest([docs_path], store, build_pipeline(resources, upto=upto or STAGES[-1]))
+        lines, texts = _export(store.iter_records())
+        return lines, texts, list(ingested.failed)
+    finally:
+        store.close()
+
+
+def _export(all_records: Iterable[Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    lines: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
+    for records in all_records:
+        lines.append(records_to_gold(records))
+        texts[records.document.id] = records.document.text
+    return lines, texts

@@ -1,0 +1,250 @@
+"""Sentence-level peer suites: PETRARCH-2 test cases and the PLOVER gold-standard records.
+
+Each case sentence becomes a ``txt`` input, published on the case date, and
+goes through the pipeline up to the event coder. Per suite:
+
+- ``exact``: expected (source, target, event) triples matched one-to-one;
+  PETRARCH compares actor codes with ``ActorRef.cameo`` and the full CAMEO
+  code; PLOVER compares ISO3 codes (``ActorRef.iso3``, any of the expected
+  codes of a slot) and the PLOVER category of the system's CAMEO code.
+- ``root``: PETRARCH, the same dyad and CAMEO root; PLOVER, the category
+  alone, whoever the actors.
+- ``country``: PETRARCH, the dyad compared on the country part of the codes
+  (their first three characters: ``USAGOV`` -> ``USA``) and the CAMEO root;
+  PLOVER codes are ISO3 already, so it equals ``exact``.
+- ``no_event``: tp = sentences where the system codes nothing and none is
+  expected; precision over the sentences the system codes nothing for,
+  recall over the sentences that expect nothing.
+
+The PETRARCH unit tests use invented countries, so that suite runs with the
+validation dictionaries loaded as extra KB files (actors, agents) and verb
+file. A suite whose
+resources cannot be loaded is reported with a note, its system output empty.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dyadlens.errors import DyadlensError, InputError
+from dyadlens.evaluation.matching import maximum_matching
+from dyadlens.evaluation.metrics import Counts
+from dyadlens.model import RawInput
+
+if TYPE_CHECKING:
+    from dyadlens.model import DocumentRecords
+    from dyadlens.resources import Resources
+
+NO_ACTOR = "---"
+PETRARCH_UNITTEST = "petrarch2_unittest"
+PLOVER_SUITE_PREFIX = "plover"
+
+Triple = tuple[str, str, str]
+ResourceFactory = Callable[[Sequence[Path], Sequence[Path]], "Resources"]
+
+
+@dataclass(frozen=True)
+class SuiteCase:
+    id: str
+    suite: str
+    text: str
+    published: str | None
+    expected: tuple[dict[str, Any], ...]
+    expect_no_event: bool
+
+
+@dataclass
+class SuiteResult:
+    suite: str
+    cases: int = 0
+    exact: Counts = field(default_factory=Counts)
+    root: Counts = field(default_factory=Counts)
+    country: Counts = field(default_factory=Counts)
+    no_event: Counts = field(default_factory=Counts)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "suite": self.suite,
+            "cases": self.cases,
+            "exact": self.exact.as_dict(),
+            "root": self.root.as_dict(),
+            "country": self.country.as_dict(),
+            "no_event": self.no_event.as_dict(),
+            "notes": list(self.notes),
+        }
+
+
+def read_cases(path: Path) -> list[SuiteCase]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from exc
+    return [_parse_case(path, number, line) for number, line in enumerate(lines, 1) if line.strip()]
+
+
+def _parse_case(path: Path, number: int, line: str) -> SuiteCase:
+    try:
+        row = json.loads(line)
+        return SuiteCase(
+            id=str(row["id"]),
+            suite=str(row["suite"]),
+            text=str(row["text"]),
+            published=case_date(row.get("date")),
+            expected=tuple(row.get("expected") or ()),
+            expect_no_event=bool(row.get("expect_no_event", not row.get("expected"))),
+        )
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise InputError(str(path), f"line {number}: not a suite case ({exc})") from exc
+
+
+def case_date(value: Any) -> str | None:
+    """``19950101`` or ``1995-01-01`` -> ``1995-01-01``; anything else -> None."""
+    text = str(value or "")
+    match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
+    return "-".join(match.groups()) if match else None
+
+
+def run_suites(cases_path: Path, make_resources: ResourceFactory) -> list[SuiteResult]:
+    """Code every case of the file and score each suite in it."""
+    cases = read_cases(cases_path)
+    suites = list(dict.fromkeys(case.suite for case in cases))
+    dictionaries = cases_path.parent / "dictionaries"
+    return [run_suite(name, [c for c in cases if c.suite == name], dictionaries, make_resources) for name in suites]
+
+
+def run_suite(
+    name: str, cases: Sequence[SuiteCase], dictionaries: Path, make_resources: ResourceFactory
+) -> SuiteResult:
+    result = SuiteResult(suite=name, cases=len(cases))
+    kb_files, verb_files = _suite_dictionaries(name, dictionaries)
+    coder = _suite_coder(name, make_resources(kb_files, verb_files), result.notes)
+    for case in cases:
+        score_case(case, coder(case), result, name.startswith(PLOVER_SUITE_PREFIX))
+    return result
+
+
+def _suite_dictionaries(name: str, dictionaries: Path) -> tuple[list[Path], list[Path]]:
+    if name != PETRARCH_UNITTEST:
+        return [], []
+    kb_files = [dictionaries / "PETR.Validate.actors.txt", dictionaries / "PETR.Validate.agents.txt"]
+    return kb_files, [dictionaries / "PETR.Validate.verbs.txt"]
+
+
+def _suite_coder(
+    name: str, resources: Resources, notes: list[str]
+) -> Callable[[SuiteCase], list[Triple]]:
+    """A function coding one case into (source, target, code) triples; codes nothing if it cannot load."""
+    try:
+        from dyadlens.pipeline import build_pipeline
+
+        pipeline = build_pipeline(resources, upto="events")
+        _ = resources.kb, resources.verbs
+    except ImportError as exc:
+        notes.append(f"pipeline or resources unavailable ({exc}); the system codes nothing")
+        return lambda case: []
+    except (DyadlensError, OSError, ValueError, NotImplementedError) as exc:
+        notes.append(f"suite resources could not be loaded ({type(exc).__name__}: {exc}); the system codes nothing")
+        return lambda case: []
+    plover = name.startswith(PLOVER_SUITE_PREFIX)
+
+    def code(case: SuiteCase) -> list[Triple]:
+        try:
+            records = pipeline(_raw_input(case))
+        except DyadlensError as exc:
+            notes.append(f"{case.id}: not coded ({exc})")
+            return []
+        return _system_triples(records, resources, plover)
+
+    return code
+
+
+def _raw_input(case: SuiteCase) -> RawInput:
+    meta = {"published": case.published} if case.published else {}
+    return RawInput(
+        doc_id=case.id, path=f"{case.suite}/{case.id}", format="txt", data=case.text.encode("utf-8"), meta=meta
+    )
+
+
+def _system_triples(records: DocumentRecords, resources: Resources, plover: bool) -> list[Triple]:
+    actors = {a.id: a for a in records.actors}
+
+    def actor_code(actor_id: str | None) -> str:
+        actor = actors.get(actor_id or "")
+        value = None if actor is None else (actor.iso3 if plover else actor.cameo)
+        return value or NO_ACTOR
+
+    return [(actor_code(e.source), actor_code(e.target), _event_code(e.code, resources, plover)) for e in records.events]
+
+
+def _event_code(code: str, resources: Resources, plover: bool) -> str:
+    if not plover:
+        return code
+    try:
+        return resources.ontology.get(code).plover or ""
+    except KeyError:
+        return ""
+
+
+def score_case(case: SuiteCase, system: list[Triple], result: SuiteResult, plover: bool) -> None:
+    expected = list(case.expected)
+    exact, root, country = (_plover_accepts if plover else _petrarch_accepts)(expected, system)
+    result.exact = result.exact + Counts(_matched(expected, system, exact), len(system), len(expected))
+    result.root = result.root + Counts(_matched(expected, system, root), len(system), len(expected))
+    result.country = result.country + Counts(_matched(expected, system, country), len(system), len(expected))
+    coded_none = not system
+    result.no_event = result.no_event + Counts(
+        int(coded_none and case.expect_no_event), int(coded_none), int(case.expect_no_event)
+    )
+
+
+Accept = Callable[[int, int], bool]
+
+
+def _matched(expected: Sequence[Any], system: Sequence[Triple], accept: Accept) -> int:
+    candidates = [[s for s in range(len(system)) if accept(g, s)] for g in range(len(expected))]
+    return len(maximum_matching(candidates))
+
+
+def _petrarch_accepts(
+    expected: Sequence[dict[str, Any]], system: Sequence[Triple]
+) -> tuple[Accept, Accept, Accept]:
+    def dyad(g: int, s: int, width: int | None = None) -> bool:
+        want = (expected[g].get("source") or NO_ACTOR, expected[g].get("target") or NO_ACTOR)
+        return tuple(code[:width] for code in want) == tuple(code[:width] for code in system[s][:2])
+
+    def same_root(g: int, s: int) -> bool:
+        return str(expected[g].get("event"))[:2] == system[s][2][:2]
+
+    def exact(g: int, s: int) -> bool:
+        return dyad(g, s) and str(expected[g].get("event")) == system[s][2]
+
+    def root(g: int, s: int) -> bool:
+        return dyad(g, s) and same_root(g, s)
+
+    def country(g: int, s: int) -> bool:
+        return dyad(g, s, 3) and same_root(g, s)
+
+    return exact, root, country
+
+
+def _plover_accepts(
+    expected: Sequence[dict[str, Any]], system: Sequence[Triple]
+) -> tuple[Accept, Accept, Accept]:
+    def slot(codes: Any, code: str) -> bool:
+        wanted = {str(c.get("code")) for c in codes or () if isinstance(c, dict) and c.get("code")}
+        return code in wanted if wanted else code == NO_ACTOR
+
+    def category(g: int, s: int) -> bool:
+        return bool(system[s][2]) and str(expected[g].get("event")).upper() == system[s][2].upper()
+
+    def exact(g: int, s: int) -> bool:
+        want = expected[g]
+        return category(g, s) and slot(want.get("source"), system[s][0]) and slot(want.get("target"), system[s][1])
+
+    return exact, category, exact

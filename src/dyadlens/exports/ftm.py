@@ -1,0 +1,151 @@
+"""Actors, documents and events as FollowTheMoney entities, one JSON object per line.
+
+Actors become ``Person``, ``PublicBody`` (states, governments, IGO bodies),
+``Organization`` (armed groups, parties, IGOs, media, think tanks...) or
+``LegalEntity`` (anything else); documents become ``Article``; each event an
+``Event`` whose ``organizer`` is the source actor, ``involved`` both actors,
+``proof`` the article, ``summary`` the evidence sentence and ``recordId`` the
+dyadlens event id; each designation (listing, delisting, recognition...) a
+``Sanction`` on the designee with the designator as ``authority``. Every
+entity is validated by ``followthemoney`` before it is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from followthemoney import model
+from followthemoney.exc import InvalidData
+
+from dyadlens.analysis.common import AnalysisContext, DesignationRow, EventRow, check_modalities
+from dyadlens.errors import DyadlensError
+from dyadlens.model import ActorRef
+
+PUBLIC_BODIES = frozenset({"state", "government", "igo_body"})
+ORGANIZATIONS = frozenset({"armed_group", "movement", "party", "media", "think_tank", "igo", "ngo", "company", "organization"})
+PREFIX = "dyadlens"
+
+
+def actor_schema(actor_type: str) -> str:
+    if actor_type == "person":
+        return "Person"
+    if actor_type in PUBLIC_BODIES:
+        return "PublicBody"
+    if actor_type in ORGANIZATIONS:
+        return "Organization"
+    return "LegalEntity"
+
+
+def _validated(entity: Any) -> dict[str, Any]:
+    data: dict[str, Any] = entity.to_dict()
+    try:
+        entity.schema.validate(data)
+    except InvalidData as error:
+        raise DyadlensError(f"FtM {entity.schema.name} {entity.id} is not valid: {error}") from error
+    return data
+
+
+def actor_entity(ctx: AnalysisContext, actor: ActorRef) -> dict[str, Any]:
+    entity = model.make_entity(actor_schema(actor.type))
+    entity.make_id(PREFIX, "actor", actor.id)
+    entity.add("name", actor.name)
+    kb_entity = ctx.kb.get(actor.id) if ctx.kb is not None else None
+    if kb_entity is not None:
+        entity.add("alias", list(kb_entity.aliases))
+    if actor.qid:
+        entity.add("wikidataId", actor.qid)
+    entity.add("notes", f"dyadlens actor id: {actor.id}" + ("" if actor.resolved else " (unresolved)"))
+    return _validated(entity)
+
+
+def document_entity(ctx: AnalysisContext, doc_id: str) -> dict[str, Any]:
+    document = ctx.require_document(doc_id)
+    entity = model.make_entity("Article")
+    entity.make_id(PREFIX, "document", doc_id)
+    entity.add("title", document.title or doc_id)
+    entity.add("fileName", document.path)
+    entity.add("publisher", document.outlet)
+    entity.add("author", document.author)
+    entity.add("publishedAt", document.published)
+    entity.add("sourceUrl", document.url)
+    entity.add("contentHash", document.content_hash or None)
+    entity.add("notes", f"dyadlens document id: {doc_id}")
+    return _validated(entity)
+
+
+def _actor_id(actor_id: str) -> str:
+    return str(model.make_entity("LegalEntity").make_id(PREFIX, "actor", actor_id))
+
+
+def event_entity(row: EventRow) -> dict[str, Any]:
+    entity = model.make_entity("Event")
+    entity.make_id(PREFIX, "event", row.id)
+    entity.add("name", f"{row.source_name or '?'} → {row.target_name or '?'}: {row.code_name} ({row.code})")
+    entity.add("date", row.date)
+    entity.add("summary", row.evidence.text)
+    entity.add("description", (
+        f"CAMEO {row.code} ({row.code_name}); modality {row.modality}; "
+        f"evidence {row.doc_id} [{row.evidence.start}:{row.evidence.end}]"
+        + (f"; claimed by {row.claimant}" if row.claimant else "")
+    ))
+    entity.add("keywords", [f"cameo:{row.code}", f"quad:{row.quad_class}", f"modality:{row.modality}"])
+    if row.source:
+        entity.add("organizer", _actor_id(row.source))
+    entity.add("involved", [_actor_id(a) for a in (row.source, row.target) if a])
+    entity.add("proof", model.make_entity("Article").make_id(PREFIX, "document", row.doc_id))
+    entity.add("recordId", row.id)
+    entity.add("sourceUrl", row.url)
+    entity.add("publisher", row.outlet)
+    return _validated(entity)
+
+
+def designation_entity(row: DesignationRow) -> dict[str, Any]:
+    entity = model.make_entity("Sanction")
+    entity.make_id(PREFIX, "designation", row.id)
+    entity.add("entity", _actor_id(row.designee))
+    entity.add("authority", row.designator_name or row.designator)
+    entity.add("status", row.status.replace("_", " "))
+    entity.add("date", row.date)
+    if row.status == "listed":
+        entity.add("listingDate", row.date)
+    entity.add("summary", row.evidence.text)
+    entity.add("description", (
+        f"{row.designator_name} -> {row.designee_name}: {row.status}; "
+        f"evidence {row.doc_id} [{row.evidence.start}:{row.evidence.end}]"
+        + (f"; claimed by {row.claimant}" if row.claimant else "")
+    ))
+    entity.add("proof", model.make_entity("Article").make_id(PREFIX, "document", row.doc_id))
+    entity.add("recordId", row.id)
+    entity.add("publisher", row.outlet)
+    return _validated(entity)
+
+
+def ftm_entities(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None,
+                 since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
+    """Actors, documents, events, then designations (actors and documents only as referred to)."""
+    chosen = check_modalities(modalities)
+    rows = ctx.event_rows(e for e in ctx.store.events(since=since, until=until) if chosen is None or e.modality in chosen)
+    designations = [ctx.designation_row(d) for d in ctx.store.designations(since=since, until=until)]
+    actor_ids = {a for r in rows for a in (r.source, r.target) if a}
+    actor_ids |= {a for d in designations for a in (d.designator, d.designee)}
+    for actor_id in sorted(actor_ids):
+        actor = ctx.store.actor(actor_id) or ActorRef(actor_id, ctx.actor_name(actor_id) or actor_id, "unknown", resolved=False)
+        yield actor_entity(ctx, actor)
+    for doc_id in sorted({r.doc_id for r in rows} | {d.doc_id for d in designations}):
+        yield document_entity(ctx, doc_id)
+    for row in rows:
+        yield event_entity(row)
+    for designation in designations:
+        yield designation_entity(designation)
+
+
+def write_ftm(ctx: AnalysisContext, out: TextIO, modalities: tuple[str, ...] | None = None,
+              since: str | None = None, until: str | None = None) -> int:
+    """Write the entities as JSON lines to ``out``; returns how many were written."""
+    count = 0
+    for entity in ftm_entities(ctx, modalities, since, until):
+        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,131 @@
+"""Events as a GDELT 2.0-compatible table, plus dyadlens's evidence columns.
+
+Tab-separated UTF-8 with a header row. The first 61 columns are the GDELT 2.0
+Event table's, in GDELT's order, filled where dyadlens has the data and empty
+otherwise; after them come the evidence columns (:data:`EVIDENCE_COLUMNS`).
+Each row is one event in one document, so ``NumMentions``, ``NumSources`` and
+``NumArticles`` are 1. Dates are never invented: ``SQLDATE`` is filled only
+for day-precise event dates, ``MonthYear`` for month-precise ones and
+``date_precision`` says which. Column by column: ``docs/exports.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from importlib import resources as importlib_resources
+from typing import TextIO
+
+from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
+from dyadlens.analysis.charts import fractional_year
+from dyadlens.model import ActorRef
+
+EVIDENCE_COLUMNS = (
+    "event_id",
+    "doc_id",
+    "sentence_index",
+    "sentence_start",
+    "sentence_end",
+    "trigger_start",
+    "trigger_end",
+    "evidence_text",
+    "modality",
+    "claimant",
+    "event_date",
+    "date_precision",
+    "published",
+    "outlet",
+)
+DELIMITER = "\t"
+
+
+def gdelt_columns() -> list[str]:
+    """The GDELT 2.0 Event table column names, from the packaged list."""
+    text = (importlib_resources.files("dyadlens.exports") / "data" / "gdelt2_event_columns.tsv").read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def date_precision(date: str | None) -> str:
+    return {10: "day", 7: "month", 4: "year"}.get(len(date or ""), "none")
+
+
+def global_event_id(event_id: str) -> int:
+    """A stable 60-bit integer from the event's hex id (GDELT ids are integers)."""
+    return int(event_id[:15], 16)
+
+
+def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None) -> dict[str, object]:
+    if actor is None and name is None:
+        return {}
+    cameo = actor.cameo if actor is not None else None
+    fields: dict[str, object] = {f"{prefix}Name": name or (actor.name if actor else "")}
+    if cameo:
+        fields[f"{prefix}Code"] = cameo
+        if len(cameo) >= 6:
+            fields[f"{prefix}Type1Code"] = cameo[3:6]
+    if actor is not None and actor.iso3:
+        fields[f"{prefix}CountryCode"] = actor.iso3
+    return fields
+
+
+def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
+    """One event as a GDELT row (a dict keyed by column name)."""
+    date = row.date
+    precision = date_precision(date)
+    fields: dict[str, object] = {
+        "GLOBALEVENTID": global_event_id(row.id),
+        "SQLDATE": date.replace("-", "") if precision == "day" and date else "",
+        "MonthYear": date[:7].replace("-", "") if date and precision in ("day", "month") else "",
+        "Year": date[:4] if date else "",
+        "FractionDate": f"{fractional_year(date):.4f}" if date else "",
+        "IsRootEvent": 1 if row.evidence.sentence_index == 0 else 0,
+        "EventCode": row.code,
+        "EventBaseCode": row.code[:3],
+        "EventRootCode": row.root,
+        "QuadClass": row.quad_class if row.quad_class is not None else "",
+        "GoldsteinScale": row.goldstein if row.goldstein is not None else "",
+        "NumMentions": 1,
+        "NumSources": 1,
+        "NumArticles": 1,
+        "SOURCEURL": row.url or "",
+    }
+    fields.update(_actor_fields("Actor1", ctx.store.actor(row.source) if row.source else None, row.source_name))
+    fields.update(_actor_fields("Actor2", ctx.store.actor(row.target) if row.target else None, row.target_name))
+    fields.update({
+        "event_id": row.id,
+        "doc_id": row.doc_id,
+        "sentence_index": row.evidence.sentence_index,
+        "sentence_start": row.evidence.start,
+        "sentence_end": row.evidence.end,
+        "trigger_start": row.trigger_start,
+        "trigger_end": row.trigger_end,
+        "evidence_text": row.evidence.text,
+        "modality": row.modality,
+        "claimant": row.claimant or "",
+        "event_date": date or "",
+        "date_precision": precision,
+        "published": row.published or "",
+        "outlet": row.outlet or "",
+    })
+    return fields
+
+
+def gdelt_rows(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None,
+               since: str | None = None, until: str | None = None) -> Iterator[dict[str, object]]:
+    chosen = check_modalities(modalities)
+    events = ctx.store.events(since=since, until=until)
+    for row in ctx.event_rows(e for e in events if chosen is None or e.modality in chosen):
+        yield gdelt_row(ctx, row)
+
+
+def write_gdelt(ctx: AnalysisContext, out: TextIO, modalities: tuple[str, ...] | None = None,
+                since: str | None = None, until: str | None = None) -> int:
+    """Write the table to ``out``; returns the number of event rows."""
+    columns = gdelt_columns() + list(EVIDENCE_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=columns, delimiter=DELIMITER, restval="", lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in gdelt_rows(ctx, modalities, since, until):
+        writer.writerow(row)
+        count += 1
+    return count

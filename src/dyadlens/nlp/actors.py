@@ -1,0 +1,409 @@
+"""The ``actors`` component: find who each analysed sentence names.
+
+Four passes over the document, each adding mentions where the earlier ones
+left the text uncovered:
+
+1. KB aliases (:mod:`dyadlens.nlp.actor_matching`), read in context
+   (:mod:`dyadlens.nlp.actor_context`): capitals as places or as the
+   government of the day, demonyms and agent nouns, people acting for the
+   actor they served on the document date;
+2. misspelled names (:mod:`dyadlens.nlp.actor_fuzzy`);
+3. nominal coreference (:mod:`dyadlens.nlp.actor_coref`);
+4. spaCy NER names the KB does not know, kept as ``unresolved:<slug>``
+   actors (:mod:`dyadlens.nlp.actor_unresolved`).
+
+Every mention keeps its document offsets and the rule that resolved it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from dyadlens.kb.aliases import Token
+from dyadlens.kb.knowledge_base import AliasEntry, KbEntity, KnowledgeBase
+from dyadlens.model import ActorRef, Mention, Sentence, stable_id
+from dyadlens.nlp.actor_context import AgentIndex, capital_role, is_geographic_name
+from dyadlens.nlp.actor_coref import Antecedent, find_anaphors, resolve_anaphor
+from dyadlens.nlp.actor_fuzzy import FuzzyNames
+from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
+from dyadlens.nlp.actor_unresolved import unresolved_names
+from dyadlens.pipeline import DocState
+
+if TYPE_CHECKING:
+    from dyadlens.resources import Resources
+
+#: Actors whose names may close a longer name ("Bank of China", "President of Russia")
+#: and still refer to them; other aliases after "<Capitalised> of" are part of
+#: another name ("Ministry of Foreign Affairs" is not the magazine).
+NAMED_INSIDE_TYPES = frozenset({"state", "government", "region_group", "person"})
+#: Words that show a sentence is about reporting or citing, where an outlet named
+#: by an ordinary word ("Dawn", "the Republic") is the outlet.
+REPORTING_LEMMAS = frozenset(
+    {"report", "say", "tell", "write", "publish", "cite", "quote", "interview", "accord", "claim", "allege",
+     "reveal", "broadcast", "air", "editorial", "article", "newspaper", "outlet", "channel", "agency", "daily"}
+)
+#: When one alias stands for several actors, the kind of alias that wins.
+KIND_PRIORITY = {"name": 0, "alias": 0, "government": 1, "metonym": 2, "demonym": 3, "capital": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A mention before it becomes a :class:`Mention` (document offsets)."""
+
+    start: int
+    end: int
+    sentence_index: int
+    actor_id: str | None
+    label: str
+    rule: str
+    person: str | None = None
+
+
+@dataclass(slots=True)
+class SentenceView:
+    """One analysed sentence with what the passes need from it."""
+
+    sentence: Sentence
+    text: str
+    doc: Any
+    tokens: list[Token]
+    matches: list[AliasMatch]
+
+
+class ActorResolver:
+    name = "actors"
+    version = "1"
+
+    def __init__(self, resources: Resources) -> None:
+        self.kb: KnowledgeBase = resources.kb
+        self.matcher = AliasMatcher(self.kb)
+        self.agents = AgentIndex(self.kb.agents)
+        self.is_known_word = known_word_test(resources.nlp)
+        self.fuzzy = FuzzyNames(self.kb, self.is_known_word)
+
+    def __call__(self, state: DocState) -> None:
+        date = state.document.published
+        views = [self._view(state, s) for s in state.analysed_sentences()]
+        found = [f for view in views for f in self._alias_mentions(view, date)]
+        mentioned = {f.actor_id for f in found if f.actor_id}
+        names = person_name_words(views)
+        found += [f for view in views for f in self._fuzzy_mentions(view, date, found, mentioned, names)]
+        found += self._coref_mentions(views, found)
+        unresolved = [u for view in views for u in self._unresolved_mentions(view, found)]
+        self._emit(state, sorted(found, key=lambda f: f.start), unresolved)
+
+    def _view(self, state: DocState, sentence: Sentence) -> SentenceView:
+        text = state.sentence_text(sentence)
+        tokens, matches = self.matcher.find(text)
+        return SentenceView(sentence, text, state.parses.get(sentence.index), tokens, matches)
+
+    # --- pass 1: aliases in context ---------------------------------------------
+
+    def _alias_mentions(self, view: SentenceView, date: str | None) -> list[Found]:
+        found = []
+        for match in view.matches:
+            entry = choose_entry(self.kb, match.entries, date)
+            mention = self._resolve(view, match, entry, date) if entry else self._ambiguous(view, match)
+            if mention is not None:
+                found.append(mention)
+        return drop_nested(found)
+
+    def _common_word_name(self, entry: AliasEntry) -> bool:
+        """An outlet named by one ordinary word ("Dawn", "the Republic"): a name only where reporting is."""
+        words = [w for w in entry.tokens if w.casefold() != "the"]
+        return len(words) == 1 and self.is_known_word(words[0].casefold())
+
+    def _ambiguous(self, view: SentenceView, match: AliasMatch) -> Found:
+        """An alias several actors share and nothing decides: kept, with no actor, so NER does not list it."""
+        start, end = view.sentence.start + match.start, view.sentence.start + match.end
+        return Found(start, end, view.sentence.index, None, ner_label(view.doc, match.start, match.end), "ambiguous-alias")
+
+    def _resolve(self, view: SentenceView, match: AliasMatch, entry: AliasEntry, date: str | None) -> Found | None:
+        entity = self.kb.get(entry.entity_id)
+        if entity is None or self._part_of_something_else(view, match, entry, entity):
+            return None
+        base = Found(
+            view.sentence.start + match.start,
+            view.sentence.start + match.end,
+            view.sentence.index,
+            entity.id,
+            ner_label(view.doc, match.start, match.end),
+            entry.kind,
+        )
+        if entity.type == "person":
+            actor, rule = self._person_actor(entity.id, date)
+            return replace(base, person=entity.id, actor_id=actor, rule=rule)
+        if entry.kind == "government":
+            return replace(base, actor_id=self.kb.government_of(entity.id, date), rule="government@date")
+        if entry.kind in ("capital", "metonym"):
+            return self._capital_or_metonym(view, match, base, entry, entity, date)
+        return self._name_or_demonym(view, match, base, entry, entity, date)
+
+    def _part_of_something_else(self, view: SentenceView, match: AliasMatch, entry: AliasEntry, entity: KbEntity) -> bool:
+        """The alias is part of a person's name, of a longer name, or an ordinary word outside reporting."""
+        if entity.type != "person" and inside_longer_person_name(view.doc, match.start, match.end):
+            return True
+        if entity.type not in NAMED_INSIDE_TYPES and continues_a_name(view.tokens, match.first):
+            return True
+        return entity.type == "media" and self._common_word_name(entry) and not reporting_context(view)
+
+    def _person_actor(self, person_id: str, date: str | None) -> tuple[str | None, str]:
+        """The actor of the office held on the date, else of the last one left before it, and the rule."""
+        actor = self.kb.acting_for(person_id, date)
+        if actor is not None:
+            return actor, "role@date"
+        former = self.kb.former_actor(person_id, date)
+        if former is not None:
+            return former, "former-role@date"
+        return None, "person-without-role"
+
+    def _capital_or_metonym(
+        self, view: SentenceView, match: AliasMatch, base: Found, entry: AliasEntry, entity: KbEntity, date: str | None
+    ) -> Found:
+        """A place (the state), part of another name (nothing: capitals only) or acting (the government)."""
+        role = capital_role(view.doc, match.start, match.end)
+        if role == "place":
+            return replace(base, rule=f"{entry.kind}-place")
+        if role == "modifier" and entry.kind == "capital":
+            return replace(base, actor_id=None, rule="capital-in-name")
+        rule = "capital-metonym@date" if entry.kind == "capital" else "metonym"
+        return replace(base, actor_id=self.kb.government_of(entity.id, date), rule=rule)
+
+    def _name_or_demonym(
+        self, view: SentenceView, match: AliasMatch, base: Found, entry: AliasEntry, entity: KbEntity, date: str | None
+    ) -> Found | None:
+        if entity.type == "state":
+            with_agent = self._with_agent(view, match, base, entry, entity, date)
+            if with_agent is not None:
+                return with_agent
+        if entry.kind == "demonym" and is_geographic_name(view.tokens, match.last):
+            return replace(base, actor_id=None, rule="demonym-in-place-name")
+        return base
+
+    def _with_agent(
+        self, view: SentenceView, match: AliasMatch, base: Found, entry: AliasEntry, entity: KbEntity, date: str | None
+    ) -> Found | None:
+        """The state's name with an agent noun after ("Afghan officials") or before ("the government of Pakistan")."""
+        after = self.agents.match_after(view.tokens, match.last, after_name=entry.kind != "demonym")
+        before = None if after or entry.kind == "demonym" else self.agents.match_before(view.tokens, match.first)
+        agent = after or before
+        if agent is None:
+            return None
+        term = agent[0]
+        start = view.sentence.start + view.tokens[before[1]].start if before else base.start
+        end = view.sentence.start + view.tokens[after[1]].end if after else base.end
+        actor = self.kb.government_of(entity.id, date) if term.acts_as == "government" else entity.id
+        return replace(base, start=start, end=end, actor_id=actor, rule=f"{entry.kind}+agent@date")
+
+    # --- pass 2: misspellings ------------------------------------------------------
+
+    def _fuzzy_mentions(
+        self, view: SentenceView, date: str | None, found: Sequence[Found], mentioned: set[str], person_words: set[str]
+    ) -> list[Found]:
+        covered = [(f.start, f.end) for f in found if f.sentence_index == view.sentence.index]
+        result = []
+        for i, token in enumerate(view.tokens):
+            absolute = view.sentence.start + token.start
+            if not token.is_word or _inside(absolute, covered) or not _stands_alone(view.tokens, i):
+                continue
+            if token.text in person_words:
+                continue
+            entries = self._fuzzy_entries(view, token, mentioned)
+            if not entries:
+                continue
+            match = AliasMatch(i, i, token.start, token.end, entries)
+            mention = self._resolve(view, match, entries[0], date)
+            if mention is not None:
+                result.append(replace(mention, rule=f"fuzzy:{mention.rule}"))
+        return result
+
+    def _fuzzy_entries(self, view: SentenceView, token: Token, mentioned: set[str]) -> tuple[AliasEntry, ...]:
+        """Near names, unless NER calls the word a person and the near name is none."""
+        entries = self.fuzzy.candidates(token.text, mentioned)
+        if not entries or ner_label(view.doc, token.start, token.end) != "PERSON":
+            return entries
+        entity = self.kb.get(entries[0].entity_id)
+        return entries if entity is not None and entity.type == "person" else ()
+
+    # --- pass 3: coreference ---------------------------------------------------------
+
+    def _coref_mentions(self, views: Sequence[SentenceView], found: Sequence[Found]) -> list[Found]:
+        docs = {view.sentence.index: (view.sentence.start, view.doc) for view in views}
+        antecedents = sorted((a for a in (self._antecedent(f, docs) for f in found) if a), key=lambda a: a.offset)
+        covered = [(f.start, f.end) for f in found]
+        result = []
+        for view in views:
+            if view.doc is None:
+                continue
+            for anaphor in find_anaphors(view.doc):
+                start, end = view.sentence.start + anaphor.start, view.sentence.start + anaphor.end
+                if _overlaps(start, end, covered):
+                    continue
+                target = resolve_anaphor(anaphor, view.sentence.index, start, antecedents)
+                if target is not None:
+                    result.append(Found(start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person))
+        return result
+
+    def _antecedent(self, found: Found, docs: dict[int, tuple[int, Any]]) -> Antecedent | None:
+        actor = self.kb.get(found.actor_id) if found.actor_id else None
+        if actor is None:
+            return None
+        person = self.kb.get(found.person) if found.person else None
+        roles = " ".join(r.role.lower() for r in person.roles) if person else ""
+        start, doc = docs.get(found.sentence_index, (0, None))
+        core = is_core_argument(doc, found.start - start, found.end - start)
+        return Antecedent(found.start, found.sentence_index, actor.id, actor.type, found.person, roles, core)
+
+    # --- pass 4: unknown names -----------------------------------------------------------
+
+    def _unresolved_mentions(self, view: SentenceView, found: Sequence[Found]) -> list[tuple[Found, ActorRef]]:
+        if view.doc is None:
+            return []
+        offset = view.sentence.start
+        covered = [(f.start, f.end) for f in found if f.sentence_index == view.sentence.index]
+        result = []
+        for name in unresolved_names(view.doc, view.text):
+            if _overlaps(offset + name.start, offset + name.end, covered):
+                continue
+            ref = ActorRef(id=name.actor_id, name=name.name, type=name.actor_type, resolved=False)
+            mention = Found(offset + name.start, offset + name.end, view.sentence.index, ref.id, name.label, "ner-unresolved")
+            result.append((mention, ref))
+        return result
+
+    # --- output ----------------------------------------------------------------------------
+
+    def _emit(self, state: DocState, found: Iterable[Found], unresolved: Iterable[tuple[Found, ActorRef]]) -> None:
+        for mention in found:
+            state.mentions.append(self._mention(state.document.id, mention))
+            if mention.actor_id and mention.actor_id in self.kb:
+                state.add_actor(self.kb.ref(mention.actor_id))
+        for mention, ref in unresolved:
+            state.mentions.append(self._mention(state.document.id, mention))
+            state.add_actor(ref)
+        state.mentions.sort(key=lambda m: (m.start, m.end))
+
+    def _mention(self, doc_id: str, found: Found) -> Mention:
+        return Mention(
+            id=stable_id(doc_id, found.start, found.end, self.version, "mention"),
+            doc_id=doc_id,
+            start=found.start,
+            end=found.end,
+            sentence_index=found.sentence_index,
+            actor_id=found.actor_id,
+            label=found.label,
+            rule=found.rule,
+            person=found.person,
+        )
+
+
+def choose_entry(kb: KnowledgeBase, entries: Sequence[AliasEntry], date: str | None) -> AliasEntry | None:
+    """The entry a shared alias stands for; None if the actors still tie.
+
+    The kind of alias decides first (a name beats a demonym or capital), then
+    validity on the document date, then, among people, holding an office on
+    that date ("Bush" in 2003 is the president of the day).
+    """
+    if not entries:
+        return None
+    best_rank = min(KIND_PRIORITY.get(e.kind, 9) for e in entries)
+    ranked = [e for e in entries if KIND_PRIORITY.get(e.kind, 9) == best_rank]
+    valid = [e for e in ranked if kb.is_valid_on(e.entity_id, date)] or ranked
+    if len({e.entity_id for e in valid}) > 1:
+        valid = [e for e in valid if kb.acting_for(e.entity_id, date)] or valid
+    return valid[0] if len({e.entity_id for e in valid}) == 1 else None
+
+
+def ner_label(doc: Any, start: int, end: int) -> str:
+    """The NER label of an entity overlapping [start, end) in the sentence, else ``ALIAS``."""
+    if doc is None:
+        return "ALIAS"
+    for ent in doc.ents:
+        if ent.start_char < end and start < ent.end_char:
+            return ent.label_
+    return "ALIAS"
+
+
+def reporting_context(view: SentenceView) -> bool:
+    """A footnote, or a sentence with a reporting word (said, reported, according to, newspaper...)."""
+    if view.sentence.kind == "footnote":
+        return True
+    return view.doc is not None and any(t.lemma_.lower() in REPORTING_LEMMAS for t in view.doc)
+
+
+def drop_nested(found: list[Found]) -> list[Found]:
+    """Mentions not inside a longer one (an agent phrase can swallow a neighbouring alias)."""
+    return [
+        f
+        for f in found
+        if not any(o is not f and o.start <= f.start and f.end <= o.end and o.end - o.start > f.end - f.start for o in found)
+    ]
+
+
+def continues_a_name(tokens: Sequence[Token], first: int) -> bool:
+    """The token before is "of" after a capitalised word: "Ministry of [Foreign Affairs]"."""
+    if first < 2 or tokens[first - 1].text != "of":
+        return False
+    before = tokens[first - 2]
+    return before.is_word and before.text[:1].isupper()
+
+
+def is_core_argument(doc: Any, start: int, end: int) -> bool:
+    """The span is a subject or object of its clause, not inside a prepositional phrase."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    if span is None or len(span) == 0:
+        return False
+    root = span.root
+    while root.dep_ in ("conj", "appos") and root.head.i != root.i:
+        root = root.head
+    return root.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "ROOT")
+
+
+def inside_longer_person_name(doc: Any, start: int, end: int) -> bool:
+    """The span is part of a longer name NER calls a person ("George Washington", "Michael Jordan")."""
+    if doc is None:
+        return False
+    return any(
+        ent.label_ == "PERSON" and ent.start_char <= start and end <= ent.end_char and (ent.end_char - ent.start_char) > end - start
+        for ent in doc.ents
+    )
+
+
+def known_word_test(nlp: Any) -> Callable[[str], bool]:
+    """Whether a lower-cased word is an English word (the lemmatizer's word lists, stop words)."""
+    words: set[str] = set(STOP_WORDS)
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        if lookups.has_table("lemma_index"):
+            for values in lookups.get_table("lemma_index").values():
+                words.update(values)
+    return words.__contains__
+
+
+def person_name_words(views: Iterable[SentenceView]) -> set[str]:
+    """Words of the names NER calls persons anywhere in the document: surnames, not typos."""
+    words: set[str] = set()
+    for view in views:
+        if view.doc is not None:
+            words.update(t.text for ent in view.doc.ents if ent.label_ == "PERSON" for t in ent)
+    return words
+
+
+def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _stands_alone(tokens: Sequence[Token], i: int) -> bool:
+    """Not part of a longer capitalised name: neighbours are no capitalised words (bar "The")."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].is_word and tokens[j].text[:1].isupper():
+            if tokens[j].text.casefold() not in STOP_WORDS:
+                return False
+    return True

@@ -1,0 +1,388 @@
+"""Temporal expressions and event dates for one document.
+
+:class:`DocumentTimeline` scans every analysed sentence once, finds its
+temporal expressions with the rules in :mod:`dyadlens.nlp.timex` and resolves
+them to ISO prefix dates against the publication date and the narrative anchors
+of the text ("In 2003 ... Six years later" gives 2009).
+:meth:`DocumentTimeline.date_for` then applies the "Dates" convention of the
+annotation guidelines to one event trigger:
+
+- an expression that governs the trigger in the parse gives the date: a point
+  gives its value, a range of ongoing activity gives its start ("since 2021",
+  "(1979-1989)"), a point event inside a range or a decade gives null;
+- otherwise a present-tense action takes the publication date (at month
+  precision, like the gold), a modal or present statement reported from a
+  speech act or inside a quotation takes the statement's date, and everything
+  else (undated past events, the author's own hypotheticals, forecasts and
+  prescriptions) takes null. The publication date is never a default.
+
+Seasons: a season alone has year precision ("last summer" -> 2022); with
+early/mid/late it gets the month in the northern hemisphere ("late last summer"
+-> 2022-08), as the seed gold does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+import re
+from typing import TYPE_CHECKING, Any
+
+from dyadlens.model import Sentence
+from dyadlens.nlp.quotes import REPORTING_VERBS, SPEECH_NOUNS, SPEECH_VERBS, quoted_spans
+from dyadlens.nlp.timex import PartialDate, TemporalExpression, resolve_sentence_expressions
+
+if TYPE_CHECKING:
+    from dyadlens.pipeline import DocState
+
+#: A line of a reference list: "..., TASS, published on May 27, 2024. https://..."
+_CITATION = re.compile(r"\b(?:published|retrieved|accessed)\s+(?:on\s+)?\w+|https?://", re.IGNORECASE)
+#: How far after "a recent report" its citation may sit (characters).
+_CITATION_REACH = 1500
+#: Dependency labels that start a new clause or coordinate a separate event;
+#: a date below one of them does not date a trigger above it.
+_CLAUSE_EDGES = frozenset({"conj", "ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "appos"})
+#: Verbs and nouns of speech whose reported content is dated by the speech act.
+_SPEECH_LEMMAS = SPEECH_VERBS | SPEECH_NOUNS | frozenset(
+    {"hint", "remark", "comment", "interview", "speech", "announcement", "declaration", "proposal", "report", "propose"}
+)
+_MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "will", "can", "ought", "shall", "'ll", "wo", "ca"})
+_STANCE_NOUNS = frozenset({"view", "position", "stance", "belief", "message", "assessment", "argument", "line"})
+_TEMPORAL_MARKS = frozenset({"when", "while", "as", "after", "before", "until", "once", "since"})
+_REPORT_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
+_HYPOTHETICAL_MODALITIES = frozenset({"possible", "recommended", "planned"})
+_PRESENT_TAGS = frozenset({"VBZ", "VBP"})
+_PAST_TAGS = frozenset({"VBD"})
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """When an event happened: an ISO prefix date (or None) and where it came from."""
+
+    value: str | None
+    start: int | None
+    end: int | None
+    rule: str
+
+
+class DocumentTimeline:
+    """The temporal expressions of one document, resolved, and the event-date convention."""
+
+    def __init__(self, state: DocState) -> None:
+        self._state = state
+        self._published = PartialDate.parse(state.document.published)
+        self._sentences: dict[int, Sentence] = {s.index: s for s in state.sentences}
+        self._quotes = quoted_spans(state.text)
+        self._expressions: dict[int, list[TemporalExpression]] = {}
+        self._scan()
+
+    # -- public API -----------------------------------------------------------
+
+    def expressions(self, sentence_index: int | None = None) -> list[TemporalExpression]:
+        """The resolved expressions of one sentence, or of the whole document in order."""
+        if sentence_index is not None:
+            return list(self._expressions.get(sentence_index, ()))
+        return [e for i in sorted(self._expressions) for e in self._expressions[i]]
+
+    @property
+    def published(self) -> str | None:
+        return self._published.iso() if self._published else None
+
+    def date_for(self, sentence_index: int, trigger_token_i: int | None, modality: str) -> EventDate:
+        """The date of an event whose trigger is token ``trigger_token_i`` of the sentence's parse."""
+        doc = self._state.parses.get(sentence_index)
+        sentence = self._sentences.get(sentence_index)
+        if doc is None or sentence is None:
+            return EventDate(None, None, None, "unparsed")
+        trigger = doc[trigger_token_i] if trigger_token_i is not None and 0 <= trigger_token_i < len(doc) else _main_verb(doc)
+        governing = self._governing_expression(sentence, doc, trigger)
+        if governing is not None:
+            return _date_from_expression(governing)
+        return self._undated(sentence, trigger, modality)
+
+    def statement_date(self, sentence_index: int) -> EventDate:
+        """The date of a statement of status: its own dated expression, else the publication date."""
+        sentence = self._sentences.get(sentence_index)
+        doc = self._state.parses.get(sentence_index)
+        if sentence is None:
+            return EventDate(None, None, None, "unknown-sentence")
+        if doc is not None:
+            governing = self._governing_expression(sentence, doc, _main_verb(doc))
+            if governing is not None and governing.kind == "point":
+                return _date_from_expression(governing)
+        return self._publication_date("published")
+
+    # -- scanning -------------------------------------------------------------
+
+    def _scan(self) -> None:
+        anchors: list[TemporalExpression] = []
+        for sentence in sorted(self._state.analysed_sentences(), key=lambda s: s.start):
+            found = resolve_sentence_expressions(
+                text=self._state.sentence_text(sentence),
+                offset=sentence.start,
+                sentence_index=sentence.index,
+                published=self._published,
+                anchors=anchors,
+            )
+            self._expressions[sentence.index] = found
+            anchors.extend(e for e in found if e.is_anchor)
+        self._refine_recent_from_citations()
+
+    def _refine_recent_from_citations(self) -> None:
+        """"A recent TASS report.1" in a brief with inline footnotes: date it by the citation that follows."""
+        citations = self._citation_dates()
+        for index, expressions in self._expressions.items():
+            for k, expression in enumerate(expressions):
+                if not expression.rule.startswith("recent:"):
+                    continue
+                cited = next((c for c in citations if 0 < c.start - expression.end <= _CITATION_REACH), None)
+                if cited is not None:
+                    expressions[k] = replace(expression, value=cited.value, rule="recent:cited")
+
+    def _citation_dates(self) -> list[TemporalExpression]:
+        found = []
+        for sentence in self._state.analysed_sentences():
+            text = self._state.sentence_text(sentence)
+            if sentence.kind != "footnote" and not _CITATION.search(text):
+                continue
+            for expression in self._expressions.get(sentence.index, ()):
+                value = PartialDate.parse(expression.value)
+                if expression.kind == "point" and value and value.month and (self._published is None or value.not_after(self._published)):
+                    found.append(expression)
+        return sorted(found, key=lambda e: e.start)
+
+    # -- choosing the expression that dates a trigger --------------------------
+
+    def _governing_expression(self, sentence: Sentence, doc: Any, trigger: Any) -> TemporalExpression | None:
+        best: tuple[tuple[int, bool, int], TemporalExpression] | None = None
+        for expression in self._expressions.get(sentence.index, ()):
+            head = _expression_head(doc, expression, sentence.start)
+            if head is None:
+                continue
+            distance = _governing_distance(trigger, head)
+            if distance is None:
+                continue
+            rank = (distance, expression.kind != "point", -expression.specificity)
+            if best is None or rank < best[0]:
+                best = (rank, expression)
+        return best[1] if best else None
+
+    def _undated(self, sentence: Sentence, trigger: Any, modality: str) -> EventDate:
+        """No expression governs the trigger: tense, modality and reporting decide."""
+        tense = _tense(trigger)
+        reported = self._is_reported(sentence, trigger)
+        if tense == "past":
+            if trigger.lemma_.lower() in REPORTING_VERBS and _has_reported_content(trigger):
+                return self._statement_context(sentence, "speech-recent")
+            return EventDate(None, None, None, "past-undated")
+        if tense == "perfect":
+            if _since_clause(trigger):
+                return self._publication_date("since-event")
+            if modality == "negated":
+                return self._publication_date("not-yet")  # "has not recognised": a state as of publication
+            return EventDate(None, None, None, "perfect-undated")
+        if tense == "modal" or modality in _HYPOTHETICAL_MODALITIES:
+            if reported:
+                return self._statement_context(sentence, "statement")
+            if modality == "planned" and _is_promise_noun(trigger):
+                return self._publication_date("promise")
+            return EventDate(None, None, None, "hypothetical")
+        if reported:
+            return self._statement_context(sentence, "statement")
+        return self._publication_date("present")
+
+    def _is_reported(self, sentence: Sentence, trigger: Any) -> bool:
+        """Content of a speech act, a quotation, or a report ("reportedly")."""
+        if _speech_ancestor(trigger) is not None or self._inside_quote(sentence):
+            return True
+        verb = _finite_verb(trigger) or trigger
+        return any(c.lower_ in _REPORT_ADVERBS for c in (*verb.children, *trigger.children))
+
+    def _statement_context(self, sentence: Sentence, rule: str) -> EventDate:
+        """A reported statement's date: for a quotation that continues one attributed just before
+        ("... said Lavrov on July 23. “They clearly stated ...”"), that speech act's date;
+        else the publication date."""
+        if not self._inside_quote(sentence):
+            return self._publication_date(rule)
+        for previous in self._preceding_in_paragraph(sentence, limit=2):
+            doc = self._state.parses.get(previous.index)
+            if doc is None or not any(_is_speech(t) for t in doc):
+                continue
+            points = [e for e in self._expressions.get(previous.index, ()) if e.kind == "point" and e.value]
+            if points:
+                return EventDate(points[-1].value, points[-1].start, points[-1].end, rule + "-dated")
+        return self._publication_date(rule)
+
+    def _preceding_in_paragraph(self, sentence: Sentence, limit: int) -> Iterator[Sentence]:
+        count = 0
+        for index in range(sentence.index - 1, -1, -1):
+            previous = self._sentences.get(index)
+            if previous is None or previous.paragraph != sentence.paragraph or count >= limit:
+                return
+            count += 1
+            yield previous
+
+    def _inside_quote(self, sentence: Sentence) -> bool:
+        length = max(1, sentence.end - sentence.start)
+        for span in self._quotes:
+            overlap = min(span.end, sentence.end) - max(span.start, sentence.start)
+            if overlap > length / 2:
+                return True
+        return False
+
+    def _publication_date(self, rule: str) -> EventDate:
+        if self._published is None:
+            return EventDate(None, None, None, rule + "-no-publication-date")
+        return EventDate(self._published.truncate("month").iso(), None, None, rule)
+
+
+# -- helpers over the parse ---------------------------------------------------
+
+
+def _date_from_expression(expression: TemporalExpression) -> EventDate:
+    if expression.kind == "point":
+        return EventDate(expression.value, expression.start, expression.end, expression.rule)
+    if expression.kind == "range":
+        return EventDate(expression.value, expression.start, expression.end, "range-start")
+    return EventDate(None, expression.start, expression.end, "in-" + expression.kind)
+
+
+def _main_verb(doc: Any) -> Any:
+    for token in doc:
+        if token.dep_ == "ROOT":
+            return token
+    return doc[0]
+
+
+def _expression_head(doc: Any, expression: TemporalExpression, offset: int) -> Any | None:
+    """The content token of the expression nearest the root ("2021" in "since 2021")."""
+    start, end = expression.start - offset, expression.end - offset
+    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start and t.pos_ not in ("ADP", "DET")]
+    if not tokens:
+        return None
+    return min(tokens, key=lambda t: len(list(t.ancestors)))
+
+
+def _governing_distance(trigger: Any, head: Any) -> int | None:
+    """Edges between trigger and date head, or None when the date belongs to another event.
+
+    Climbing from the trigger: a date on the main verb dates its complements,
+    but not across a relative clause ("the deal, which proved ..."), and a
+    modal or past clause under a non-speech verb keeps its own time ("it's
+    natural that ties would be discussed"). Descending to the date: only
+    through edges that stay in the clause, a temporal clause ("when ... in
+    2001"), or a clause directly on a noun trigger ("talks that began in 2017").
+    """
+    climb = _climb(trigger)
+    down = 0
+    node = head
+    path: list[Any] = []
+    while node.i not in climb:
+        path.append(node)
+        if node.head.i == node.i:
+            return None
+        node, down = node.head, down + 1
+    meeting = node
+    for i, child in enumerate(reversed(path)):
+        if child.dep_ in _CLAUSE_EDGES and not _may_descend(child, i == 0 and meeting.i == trigger.i):
+            return None
+    return climb[meeting.i] + down
+
+
+def _climb(trigger: Any) -> dict[int, int]:
+    """Token index -> steps for the trigger and the ancestors whose dates it may take."""
+    reachable = {trigger.i: 0}
+    tense = _tense(trigger)
+    node, steps = trigger, 0
+    while node.head.i != node.i:
+        parent = node.head
+        if not _may_climb(node, parent, tense):
+            break
+        node, steps = parent, steps + 1
+        reachable[node.i] = steps
+    return reachable
+
+
+def _may_climb(child: Any, parent: Any, tense: str) -> bool:
+    """Whether a trigger in ``child`` may take a date attached at ``parent``."""
+    if child.left_edge.text in ("(", "[") and child.left_edge.i < child.i:
+        return False  # a parenthetical aside keeps its own time
+    if child.dep_ == "relcl":
+        return not any(c.tag_ in ("WDT", "WP", "WP$") for c in child.children)
+    if child.dep_ in ("ccomp", "advcl", "parataxis", "csubj"):
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in child.children):
+            return False  # ", which proved ...": a comment with its own time
+        if _is_speech(parent):
+            return tense in ("modal", "present")
+        return tense == "past"
+    return True
+
+
+def _may_descend(child: Any, from_noun_trigger: bool) -> bool:
+    if from_noun_trigger and child.dep_ in ("relcl", "acl"):
+        return True
+    if child.dep_ == "advcl":
+        return any(c.dep_ in ("mark", "advmod") and c.lower_ in _TEMPORAL_MARKS for c in child.children)
+    return False
+
+
+def _tense(trigger: Any) -> str:
+    """past | perfect | modal | present for the finite verb that governs the trigger."""
+    verb = _finite_verb(trigger)
+    if verb is None:
+        return "present"
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _MODAL_WORDS or a.tag_ == "MD" for a in auxes):
+        return "modal"
+    if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
+        return "past" if any(a.tag_ == "VBD" for a in auxes if a.lemma_ == "have") else "perfect"
+    if any(a.tag_ in _PAST_TAGS for a in auxes) or verb.tag_ in _PAST_TAGS:
+        return "past"
+    return "present"
+
+
+def _finite_verb(trigger: Any) -> Any | None:
+    """The nearest verb at or above the trigger that carries tense: a finite verb or one
+    with a tensed auxiliary; infinitives and bare participles take their head's tense."""
+    node = trigger
+    for _ in range(12):
+        if node.pos_ in ("VERB", "AUX"):
+            auxes = [c for c in node.children if c.dep_ in ("aux", "auxpass") and c.tag_ != "TO"]
+            if node.tag_ in _PRESENT_TAGS | _PAST_TAGS or auxes:
+                return node
+        if node.head.i == node.i:
+            return node if node.pos_ in ("VERB", "AUX") else None
+        node = node.head
+    return None
+
+
+def _is_speech(token: Any) -> bool:
+    """A verb or noun of speech, or "X's view is that ..." (a copula whose subject is one)."""
+    if token.lemma_.lower() in _SPEECH_LEMMAS:
+        return True
+    if token.lemma_ == "be":
+        return any(c.dep_ == "nsubj" and c.lemma_.lower() in _STANCE_NOUNS for c in token.children)
+    return False
+
+
+def _speech_ancestor(trigger: Any) -> Any | None:
+    for ancestor in trigger.ancestors:
+        if _is_speech(ancestor):
+            return ancestor
+    return None
+
+
+def _since_clause(trigger: Any) -> bool:
+    """"Since Ghani fled, X has praised ...": ongoing from an event up to publication."""
+    verb = _finite_verb(trigger) or trigger
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children) for c in verb.children)
+
+
+def _has_reported_content(verb: Any) -> bool:
+    return any(c.dep_ == "ccomp" for c in verb.children)
+
+
+def _is_promise_noun(trigger: Any) -> bool:
+    """"promised delisting", "the pledge to ...": a commitment already made."""
+    words = [trigger, *trigger.children, *list(trigger.ancestors)[:2]]
+    return any(w.lemma_.lower() in ("promise", "pledge", "vow", "commit", "announce") for w in words)

@@ -1,0 +1,435 @@
+"""Designation status facts: who lists, delists or recognises whom, and when.
+
+Two sources, read after events and quotes:
+
+- coded events that change a status: 172 (a terrorist designation) gives
+  ``listed``; 081 (ease administrative sanctions) gives ``delisted`` when
+  asserted, ``delisting_promised`` when promised, ``delisting_proposed`` when
+  proposed or under (dated) consideration: a proposal is not a delisting;
+  054 (recognition) gives ``recognized``, or ``recognition_withheld`` when
+  negated or still under dated consideration;
+- statements of current status in the parse, with the patterns of
+  ``data/designation_patterns.yaml``: "X is designated as terrorists by Y",
+  "X, still banned by Y", "X remains on Y's list of terrorist organizations",
+  "similarly designated Z" (Y again), "no longer banned by Y" (delisted), an
+  ambassador's credentials accepted (``ambassador_accredited``).
+
+One row per (designator, designee, status) per document: the first that the
+text gives, preferring a dated one. Each row keeps its evidence sentence, the
+event it came from, and its claimant (None = the author; else the speaker
+whose quotation or report holds it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from dyadlens.errors import DataFileError
+from dyadlens.model import DESIGNATION_STATUSES, MODALITIES, Designation, Event, Sentence, stable_id
+from dyadlens.nlp.dates import DocumentTimeline
+
+if TYPE_CHECKING:
+    from dyadlens.kb.knowledge_base import KnowledgeBase
+    from dyadlens.pipeline import DocState
+    from dyadlens.resources import Resources
+
+PATTERNS_FILE = Path(__file__).parent / "data" / "designation_patterns.yaml"
+_REQUIRED_KEYS = (
+    "events", "trigger_statuses", "proposal_cues", "promise_cues", "unfinished_cues", "passive_listing", "list_nouns",
+    "qualifiers", "no_longer", "similar_markers", "designee_not_types", "accreditation",
+)
+_MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "can", "will", "shall"})
+_UNDATED_STATES = frozenset({"listed", "recognized"})
+
+
+@dataclass(frozen=True, slots=True)
+class DesignationPatterns:
+    """The validated contents of a designation pattern file."""
+
+    events: Mapping[str, Mapping[str, str]]
+    trigger_statuses: Mapping[str, Mapping[str, str]]
+    proposal_cues: frozenset[str]
+    promise_cues: frozenset[str]
+    unfinished_cues: frozenset[str]
+    passive_listing: Mapping[str, bool]
+    list_nouns: frozenset[str]
+    qualifiers: tuple[str, ...]
+    no_longer: tuple[str, ...]
+    similar_markers: frozenset[str]
+    designee_not_types: frozenset[str]
+    accreditation_verbs: frozenset[str]
+    accreditation_nouns: frozenset[str]
+
+
+def load_designation_patterns(path: Path = PATTERNS_FILE) -> DesignationPatterns:
+    """Read and check a pattern file; problems raise :class:`DataFileError` naming it."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DataFileError(str(path), [f"cannot read: {error}"]) from error
+    problems = _problems(raw)
+    if problems:
+        raise DataFileError(str(path), problems)
+    return DesignationPatterns(
+        events={str(k): {m: str(s or "") for m, s in v.items()} for k, v in raw["events"].items()},
+        trigger_statuses={str(k): dict(v) for k, v in raw["trigger_statuses"].items()},
+        proposal_cues=frozenset(raw["proposal_cues"]),
+        promise_cues=frozenset(raw["promise_cues"]),
+        unfinished_cues=frozenset(raw["unfinished_cues"]),
+        passive_listing={str(k): bool(v) for k, v in raw["passive_listing"].items()},
+        list_nouns=frozenset(raw["list_nouns"]),
+        qualifiers=tuple(raw["qualifiers"]),
+        no_longer=tuple(raw["no_longer"]),
+        similar_markers=frozenset(raw["similar_markers"]),
+        designee_not_types=frozenset(raw["designee_not_types"]),
+        accreditation_verbs=frozenset(raw["accreditation"]["verbs"]),
+        accreditation_nouns=frozenset(raw["accreditation"]["nouns"]),
+    )
+
+
+def _problems(raw: Any) -> list[str]:
+    if not isinstance(raw, dict):
+        return ["top level must be a mapping"]
+    problems = [f"missing key {key!r}" for key in _REQUIRED_KEYS if key not in raw]
+    for code, by_modality in (raw.get("events") or {}).items():
+        if not isinstance(by_modality, dict):
+            problems.append(f"events.{code}: must map modalities to statuses")
+            continue
+        for modality, status in by_modality.items():
+            if modality not in MODALITIES:
+                problems.append(f"events.{code}: unknown modality {modality!r}")
+            bare = str(status or "").removeprefix("dated:")
+            if bare and bare not in DESIGNATION_STATUSES:
+                problems.append(f"events.{code}.{modality}: unknown status {bare!r}")
+    for code, by_lemma in (raw.get("trigger_statuses") or {}).items():
+        for lemma, status in (by_lemma or {}).items():
+            if status not in DESIGNATION_STATUSES:
+                problems.append(f"trigger_statuses.{code}.{lemma}: unknown status {status!r}")
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    sentence: Sentence
+    designator: str
+    designee: str
+    status: str
+    date: str | None
+    event_id: str | None
+    claimant: str | None
+    rule: str
+    offset: int  # where the trigger sits, for text order
+
+
+class DesignationExtractor:
+    """Dated designation statuses per (designator, designee) (component ``designations``)."""
+
+    name = "designations"
+    version = "1"
+
+    def __init__(self, resources: Resources, patterns_file: Path = PATTERNS_FILE) -> None:
+        self._resources = resources
+        self._patterns = load_designation_patterns(patterns_file)
+
+    def __call__(self, state: DocState) -> None:
+        reader = _DesignationReader(state, self._resources.kb, self._patterns)
+        found = [*reader.from_events(), *reader.from_statements()]
+        state.designations.extend(reader.records(_one_per_status(found)))
+
+
+def _one_per_status(found: list[_Found]) -> list[_Found]:
+    """The first row of each (designator, designee, status), a dated one if any.
+
+    Where a status pattern and a coded event read the same trigger, the
+    pattern's reading of who is designated wins (it reads the statement itself).
+    """
+    events = {(f.offset, f.status): f.event_id for f in found if f.event_id is not None}
+    by_pattern = {(f.offset, f.status) for f in found if f.event_id is None}
+    found = [
+        replace(f, event_id=events.get((f.offset, f.status))) if f.event_id is None else f
+        for f in found
+        if f.event_id is None or (f.offset, f.status) not in by_pattern
+    ]
+    chosen: dict[tuple[str, str, str], _Found] = {}
+    for item in sorted(found, key=lambda f: f.offset):
+        key = (item.designator, item.designee, item.status)
+        if key not in chosen or (chosen[key].date is None and item.date is not None):
+            chosen[key] = item
+    return sorted(chosen.values(), key=lambda f: f.offset)
+
+
+class _DesignationReader:
+    def __init__(self, state: DocState, kb: KnowledgeBase, patterns: DesignationPatterns) -> None:
+        self.state = state
+        self.kb = kb
+        self.patterns = patterns
+        self.sentences = {s.index: s for s in state.sentences}
+        self.timeline = DocumentTimeline(state)
+
+    # -- from events --------------------------------------------------------------
+
+    def from_events(self) -> Iterator[_Found]:
+        for event in self.state.events:
+            status = self._status_of_event(event)
+            sentence = self.sentences.get(event.sentence_index)
+            if not status or sentence is None or not event.source or not event.target:
+                continue
+            designator = self._resolved_designator(event, sentence)
+            if not self._plausible(designator, event.target, status):
+                continue
+            date = event.date if status not in _UNDATED_STATES or event.date_start is not None else None
+            claimant = event.claimant or self._claimant_at(event.trigger_start)
+            rule = f"event:{event.code}:{event.modality}"
+            yield _Found(sentence, designator, event.target, status, date, event.id, claimant, rule, event.trigger_start)
+
+    def _resolved_designator(self, event: Event, sentence: Sentence) -> str:
+        """An unresolved body ("Russia's Supreme Court") acts for the state that owns it."""
+        assert event.source is not None
+        if not event.source.startswith("unresolved:"):
+            return event.source
+        trigger = self._trigger_token(event)
+        subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "agent")), None) if trigger is not None else None
+        owner = next((c for c in subject.children if c.dep_ in ("poss", "amod", "compound")), None) if subject is not None else None
+        actor = self._actor_of(owner, sentence) if owner is not None else None
+        entity = self.kb.get(actor) if actor else None
+        return actor if actor and entity is not None and entity.type in ("state", "government") else event.source
+
+    def _status_of_event(self, event: Event) -> str | None:
+        for prefix in sorted(self.patterns.events, key=len, reverse=True):
+            if event.code.startswith(prefix):
+                return self._status_for(prefix, event)
+        return None
+
+    def _status_for(self, prefix: str, event: Event) -> str | None:
+        status = self.patterns.events[prefix].get(event.modality, "")
+        if status.startswith("dated:"):
+            status = status.removeprefix("dated:") if event.date else ""
+        trigger = self._trigger_lemma(event) or ""
+        overrides = self.patterns.trigger_statuses.get(prefix, {})
+        if event.modality == "asserted" and trigger in overrides:
+            return overrides[trigger]
+        if status in ("delisting_promised", "delisting_proposed"):
+            return self._proposal_or_promise(event, status)
+        if status == "delisted" and self._trigger_context(event) & (self.patterns.unfinished_cues | self.patterns.proposal_cues):
+            return "delisting_proposed"
+        return status or None
+
+    def _proposal_or_promise(self, event: Event, default: str) -> str:
+        """A planned delisting is a promise unless the words near it make it a proposal."""
+        words = self._trigger_context(event)
+        if words & self.patterns.proposal_cues:
+            return "delisting_proposed"
+        if words & self.patterns.promise_cues:
+            return "delisting_promised"
+        return default
+
+    def _trigger_lemma(self, event: Event) -> str | None:
+        token = self._trigger_token(event)
+        return token.lemma_.lower() if token is not None else None
+
+    def _trigger_context(self, event: Event) -> set[str]:
+        token = self._trigger_token(event)
+        if token is None:
+            return set()
+        near = [token, *token.children, *list(token.ancestors)[:3]]
+        return {t.lemma_.lower() for t in near} | {t.lower_ for t in near}
+
+    def _trigger_token(self, event: Event) -> Any | None:
+        sentence = self.sentences.get(event.sentence_index)
+        doc = self.state.parses.get(event.sentence_index)
+        if sentence is None or doc is None:
+            return None
+        for token in doc:
+            if sentence.start + token.idx == event.trigger_start:
+                return token
+        return None
+
+    # -- from statements of status ---------------------------------------------------
+
+    def from_statements(self) -> Iterator[_Found]:
+        for sentence in self.state.analysed_sentences():
+            doc = self.state.parses.get(sentence.index)
+            if doc is None:
+                continue
+            found: list[_Found] = []
+            for token in doc:
+                item = self._passive_listing(token, sentence, found) or self._on_list(token, sentence) or self._accreditation(token, sentence)
+                if item is not None:
+                    found.append(item)
+            yield from found
+
+    def _passive_listing(self, verb: Any, sentence: Sentence, earlier: list[_Found]) -> _Found | None:
+        """"X is banned by Y", "X (designated as terrorists by Y)", "similarly designated Z"."""
+        lemma = verb.lemma_.lower()
+        if lemma not in self.patterns.passive_listing or verb.tag_ != "VBN" or self._is_hypothetical(verb):
+            return None
+        similar = bool(earlier) and any(c.lower_ in self.patterns.similar_markers for c in verb.children)
+        if self.patterns.passive_listing[lemma] and not similar and not self._qualified(verb):
+            return None
+        designee = self._designee_of_passive(verb, sentence)
+        designator = self._agent_of(verb, sentence)
+        if designator is None and similar:
+            designator = earlier[-1].designator
+        if designee is None or designator is None:
+            return None
+        status = "delisted" if self._no_longer(verb, sentence) else "listed"
+        if self._negated(verb) and status == "listed":
+            return None
+        return self._statement(sentence, verb, designator, designee, status, f"pattern:passive-{lemma}")
+
+    def _on_list(self, verb: Any, sentence: Sentence) -> _Found | None:
+        """"X remains on Y's list of terrorist organizations"."""
+        if verb.pos_ not in ("VERB", "AUX") or self._is_hypothetical(verb):
+            return None
+        on = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"), None)
+        noun = next((c for c in on.children if c.dep_ == "pobj"), None) if on is not None else None
+        if noun is None or noun.lemma_.lower() not in self.patterns.list_nouns or not self._qualified(noun):
+            return None
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        designee = self._actor_of(subject, sentence) if subject is not None else None
+        owner = next((c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None)
+        designator = self._actor_of(owner, sentence) if owner is not None else None
+        if designee is None or designator is None:
+            return None
+        status = "delisted" if self._no_longer(verb, sentence) else "listed"
+        if self._negated(verb) and status == "listed":
+            return None
+        return self._statement(sentence, verb, designator, designee, status, "pattern:on-list")
+
+    def _accreditation(self, verb: Any, sentence: Sentence) -> _Found | None:
+        """"X accepted the credentials of Y's ambassador" / "Y's ambassador was accredited by X"."""
+        if verb.lemma_.lower() not in self.patterns.accreditation_verbs or verb.pos_ != "VERB":
+            return None
+        if self._negated(verb) or self._is_hypothetical(verb):
+            return None
+        words = {t.lemma_.lower() for t in verb.subtree}
+        if not ({"ambassador", "envoy"} & words and ({"credential", "credentials"} & words or verb.lemma_.lower() == "accredit")):
+            return None
+        envoy = next((t for t in verb.subtree if t.lemma_.lower() in ("ambassador", "envoy")), None)
+        owner = next((c for c in envoy.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None) if envoy else None
+        designee = self._actor_of(owner, sentence) if owner is not None else None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        designator = self._actor_of(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
+        if designee is None or designator is None or designee == designator:
+            return None
+        return self._statement(sentence, verb, designator, designee, "ambassador_accredited", "pattern:accreditation")
+
+    def _statement(self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str) -> _Found | None:
+        if not self._plausible(designator, designee, status):
+            return None
+        dated = self.timeline.date_for(sentence.index, verb.i, "asserted")
+        date = dated.value if dated.start is not None and not dated.rule.startswith(("present", "recent")) else None
+        if status not in _UNDATED_STATES and date is None:
+            date = self.timeline.statement_date(sentence.index).value
+        offset = sentence.start + verb.idx
+        return _Found(sentence, designator, designee, status, date, None, self._claimant_at(offset), rule, offset)
+
+    # -- parse helpers -----------------------------------------------------------------
+
+    def _designee_of_passive(self, verb: Any, sentence: Sentence) -> str | None:
+        opening = verb.left_edge
+        if opening.text == "(" and opening.i > 0:
+            return self._actor_of(verb.doc[opening.i - 1], sentence)
+        if verb.dep_ in ("acl", "amod", "relcl", "appos"):
+            target = verb.head
+            if verb.dep_ == "relcl" or target.pos_ in ("NOUN", "PROPN", "PRON"):
+                return self._actor_of(target, sentence) or self._implied(sentence)
+        subject = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+        if subject is None:
+            return None
+        if subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+            subject = verb.head
+        return self._actor_of(subject, sentence) or (self._implied(sentence) if subject.pos_ == "PRON" else None)
+
+    def _agent_of(self, verb: Any, sentence: Sentence) -> str | None:
+        """"by Y" (or "banned in Y") on the verb, or on its "as terrorists" complement."""
+        holders = [verb, *(o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children)]
+        for holder in holders:
+            for child in holder.children:
+                if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in ("by", "in")):
+                    obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    actor = self._actor_of(obj, sentence) if obj is not None else None
+                    if actor is not None:
+                        return actor
+        return None
+
+    def _actor_of(self, token: Any, sentence: Sentence) -> str | None:
+        """The actor a mention at this token (or its name phrase) stands for."""
+        start = sentence.start + token.left_edge.idx
+        end = sentence.start + token.idx + len(token.text)
+        inside = [m for m in self.state.mentions if m.actor_id and m.start < end and start < m.end]
+        return inside[-1].actor_id if inside else None
+
+    def _implied(self, sentence: Sentence) -> str | None:
+        """"They're designated ..." after a sentence about a group: that group."""
+        previous = self.sentences.get(sentence.index - 1)
+        if previous is None:
+            return None
+        actors = [m.actor_id for m in self.state.mentions if previous.start <= m.start < previous.end and m.actor_id]
+        for actor in reversed(actors):
+            entity = self.kb.get(actor)
+            if entity is not None and entity.type not in self.patterns.designee_not_types:
+                return actor
+        return None
+
+    def _qualified(self, token: Any) -> bool:
+        words = " ".join(t.lower_ for t in token.subtree) + " " + " ".join(t.lower_ for t in token.head.subtree if t.i > token.i)
+        return any(q in words for q in self.patterns.qualifiers)
+
+    def _no_longer(self, verb: Any, sentence: Sentence) -> bool:
+        window = self.state.text[max(sentence.start, sentence.start + verb.idx - 25) : sentence.start + verb.idx].lower()
+        return any(phrase in window for phrase in self.patterns.no_longer)
+
+    def _negated(self, verb: Any) -> bool:
+        heads = [verb, *[c for c in verb.children if c.dep_ in ("auxpass", "aux")]]
+        return any(c.dep_ == "neg" for h in heads for c in h.children) or any(c.dep_ == "neg" for c in verb.children)
+
+    def _is_hypothetical(self, verb: Any) -> bool:
+        auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        return any(a.lower_ in _MODAL_WORDS for a in auxes)
+
+    def _plausible(self, designator: str, designee: str, status: str) -> bool:
+        if designator == designee or designator.startswith("unresolved:"):
+            return False
+        if status.startswith(("recogni", "ambassador")):
+            return True
+        entity = self.kb.get(designee)
+        return entity is None or entity.type not in self.patterns.designee_not_types
+
+    def _claimant_at(self, offset: int) -> str | None:
+        """The speaker of a quotation or report that holds this offset (not in an aside of the author's)."""
+        for quote in self.state.quotes:
+            if quote.start <= offset < quote.end and not _in_parentheses(self.state.text, quote.start, offset):
+                return quote.speaker_actor or quote.speaker
+        return None
+
+    # -- records -------------------------------------------------------------------------
+
+    def records(self, found: list[_Found]) -> list[Designation]:
+        doc_id = self.state.document.id
+        return [
+            Designation(
+                id=stable_id(doc_id, f.sentence.start, f.sentence.end, DesignationExtractor.version, f.designator, f.designee, f.status),
+                doc_id=doc_id,
+                start=f.sentence.start,
+                end=f.sentence.end,
+                designator=f.designator,
+                designee=f.designee,
+                status=f.status,
+                date=f.date,
+                event_id=f.event_id,
+                claimant=f.claimant,
+                rule=f.rule,
+            )
+            for f in found
+        ]
+
+
+def _in_parentheses(text: str, start: int, offset: int) -> bool:
+    between = text[start:offset]
+    return between.count("(") > between.count(")")

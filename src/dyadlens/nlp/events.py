@@ -1,0 +1,809 @@
+"""Event coding: who did what to whom, over the dependency parse and the actor mentions.
+
+For every analysed sentence the coder looks at each verb and noun whose lemma
+is a trigger in the verb dictionary, finds the actors on its source side and
+its target side in the parse, and codes the dyad with the most specific
+dictionary entry whose constraints hold. How the sides are found:
+
+- source of a verb: its subject (coordinated subjects give one event each),
+  the subject of the verb it is coordinated with ("hosted and praised"), the
+  antecedent of a relative pronoun ("Russia, which hosted X"), the subject or
+  object of a governing verb for a complement without its own subject
+  ("Moscow could help Kabul repair ..." -> Moscow; "accuses X of backing Y" ->
+  X); in the passive, the ``by`` agent ("designated by Russia");
+- target of a verb: its direct object (the passive subject), or the object of
+  the entry's preposition ("met with X"), or the subject of its complement
+  for entries that take one ("urged X to ...");
+- nominal triggers ("talks with X", "Russia's engagement with X", "the
+  delisting of X", "ties between A and B"): the possessor, an actor modifier
+  or the ``by`` agent is the source (the target for ``owner: target``
+  nouns), the entry's prepositions give the target, and a noun that is the
+  object of a verb takes that verb's subject as source ("Russia has contacts
+  with X");
+- a word that names an actor's agent ("Taliban representatives", "the
+  government of Pakistan") stands for that actor; a pronoun or a nominal
+  trigger without an agent takes the actor that is the subject of the
+  immediately preceding sentence (the "implied agents" convention), with a
+  lower confidence.
+
+Symmetric triggers with several subjects and no target ("A and B met") give
+one event per pair in text order. Each event records its trigger span, the
+dictionary entry and the route through the parse in ``rule``
+(``entry-id|route|modality-cue``), a confidence, the modality and its cue
+(:mod:`dyadlens.nlp.modality`), the claimant of reported speech and the date
+from :class:`dyadlens.nlp.dates.DocumentTimeline`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from dyadlens.model import Event, Mention, Sentence, stable_id
+from dyadlens.nlp.modality import event_modality, governing_chain
+from dyadlens.nlp.verbs import VerbDictionary, VerbEntry
+from dyadlens.pipeline import DocState
+
+if TYPE_CHECKING:
+    from dyadlens.resources import Resources
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "obj"})
+MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "npadvmod"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+UNRESOLVED = "unresolved:"
+#: "stakeholders, including X", "neighbours such as X", "groups like X": X stands for the phrase.
+EXAMPLE_PREPS = frozenset({"including", "as", "like"})
+LEADING_VERBS = frozenset({"lead", "head", "run", "command", "control", "dominate"})
+PRONOUN_NUMBER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
+PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+#: Modalities a CAMEO root already expresses (see ``event_modality``).
+INTRINSIC_MODALITIES = {"11": frozenset({"alleged"}), "03": frozenset({"possible", "planned"})}
+SPEECH_VERBS = frozenset(
+    {"say", "tell", "state", "declare", "announce", "claim", "insist", "argue", "assert", "maintain",
+     "add", "note", "stress", "warn", "allege", "report", "confirm", "explain", "write", "suggest"}
+)
+#: Labels that start another clause: a search for a verb's own arguments stops there.
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "parataxis", "csubj", "pcomp"})
+#: Governing clause labels through which a subjectless complement takes its agent.
+COMPLEMENT_DEPS = frozenset({"xcomp", "advcl", "pcomp", "acl"})
+#: Prepositions through which a noun still takes the agent of the verb above it
+#: ("explored areas of cooperation with X", "expand cooperation, including the supply of arms").
+TRANSPARENT_PREPS = frozenset({"of", "in", "including", "like", "as", "such"})
+CLIMB_TO_VERB = frozenset({"dobj", "pobj", "prep", "attr", "oprd", "conj", "appos", "compound", "nsubjpass", "npadvmod"})
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One actor on one side of an event and how it was found."""
+
+    actor: str
+    token_i: int
+    route: str  # subject, object, passive-agent, possessor, implied ...
+
+
+@dataclass(slots=True)
+class SentenceView:
+    """One parsed sentence with its actor mentions mapped onto tokens."""
+
+    sentence: Sentence
+    doc: Any
+    actor_at: dict[int, str] = field(default_factory=dict)
+    mention_at: dict[int, Mention] = field(default_factory=dict)
+    previous_subject: Side | None = None
+    event_nouns: frozenset[str] = frozenset()
+
+    def token_start(self, token: Any) -> int:
+        return self.sentence.start + token.idx
+
+    def token_end(self, token: Any) -> int:
+        return self.sentence.start + token.idx + len(token.text)
+
+
+class EventCoder:
+    name = "events"
+    version = "1"
+
+    def __init__(self, resources: Resources) -> None:
+        self.verbs: VerbDictionary = resources.verbs
+        self.ontology = resources.ontology
+        self.event_nouns = frozenset(lemma for e in self.verbs.entries if e.kind == "noun" for lemma in e.lemmas)
+
+    def __call__(self, state: DocState) -> None:
+        from dyadlens.nlp.dates import DocumentTimeline
+
+        timeline = DocumentTimeline(state)
+        previous: Side | None = None
+        for view in self._views(state):
+            view.previous_subject = previous
+            view.event_nouns = self.event_nouns
+            for found in SentenceCoder(view, self.verbs).events():
+                state.events.append(self._event(state, view, found, timeline))
+            previous = main_subject(view)
+
+    def _views(self, state: DocState) -> Iterator[SentenceView]:
+        mentions_by_sentence: dict[int, list[Mention]] = {}
+        for mention in state.mentions:
+            mentions_by_sentence.setdefault(mention.sentence_index, []).append(mention)
+        for sentence in state.analysed_sentences():
+            doc = state.parses.get(sentence.index)
+            if doc is None or sentence.kind == "footnote":
+                continue
+            yield build_view(sentence, doc, mentions_by_sentence.get(sentence.index, []))
+
+    def _event(self, state: DocState, view: SentenceView, found: FoundEvent, timeline: Any) -> Event:
+        trigger = view.doc[found.trigger_i]
+        date = timeline.date_for(view.sentence.index, found.trigger_i, found.modality)
+        start, end = view.token_start(trigger), view.token_end(trigger)
+        return Event(
+            id=stable_id(state.document.id, view.sentence.start, view.sentence.end, self.version,
+                         start, found.source, found.target, found.code),
+            doc_id=state.document.id,
+            start=view.sentence.start,
+            end=view.sentence.end,
+            sentence_index=view.sentence.index,
+            trigger_start=start,
+            trigger_end=end,
+            source=found.source,
+            target=found.target,
+            code=found.code,
+            modality=found.modality,
+            date=date.value,
+            date_start=date.start,
+            date_end=date.end,
+            date_rule=date.rule,
+            claimant=found.claimant,
+            rule=found.rule,
+            confidence=found.confidence,
+        )
+
+
+def build_view(sentence: Sentence, doc: Any, mentions: list[Mention]) -> SentenceView:
+    view = SentenceView(sentence=sentence, doc=doc)
+    for mention in mentions:
+        if mention.actor_id is None:
+            continue
+        start, end = mention.start - sentence.start, mention.end - sentence.start
+        for token in doc:
+            if start <= token.idx < end and token.dep_ != "case":
+                view.actor_at.setdefault(token.i, mention.actor_id)
+                view.mention_at.setdefault(token.i, mention)
+    return view
+
+
+def main_subject(view: SentenceView) -> Side | None:
+    """The actor that is the grammatical subject of the sentence's root, if any."""
+    roots = [t for t in view.doc if t.head.i == t.i]
+    for root in roots:
+        for child in root.children:
+            if child.dep_ in SUBJECT_DEPS:
+                side = actor_of(view, child, "previous-subject", set()) or _possessor(view, child)
+                if side is not None and not side.actor.startswith(UNRESOLVED):
+                    return side
+    return None
+
+
+def _possessor(view: SentenceView, noun: Any) -> Side | None:
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.i in view.actor_at), None)
+    return None if owner is None else Side(view.actor_at[owner.i], owner.i, "previous-subject")
+
+
+@dataclass(frozen=True, slots=True)
+class FoundEvent:
+    trigger_i: int
+    source: str
+    target: str
+    code: str
+    modality: str
+    claimant: str | None
+    rule: str
+    confidence: float
+
+
+class SentenceCoder:
+    """Finds the events of one sentence."""
+
+    def __init__(self, view: SentenceView, verbs: VerbDictionary) -> None:
+        self.view = view
+        self.verbs = verbs
+        self.heads = verbs.agent_heads
+        #: nouns a verbal pattern already used as its object ("declared jihad against X"):
+        #: they do not trigger events of their own
+        self.consumed: set[int] = set()
+        #: helper verbs whose complement was coded in their name ("help X repair ...")
+        self.helped: set[int] = set()
+        #: pronouns being resolved (their resolution looks at clause subjects, which may be pronouns)
+        self.resolving: set[int] = set()
+
+    def events(self) -> list[FoundEvent]:
+        if self.view.doc.text.rstrip().rstrip("\u201d\"'").endswith("?"):
+            return []
+        found: list[FoundEvent] = []
+        for token in self.view.doc:
+            if token.i not in self.consumed:
+                found.extend(self._code_trigger(token))
+        dropped = self.consumed | self.helped
+        return dedupe([f for f in found if f.trigger_i not in dropped])
+
+    def _code_trigger(self, token: Any) -> list[FoundEvent]:
+        kind = trigger_kind(token)
+        if kind is None:
+            return []
+        lemma = token.lemma_.lower()
+        for entry in self.verbs.candidates(lemma, kind) or self.verbs.candidates(token.lower_, kind):
+            match = self._match(token, entry)
+            if match is not None:
+                return self._events_for(token, entry, *match)
+        return []
+
+    def _match(self, token: Any, entry: VerbEntry) -> tuple[list[Side], list[Side], str] | None:
+        if entry.kind == "verb":
+            return VerbRoles(self, token, entry).resolve()
+        return NounRoles(self, token, entry).resolve()
+
+    def _events_for(self, token: Any, entry: VerbEntry, sources: list[Side], targets: list[Side], route: str) -> list[FoundEvent]:
+        cue = event_modality(
+            token,
+            intrinsic=INTRINSIC_MODALITIES.get(entry.code[:2], frozenset()),
+            presupposed=entry.kind == "noun" and route == "possessor",
+        )
+        claimant = self.claimant(token)
+        pairs = dyads(sources, targets, entry)
+        confidence = _confidence(entry, sources, targets)
+        return [
+            FoundEvent(
+                trigger_i=token.i,
+                source=s.actor,
+                target=t.actor,
+                code=entry.code,
+                modality=cue.modality,
+                claimant=claimant,
+                rule=f"{entry.id}|{route}:{s.route}>{t.route}|{cue.cue or '-'}",
+                confidence=confidence,
+            )
+            for s, t in pairs
+        ]
+
+    def claimant(self, trigger: Any) -> str | None:
+        """The actor whose speech reports the event ("X said that Russia ..."), else None."""
+        chain = governing_chain(trigger)
+        for below, token in zip(chain, chain[1:]):
+            if below.dep_ not in ("ccomp", "parataxis") or token.lemma_.lower() not in SPEECH_VERBS:
+                continue
+            if token.pos_ in ("VERB", "AUX"):
+                for child in token.children:
+                    if child.dep_ in SUBJECT_DEPS:
+                        side = actor_of(self.view, child, "speaker", self.heads)
+                        if side is not None:
+                            return side.actor
+        return None
+
+    def actors(self, token: Any, route: str) -> list[Side]:
+        """The actors a noun phrase headed by ``token`` names, its conjuncts included."""
+        sides: list[Side] = []
+        members = [token, *token.conjuncts]
+        for member in members:
+            side = actor_of(self.view, member, route, self.heads) or self.pronoun(member, route) or self._pronoun_owner(member, route)
+            if side is not None and side.token_i != member.i:
+                members.extend(c for c in self.view.doc[side.token_i].conjuncts if c not in members)
+            if side is not None:
+                sides.append(side)
+        return _unique(sides)
+
+    def pronoun(self, token: Any, route: str) -> Side | None:
+        """A third-person pronoun the actor layer left unresolved: a subject pronoun takes the
+        subject actor of the preceding sentence; any other the nearest earlier actor of the
+        sentence that agrees in number and is not the subject of the pronoun's own clause."""
+        word = token.lower_
+        if token.pos_ != "PRON" or word not in PRONOUN_NUMBER:
+            return None
+        previous = self.view.previous_subject
+        is_subject = token.dep_ in SUBJECT_DEPS or token.dep_ in PASSIVE_SUBJECT_DEPS
+        if is_subject and previous is not None:
+            return Side(previous.actor, token.i, route + "~pronoun")
+        if token.i in self.resolving:
+            return None
+        self.resolving.add(token.i)
+        excluded = set() if is_subject else {s.actor for s in self._clause_subjects(token)}
+        self.resolving.discard(token.i)
+        for candidate in reversed(self.view.doc[: token.i]):
+            actor = self.view.actor_at.get(candidate.i)
+            if actor is None or actor in excluded or actor.startswith(UNRESOLVED):
+                continue
+            if PRONOUN_NUMBER[word] == "singular" and candidate.tag_ in PLURAL_TAGS:
+                continue
+            return Side(actor, token.i, route + "~pronoun")
+        return None
+
+    def _pronoun_owner(self, token: Any, route: str) -> Side | None:
+        """"its leaders", "their representatives": the pronoun's actor stands for the agent noun."""
+        if token.lemma_.lower() not in self.heads:
+            return None
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        return None if owner is None else self.pronoun(owner, route + "~agent")
+
+    def _clause_subjects(self, token: Any) -> list[Side]:
+        verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        return [] if verb is None else self.subjects(verb)[0]
+
+    def actors_or_owners(self, token: Any, route: str) -> list[Side]:
+        """The actors a phrase names, else, when it names an action ("X's engagement",
+        "US military operations", "a Taliban threat"), the actors who own that action."""
+        found = self.actors(token, route)
+        if found or token.pos_ not in ("NOUN", "PROPN") or not self.verbs.has_lemma(token.lemma_.lower(), "noun"):
+            return found
+        return owner_actors(self, token)
+
+    def subjects(self, verb: Any, depth: int = 0) -> tuple[list[Side], str]:
+        """Source actors of an active verb, with how they were found."""
+        own = [c for c in verb.children if c.dep_ in SUBJECT_DEPS] or misparsed_subject(self.view, verb)
+        if own:
+            return [s for c in own for s in self.actors(c, "subject")], "subject"
+        if depth > 3 or verb.head.i == verb.i:
+            return [], "none"
+        head = verb.head
+        if verb.dep_ == "conj":
+            return self.subjects(head, depth + 1)[0], "coordinated-verb"
+        if verb.dep_ == "relcl":
+            return self.actors(head, "relative"), "relative"
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            return self.prepositional_controller(head.head, depth), "governing"
+        if verb.dep_ in COMPLEMENT_DEPS and head.pos_ in ("VERB", "AUX"):
+            return self.controller(head, depth), "governing"
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":
+            return self.actors(head, "modified-noun"), "participle"
+        if verb.dep_ == "acl" and verb.tag_ == "VB" and head.lemma_.lower() in self.heads:
+            return owner_actors(self, head), "intention-owner"
+        return [], "none"
+
+    def implied(self, token: Any) -> list[Side]:
+        """The subject actor of the immediately preceding sentence (the implied-agent convention)."""
+        previous = self.view.previous_subject
+        return [] if previous is None else [Side(previous.actor, token.i, "implied")]
+
+    def prepositional_controller(self, governor: Any, depth: int) -> list[Side]:
+        """Agent of "V-ing" in "accuses X of V-ing" (the prepositional phrase may hang off X or the verb)."""
+        if governor.pos_ in ("VERB", "AUX"):
+            return self.controller(governor, depth)
+        own = self.actors(governor, "governing-object")
+        if own:
+            return own
+        verb = governing_verb(governor)
+        return self.controller(verb, depth) if verb is not None else []
+
+    def controller(self, governor: Any, depth: int) -> list[Side]:
+        """Object control ("help Kabul repair", "accuse X of backing") else subject control."""
+        for child in governor.children:
+            if child.dep_ in OBJECT_DEPS:
+                found = self.actors(child, "governing-object")
+                if found:
+                    return found
+        if is_passive(governor):
+            return [s for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for s in self.actors(c, "governing-patient")]
+        return self.subjects(governor, depth + 1)[0]
+
+
+class VerbRoles:
+    """Source and target of a verbal trigger under one dictionary entry."""
+
+    def __init__(self, coder: SentenceCoder, verb: Any, entry: VerbEntry) -> None:
+        self.coder = coder
+        self.verb = verb
+        self.entry = entry
+        self.passive = is_passive(verb)
+
+    def resolve(self) -> tuple[list[Side], list[Side], str] | None:
+        if not self._particle_ok():
+            return None
+        obj = self._object()
+        if self.entry.objects and (obj is None or not lemma_in(obj, self.entry.objects)):
+            return None
+        if self.entry.modifiers and (obj is None or not has_modifier(obj, self.entry.modifiers)):
+            return None
+        hosts = [self.verb] if obj is None else [self.verb, obj]
+        if self.entry.needs and not any(has_phrase(h, p, n) for p, n in self.entry.needs for h in hosts):
+            return None
+        helper = self._helper()
+        if helper is not None:
+            sources, targets, route = *helper, "helper"
+        else:
+            sources, route = self._sources()
+            targets = self._targets(obj)
+        if obj is not None and self.entry.objects:
+            self.coder.consumed.add(obj.i)
+        if self.entry.reverse:
+            sources, targets = targets, sources
+        if not sources or not (targets or (self.entry.symmetric and len(sources) > 1)):
+            return None
+        return sources, targets, ("passive" if self.passive else route)
+
+    def _helper(self) -> tuple[list[Side], list[Side]] | None:
+        """"X could help Y repair ...": X -> Y, coded with this complement's entry."""
+        head = self.verb.head
+        if self.verb.dep_ not in ("ccomp", "xcomp") or head.lemma_.lower() not in self.coder.verbs.helper_verbs:
+            return None
+        own = [c for c in self.verb.children if c.dep_ in SUBJECT_DEPS] or misparsed_subject(self.coder.view, self.verb)
+        helped = own or [c for c in head.children if c.dep_ in OBJECT_DEPS]
+        targets = [s for c in helped for s in self.coder.actors(c, "helped")]
+        sources, _ = self.coder.subjects(head)
+        if not (sources and targets):
+            return None
+        self.coder.helped.add(head.i)
+        return sources, targets
+
+    def _particle_ok(self) -> bool:
+        if not self.entry.particles:
+            return True
+        return any(c.dep_ == "prt" and c.lower_ in self.entry.particles for c in self.verb.children)
+
+    def _object(self) -> Any | None:
+        deps = PASSIVE_SUBJECT_DEPS if self.passive else OBJECT_DEPS
+        obj = next((c for c in self.verb.children if c.dep_ in deps), None)
+        if obj is None and not self.passive:
+            obj = shared_object(self.verb)
+        if obj is not None and self.entry.objects and not lemma_in(obj, self.entry.objects):
+            obj = quantified_noun(obj, self.entry.objects) or obj
+        if obj is None and self.verb.dep_ == "acl" and self.verb.tag_ == "VBN":
+            return self.verb.head
+        if obj is None and self.verb.dep_ == "relcl" and self.passive:
+            return self.verb.head
+        if obj is None and self.passive and self.verb.dep_ == "conj" and is_passive(self.verb.head):
+            return next((c for c in self.verb.head.children if c.dep_ in PASSIVE_SUBJECT_DEPS), None)
+        if obj is None and self.passive:
+            return parenthesised_noun(self.verb)
+        return obj
+
+    def _sources(self) -> tuple[list[Side], str]:
+        if self.passive:
+            verb = self.verb
+            agents = passive_agents(verb)
+            while not agents and verb.dep_ == "conj" and is_passive(verb.head):
+                verb = verb.head
+                agents = passive_agents(verb)
+            return [s for a in agents for s in self.coder.actors(a, "passive-agent")], "passive"
+        return self.coder.subjects(self.verb)
+
+    def _targets(self, obj: Any | None) -> list[Side]:
+        if self.entry.preps:
+            hosts = [self.verb] + ([obj] if obj is not None else [])
+            objects = [p for h in hosts for p in prep_objects(h, self.entry.preps)]
+            found = [s for p in objects for s in self.coder.actors_or_owners(p, "prep-object")]
+            if found or not (self.passive and obj is not None):
+                return found
+        if obj is None:
+            return self._complement_targets()
+        if self.entry.objects:
+            return owner_actors(self.coder, obj, possessive_only=True)
+        found = self.coder.actors_or_owners(obj, "patient" if self.passive else "object")
+        if not found and self.entry.complement:
+            found = owner_actors(self.coder, obj, possessive_only=True)
+        return found or self._complement_targets()
+
+    def _complement_targets(self) -> list[Side]:
+        if not self.entry.complement:
+            return [s for c in self.verb.children if c.dep_ == "dative" for s in self.coder.actors(c, "dative")]
+        for clause in self.verb.children:
+            if clause.dep_ in ("ccomp", "xcomp"):
+                for child in clause.children:
+                    if child.dep_ in SUBJECT_DEPS:
+                        return self.coder.actors(child, "complement-subject")
+        return []
+
+
+class NounRoles:
+    """Source and target of a nominal trigger under one dictionary entry."""
+
+    def __init__(self, coder: SentenceCoder, noun: Any, entry: VerbEntry) -> None:
+        self.coder = coder
+        self.noun = noun
+        self.entry = entry
+
+    def resolve(self) -> tuple[list[Side], list[Side], str] | None:
+        if self.entry.modifiers and not has_modifier(self.noun, self.entry.modifiers):
+            return None
+        if self.entry.needs and not any(has_phrase(self.noun, p, n) for p, n in self.entry.needs):
+            return None
+        between = prep_objects(self.noun, {"between"}) or [
+            o for clause in self.noun.children if clause.dep_ == "relcl" for o in _between_in(clause)
+        ]
+        if between:
+            parties = [s for b in between for s in self.coder.actors(b, "between")]
+            return (parties[:1], parties[1:], "between") if len(parties) > 1 else None
+        owners = owner_actors(self.coder, self.noun)
+        targets = self._targets() or self._example_of_targets() or self._content_targets() or self._needs_owners()
+        if self.entry.owner == "target" and not prep_objects(self.noun, self._target_preps()):
+            targets, owners = owners, []
+        sources, route = (owners, "possessor") if owners else self._agent()
+        if not sources and targets and cooperative(self.entry):
+            sources, route = self.coder.implied(self.noun), "implied"
+        if not sources or not (targets or (self.entry.symmetric and len(sources) > 1)):
+            return None
+        return sources, targets, route
+
+    def _needs_owners(self) -> list[Side]:
+        """"a revision of the Taliban's status": the owner of the required phrase's object."""
+        objects = [o for prep, _ in self.entry.needs for o in prep_objects(self.noun, {prep})]
+        return [s for o in objects for s in owner_actors(self.coder, o, possessive_only=True)]
+
+    def _content_targets(self) -> list[Side]:
+        """"X's allegation that Y ...", "reports alleging that Y ...": Y, for entries with ``complement``."""
+        if not self.entry.complement:
+            return []
+        clauses = [c for c in self.noun.children if c.dep_ in ("acl", "ccomp")]
+        clauses += [g for c in clauses if c.dep_ == "acl" for g in c.children if g.dep_ == "ccomp"]
+        for clause in clauses:
+            for child in clause.children:
+                if child.dep_ in SUBJECT_DEPS:
+                    found = self.coder.actors(child, "content-subject")
+                    if found:
+                        return found
+        return []
+
+    def _example_of_targets(self) -> list[Side]:
+        """"cooperation with X, including the supply of arms": the example shares X."""
+        if self.noun.dep_ != "pobj" or self.noun.head.lower_ not in EXAMPLE_PREPS:
+            return []
+        parent = self.noun.head.head
+        return [s for p in prep_objects(parent, {"with", "to", "for"}) for s in self.coder.actors(p, "example-of")]
+
+    def _target_preps(self) -> frozenset[str]:
+        return self.entry.preps or (frozenset({"of"}) if self.entry.owner == "target" else frozenset())
+
+    def _targets(self) -> list[Side]:
+        preps = self._target_preps()
+        objects = prep_objects(self.noun, preps)
+        if not objects and self.noun.dep_ in OBJECT_DEPS:
+            objects = [o for o in prep_objects(self.noun.head, preps) if o.i > self.noun.i]
+        return [s for p in objects for s in self.coder.actors(p, "prep-object")]
+
+    def _agent(self) -> tuple[list[Side], str]:
+        by = [s for p in prep_objects(self.noun, {"by"}) for s in self.coder.actors(p, "by-agent")]
+        if by:
+            return by, "by-agent"
+        verb = governing_verb(self.noun)
+        if verb is not None and not is_passive(verb):
+            sources, _ = self.coder.subjects(verb)
+            if sources:
+                return sources, "governing-subject"
+        if not cooperative(self.entry):
+            return [], "none"
+        return self._clause_subject(), "clause-subject"
+
+    def _clause_subject(self) -> list[Side]:
+        """The subject actor of the nearest clause above the noun ("Russia is aware how
+        sensitive ties with X would be" -> Russia), never across a reported-speech verb."""
+        for ancestor in self.noun.ancestors:
+            if ancestor.pos_ not in ("VERB", "AUX"):
+                continue
+            if ancestor.lemma_.lower() in SPEECH_VERBS:
+                return []
+            subjects = [c for c in ancestor.children if c.dep_ in SUBJECT_DEPS and self.noun not in c.subtree]
+            found = [s for c in subjects for s in self.coder.actors(c, "clause-subject")]
+            if found:
+                return found
+        return []
+
+
+def cooperative(entry: VerbEntry) -> bool:
+    """Cooperation codes (roots 01-09). Only these take an agent from the surrounding clause
+    or the preceding sentence: the subject of a clause that mentions an attack or a crackdown
+    is rarely its author, while the subject of one that mentions ties or talks usually is."""
+    return int(entry.code[:2]) <= 9
+
+
+def trigger_kind(token: Any) -> str | None:
+    if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ != "aux"):
+        return "verb"
+    if token.pos_ in ("NOUN", "PROPN"):
+        return "noun"
+    return None
+
+
+def is_passive(verb: Any) -> bool:
+    """A passive clause, or a bare past participle describing a noun ("X, designated by Y")."""
+    if any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children):
+        return True
+    bare = verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children)
+    return bare and (verb.dep_ in ("acl", "parataxis", "appos") or any(c.dep_ == "agent" for c in verb.children))
+
+
+def misparsed_subject(view: SentenceView, verb: Any) -> list[Any]:
+    """An actor name the parser hung on a verb as a compound ("help Kabul repair"): its subject."""
+    return [c for c in verb.children if c.dep_ == "compound" and c.i < verb.i and c.i in view.actor_at]
+
+
+def parenthesised_noun(participle: Any) -> Any | None:
+    """"the Taliban (officially designated by X)": the noun a parenthetical participle describes."""
+    i = participle.i - 1
+    while i > 0 and participle.doc[i].pos_ == "ADV":
+        i -= 1
+    if i < 1 or participle.doc[i].text != "(":
+        return None
+    noun = participle.doc[i - 1]
+    return noun if noun.pos_ in ("NOUN", "PROPN") else None
+
+
+def shared_object(verb: Any) -> Any | None:
+    """The object of a later coordinated verb, shared by this one ("hosted and praised X")."""
+    for conj in verb.children:
+        if conj.dep_ == "conj" and conj.pos_ == "VERB":
+            obj = next((c for c in conj.children if c.dep_ in OBJECT_DEPS), None)
+            if obj is not None:
+                return obj
+    return None
+
+
+def passive_agents(verb: Any) -> list[Any]:
+    """Objects of the ``by`` agent of a passive verb, also where the parser hung it lower
+    ("designated as a terrorist organization by X"), but never inside another clause."""
+    found, stack = [], list(verb.children)
+    while stack:
+        token = stack.pop()
+        if token.dep_ in CLAUSE_DEPS:
+            continue
+        if token.dep_ == "agent" or (token.dep_ == "prep" and token.lower_ == "by"):
+            found.extend(g for g in token.children if g.dep_ == "pobj")
+            continue
+        stack.extend(token.children)
+    return sorted(found, key=lambda t: t.i)
+
+
+def lemma_in(token: Any, lemmas: frozenset[str]) -> bool:
+    return token.lemma_.lower() in lemmas or token.lower_ in lemmas
+
+
+def has_modifier(token: Any, lemmas: frozenset[str]) -> bool:
+    """Whether a modifier to the left of the noun (or the noun itself, hyphen-joined) is one of ``lemmas``."""
+    words: set[str] = set()
+    for left in token.lefts:
+        sub = list(left.subtree)
+        words.update(t.lemma_.lower() for t in sub)
+        words.update(t.lower_ for t in sub)
+        words.add("".join(t.lower_ for t in sub))
+    return bool(words & lemmas)
+
+
+def has_phrase(token: Any, prep: str, noun: str) -> bool:
+    """Whether ``token`` has a ``prep`` child whose object (or its compound) is ``noun``."""
+    for obj in prep_objects(token, {prep}):
+        if obj.lemma_.lower() == noun or obj.lower_ == noun or any(c.lemma_.lower() == noun for c in obj.children if c.dep_ in ("compound", "amod")):
+            return True
+    return False
+
+
+def prep_objects(token: Any, preps: frozenset[str] | set[str]) -> list[Any]:
+    """Objects of the prepositions ``preps`` attached to ``token`` (coordinated objects via ``actors``)."""
+    found = []
+    for child in token.children:
+        if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
+            found.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
+    return found
+
+
+def owner_actors(coder: SentenceCoder, noun: Any, possessive_only: bool = False) -> list[Side]:
+    """Actors that own or qualify a noun: possessor, actor adjective or compound ("Russian",
+    "Taliban"), also listed ones ("the Chinese, Iranian and Russian ministers' meeting")."""
+    deps = {"poss"} if possessive_only else MODIFIER_DEPS
+    sides = []
+    for child in noun.children:
+        if child.dep_ in deps and child.i < noun.i:
+            sides.extend(coder.actors(child, "possessor" if child.dep_ == "poss" else "modifier"))
+            sides.extend(_listed_modifier_actors(coder.view, child))
+    return _unique(sorted(sides, key=lambda s: s.token_i))
+
+
+def _listed_modifier_actors(view: SentenceView, modifier: Any) -> list[Side]:
+    """Actor words coordinated inside a premodifier, in text order (parsers attach them loosely)."""
+    return [
+        Side(view.actor_at[t.i], t.i, "modifier")
+        for t in modifier.subtree
+        if t.i in view.actor_at and t.dep_ in ("conj", "preconj", "amod", "compound", "nmod")
+    ]
+
+
+def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] | set[str]) -> Side | None:
+    """The actor a single noun phrase head stands for, if any."""
+    if token.i in view.actor_at:
+        return Side(view.actor_at[token.i], token.i, route)
+    if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+        return actor_of(view, token.head.head, route, heads)
+    if token.lemma_.lower() in heads or _is_event_noun(token, view):
+        for child in token.children:
+            actor = view.actor_at.get(child.i)
+            if child.dep_ in MODIFIER_DEPS and actor is not None and not actor.startswith(UNRESOLVED):
+                return Side(actor, child.i, route + "~agent")
+        for obj in prep_objects(token, {"of", "from"}) + _leaders(token):
+            side = actor_of(view, obj, route + "~agent", heads)
+            if side is not None:
+                return side
+    for child in token.children:
+        if child.dep_ == "appos" and child.i in view.actor_at:
+            return Side(view.actor_at[child.i], child.i, route + "~apposition")
+    for example in prep_objects(token, EXAMPLE_PREPS):
+        side = actor_of(view, example, route + "~example", heads)
+        if side is not None:
+            return side
+    return None
+
+
+def _between_in(clause: Any) -> list[Any]:
+    """"relations that have been on display between A and B": the parties named in the clause."""
+    return [t for t in clause.subtree if t.dep_ == "pobj" and t.head.lower_ == "between"]
+
+
+def _leaders(noun: Any) -> list[Any]:
+    """"the administration led by X", "forces commanded by X": X."""
+    return [
+        g
+        for acl in noun.children
+        if acl.dep_ == "acl" and acl.lemma_.lower() in LEADING_VERBS
+        for agent in acl.children
+        if agent.dep_ == "agent"
+        for g in agent.children
+        if g.dep_ == "pobj"
+    ]
+
+
+def _is_event_noun(token: Any, view: SentenceView) -> bool:
+    """A noun naming an action ("Russia's engagement", "Russia's support"): its possessor acts."""
+    return token.pos_ == "NOUN" and token.lemma_.lower() in view.event_nouns
+
+
+def quantified_noun(noun: Any, lemmas: frozenset[str]) -> Any | None:
+    """"a series of meetings", "rounds of talks": the counted noun, when it is one of ``lemmas``."""
+    return next((o for o in prep_objects(noun, {"of"}) if lemma_in(o, lemmas)), None)
+
+
+def governing_verb(noun: Any) -> Any | None:
+    """The verb a nominal trigger is (through objects and prepositions) the object of."""
+    token = noun
+    for _ in range(5):
+        if token.dep_ not in CLIMB_TO_VERB or token.head.i == token.i:
+            return None
+        if token.dep_ == "prep" and token.lower_ not in TRANSPARENT_PREPS:
+            return None
+        token = token.head
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep":
+            return token
+    return None
+
+
+def dyads(sources: list[Side], targets: list[Side], entry: VerbEntry) -> list[tuple[Side, Side]]:
+    if not targets and entry.symmetric:
+        return [(a, b) for a, b in combinations(sources, 2) if a.actor != b.actor]
+    return [(s, t) for s in sources for t in targets if s.actor != t.actor]
+
+
+def dedupe(found: list[FoundEvent]) -> list[FoundEvent]:
+    """One event per dyad and CAMEO root in a sentence: the most confident one."""
+    best: dict[tuple[str, str, str], FoundEvent] = {}
+    for event in found:
+        key = (event.source, event.target, event.code[:2])
+        if key not in best or event.confidence > best[key].confidence:
+            best[key] = event
+    return [e for e in found if best[(e.source, e.target, e.code[:2])] is e]
+
+
+def _confidence(entry: VerbEntry, sources: list[Side], targets: list[Side]) -> float:
+    score = 0.7 if entry.kind == "verb" else 0.6
+    if entry.specificity >= 2:
+        score += 0.1
+    routes = " ".join(s.route for s in [*sources, *targets])
+    if "implied" in routes:
+        score -= 0.25
+    elif "governing" in routes or "agent" in routes:
+        score -= 0.1
+    return round(score, 2)
+
+
+def _unique(sides: list[Side]) -> list[Side]:
+    seen: set[str] = set()
+    unique = []
+    for side in sides:
+        if side.actor not in seen:
+            seen.add(side.actor)
+            unique.append(side)
+    return unique

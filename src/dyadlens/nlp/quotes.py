@@ -1,0 +1,724 @@
+"""Quotations and their speakers.
+
+Quote marks are paired line by line by the direction their context gives
+them (a mark after a space opens, a mark before a space or punctuation
+closes; the glyph decides only when the context does not), so a stray or
+wrongly curled mark cannot shift every later pair and a document with an odd
+number of marks keeps its other quotes. A quote left open at the end of its
+line runs to the line end; the next line's quote, which opens with its own
+mark by the multi-paragraph convention, keeps the same speaker when nothing
+else attributes it. Quotes nested inside another quote belong to the outer one.
+
+Speakers come from the parse: the subject of a speech verb near the quote
+("X said", "said X", "X, who declared"), "according to X", "in his words"
+(the last person named), a quote in the sentence after an attributed one, a
+role noun ("the ambassador") resolved to the last person named with those
+words, a pronoun to the last person named. Reported speech ("X said that
+...", "X warned of ...", "X accuses Y of ...", "X's claim that ...",
+"according to X, ...", "..., as revealed in a TASS report") is an indirect
+quote whose span is the reported clause. Scare quotes, names and titles are
+not quotes; interview answers count only when the transcript labels them
+("Name: ..." or "A: ..." after an "interview with X" lead).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dyadlens.model import Quote, Sentence, stable_id
+
+if TYPE_CHECKING:
+    from dyadlens.kb.knowledge_base import KnowledgeBase
+    from dyadlens.pipeline import DocState
+    from dyadlens.resources import Resources
+
+_OPEN_ONLY = "“«„‹"
+_CLOSE_ONLY = "”»›"
+_DOUBLE_MARKS = "“”«»„\"‹›"
+_SINGLE_OPEN = "‘"
+_SINGLE_CLOSE = "’"
+_BEFORE_OPEN = " \t\n([{/–—-:;,"
+_AFTER_CLOSE = " \t\n)]}.,;:!?/–—-…"
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedSpan:
+    """Quoted words (``start``/``end`` exclude the marks) and the marks' positions."""
+
+    start: int
+    end: int
+    open_mark: int
+    close_mark: int | None  # None: the quote was never closed on its line
+    line_end: int
+
+
+def quoted_spans(text: str) -> list[QuotedSpan]:
+    """Outermost quoted spans of a text, paired line by line."""
+    spans: list[QuotedSpan] = []
+    for match in re.finditer(r"[^\n]+", text):
+        spans.extend(_paragraph_spans(text, match.start(), match.end()))
+    return spans
+
+
+def _direction(text: str, i: int, start: int, end: int) -> str | None:
+    """"open", "close" or None (ambiguous) for the mark at ``i``."""
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < end else " "
+    opens = before in _BEFORE_OPEN or before in _DOUBLE_MARKS
+    closes = after in _AFTER_CLOSE or after in _DOUBLE_MARKS or after in "'’"
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    mark = text[i]
+    if mark in _OPEN_ONLY:
+        return "open"
+    if mark in _CLOSE_ONLY:
+        return "close"
+    return None
+
+
+def _paragraph_spans(text: str, start: int, end: int) -> list[QuotedSpan]:
+    spans: list[QuotedSpan] = []
+    open_at: int | None = None
+    single_at: int | None = None
+    for i in range(start, end):
+        char = text[i]
+        if char in _DOUBLE_MARKS:
+            direction = _direction(text, i, start, end)
+            if direction is None:
+                direction = "close" if open_at is not None else "open"
+            if direction == "open" and open_at is None:
+                open_at = i
+            elif direction == "close" and open_at is not None:
+                spans.append(_span(text, open_at, i, i, end))
+                open_at = None
+        elif char == _SINGLE_OPEN and open_at is None and _direction(text, i, start, end) == "open":
+            single_at = i
+        elif char == _SINGLE_CLOSE and open_at is None and single_at is not None:
+            if _direction(text, i, start, end) == "close" and i - single_at > 1:
+                spans.append(_span(text, single_at, i, i, end))
+                single_at = None
+    if open_at is not None:
+        spans.append(_span(text, open_at, end, None, end))
+    return spans
+
+
+def _span(text: str, open_mark: int, stop: int, close_mark: int | None, line_end: int) -> QuotedSpan:
+    """The quoted words between the marks, without the spaces just inside them."""
+    start = open_mark + 1
+    while start < stop and text[start].isspace():
+        start += 1
+    return QuotedSpan(start, _trim_end(text, start, stop), open_mark, close_mark, line_end)
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# -- speakers and attribution ------------------------------------------------
+
+#: Lemmas of verbs that introduce speech (direct or reported).
+SPEECH_VERBS = frozenset(
+    {
+        "say", "tell", "state", "declare", "announce", "claim", "warn", "stress", "note", "add",
+        "insist", "maintain", "argue", "assert", "confirm", "deny", "accuse", "allege", "report",
+        "reveal", "explain", "write", "emphasize", "emphasise", "promise", "pledge", "vow",
+        "reply", "respond", "answer", "predict", "threaten", "admit", "acknowledge", "complain",
+        "urge", "demand", "ask", "recall", "tweet", "concede", "contend", "remark", "describe",
+        "suggest", "praise", "criticize", "criticise", "call",
+    }
+)
+#: Speech verbs that report content ("said that ..."), unlike praise, calls and threats.
+REPORTING_VERBS = SPEECH_VERBS - frozenset(
+    {"praise", "criticize", "criticise", "call", "urge", "demand", "ask", "threaten", "promise", "pledge", "vow", "describe", "remark"}
+)
+#: Nouns that report speech when they take a "that" clause ("Pakistan's claim that ...").
+SPEECH_NOUNS = frozenset(
+    {"claim", "statement", "allegation", "assertion", "warning", "announcement", "accusation", "assurance", "pledge", "denial"}
+)
+#: Verbs that take the reported content as "of ..." ("warned of a threat", "accused X of Y").
+OF_CONTENT_VERBS = frozenset({"warn", "accuse", "speak", "talk"})
+#: Head nouns of a speaker that name an office, resolved to the last person named with it.
+ROLE_NOUNS = frozenset(
+    {
+        "minister", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "president",
+        "official", "representative", "secretary", "chief", "commander", "diplomat", "prime",
+        "premier", "leader", "governor", "director", "general", "adviser", "advisor", "head",
+        "chairman", "deputy", "foreign", "emissary",
+    }
+)
+_NAMING_CUES = re.compile(r"(?:\b(?:as|so-called|called|dubbed|termed|labell?ed|named|known\s+as|the\s+term|the\s+word|word)\s*|\()$", re.IGNORECASE)
+_PRONOUN_SPEAKERS = frozenset({"he", "she", "him", "her", "his", "they", "them", "their"})
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_NAME_DEPS = frozenset({"compound", "flat", "amod", "poss", "nmod", "det", "case", "punct", "nummod", "prep", "pobj"})
+_CITATION = re.compile(r"\b(?:published|retrieved|accessed)\s+(?:on\s+)?\w+|https?://|www\.", re.IGNORECASE)
+_LABEL = re.compile(r"\s*(?P<label>[A-Z][\w.'’ -]{0,40}?)\s*:\s+(?=\S)")
+_INTERVIEW_LEAD = re.compile(r"\binterview(?:ed)?\s+(?:with|by)\b|\bspoke\s+(?:to|with)\b|\btold\b", re.IGNORECASE)
+_QUESTION_LABELS = frozenset({"q", "question", "interviewer"})
+_ANSWER_LABELS = frozenset({"a", "answer"})
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who speaks: the name to show, the actor they act for, the span naming them."""
+
+    name: str
+    actor: str | None
+    role: str | None
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _PersonSeen:
+    """A person named outside quotation marks, with the words around the name."""
+
+    start: int
+    end: int
+    name: str
+    context: frozenset[str]
+    person_id: str | None
+    actor: str | None
+
+
+class QuoteExtractor:
+    """Direct and reported quotations with their speakers (component ``quotes``)."""
+
+    name = "quotes"
+    version = "1"
+
+    def __init__(self, resources: Resources) -> None:
+        self._resources = resources
+
+    def __call__(self, state: DocState) -> None:
+        reader = _QuoteReader(state, self._resources.kb)
+        direct = reader.labelled_answers() + reader.direct_quotes()
+        state.quotes.extend(_without_overlaps(direct + reader.indirect_quotes(direct)))
+
+
+def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
+    kept: list[Quote] = []
+    for quote in quotes:
+        if not any(q.start < quote.end and quote.start < q.end for q in kept):
+            kept.append(quote)
+    return sorted(kept, key=lambda q: q.start)
+
+
+class _QuoteReader:
+    """Everything the quote rules need about one document, computed once."""
+
+    def __init__(self, state: DocState, kb: KnowledgeBase) -> None:
+        self.state = state
+        self.kb = kb
+        self.text = state.text
+        self.date = state.document.published
+        self.sentences = sorted((s for s in state.analysed_sentences() if s.index in state.parses), key=lambda s: s.start)
+        self.spans = [q for q in quoted_spans(self.text) if self._sentence_at(q.start) is not None]
+        self.mentions = sorted(state.mentions, key=lambda m: m.start)
+        self.focus = Counter(m.actor_id for m in state.mentions if m.actor_id)
+        self.people = self._people_seen()
+
+    # -- direct quotations ------------------------------------------------------
+
+    def direct_quotes(self) -> list[Quote]:
+        quotes: list[Quote] = []
+        previous: tuple[Speaker, Sentence] | None = None
+        for span in self.spans:
+            host = self._sentence_at(span.start)
+            if host is None or self._is_citation(host) or not self._is_quotation(span):
+                continue
+            found = self._attribution(span)
+            words = len(_WORDS.findall(self.text[span.start : span.end]))
+            if found is None and words > 3 and previous is not None and self._continues(previous[1], host):
+                found = (previous[0], "continuation", True)
+            if found is None or (words <= 3 and not found[2]):
+                continue
+            speaker, cue, _ = found
+            quotes.append(self._quote(span.start, span.end, host, "direct", speaker, cue))
+            previous = (speaker, self._sentence_at(span.end - 1) or host)
+        return quotes
+
+    def _is_quotation(self, span: QuotedSpan) -> bool:
+        """Not a scare quote, a name or a title."""
+        words = _WORDS.findall(self.text[span.start : span.end])
+        if len(words) <= 1:
+            return False
+        before = self.text[max(0, span.open_mark - 20) : span.open_mark]
+        if len(words) <= 4 and _NAMING_CUES.search(before.rstrip() + (" " if before.endswith(" ") else "")):
+            return False
+        return not _is_title(words)
+
+    def _continues(self, earlier: Sentence, host: Sentence) -> bool:
+        """A quote right after another one, in the same or the next paragraph."""
+        return 0 <= host.paragraph - earlier.paragraph <= 1 and 0 <= host.index - earlier.index <= 2
+
+    def _attribution(self, span: QuotedSpan) -> tuple[Speaker, str, bool] | None:
+        """The nearest speech cue outside quotes in the sentences the quote touches."""
+        candidates: list[tuple[int, Speaker, str, bool]] = []
+        for sentence in self._sentences_overlapping(span.open_mark, span.close_mark or span.end):
+            doc = self.state.parses[sentence.index]
+            for token in doc:
+                position = sentence.start + token.idx
+                if self._inside_quote(position):
+                    continue
+                found = self._cue(token, sentence, span)
+                if found is not None:
+                    distance = min(abs(position - span.open_mark), abs(position - (span.close_mark or span.end)))
+                    candidates.append((distance, *found))
+        if not candidates:
+            return None
+        _, speaker, cue, in_scope = min(candidates, key=lambda c: c[0])
+        return speaker, cue, in_scope
+
+    def _cue(self, token: Any, sentence: Sentence, span: QuotedSpan) -> tuple[Speaker, str, bool] | None:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+            target = _object_of(token.doc[token.i + 1])
+            speaker = self._speaker_from(target, sentence) if target is not None else None
+            return (speaker, "according to", True) if speaker else None
+        if token.lower_ == "words" and any(c.lower_ in _PRONOUN_SPEAKERS for c in token.children):
+            speaker = self._last_person_before(sentence.start + token.idx)
+            return (speaker, "in their words", True) if speaker else None
+        if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_VERBS:
+            return None
+        speaker = self._speaker_of_verb(token, sentence)
+        if speaker is None:
+            return None
+        return speaker, token.lemma_.lower(), self._in_scope(token, sentence, span)
+
+    def _in_scope(self, verb: Any, sentence: Sentence, span: QuotedSpan) -> bool:
+        left = sentence.start + verb.left_edge.idx
+        right = sentence.start + verb.right_edge.idx + len(verb.right_edge.text)
+        return left <= span.start and span.end <= right + 1
+
+    # -- reported speech ----------------------------------------------------------
+
+    def indirect_quotes(self, direct: list[Quote]) -> list[Quote]:
+        """Reported speech whose content holds no direct quotation of its own."""
+        quotes: list[Quote] = []
+        for sentence in self.sentences:
+            if self._is_citation(sentence):
+                continue
+            for token in self.state.parses[sentence.index]:
+                if self._inside_quote(sentence.start + token.idx):
+                    continue
+                found = self._reported(token, sentence)
+                if found is None:
+                    continue
+                (start, end), speaker, cue = found
+                if end - start < 8 or any(q.start < end and start < q.end for q in direct):
+                    continue
+                quotes.append(self._quote(start, end, sentence, "indirect", speaker, cue))
+        return quotes
+
+    def _reported(self, token: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
+        lemma = token.lemma_.lower()
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+            return self._according_to(token, sentence)
+        if token.pos_ == "NOUN" and lemma in SPEECH_NOUNS:
+            clause = next((c for c in token.children if c.dep_ in ("acl", "ccomp", "relcl") and _has_that(c)), None)
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if clause is None or owner is None:
+                return None
+            speaker = self._speaker_from(owner, sentence)
+            span = self._clause_span(clause, sentence)
+            return (span, speaker, lemma) if speaker and span else None
+        if token.pos_ != "VERB" or lemma not in REPORTING_VERBS:
+            return None
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
+            return self._as_reported(token, sentence)
+        content = self._content_of(token, sentence)
+        speaker = self._speaker_of_verb(token, sentence) if content else None
+        return (content, speaker, lemma) if content and speaker else None
+
+    def _content_of(self, verb: Any, sentence: Sentence) -> tuple[int, int] | None:
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is not None:
+            return self._clause_span(clause, sentence)
+        if verb.lemma_.lower() not in OF_CONTENT_VERBS:
+            return None
+        direct_object = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        holders = [verb, *verb.children]
+        of = next((c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > verb.i), None)
+        obj = _object_of(of) if of is not None else None
+        if obj is None:
+            return None
+        first = direct_object.left_edge if direct_object is not None and direct_object.i < obj.i else obj.left_edge
+        last = _right_edge_without_asides(obj)
+        for clause in verb.children:
+            if clause.dep_ == "advcl" and clause.i > obj.i and any(m.lower_ in ("if", "unless") for m in clause.children):
+                last = clause.right_edge
+        return self._token_span(first, last, sentence)
+
+    def _according_to(self, token: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
+        """"According to X, <clause>": the clause without the attribution."""
+        target = _object_of(token.doc[token.i + 1])
+        speaker = self._speaker_from(target, sentence) if target is not None else None
+        if speaker is None:
+            return None
+        attribution = range(token.i, (target.right_edge.i if target is not None else token.i) + 1)
+        span = self._main_clause_without(token.doc, attribution, sentence)
+        return (span, speaker, "according to") if span else None
+
+    def _as_reported(self, verb: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
+        """"..., as revealed in a TASS report" / "as reported by X": the main clause."""
+        source = None
+        for prep in verb.children:
+            if prep.dep_ in ("prep", "agent") and prep.lower_ in ("in", "by"):
+                source = _object_of(prep) or source
+        speaker = self._speaker_from(source, sentence) if source is not None else None
+        if speaker is None:
+            return None
+        attribution = range(verb.left_edge.i, verb.right_edge.i + 1)
+        span = self._main_clause_without(verb.doc, attribution, sentence)
+        return (span, speaker, verb.lemma_.lower()) if span else None
+
+    def _main_clause_without(self, doc: Any, attribution: range, sentence: Sentence) -> tuple[int, int] | None:
+        """The main clause from its subject on, without an attribution at its start or end."""
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        if root is None:
+            return None
+        subject = next((c for c in root.children if c.dep_ in _SUBJECTS or c.dep_ == "expl"), None)
+        first = subject.left_edge if subject is not None and subject.i not in attribution else root
+        before = [t for t in doc if first.i <= t.i < attribution.start]
+        after = [t for t in doc if t.i >= max(first.i, attribution.stop)]
+        if not before:
+            tokens = after
+        elif not any(t.is_alpha for t in after):
+            tokens = before
+        else:
+            tokens = before + after
+        return self._token_span(tokens[0], tokens[-1], sentence) if tokens else None
+
+    def _clause_span(self, clause: Any, sentence: Sentence) -> tuple[int, int] | None:
+        """A reported clause without its "that" and without a trailing ", highlighting ..." gloss."""
+        tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head.i == clause.i and t.lower_ in ("that", "whether"))]
+        for child in clause.children:
+            comma = child.left_edge.i - 1
+            if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > clause.i and comma >= 0 and child.doc[comma].text == ",":
+                tokens = [t for t in tokens if t.i < comma]
+        return self._token_span(tokens[0], tokens[-1], sentence) if tokens else None
+
+    def _token_span(self, first: Any, last: Any, sentence: Sentence) -> tuple[int, int]:
+        doc = first.doc
+        while last.i > first.i and (last.is_punct or last.is_space) and last.text not in (")", "]"):
+            last = doc[last.i - 1]
+        while first.i < last.i and (first.is_punct or first.is_space) and first.text not in ("(", "["):
+            first = doc[first.i + 1]
+        return sentence.start + first.idx, sentence.start + last.idx + len(last.text)
+
+    # -- interviews ---------------------------------------------------------------
+
+    def labelled_answers(self) -> list[Quote]:
+        """Lines marked "Name: ..." or "A: ..." in an interview transcript."""
+        quotes: list[Quote] = []
+        interviewee = self._interviewee()
+        for first, end in self._paragraphs():
+            match = _LABEL.match(self.text, first.start, end)
+            if match is None:
+                continue
+            label = match.group("label").strip()
+            if label.lower() in _QUESTION_LABELS:
+                continue
+            speaker = interviewee if label.lower() in _ANSWER_LABELS else self._person_named(label, first.start)
+            if speaker is None:
+                continue
+            start = match.end()
+            quotes.append(self._quote(start, _trim_end(self.text, start, end), first, "direct", speaker, "interview answer"))
+        return quotes
+
+    def _paragraphs(self) -> list[tuple[Sentence, int]]:
+        """Sentences that open a line, with the end of that line's text."""
+        lines: list[tuple[Sentence, int]] = []
+        for sentence in self.sentences:
+            if sentence.start == 0 or self.text[sentence.start - 1] == "\n":
+                line_end = self.text.find("\n", sentence.start)
+                lines.append((sentence, len(self.text) if line_end < 0 else line_end))
+        return lines
+
+    def _interviewee(self) -> Speaker | None:
+        """The person an "interview with X" / "X told" lead names, if any."""
+        for sentence in self.sentences[:6]:
+            sentence_text = self.text[sentence.start : sentence.end]
+            cue = _INTERVIEW_LEAD.search(sentence_text)
+            if cue is None:
+                continue
+            after = [p for p in self.people if sentence.start <= p.start < sentence.end]
+            if after:
+                return self._person_speaker(after[0])
+        return None
+
+    def _person_named(self, label: str, before: int) -> Speaker | None:
+        words = label.split()
+        if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            return None
+        known = [p for p in self.people if p.name.split()[-1].lower() == words[-1].lower()]
+        if known:
+            return self._person_speaker(known[0])
+        return Speaker(label, None, None, before, before + len(label)) if len(words) >= 2 else None
+
+    # -- speakers -------------------------------------------------------------------
+
+    def _speaker_of_verb(self, verb: Any, sentence: Sentence) -> Speaker | None:
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subject = _object_of(agent) if agent is not None else None
+        if subject is None:
+            return self._inherited_speaker(verb, sentence)
+        if subject.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            subject = verb.head
+        limit = sentence.start + verb.idx if subject.i < verb.i else None
+        return self._speaker_from(subject, sentence, limit)
+
+    def _inherited_speaker(self, verb: Any, sentence: Sentence) -> Speaker | None:
+        """A participle with no subject: "X praised ..., claiming ..."; "X's report alleging ..."."""
+        head = verb.head
+        if head.i == verb.i:
+            return None
+        if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+            owner = next((c for c in head.children if c.dep_ == "poss"), None)
+            limit = sentence.start + verb.idx if head.i < verb.i else None
+            return self._speaker_from(owner or head, sentence, limit)
+        if verb.dep_ in ("advcl", "xcomp", "conj") and head.pos_ in ("VERB", "AUX"):
+            return self._speaker_of_verb(head, sentence)
+        return None
+
+    def _speaker_from(self, token: Any, sentence: Sentence, limit: int | None = None) -> Speaker | None:
+        """The speaker a phrase names; ``limit`` ends the phrase before the speech verb."""
+        if token.lower_ in _PRONOUN_SPEAKERS:
+            return self._last_person_before(sentence.start + token.idx)
+        if token.lemma_.lower() in _REPORT_NOUNS:
+            return self._report_source(token, sentence, limit)
+        if token.dep_ == "appos" and token.head.pos_ == "PROPN":
+            token = token.head
+        start, end = self._noun_phrase(token, sentence)
+        person = self._person_among(_naming_tokens(token), sentence)
+        if person is not None:
+            return self._person_speaker(person, (start, end))
+        is_role = token.lemma_.lower() in ROLE_NOUNS
+        if is_role:
+            named = self._person_with_role(token, sentence, start, end)
+            if named is not None:
+                return named
+        actor = self._actor_in(*self._offsets(token, sentence, limit))
+        if actor is None and not any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i + 1]):
+            return None
+        name = _plain(self.text[start:end]) if is_role else self._display_name(start, end, actor)
+        return Speaker(name, actor, None, start, end)
+
+    def _report_source(self, report: Any, sentence: Sentence, limit: int | None = None) -> Speaker | None:
+        """"a TASS report", "a report by DW", "the ministry's statement": who issued it."""
+        for child in report.children:
+            if child.dep_ == "prep" and child.lower_ == "by" and _object_of(child) is not None:
+                return self._speaker_from(_object_of(child), sentence)
+        for child in report.children:
+            if child.dep_ in ("poss", "compound") and (child.pos_ == "PROPN" or self._actor_in(*self._offsets(child, sentence))):
+                return self._speaker_from(child, sentence)
+        actor = self._actor_in(*self._offsets(report, sentence, limit))
+        if actor is None:
+            return None
+        start, end = self._noun_phrase(report, sentence)
+        return Speaker(self.text[start:end], actor, None, start, end)
+
+    def _noun_phrase(self, token: Any, sentence: Sentence) -> tuple[int, int]:
+        """The name part of a noun phrase: the head and its naming modifiers ("Russian Defence
+        Minister", "Russia's Foreign Minister"), without articles, plain adjectives or clauses."""
+        first = token
+        for child in token.lefts:
+            if _names(child):
+                first = child.left_edge if child.left_edge.i < first.i else first
+                break
+        last = token
+        for child in token.rights:
+            if child.dep_ in ("flat", "compound") and child.i == last.i + 1:
+                last = child
+        while first.i < last.i and (first.is_punct or first.dep_ == "det"):
+            first = token.doc[first.i + 1]
+        return sentence.start + first.idx, sentence.start + last.idx + len(last.text)
+
+    def _display_name(self, start: int, end: int, actor: str | None) -> str:
+        words = self.text[start:end]
+        if actor is not None and not actor.startswith("unresolved:"):
+            entity = self.kb.get(actor)
+            mention_only = any(m.start <= start and end <= m.end for m in self.mentions)
+            if entity is not None and mention_only:
+                return entity.name
+        return _plain(words)
+
+    def _offsets(self, token: Any, sentence: Sentence, limit: int | None = None) -> tuple[int, int]:
+        end = sentence.start + token.right_edge.idx + len(token.right_edge.text)
+        return sentence.start + token.left_edge.idx, min(end, limit) if limit is not None else end
+
+    def _actor_in(self, start: int, end: int) -> str | None:
+        """The actor mentioned in a span; several: the one the document names most."""
+        actors = {m.actor_id for m in self.mentions if start <= m.start and m.end <= end and m.actor_id}
+        if not actors:
+            return None
+        return max(sorted(actors), key=lambda a: self.focus[a])
+
+    # -- people -------------------------------------------------------------------
+
+    def _people_seen(self) -> list[_PersonSeen]:
+        seen: list[_PersonSeen] = []
+        for sentence in self.sentences:
+            doc = self.state.parses[sentence.index]
+            for ent in doc.ents:
+                start = sentence.start + ent.start_char
+                if ent.label_ != "PERSON" or self._inside_quote(start):
+                    continue
+                seen.append(self._person_seen(doc, ent, sentence))
+        for mention in self.mentions:
+            if mention.person and not self._inside_quote(mention.start):
+                entity = self.kb.get(mention.person)
+                name = entity.name if entity else self.text[mention.start : mention.end]
+                seen.append(_PersonSeen(mention.start, mention.end, name, frozenset(), mention.person, mention.actor_id))
+        return sorted(seen, key=lambda p: p.start)
+
+    def _person_seen(self, doc: Any, ent: Any, sentence: Sentence) -> _PersonSeen:
+        name = re.sub(r"(?:'s|’s|'|’)$", "", ent.text)
+        window = doc[max(0, ent.start - 6) : min(len(doc), ent.end + 6)]
+        context = frozenset(t.lower_ for t in window if t.is_alpha)
+        start = sentence.start + ent.start_char
+        mention = next((m for m in self.mentions if m.start <= start < m.end and m.person), None)
+        return _PersonSeen(start, start + len(name), name, context, mention.person if mention else None, mention.actor_id if mention else None)
+
+    def _person_among(self, tokens: list[Any], sentence: Sentence) -> _PersonSeen | None:
+        offsets = {sentence.start + t.idx for t in tokens}
+        inside = [p for p in self.people if p.start in offsets]
+        return inside[0] if inside else None
+
+    def _full_name(self, person: _PersonSeen) -> _PersonSeen:
+        """"Kabulov" after "Zamir Kabulov": the fuller name seen in the document."""
+        longer = [p for p in self.people if len(p.name) > len(person.name) and p.name.split()[-1] == person.name.split()[-1]]
+        return longer[0] if longer and len(person.name.split()) == 1 else person
+
+    def _person_speaker(self, person: _PersonSeen, span: tuple[int, int] | None = None) -> Speaker:
+        full = self._full_name(person)
+        person_id = person.person_id or full.person_id
+        actor = self.kb.acting_for(person_id, self.date) if person_id else None
+        role = self._kb_role(person_id) if person_id else None
+        entity = self.kb.get(person_id) if person_id else None
+        name = entity.name if entity is not None else full.name
+        start, end = span if span else (person.start, person.end)
+        known = [a for a in (actor, person.actor, full.actor) if a and not a.startswith("unresolved:")]
+        return Speaker(name, known[0] if known else self._actor_near(person), role, start, end)
+
+    def _actor_near(self, person: _PersonSeen) -> str | None:
+        """"Russia's Foreign Minister Sergey Lavrov": the actor named in the title before the name."""
+        sentence = self._sentence_at(person.start)
+        if sentence is None:
+            return None
+        window_start = max(sentence.start, person.start - 60)
+        return self._actor_in(window_start, person.start)
+
+    def _kb_role(self, person_id: str) -> str | None:
+        entity = self.kb.get(person_id)
+        if entity is None:
+            return None
+        roles = [r for r in entity.roles if r.period.overlaps(self.date) and r.role]
+        return roles[-1].role if roles else None
+
+    def _person_with_role(self, token: Any, sentence: Sentence, start: int, end: int) -> Speaker | None:
+        """"the envoy", "The Russian ambassador": the last person named with those words."""
+        words = {t.lower_ for t in token.doc[token.left_edge.i : token.i + 1] if t.is_alpha and t.dep_ != "det"}
+        for person in reversed(self.people):
+            if person.start < start and words <= person.context:
+                return self._person_speaker(person, (start, end))
+        return None
+
+    def _last_person_before(self, offset: int) -> Speaker | None:
+        earlier = [p for p in self.people if p.start < offset]
+        return self._person_speaker(earlier[-1]) if earlier else None
+
+    # -- records and small helpers ------------------------------------------------
+
+    def _quote(self, start: int, end: int, sentence: Sentence, kind: str, speaker: Speaker, cue: str) -> Quote:
+        doc_id = self.state.document.id
+        return Quote(
+            id=stable_id(doc_id, start, end, QuoteExtractor.version, kind),
+            doc_id=doc_id,
+            start=start,
+            end=end,
+            sentence_index=sentence.index,
+            kind=kind,
+            speaker=speaker.name,
+            speaker_actor=speaker.actor,
+            speaker_role=speaker.role,
+            speaker_start=speaker.start,
+            speaker_end=speaker.end,
+            cue=cue,
+        )
+
+    def _sentence_at(self, offset: int) -> Sentence | None:
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+    def _sentences_overlapping(self, start: int, end: int) -> list[Sentence]:
+        return [s for s in self.sentences if s.start <= end and start < s.end]
+
+    def _inside_quote(self, offset: int) -> bool:
+        return any(q.start <= offset < q.end for q in self.spans)
+
+    def _is_citation(self, sentence: Sentence) -> bool:
+        return sentence.kind == "footnote" or bool(_CITATION.search(self.text[sentence.start : sentence.end]))
+
+
+_WORDS = re.compile(r"\w+(?:[-'’]\w+)*")
+_REPORT_NOUNS = frozenset({"report", "statement", "article", "interview", "communique", "communiqué", "release", "study", "survey", "account", "reports"})
+
+
+def _object_of(preposition: Any) -> Any | None:
+    return next((c for c in preposition.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def _right_edge_without_asides(token: Any) -> Any:
+    """The last token of a phrase, leaving out a trailing "though ..." clause of the author's."""
+    asides = [c for c in token.subtree if c.dep_ == "advcl" and not any(m.lower_ in ("if", "unless") for m in c.children)]
+    cut = min((a.left_edge.i for a in asides if a.i > token.i), default=None)
+    last = token.right_edge
+    return token.doc[cut - 1] if cut is not None and cut - 1 >= token.i else last
+
+
+def _names(modifier: Any) -> bool:
+    """A left modifier that is part of a name or title, not "a recent" or "the"."""
+    if modifier.dep_ == "amod":
+        return modifier.text[:1].isupper()
+    return modifier.dep_ in _NAME_DEPS and modifier.dep_ != "det"
+
+
+def _naming_tokens(token: Any) -> list[Any]:
+    """The tokens of a phrase that can name its referent: not a possessor ("Putin's envoy"), not a clause."""
+    excluded: set[int] = set()
+    for child in token.children:
+        if child.dep_ in ("poss", "relcl", "acl", "ccomp", "advcl"):
+            excluded.update(t.i for t in child.subtree)
+    return [t for t in token.subtree if t.i not in excluded]
+
+
+def _plain(words: str) -> str:
+    """A name as shown: no leading article, no possessive ending."""
+    words = re.sub(r"^(?:the|a|an)\s+", "", words.strip(), flags=re.IGNORECASE)
+    return re.sub(r"(?:'s|’s|'|’)$", "", words)
+
+
+def _has_that(clause: Any) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+
+
+def _is_title(words: list[str]) -> bool:
+    """Headline case: most words capitalised (an article or report title, a name)."""
+    if len(words) < 2:
+        return False
+    small = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "with", "by", "at", "as", "from"}
+    content = [w for w in words if w.lower() not in small]
+    capitalised = [w for w in content if w[:1].isupper()]
+    return bool(content) and len(capitalised) / len(content) >= 0.75

@@ -1,0 +1,303 @@
+"""Batch ingest: find inputs, run the pipeline over each, store the results.
+
+:func:`ingest` is a plain function the CLI, the evaluation harness and tests
+share. Each document is written in its own transaction, so an interrupted or
+killed run keeps every document it finished and none it did not; running it
+again skips what is already stored (same input bytes, same pipeline) and
+finishes the rest. An input that fails, at any stage, is recorded in the
+store's ``failures`` table with the stage and the reason, and the batch goes on.
+
+With ``workers > 1`` the pipeline runs in a pool of processes, each of which
+builds its own :class:`~dyadlens.resources.Resources` and pipeline once; the
+parent process stays the only writer.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import multiprocessing
+import signal
+import threading
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from dyadlens.errors import InputError, StoreError
+from dyadlens.ingest.discover import DEFAULT_MAX_BYTES, discover
+from dyadlens.model import DocumentRecords, Failure, RawInput
+from dyadlens.pipeline import STAGES, Component, DocState, Pipeline, build_pipeline
+from dyadlens.resources import Resources
+from dyadlens.store import Store
+
+Outcome = Literal["stored", "duplicate", "skipped", "failed"]
+
+#: The record lists counted in a report, in display order.
+COUNTED = ("sentences", "actors", "mentions", "events", "quotes", "designations")
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSpec:
+    """How to build a pipeline; what a worker process needs to build its own."""
+
+    upto: str = STAGES[-1]
+    kb_files: tuple[str, ...] = ()
+    verb_files: tuple[str, ...] = ()
+
+    def build(self) -> Pipeline:
+        resources = Resources(
+            kb_files=[Path(p) for p in self.kb_files], verb_files=[Path(p) for p in self.verb_files]
+        )
+        return build_pipeline(resources, upto=self.upto)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One input handled; ``done`` counts inputs handled so far in this run."""
+
+    done: int
+    path: str
+    doc_id: str | None
+    outcome: Outcome
+    failure: Failure | None = None
+
+
+@dataclass(slots=True)
+class IngestReport:
+    stored: list[str] = field(default_factory=list)  # includes duplicates
+    skipped: list[str] = field(default_factory=list)  # unchanged since an earlier run
+    duplicates: dict[str, str] = field(default_factory=dict)  # doc id -> the earlier doc it repeats
+    failed: list[Failure] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)  # records of the stored documents
+    interrupted: bool = False
+    pipeline: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "stored": self.stored,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "failed": [
+                {"path": f.path, "doc_id": f.doc_id, "stage": f.stage, "reason": f.reason} for f in self.failed
+            ],
+            "counts": {name: self.counts[name] for name in COUNTED},
+            "interrupted": self.interrupted,
+            "pipeline": self.pipeline,
+        }
+
+
+class ComponentError(Exception):
+    """A pipeline component raised; carries the stage it happened in."""
+
+    def __init__(self, stage: str, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.stage = stage
+
+
+class _Staged:
+    """A component that tags anything it raises with its stage name."""
+
+    def __init__(self, component: Component) -> None:
+        self.component = component
+        self.name = component.name
+        self.version = component.version
+
+    def __call__(self, state: DocState) -> None:
+        try:
+            self.component(state)
+        except Exception as error:
+            raise ComponentError(self.name, error) from error
+
+
+def pipeline_signature(pipeline: Pipeline) -> str:
+    """The components and their versions: a changed pipeline reprocesses stored inputs."""
+    return ",".join(f"{c.name}@{c.version}" for c in pipeline.components)
+
+
+def content_hash(raw: RawInput) -> str:
+    return hashlib.sha1(raw.data).hexdigest()
+
+
+def process(pipeline: Pipeline, raw: RawInput) -> DocumentRecords | Failure:
+    """Run the pipeline over one input; a failure names the stage and the reason."""
+    staged = Pipeline([_Staged(c) for c in pipeline.components])
+    try:
+        return staged(raw)
+    except InputError as error:
+        return Failure(raw.path, error.problem, stage="read", doc_id=raw.doc_id)
+    except ComponentError as error:
+        return Failure(raw.path, str(error), stage=error.stage, doc_id=raw.doc_id)
+    except Exception as error:  # a reader bug must not end the batch either
+        return Failure(raw.path, f"{type(error).__name__}: {error}", stage="read", doc_id=raw.doc_id)
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    store: Store,
+    pipeline: Pipeline | PipelineSpec,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_progress: Callable[[Progress], None] | None = None,
+    workers: int = 1,
+) -> IngestReport:
+    """Ingest every input under ``paths`` into ``store``.
+
+    Ctrl-C stops the run after the document being written (``interrupted``
+    in the report). ``workers > 1`` needs a :class:`PipelineSpec`, from which
+    each worker process builds its own pipeline.
+    """
+    if workers > 1 and not isinstance(pipeline, PipelineSpec):
+        raise ValueError("workers > 1 needs a PipelineSpec: each worker process builds its own pipeline")
+    run = _Run(store=store, on_progress=on_progress)
+    try:
+        if isinstance(pipeline, PipelineSpec) and workers > 1:
+            run.parallel(discover(paths, max_bytes), pipeline, workers)
+        else:
+            built = pipeline.build() if isinstance(pipeline, PipelineSpec) else pipeline
+            run.sequential(discover(paths, max_bytes), built)
+    except KeyboardInterrupt:
+        run.report.interrupted = True
+    return run.report
+
+
+@dataclass(slots=True)
+class _Run:
+    """The state of one ingest run: the report and the ids seen so far."""
+
+    store: Store
+    on_progress: Callable[[Progress], None] | None
+    report: IngestReport = field(default_factory=IngestReport)
+    paths_by_id: dict[str, str] = field(default_factory=dict)
+    done: int = 0
+
+    def sequential(self, items: Iterable[RawInput | Failure], pipeline: Pipeline) -> None:
+        self.report.pipeline = pipeline_signature(pipeline)
+        for raw in self.to_process(items):
+            self.finish(raw, process(pipeline, raw))
+
+    def parallel(self, items: Iterable[RawInput | Failure], spec: PipelineSpec, workers: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+        try:
+            self.report.pipeline = pool.submit(_worker_signature, spec).result()
+            for raw, result in _in_order(pool, spec, self.to_process(items), window=workers * 4):
+                self.finish(raw, result)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def to_process(self, items: Iterable[RawInput | Failure]) -> Iterator[RawInput]:
+        """The inputs that need the pipeline; failures, clashes and unchanged ones are settled here."""
+        for item in items:
+            if isinstance(item, Failure):
+                self.fail(item)
+            elif item.doc_id in self.paths_by_id:
+                first = self.paths_by_id[item.doc_id]
+                self.fail(Failure(item.path, f"document id {item.doc_id!r} is also the id of {first}", "discover"))
+            elif self.store.has_document(item.doc_id, content_hash(item), self.report.pipeline):
+                self.paths_by_id[item.doc_id] = item.path
+                self.report.skipped.append(item.doc_id)
+                self.progress(item.path, item.doc_id, "skipped")
+            else:
+                self.paths_by_id[item.doc_id] = item.path
+                yield item
+
+    def finish(self, raw: RawInput, result: DocumentRecords | Failure) -> None:
+        if isinstance(result, Failure):
+            self.fail(result)
+            return
+        with _interrupts_held():
+            try:
+                written = self.store.write(result, pipeline=self.report.pipeline)
+            except StoreError as error:
+                self.fail(Failure(raw.path, str(error), stage="store", doc_id=raw.doc_id))
+                return
+            self.report.stored.append(written.doc_id)
+            self.report.counts.update({name: len(getattr(result, name)) for name in COUNTED})
+            if written.duplicate_of:
+                self.report.duplicates[written.doc_id] = written.duplicate_of
+            self.progress(raw.path, raw.doc_id, "duplicate" if written.duplicate_of else "stored")
+
+    def fail(self, failure: Failure) -> None:
+        with _interrupts_held():
+            self.store.record_failure(failure)
+            self.report.failed.append(failure)
+            self.progress(failure.path, failure.doc_id, "failed", failure)
+
+    def progress(self, path: str, doc_id: str | None, outcome: Outcome, failure: Failure | None = None) -> None:
+        self.done += 1
+        if self.on_progress is not None:
+            self.on_progress(Progress(self.done, path, doc_id, outcome, failure))
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, spec: PipelineSpec, raws: Iterator[RawInput], window: int
+) -> Iterator[tuple[RawInput, DocumentRecords | Failure]]:
+    """Map the pipeline over ``raws`` in the pool, at most ``window`` in flight,
+    yielding results in input order (so duplicates resolve as in a serial run)."""
+    pending: deque[tuple[RawInput, Future[DocumentRecords | Failure]]] = deque()
+    for raw in raws:
+        pending.append((raw, pool.submit(_process_in_worker, spec, raw)))
+        if len(pending) >= window:
+            first, future = pending.popleft()
+            yield first, future.result()
+    while pending:
+        first, future = pending.popleft()
+        yield first, future.result()
+
+
+@functools.lru_cache(maxsize=1)
+def _worker_pipeline(spec: PipelineSpec) -> Pipeline:
+    """The pipeline of this worker process, built on its first task and kept
+    for the next ones (the memo lives only in worker processes)."""
+    return spec.build()
+
+
+def _worker_signature(spec: PipelineSpec) -> str:
+    return pipeline_signature(_worker_pipeline(spec))
+
+
+def _process_in_worker(spec: PipelineSpec, raw: RawInput) -> DocumentRecords | Failure:
+    return process(_worker_pipeline(spec), raw)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the batch cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _HeldInterrupts:
+    """A SIGINT handler that only notes the signal."""
+
+    def __init__(self) -> None:
+        self.received = False
+
+    def __call__(self, _signum: int, _frame: object) -> None:
+        self.received = True
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block (a transaction and its bookkeeping)
+    has finished, then raise it; a nested block leaves that to the outer one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if isinstance(signal.getsignal(signal.SIGINT), _HeldInterrupts):
+        yield
+        return
+    held = _HeldInterrupts()
+    previous = signal.signal(signal.SIGINT, held)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held.received:
+        raise KeyboardInterrupt

@@ -1,0 +1,100 @@
+"""Write table rows as JSON Lines, CSV or Parquet to a binary stream.
+
+Parquet columns take their types from the table definition, so an empty
+table still exports with its schema; rows are written in batches, so a large
+table never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
+from typing import IO, Any
+
+from sqlalchemy import Boolean, Float, Integer, Table
+
+from dyadlens.store.schema import EXPORTABLE
+
+ROW_FORMATS = ("jsonl", "csv", "parquet")
+BATCH_ROWS = 10_000
+
+
+def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[bytes], table: str | None = None) -> int:
+    """Write ``rows`` in ``fmt`` to ``out``; returns the number of rows.
+
+    ``table`` names the store table the rows come from: it fixes the CSV
+    header and the Parquet schema (otherwise taken from the first row).
+    """
+    columns = list(EXPORTABLE[table].c.keys()) if table else None
+    if fmt == "jsonl":
+        return _write_jsonl(rows, out)
+    if fmt == "csv":
+        return _write_csv(rows, out, columns)
+    if fmt == "parquet":
+        return _write_parquet(rows, out, EXPORTABLE[table] if table else None)
+    raise ValueError(f"unknown format {fmt!r}; formats are {', '.join(ROW_FORMATS)}")
+
+
+def _write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[bytes]) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8") + b"\n")
+        count += 1
+    return count
+
+
+def _write_csv(rows: Iterable[Mapping[str, Any]], out: IO[bytes], columns: Sequence[str] | None) -> int:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    rows = iter(rows)
+    first = next(rows, None)
+    header = columns or (list(first) if first is not None else [])
+    writer = csv.DictWriter(text, fieldnames=header, extrasaction="ignore")
+    writer.writeheader()
+    count = 0
+    for row in chain([first] if first is not None else [], rows):
+        writer.writerow(_csv_values(row))
+        count += 1
+    text.detach()
+    return count
+
+
+def _csv_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in row.items()}
+
+
+def _write_parquet(rows: Iterable[Mapping[str, Any]], out: IO[bytes], table: Table | None) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    batches = _batches(iter(rows), BATCH_ROWS)
+    first = next(batches, [])
+    schema = _arrow_schema(table) if table is not None else pa.Table.from_pylist(first).schema
+    count = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        for batch in chain([first], batches):
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            count += len(batch)
+    return count
+
+
+def _batches(rows: Iterator[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _arrow_schema(table: Table) -> Any:
+    import pyarrow as pa
+
+    def arrow_type(column: Any) -> Any:
+        if isinstance(column.type, Boolean):
+            return pa.bool_()
+        if isinstance(column.type, Integer):
+            return pa.int64()
+        if isinstance(column.type, Float):
+            return pa.float64()
+        return pa.string()
+
+    return pa.schema([pa.field(c.name, arrow_type(c)) for c in table.columns])

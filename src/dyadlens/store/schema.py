@@ -1,0 +1,202 @@
+"""The store's tables, written with SQLAlchemy Core so that another backend
+(PostgreSQL) can reuse them unchanged.
+
+Record tables carry the fields of their dataclass in :mod:`dyadlens.model`
+under the same names, plus ``seq`` (the record's position in its document's
+list, so a load returns the lists in the order they were written). Only
+``documents`` holds text; every other table points into it with offsets.
+
+``actors`` holds the :class:`~dyadlens.model.ActorRef` snapshot each document
+was written with (keyed by document and actor id), so that re-writing one
+document never changes what another document loads back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+
+def _doc_id_column() -> Column[str]:
+    return Column("doc_id", String, ForeignKey("documents.id"), nullable=False, index=True)
+
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),  # first-ingest order, kept on re-write
+    Column("path", String, nullable=False),
+    Column("format", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("title", String),
+    Column("author", String),
+    Column("outlet", String, index=True),
+    Column("url", String),
+    Column("published", String, index=True),
+    Column("published_source", String),
+    Column("kind", String),
+    Column("raw", Text),
+    Column("content_hash", String, nullable=False),
+    Column("fingerprint", String, nullable=False, index=True),
+    Column("duplicate_of", String, index=True),
+    Column("meta", Text, nullable=False),  # JSON object
+    Column("pipeline", String, nullable=False),  # signature of the pipeline that produced the rows
+    Column("ingested_at", String, nullable=False),  # ISO 8601 UTC
+)
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("id", String, primary_key=True),
+    _doc_id_column(),
+    Column("seq", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("label", String, nullable=False),
+    Column("excluded", Boolean, nullable=False),
+)
+
+sentences = Table(
+    "sentences",
+    metadata,
+    # A stable integer key: the full-text index refers to sentences by it.
+    Column("row", Integer, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False, unique=True),
+    _doc_id_column(),
+    Column("seq", Integer, nullable=False),
+    Column("index", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("paragraph", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("analysed", Boolean, nullable=False),
+    Index("ix_sentences_doc_index", "doc_id", "index"),
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("doc_id", String, ForeignKey("documents.id"), primary_key=True),
+    Column("id", String, primary_key=True, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("name", String, nullable=False),
+    Column("type", String, nullable=False),
+    Column("resolved", Boolean, nullable=False),
+    Column("cameo", String),
+    Column("iso3", String),
+    Column("qid", String),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", String, primary_key=True),
+    _doc_id_column(),
+    Column("seq", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("sentence_index", Integer, nullable=False),
+    Column("actor_id", String, index=True),
+    Column("label", String, nullable=False),
+    Column("rule", String, nullable=False),
+    Column("person", String, index=True),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String, primary_key=True),
+    _doc_id_column(),
+    Column("seq", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("sentence_index", Integer, nullable=False),
+    Column("trigger_start", Integer, nullable=False),
+    Column("trigger_end", Integer, nullable=False),
+    Column("source", String, index=True),
+    Column("target", String, index=True),
+    Column("code", String, nullable=False, index=True),
+    Column("root", String, nullable=False, index=True),  # derived: code[:2]
+    Column("modality", String, nullable=False, index=True),
+    Column("date", String, index=True),
+    Column("date_start", Integer),
+    Column("date_end", Integer),
+    Column("date_rule", String),
+    Column("claimant", String),
+    Column("rule", String, nullable=False),
+    Column("confidence", Float, nullable=False),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", String, primary_key=True),
+    _doc_id_column(),
+    Column("seq", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("sentence_index", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("speaker", String, index=True),
+    Column("speaker_actor", String, index=True),
+    Column("speaker_role", String),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("cue", String),
+)
+
+designations = Table(
+    "designations",
+    metadata,
+    Column("id", String, primary_key=True),
+    _doc_id_column(),
+    Column("seq", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("designator", String, nullable=False, index=True),
+    Column("designee", String, nullable=False, index=True),
+    Column("status", String, nullable=False, index=True),
+    Column("date", String, index=True),
+    Column("event_id", String),
+    Column("claimant", String),
+    Column("rule", String, nullable=False),
+)
+
+failures = Table(
+    "failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("path", String, nullable=False, index=True),
+    Column("doc_id", String, index=True),
+    Column("stage", String, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("time", String, nullable=False),  # ISO 8601 UTC
+)
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("position", Integer, nullable=False, unique=True),
+    Column("applied_at", String, nullable=False),
+)
+
+#: Tables that hold one document's derived records, in write order.
+RECORD_TABLES = (regions, sentences, actors, mentions, events, quotes, designations)
+
+#: Every table ``Store.rows`` can export, by name.
+EXPORTABLE = {t.name: t for t in (documents, *RECORD_TABLES, failures)}

@@ -1,0 +1,527 @@
+"""The embedded store: every document and the records derived from it.
+
+One transaction per document: :meth:`Store.write` replaces all earlier rows of
+that document at once, so a reader (the web UI, another process) sees either
+the old or the new version, and a killed ingest leaves no half-written
+document behind. Records have deterministic ids, so writing the same records
+twice leaves the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypedDict
+
+from sqlalchemy import Connection, ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from dyadlens.errors import StoreError
+from dyadlens.model import (
+    ActorRef,
+    Designation,
+    Document,
+    DocumentRecords,
+    Event,
+    Failure,
+    Mention,
+    Quote,
+    Region,
+    Sentence,
+)
+from dyadlens.store import schema
+from dyadlens.store.backend import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    Backend,
+    IndexedSentence,
+    connect,
+)
+from dyadlens.store.codec import (
+    RECORD_TYPES,
+    document_from_row,
+    document_row,
+    record_from_row,
+    record_rows,
+)
+from dyadlens.store.migrations import applied_migrations, migrate, pending_migrations
+
+D = schema.documents
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    doc_id: str
+    duplicate_of: str | None  # the earliest other document with the same fingerprint
+    replaced: bool  # the document was already stored and its rows were replaced
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A document's metadata and record counts, without its text."""
+
+    id: str
+    path: str
+    format: str
+    title: str | None
+    author: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    kind: str | None
+    content_hash: str
+    fingerprint: str
+    duplicate_of: str | None
+    pipeline: str
+    ingested_at: str
+    sentences: int
+    events: int
+    quotes: int
+    designations: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFailure:
+    path: str
+    reason: str
+    stage: str
+    doc_id: str | None
+    time: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    doc_id: str
+    sentence: Sentence
+    text: str  # the sentence's text
+    snippet: str  # matched words between HIGHLIGHT_START and HIGHLIGHT_END
+    score: float  # higher is better
+
+    def highlighted(self, start: str = "[", end: str = "]") -> str:
+        """The snippet with the match marks replaced (escape first when rendering HTML)."""
+        return self.snippet.replace(HIGHLIGHT_START, start).replace(HIGHLIGHT_END, end)
+
+
+class StoreStats(TypedDict):
+    documents: int
+    duplicates: int
+    regions: int
+    sentences: int
+    analysed_sentences: int
+    actors: int
+    mentions: int
+    events: int
+    quotes: int
+    designations: int
+    failures: int
+    schema: int
+
+
+def open_store(path: str | Path, read_only: bool = False) -> Store:
+    """Open (and create or migrate) the store at a file path.
+
+    ``read_only=True`` opens an existing store without migrating it, on
+    connections where SQLite refuses every write (the web UI uses this).
+    """
+    if read_only and "://" not in str(path) and not Path(path).is_file():
+        raise StoreError(f"{path}: no store here")
+    try:
+        backend = connect(path, read_only)
+        if read_only:
+            _check_schema(backend, path)
+        else:
+            migrate(backend)
+    except SQLAlchemyError as error:
+        raise StoreError(f"{path}: cannot open store: {_reason(error)}") from error
+    return Store(backend)
+
+
+def _check_schema(backend: Backend, path: str | Path) -> None:
+    with backend.engine.connect() as conn:
+        if pending_migrations(conn):
+            raise StoreError(f"{path}: the store needs migrating; open it once for writing")
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    """The database's own message, without the SQL statement SQLAlchemy appends."""
+    return str(getattr(error, "orig", None) or error)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.engine = backend.engine
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def reader(self) -> Iterator[Connection]:
+        """A read connection (one consistent snapshot) for queries the API lacks."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _writer(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(write=True) as conn:
+            with conn.begin():
+                yield conn
+
+    # --- writing -----------------------------------------------------------
+
+    def write(self, records: DocumentRecords, *, pipeline: str = "") -> WriteResult:
+        """Store one document and its records in one transaction, replacing earlier rows.
+
+        ``pipeline`` is the signature of the pipeline that made the records
+        (see :meth:`has_document`).
+        """
+        doc = records.document
+        try:
+            with self._writer() as conn:
+                old = conn.execute(select(D.c.seq, D.c.fingerprint).where(D.c.id == doc.id)).first()
+                self._delete_records(conn, doc.id)
+                seq = old.seq if old else self._next_seq(conn)
+                row = document_row(doc, seq=seq, duplicate_of=None, pipeline=pipeline, ingested_at=_now())
+                if old:
+                    conn.execute(update(D).where(D.c.id == doc.id).values(row))
+                else:
+                    conn.execute(D.insert().values(row))
+                self._insert_records(conn, records)
+                self._index_sentences(conn, doc)
+                conn.execute(schema.failures.delete().where(schema.failures.c.doc_id == doc.id))
+                self._mark_duplicates(conn, {doc.fingerprint, old.fingerprint if old else ""})
+                duplicate_of = conn.scalar(select(D.c.duplicate_of).where(D.c.id == doc.id))
+        except StoreError as error:
+            raise StoreError(f"{doc.path}: cannot store document {doc.id}: {error}") from error
+        except SQLAlchemyError as error:
+            raise StoreError(f"{doc.path}: cannot store document {doc.id}: {_reason(error)}") from error
+        return WriteResult(doc_id=doc.id, duplicate_of=duplicate_of, replaced=old is not None)
+
+    def record_failure(self, failure: Failure) -> None:
+        """Record an input that could not be processed, replacing its earlier failure."""
+        table = schema.failures
+        same_doc = table.c.doc_id.is_(None) if failure.doc_id is None else table.c.doc_id == failure.doc_id
+        with self._writer() as conn:
+            conn.execute(table.delete().where(table.c.path == failure.path, same_doc))
+            conn.execute(
+                table.insert().values(
+                    path=failure.path,
+                    doc_id=failure.doc_id,
+                    stage=failure.stage,
+                    reason=failure.reason,
+                    time=_now(),
+                )
+            )
+
+    def _next_seq(self, conn: Connection) -> int:
+        return int(conn.scalar(select(func.coalesce(func.max(D.c.seq), 0))) or 0) + 1
+
+    def _delete_records(self, conn: Connection, doc_id: str) -> None:
+        rows = conn.scalars(select(schema.sentences.c.row).where(schema.sentences.c.doc_id == doc_id))
+        self.backend.unindex_rows(conn, list(rows))
+        for table in schema.RECORD_TABLES:
+            conn.execute(table.delete().where(table.c.doc_id == doc_id))
+
+    def _insert_records(self, conn: Connection, records: DocumentRecords) -> None:
+        for attribute, (table, _cls) in RECORD_TYPES.items():
+            rows = record_rows(records.document.id, attribute, getattr(records, attribute))
+            if rows:
+                conn.execute(table.insert(), rows)
+
+    def _index_sentences(self, conn: Connection, doc: Document) -> None:
+        s = schema.sentences
+        found = conn.execute(
+            select(s.c.row, s.c.start, s.c.end).where(s.c.doc_id == doc.id, s.c.analysed.is_(True))
+        )
+        indexed = [IndexedSentence(row=r.row, doc_id=doc.id, text=doc.text[r.start : r.end]) for r in found]
+        self.backend.index_sentences(conn, indexed)
+
+    def _mark_duplicates(self, conn: Connection, fingerprints: set[str]) -> None:
+        """Point every document at the earliest other one with its fingerprint."""
+        for fingerprint in sorted(fingerprints - {""}):
+            ids = list(conn.scalars(select(D.c.id).where(D.c.fingerprint == fingerprint).order_by(D.c.seq)))
+            if not ids:
+                continue
+            conn.execute(update(D).where(D.c.id == ids[0], D.c.duplicate_of.is_not(None)).values(duplicate_of=None))
+            later = D.c.id.in_(ids[1:])
+            conn.execute(update(D).where(later, D.c.duplicate_of.is_distinct_from(ids[0])).values(duplicate_of=ids[0]))
+
+    # --- documents ---------------------------------------------------------
+
+    def has_document(self, doc_id: str, content_hash: str, pipeline: str | None = None) -> bool:
+        """Whether ``doc_id`` is stored from the same input bytes (and, when
+        ``pipeline`` is given, by a pipeline with that signature)."""
+        with self.reader() as conn:
+            found = conn.execute(select(D.c.content_hash, D.c.pipeline).where(D.c.id == doc_id)).first()
+        if found is None or found.content_hash != content_hash:
+            return False
+        return pipeline is None or found.pipeline == pipeline
+
+    def document(self, doc_id: str) -> Document | None:
+        with self.reader() as conn:
+            row = conn.execute(select(D).where(D.c.id == doc_id)).mappings().first()
+        return document_from_row(row) if row else None
+
+    def documents(self, limit: int | None = None) -> list[DocumentInfo]:
+        """Every document in ingest order, with record counts."""
+        counts = {
+            name: select(func.count())
+            .select_from(table)
+            .where(table.c.doc_id == D.c.id)
+            .scalar_subquery()
+            .label(name)
+            for name, table in (
+                ("sentences", schema.sentences),
+                ("events", schema.events),
+                ("quotes", schema.quotes),
+                ("designations", schema.designations),
+            )
+        }
+        columns = [c for c in D.c if c.name not in ("text", "raw", "meta", "seq", "published_source")]
+        query = select(*columns, *counts.values()).order_by(D.c.seq).limit(limit)
+        with self.reader() as conn:
+            return [DocumentInfo(**row) for row in conn.execute(query).mappings()]
+
+    def document_ids(self) -> list[str]:
+        with self.reader() as conn:
+            return list(conn.scalars(select(D.c.id).order_by(D.c.seq)))
+
+    def load_records(self, doc_id: str) -> DocumentRecords | None:
+        """Everything stored for one document, equal to what was written
+        (``document.duplicate_of`` as the store set it)."""
+        with self.reader() as conn:
+            return self._load(conn, doc_id)
+
+    def iter_records(self) -> Iterator[DocumentRecords]:
+        for doc_id in self.document_ids():
+            records = self.load_records(doc_id)
+            if records is not None:
+                yield records
+
+    def _load(self, conn: Connection, doc_id: str) -> DocumentRecords | None:
+        row = conn.execute(select(D).where(D.c.id == doc_id)).mappings().first()
+        if row is None:
+            return None
+        records = DocumentRecords(document=document_from_row(row))
+        for attribute, (table, cls) in RECORD_TYPES.items():
+            query = select(table).where(table.c.doc_id == doc_id).order_by(table.c.seq)
+            setattr(records, attribute, [record_from_row(cls, r) for r in conn.execute(query).mappings()])
+        return records
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        return self._records_of(schema.sentences, Sentence, schema.sentences.c.doc_id == doc_id)
+
+    def regions(self, doc_id: str) -> list[Region]:
+        return self._records_of(schema.regions, Region, schema.regions.c.doc_id == doc_id)
+
+    def failures(self) -> list[StoredFailure]:
+        table = schema.failures
+        with self.reader() as conn:
+            rows = conn.execute(select(table).order_by(table.c.id)).mappings()
+            return [StoredFailure(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
+
+    # --- records across documents -------------------------------------------
+
+    def events(
+        self,
+        source: str | None = None,
+        target: str | None = None,
+        code: str | None = None,
+        modality: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        doc_id: str | None = None,
+        *,
+        actor: str | None = None,
+        include_duplicates: bool = False,
+        limit: int | None = None,
+    ) -> list[Event]:
+        """Events matching every filter given.
+
+        ``code`` matches as a prefix ("08" finds 081 and 0831). ``since`` and
+        ``until`` are ISO prefix dates; an event matches when its (possibly
+        partial) date overlaps the range, and undated events never match.
+        ``actor`` matches source or target. Events of documents that duplicate
+        an earlier one are left out unless ``include_duplicates`` or ``doc_id``.
+        """
+        e = schema.events
+        conditions = _equal(e, source=source, target=target, modality=modality, doc_id=doc_id)
+        if code:
+            conditions.append(e.c.code.startswith(code, autoescape=True))
+        if actor:
+            conditions.append(or_(e.c.source == actor, e.c.target == actor))
+        conditions += _date_overlaps(e.c.date, since, until)
+        return self._records_of(e, Event, *conditions, duplicates=include_duplicates or bool(doc_id), limit=limit)
+
+    def quotes(
+        self,
+        speaker_actor: str | None = None,
+        doc_id: str | None = None,
+        *,
+        speaker: str | None = None,
+        kind: str | None = None,
+        include_duplicates: bool = False,
+        limit: int | None = None,
+    ) -> list[Quote]:
+        q = schema.quotes
+        conditions = _equal(q, speaker_actor=speaker_actor, doc_id=doc_id, speaker=speaker, kind=kind)
+        return self._records_of(q, Quote, *conditions, duplicates=include_duplicates or bool(doc_id), limit=limit)
+
+    def designations(
+        self,
+        designee: str | None = None,
+        designator: str | None = None,
+        status: str | None = None,
+        doc_id: str | None = None,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        include_duplicates: bool = False,
+        limit: int | None = None,
+    ) -> list[Designation]:
+        d = schema.designations
+        conditions = _equal(d, designee=designee, designator=designator, status=status, doc_id=doc_id)
+        conditions += _date_overlaps(d.c.date, since, until)
+        return self._records_of(
+            d, Designation, *conditions, duplicates=include_duplicates or bool(doc_id), limit=limit
+        )
+
+    def mentions(
+        self, actor_id: str | None = None, doc_id: str | None = None, *, limit: int | None = None
+    ) -> list[Mention]:
+        m = schema.mentions
+        return self._records_of(m, Mention, *_equal(m, actor_id=actor_id, doc_id=doc_id), limit=limit)
+
+    def actors(self) -> list[ActorRef]:
+        """Every actor any document refers to, as most recently written, by id."""
+        a = schema.actors
+        query = select(a).join(D, D.c.id == a.c.doc_id).order_by(a.c.id, D.c.seq.desc())
+        latest: dict[str, ActorRef] = {}
+        with self.reader() as conn:
+            for row in conn.execute(query).mappings():
+                latest.setdefault(row["id"], record_from_row(ActorRef, row))
+        return list(latest.values())
+
+    def actor(self, actor_id: str) -> ActorRef | None:
+        a = schema.actors
+        query = select(a).join(D, D.c.id == a.c.doc_id).where(a.c.id == actor_id).order_by(D.c.seq.desc())
+        with self.reader() as conn:
+            row = conn.execute(query.limit(1)).mappings().first()
+        return record_from_row(ActorRef, row) if row else None
+
+    def _records_of(
+        self,
+        table: Any,
+        cls: type[Any],
+        *conditions: ColumnElement[bool],
+        duplicates: bool = True,
+        limit: int | None = None,
+    ) -> list[Any]:
+        query: Select[Any] = select(table).join(D, D.c.id == table.c.doc_id).where(*conditions)
+        if not duplicates:
+            query = query.where(D.c.duplicate_of.is_(None))
+        query = query.order_by(D.c.seq, table.c.seq).limit(limit)
+        with self.reader() as conn:
+            return [record_from_row(cls, row) for row in conn.execute(query).mappings()]
+
+    # --- search, stats, checks, export ---------------------------------------
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over analysed sentences, best first.
+
+        ``query`` may use the FTS5 syntax (``"exact phrase"``, ``OR``,
+        ``prefix*``); anything that is not valid syntax is searched as plain words.
+        """
+        s = schema.sentences
+        with self.reader() as conn:
+            raw_hits = self.backend.search(conn, query, limit)
+            rows = conn.execute(select(s).where(s.c.row.in_([h.row for h in raw_hits]))).mappings()
+            by_row = {row["row"]: record_from_row(Sentence, row) for row in rows}
+        return [
+            SearchHit(by_row[h.row].doc_id, by_row[h.row], text=h.text, snippet=h.snippet, score=h.score)
+            for h in raw_hits
+            if h.row in by_row
+        ]
+
+    def stats(self) -> StoreStats:
+        with self.reader() as conn:
+
+            def count(table: Any, *where: ColumnElement[bool]) -> int:
+                return int(conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+            return StoreStats(
+                documents=count(D),
+                duplicates=count(D, D.c.duplicate_of.is_not(None)),
+                regions=count(schema.regions),
+                sentences=count(schema.sentences),
+                analysed_sentences=count(schema.sentences, schema.sentences.c.analysed.is_(True)),
+                actors=int(conn.scalar(select(func.count(func.distinct(schema.actors.c.id)))) or 0),
+                mentions=count(schema.mentions),
+                events=count(schema.events),
+                quotes=count(schema.quotes),
+                designations=count(schema.designations),
+                failures=count(schema.failures),
+                schema=len(applied_migrations(conn)),
+            )
+
+    def migrations(self) -> list[str]:
+        """Names of the schema migrations applied to this store, in order."""
+        with self.reader() as conn:
+            return applied_migrations(conn)
+
+    def integrity_check(self) -> list[str]:
+        """Problems found (empty = OK): the engine's own check, foreign keys,
+        orphan rows, duplicate pointers, the search index and every span
+        lying within its document's text."""
+        from dyadlens.store.checks import store_problems
+
+        with self.reader() as conn:
+            return self.backend.engine_problems(conn) + store_problems(conn, self.backend)
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of one table as a dict (for export), in a stable order."""
+        if table not in schema.EXPORTABLE:
+            raise StoreError(f"unknown table {table!r}; tables are {', '.join(schema.EXPORTABLE)}")
+        t = schema.EXPORTABLE[table]
+        order = _export_order(t)
+        with self.reader() as conn:
+            yield from (dict(row) for row in conn.execute(select(t).order_by(*order)).mappings())
+
+
+def _export_order(table: Any) -> list[Any]:
+    if table is D:
+        return [D.c.seq]
+    if "seq" in table.c:
+        return [table.c.doc_id, table.c.seq]
+    return list(table.primary_key.columns)
+
+
+def _equal(table: Any, **values: str | None) -> list[ColumnElement[bool]]:
+    return [table.c[name] == value for name, value in values.items() if value is not None]
+
+
+def _date_overlaps(column: Any, since: str | None, until: str | None) -> list[ColumnElement[bool]]:
+    """Conditions for an ISO prefix date column overlapping [since, until].
+
+    "~" sorts after every digit and "-", so ``date || "~"`` is the upper end
+    of a partial date ("2024~" is after every day of 2024).
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if since:
+        conditions.append(and_(column.is_not(None), column.concat("~") >= since))
+    if until:
+        conditions.append(and_(column.is_not(None), column <= until + "~"))
+    return conditions

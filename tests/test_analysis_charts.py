@@ -1,0 +1,48 @@
+"""Inline SVG charts: placement of partial dates, links to events, escaping."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from dyadlens.analysis.charts import fractional_year, series_svg, timeline_svg
+from dyadlens.analysis.common import EventRow, Evidence
+from dyadlens.analysis.series import Series, SeriesPoint
+
+
+def _row(event_id: str, date: str | None, goldstein: float, modality: str = "asserted") -> EventRow:
+    return EventRow(
+        id=event_id, date=date, dated_by="event" if date else None, sort_date=date, source="a", source_name="A <i>",
+        target="b", target_name="B", code="081", code_name="Ease sanctions", root="08", root_name="YIELD",
+        quad_class=2, goldstein=goldstein, modality=modality, claimant=None, trigger_start=0, trigger_end=1,
+        doc_id="d", doc_title=None, outlet=None, published=None, url=None, evidence=Evidence("d", 0, 5, "x"),
+    )
+
+
+@pytest.mark.parametrize(("date", "value"), [("2024", 2024.5), ("2024-07", 2024 + 6.5 / 12), ("2024-01-01", 2024 + 0.5 / 31 / 12)])
+def test_partial_dates_sit_mid_period(date: str, value: float) -> None:
+    assert fractional_year(date) == pytest.approx(value)
+
+
+def test_timeline_points_link_to_their_events_and_escape_names() -> None:
+    svg = str(timeline_svg([_row("e1", "2024-03", 5.0), _row("e2", "2024-05-02", -8.0, "negated"), _row("e3", None, 1.0)], "A <i> & B"))
+    root = ET.fromstring(svg)  # well-formed: everything escaped
+    links = [a.get("href") for a in root.iter("a")]
+    assert links == ["#ev-e1", "#ev-e2"]  # the undated event has no point
+    circles = list(root.iter("circle"))
+    assert circles[0].get("fill") != "#fff" and circles[1].get("fill") == "#fff"
+    assert float(circles[0].get("cy")) < float(circles[1].get("cy"))  # +5 above -8
+    assert "<i>" not in svg and "A &lt;i&gt;" in svg
+    assert re.findall(r">(2024-0\d)<", svg)  # month ticks on a short span
+
+
+def test_series_bars_stack_by_quad_class() -> None:
+    points = [SeriesPoint("2024-01", 3, {1: 1, 2: 0, 3: 0, 4: 2}, -4.0, ["x", "y", "z"])]
+    series = Series("a", "A", "b", "B", "month", ("asserted",), points, [])
+    root = ET.fromstring(str(series_svg(series)))
+    bars = [r for r in root.iter("rect") if "bar" in (r.get("class") or "")]
+    assert [b.get("class") for b in bars] == ["bar quad-1", "bar quad-4"]
+    assert float(bars[1].get("height")) == pytest.approx(2 * float(bars[0].get("height")), abs=0.2)
+    assert next(root.iter("a")).get("href") == "#ev-x"

@@ -1,0 +1,102 @@
+"""Designation status over time, from documents written through the real pipeline into a store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dyadlens.analysis.status import status_as_of, status_history
+from dyadlens.cli import main
+from dyadlens.model import RawInput
+from dyadlens.pipeline import build_pipeline
+from dyadlens.resources import Resources
+from dyadlens.store import open_store
+
+ARTICLES = [
+    ("a", "2010-05-02", "In 2003, Russia designated the Taliban a terrorist organization.", "The Daily Ledger"),
+    ("b", "2023-06-29", "The Taliban, which is still banned by Moscow, sent envoys to a trade fair.", "Harbour Review"),
+    ("c", "2024-06-14", "Russia is reportedly contemplating the removal of the Taliban from its list of terrorist organizations.", "Policy Brief"),
+    ("d", "2024-10-20", "Russia’s promised delisting of the Taliban as a terrorist organization will take months.", "Harbour Review"),
+    ("e", "2021-08-30", "“Nobody is in a hurry here,” said Russian Foreign Minister Sergey Lavrov.", "Harbour Review"),
+]
+
+
+@pytest.fixture(scope="module")
+def store_path(resources: Resources, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("status") / "status.db"
+    pipeline = build_pipeline(resources)
+    store = open_store(path)
+    try:
+        for doc_id, published, text, outlet in ARTICLES:
+            meta = {"published": published, "outlet": outlet}
+            store.write(pipeline(RawInput(doc_id=doc_id, path=f"{doc_id}.txt", format="txt", data=text.encode(), meta=meta)))
+    finally:
+        store.close()
+    return path
+
+
+def test_history_is_ordered_with_dates_evidence_and_outlets(store_path: Path) -> None:
+    store = open_store(store_path)
+    try:
+        steps = status_history(store, "russia", "taliban")
+    finally:
+        store.close()
+    assert [(s.status, s.effective[:7]) for s in steps] == [
+        ("listed", "2003"),
+        ("listed", "2023-06"),
+        ("delisting_proposed", "2024-06"),
+        ("delisting_promised", "2024-10"),
+    ]
+    assert steps[1].date is None and steps[1].observed == "2023-06-29"
+    assert steps[0].sentence == ARTICLES[0][2]
+    assert steps[3].outlet == "Harbour Review"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [("2002", None), ("2015-01-01", "listed"), ("2024-07", "delisting_proposed"), ("2025", "delisting_promised")],
+)
+def test_status_as_of_a_date(store_path: Path, as_of: str, expected: str | None) -> None:
+    store = open_store(store_path)
+    try:
+        step = status_as_of(store, "russia", "taliban", as_of)
+    finally:
+        store.close()
+    assert (step.status if step else None) == expected
+
+
+def test_status_command_resolves_names_and_shows_sentences(store_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(store_path), "status", "Russia", "Taliban"])
+    assert result.exit_code == 0, result.output
+    assert "delisting_promised" in result.output
+    assert "In 2003, Russia designated the Taliban" in result.output
+
+
+def test_status_command_rejects_a_bad_date(store_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(store_path), "status", "Russia", "Taliban", "--as-of", "soon"])
+    assert result.exit_code != 0
+    assert "YYYY" in result.output
+
+
+def test_quotes_command_filters_by_actor(store_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--actor", "Russia"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert (row["speaker"], row["text"], row["outlet"]) == ("Sergey Lavrov", "Nobody is in a hurry here,", "Harbour Review")
+    assert CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--speaker", "Kabulov"]).output.strip() == "[]"
+
+
+def test_latest_status_per_pair(store_path: Path) -> None:
+    from dyadlens.analysis.status import latest_statuses
+
+    store = open_store(store_path)
+    try:
+        now = latest_statuses(store, designee="taliban")
+        then = latest_statuses(store, designee="taliban", as_of="2020")
+    finally:
+        store.close()
+    assert [(s.designator, s.status) for s in now] == [("russia", "delisting_promised")]
+    assert [(s.designator, s.status) for s in then] == [("russia", "listed")]
