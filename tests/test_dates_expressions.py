@@ -84,6 +84,7 @@ def test_anchor_earlier_in_the_same_sentence_counts() -> None:
         "Some 2000 troops crossed the border.",
         "Call +92-51-9204423 for details.",
         "Maybe the talks may fail.",
+        "Sanctions under Resolution 1988 still apply.",
     ],
 )
 def test_numbers_that_are_not_dates_are_ignored(text: str) -> None:

@@ -154,3 +154,13 @@ def test_recent_report_is_dated_by_the_citation_that_follows(resources: Resource
     )
     state = parsed(resources, text, "2024-06-14")
     assert date_of(state, "removal", "possible")[0] == "2024-05-27"
+
+
+def test_statement_issued_at_a_dated_meeting_dates_what_it_says(resources: Resources) -> None:
+    text = "The joint statement that emerged from last month's summit called on the rebels to disarm."
+    assert date_of(parsed(resources, text, "2024-10"), "called")[0] == "2024-09"
+
+
+def test_a_deal_signed_earlier_does_not_date_its_collapse(resources: Resources) -> None:
+    text = "The deal that the two sides signed in 2019 collapsed."
+    assert date_of(parsed(resources, text, "2024-10"), "collapsed")[0] is None

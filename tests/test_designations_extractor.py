@@ -131,3 +131,10 @@ def test_designation_reported_by_a_speaker_keeps_the_claimant(resources: Resourc
     text = "Russia will remove the Taliban from its list of terrorist organizations, Lavrov said on Monday."
     found = [d for d in designations_of(resources, text, "2024-05-10") if d.designee == "taliban"]
     assert [(d.status, d.date, d.claimant) for d in found] == [("delisting_promised", "2024-05-06", "russia")]
+
+
+def test_recognition_held_back_is_withheld(resources: Resources) -> None:
+    text = "Moscow's recognition of the Taliban will depend on the conduct of the new authorities, the envoy said."
+    found = statuses(designations_of(resources, text, "2021-08"))
+    assert ("russia", "taliban", "recognition_withheld", "2021-08") in found
+    assert not any(status == "recognized" for _, _, status, _ in found)

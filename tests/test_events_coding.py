@@ -158,3 +158,34 @@ def test_footnote_citations_are_not_coded(resources: Resources) -> None:
     records = code_text(resources, text)
     footnotes = {s.index for s in records.sentences if s.kind == "footnote"}
     assert all(e.sentence_index not in footnotes for e in records.events)
+
+
+def test_dative_recipient_is_the_target(resources: Resources) -> None:
+    records = code_text(resources, "Russia gave Syria weapons.")
+    assert ("russia", "syria", "07") in dyads(records)
+
+
+def test_subject_pronoun_takes_an_earlier_coordinated_subject(resources: Resources) -> None:
+    text = "Kenya and Uganda oppose the plan, which is why they condemned Somalia."
+    assert {("kenya", "somalia", "11"), ("uganda", "somalia", "11")} <= dyads(code_text(resources, text))
+
+
+def test_statement_from_a_meeting_speaks_for_its_participants(resources: Resources) -> None:
+    text = "The joint statement that came from the French and German leaders' summit on Monday urged Russia to withdraw."
+    assert {("france", "russia", "02"), ("germany", "russia", "02")} <= dyads(code_text(resources, text))
+
+
+def test_government_led_by_a_person_stands_for_the_actor(resources: Resources) -> None:
+    text = "Qatar hosted the administration led by Hamas for talks."
+    assert ("qatar", "hamas", "04") in dyads(code_text(resources, text))
+
+
+def test_threat_to_act_is_coded_as_a_threat_and_the_act_as_possible(resources: Resources) -> None:
+    records = code_text(resources, "North Korea threatened to attack South Korea.")
+    codes = {e.code[:2]: e.modality for e in records.events if (e.source, e.target) == ("north-korea", "south-korea")}
+    assert codes.get("13") == "asserted" and codes.get("18") == "possible"
+
+
+def test_coordinated_signatories_of_an_agreement(resources: Resources) -> None:
+    records = code_text(resources, "China and Russia signed an agreement in Beijing.")
+    assert ("china", "russia", "05") in dyads(records)

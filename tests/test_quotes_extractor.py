@@ -104,3 +104,23 @@ def test_quote_keeps_speaker_span_cue_and_actor(resources: Resources) -> None:
     assert quote.speaker_actor == "russia"
     assert quote.cue == "say"
     assert quote.speaker_start is not None and "Lavrov" in text[quote.speaker_start : quote.speaker_end]
+
+
+def test_dateline_is_not_the_speaker_and_a_ministry_keeps_its_written_name(resources: Resources) -> None:
+    text = "KABUL, May 2 (Wire) - Russia's foreign ministry said the embassy would stay open through the winter."
+    (quote,) = full_quotes(resources, text)
+    assert (quote.speaker, quote.speaker_actor) == ("Russia's foreign ministry", "russia")
+
+
+def test_participle_after_a_speech_verb_keeps_its_speaker(resources: Resources) -> None:
+    text = "Anna Lindqvist said that the council had not yet decided, adding that the file was “under review”."
+    found = quotes_of(resources, text)
+    assert ("Anna Lindqvist", "direct", "under review") in found
+
+
+def test_speaker_office_is_taken_on_the_statement_date(resources: Resources) -> None:
+    text = "In 2003, the council banned the movement. Six years later, Dmitry Rogozin warned of a threat to the region if the talks failed."
+    (quote,) = full_quotes(resources, text)
+    assert quote.speaker == "Dmitry Rogozin"
+    assert quote.speaker_actor == "russia"
+    assert quote.speaker_role is not None and "NATO" in quote.speaker_role

@@ -10,13 +10,15 @@ proposal or a promise shows as such and never as a delisting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from types import MappingProxyType
 from typing import Any
 
 from dyadlens.model import Designation, Document
 
 #: Order of statuses reported with the same date: the standing status first, then changes.
-_STATUS_ORDER = {
+_STATUS_ORDER: Mapping[str, int] = MappingProxyType({
     "listed": 0,
     "recognition_withheld": 1,
     "delisting_proposed": 2,
@@ -25,7 +27,7 @@ _STATUS_ORDER = {
     "delisted": 5,
     "recognized": 6,
     "ambassador_accredited": 7,
-}
+})
 
 
 @dataclass(frozen=True, slots=True)

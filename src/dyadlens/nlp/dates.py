@@ -47,6 +47,7 @@ _SPEECH_LEMMAS = SPEECH_VERBS | SPEECH_NOUNS | frozenset(
     {"hint", "remark", "comment", "interview", "speech", "announcement", "declaration", "proposal", "report", "propose"}
 )
 _MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "will", "can", "ought", "shall", "'ll", "wo", "ca"})
+_DOCUMENT_NOUNS = frozenset({"statement", "report", "declaration", "communique", "communiqué", "resolution", "letter", "decree", "announcement"})
 _STANCE_NOUNS = frozenset({"view", "position", "stance", "belief", "message", "assessment", "argument", "line"})
 _TEMPORAL_MARKS = frozenset({"when", "while", "as", "after", "before", "until", "once", "since"})
 _REPORT_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
@@ -96,6 +97,9 @@ class DocumentTimeline:
             return EventDate(None, None, None, "unparsed")
         trigger = doc[trigger_token_i] if trigger_token_i is not None and 0 <= trigger_token_i < len(doc) else _main_verb(doc)
         governing = self._governing_expression(sentence, doc, trigger)
+        issuer = _document_subject(trigger)
+        if governing is None and issuer is not None:
+            governing = self._governing_expression(sentence, doc, issuer)
         if governing is not None:
             return _date_from_expression(governing)
         return self._undated(sentence, trigger, modality)
@@ -370,6 +374,15 @@ def _speech_ancestor(trigger: Any) -> Any | None:
         if _is_speech(ancestor):
             return ancestor
     return None
+
+
+def _document_subject(trigger: Any) -> Any | None:
+    """"The statement that emerged from last month's meeting called on ...": a statement or
+    report that acts speaks when it was issued, so its own date dates the act."""
+    subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None and trigger.dep_ == "acl":
+        subject = trigger.head
+    return subject if subject is not None and subject.lemma_.lower() in _DOCUMENT_NOUNS else None
 
 
 def _since_clause(trigger: Any) -> bool:

@@ -12,7 +12,10 @@ Two sources, read after events and quotes:
   ``data/designation_patterns.yaml``: "X is designated as terrorists by Y",
   "X, still banned by Y", "X remains on Y's list of terrorist organizations",
   "similarly designated Z" (Y again), "no longer banned by Y" (delisted), an
-  ambassador's credentials accepted (``ambassador_accredited``).
+  ambassador's credentials accepted (``ambassador_accredited``), recognition
+  held back ("Y's recognition of X will depend on ...": ``recognition_withheld``).
+  Where a pattern and a coded event read the same trigger, the pattern wins;
+  an unresolved designating body ("Russia's Supreme Court") acts for its state.
 
 One row per (designator, designee, status) per document: the first that the
 text gives, preferring a dated one. Each row keeps its evidence sentence, the
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 PATTERNS_FILE = Path(__file__).parent / "data" / "designation_patterns.yaml"
 _REQUIRED_KEYS = (
     "events", "trigger_statuses", "proposal_cues", "promise_cues", "unfinished_cues", "passive_listing", "list_nouns",
-    "qualifiers", "no_longer", "similar_markers", "designee_not_types", "accreditation",
+    "qualifiers", "no_longer", "similar_markers", "designee_not_types", "accreditation", "recognition",
 )
 _MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "can", "will", "shall"})
 _UNDATED_STATES = frozenset({"listed", "recognized"})
@@ -64,6 +67,8 @@ class DesignationPatterns:
     designee_not_types: frozenset[str]
     accreditation_verbs: frozenset[str]
     accreditation_nouns: frozenset[str]
+    recognition_words: frozenset[str]
+    withheld_cues: frozenset[str]
 
 
 def load_designation_patterns(path: Path = PATTERNS_FILE) -> DesignationPatterns:
@@ -89,6 +94,8 @@ def load_designation_patterns(path: Path = PATTERNS_FILE) -> DesignationPatterns
         designee_not_types=frozenset(raw["designee_not_types"]),
         accreditation_verbs=frozenset(raw["accreditation"]["verbs"]),
         accreditation_nouns=frozenset(raw["accreditation"]["nouns"]),
+        recognition_words=frozenset(raw["recognition"]["words"]),
+        withheld_cues=frozenset(raw["recognition"]["withheld_cues"]),
     )
 
 
@@ -146,14 +153,14 @@ def _one_per_status(found: list[_Found]) -> list[_Found]:
     """The first row of each (designator, designee, status), a dated one if any.
 
     Where a status pattern and a coded event read the same trigger, the
-    pattern's reading of who is designated wins (it reads the statement itself).
+    pattern's reading wins (it reads the status statement itself).
     """
-    events = {(f.offset, f.status): f.event_id for f in found if f.event_id is not None}
-    by_pattern = {(f.offset, f.status) for f in found if f.event_id is None}
+    events = {f.offset: f.event_id for f in found if f.event_id is not None}
+    by_pattern = {f.offset for f in found if f.event_id is None}
     found = [
-        replace(f, event_id=events.get((f.offset, f.status))) if f.event_id is None else f
+        replace(f, event_id=events.get(f.offset)) if f.event_id is None else f
         for f in found
-        if f.event_id is None or (f.offset, f.status) not in by_pattern
+        if f.event_id is None or f.offset not in by_pattern
     ]
     chosen: dict[tuple[str, str, str], _Found] = {}
     for item in sorted(found, key=lambda f: f.offset):
@@ -179,7 +186,7 @@ class _DesignationReader:
             sentence = self.sentences.get(event.sentence_index)
             if not status or sentence is None or not event.source or not event.target:
                 continue
-            designator = self._resolved_designator(event, sentence)
+            designator = self._resolved_designator(event.source, event, sentence)
             if not self._plausible(designator, event.target, status):
                 continue
             date = event.date if status not in _UNDATED_STATES or event.date_start is not None else None
@@ -187,17 +194,16 @@ class _DesignationReader:
             rule = f"event:{event.code}:{event.modality}"
             yield _Found(sentence, designator, event.target, status, date, event.id, claimant, rule, event.trigger_start)
 
-    def _resolved_designator(self, event: Event, sentence: Sentence) -> str:
+    def _resolved_designator(self, source: str, event: Event, sentence: Sentence) -> str:
         """An unresolved body ("Russia's Supreme Court") acts for the state that owns it."""
-        assert event.source is not None
-        if not event.source.startswith("unresolved:"):
-            return event.source
+        if not source.startswith("unresolved:"):
+            return source
         trigger = self._trigger_token(event)
         subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "agent")), None) if trigger is not None else None
         owner = next((c for c in subject.children if c.dep_ in ("poss", "amod", "compound")), None) if subject is not None else None
         actor = self._actor_of(owner, sentence) if owner is not None else None
         entity = self.kb.get(actor) if actor else None
-        return actor if actor and entity is not None and entity.type in ("state", "government") else event.source
+        return actor if actor and entity is not None and entity.type in ("state", "government") else source
 
     def _status_of_event(self, event: Event) -> str | None:
         for prefix in sorted(self.patterns.events, key=len, reverse=True):
@@ -236,7 +242,7 @@ class _DesignationReader:
         token = self._trigger_token(event)
         if token is None:
             return set()
-        near = [token, *token.children, *list(token.ancestors)[:3]]
+        near = [token, *token.children, *_governors(token)]
         return {t.lemma_.lower() for t in near} | {t.lower_ for t in near}
 
     def _trigger_token(self, event: Event) -> Any | None:
@@ -258,7 +264,12 @@ class _DesignationReader:
                 continue
             found: list[_Found] = []
             for token in doc:
-                item = self._passive_listing(token, sentence, found) or self._on_list(token, sentence) or self._accreditation(token, sentence)
+                item = (
+                    self._passive_listing(token, sentence, found)
+                    or self._on_list(token, sentence)
+                    or self._accreditation(token, sentence)
+                    or self._recognition_withheld(token, sentence, doc)
+                )
                 if item is not None:
                     found.append(item)
             yield from found
@@ -319,6 +330,29 @@ class _DesignationReader:
             return None
         return self._statement(sentence, verb, designator, designee, "ambassador_accredited", "pattern:accreditation")
 
+    def _recognition_withheld(self, word: Any, sentence: Sentence, doc: Any) -> _Found | None:
+        """"Moscow's recognition ... will depend on ...", "no one will rush to recognise X"."""
+        if word.lemma_.lower() not in self.patterns.recognition_words or self._is_hypothetical(word):
+            return None
+        cues = {t.lemma_.lower() for t in doc} | {t.lower_ for t in doc}
+        if not (cues & self.patterns.withheld_cues or self._negated(word)):
+            return None
+        owner = next((c for c in word.children if c.dep_ in ("poss", "nsubj")), None)
+        designator = self._actor_of(owner, sentence) if owner is not None else None
+        target = next((c for c in word.children if c.dep_ == "dobj"), None)
+        of = next((c for c in word.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        target = target or (next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None)
+        designee = self._actor_of(target, sentence) if target is not None else None
+        if designator is not None and designee is None:
+            designee = self._last_recognition_target(designator, sentence)
+        if designator is None or designee is None:
+            return None
+        return self._statement(sentence, word, designator, designee, "recognition_withheld", "pattern:recognition-withheld")
+
+    def _last_recognition_target(self, designator: str, sentence: Sentence) -> str | None:
+        earlier = [e for e in self.state.events if e.code.startswith("054") and e.source == designator and e.start <= sentence.start]
+        return earlier[-1].target if earlier else None
+
     def _statement(self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str) -> _Found | None:
         if not self._plausible(designator, designee, status):
             return None
@@ -359,11 +393,14 @@ class _DesignationReader:
         return None
 
     def _actor_of(self, token: Any, sentence: Sentence) -> str | None:
-        """The actor a mention at this token (or its name phrase) stands for."""
+        """The actor a mention at this token (or its name phrase) stands for; a resolved one
+        first ("Russia's Supreme Court": Russia when the court itself is unknown)."""
         start = sentence.start + token.left_edge.idx
         end = sentence.start + token.idx + len(token.text)
-        inside = [m for m in self.state.mentions if m.actor_id and m.start < end and start < m.end]
-        return inside[-1].actor_id if inside else None
+        inside = [m.actor_id for m in self.state.mentions if m.actor_id and m.start < end and start < m.end]
+        resolved = [a for a in inside if not a.startswith("unresolved:")]
+        chosen = resolved or inside
+        return chosen[-1] if chosen else None
 
     def _implied(self, sentence: Sentence) -> str | None:
         """"They're designated ..." after a sentence about a group: that group."""
@@ -428,6 +465,17 @@ class _DesignationReader:
             )
             for f in found
         ]
+
+
+def _governors(token: Any, steps: int = 3) -> list[Any]:
+    """The words a trigger is the complement of ("moved closer to removing", "proposed delisting"),
+    not the heads of other clauses or coordinated verbs."""
+    found: list[Any] = []
+    node = token
+    while len(found) < steps and node.head.i != node.i and node.dep_ in ("xcomp", "pcomp", "pobj", "prep", "acl", "dobj", "advmod", "amod", "compound"):
+        node = node.head
+        found.append(node)
+    return found
 
 
 def _in_parentheses(text: str, start: int, offset: int) -> bool:

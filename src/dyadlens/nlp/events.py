@@ -1,37 +1,47 @@
 """Event coding: who did what to whom, over the dependency parse and the actor mentions.
 
-For every analysed sentence the coder looks at each verb and noun whose lemma
-is a trigger in the verb dictionary, finds the actors on its source side and
-its target side in the parse, and codes the dyad with the most specific
-dictionary entry whose constraints hold. How the sides are found:
+For every analysed body sentence (not furniture, repeated paragraphs, footnote
+citations or questions) the coder looks at each verb and noun whose lemma is a
+trigger in the verb dictionary, finds the actors on its source side and its
+target side in the parse, and codes the dyad with the most specific dictionary
+entry whose constraints hold. How the sides are found:
 
 - source of a verb: its subject (coordinated subjects give one event each),
   the subject of the verb it is coordinated with ("hosted and praised"), the
   antecedent of a relative pronoun ("Russia, which hosted X"), the subject or
   object of a governing verb for a complement without its own subject
-  ("Moscow could help Kabul repair ..." -> Moscow; "accuses X of backing Y" ->
-  X); in the passive, the ``by`` agent ("designated by Russia");
-- target of a verb: its direct object (the passive subject), or the object of
-  the entry's preposition ("met with X"), or the subject of its complement
-  for entries that take one ("urged X to ...");
+  ("accuses X of backing Y" -> X); in the passive, the ``by`` agent, also for a
+  bare participle ("the Taliban (designated by Russia)") and a coordinated
+  passive ("banned by X but engaged with");
+- target of a verb: its direct object (the passive subject), the object of the
+  entry's preposition ("met with X"), the recipient ("gave X arms"), or the
+  subject of its complement for entries that take one ("urged X to ...");
+  helper verbs pass their subject and object on ("Moscow could help Kabul
+  repair ..." is coded with the entry of *repair*, Moscow -> Kabul);
 - nominal triggers ("talks with X", "Russia's engagement with X", "the
-  delisting of X", "ties between A and B"): the possessor, an actor modifier
-  or the ``by`` agent is the source (the target for ``owner: target``
-  nouns), the entry's prepositions give the target, and a noun that is the
-  object of a verb takes that verb's subject as source ("Russia has contacts
-  with X");
-- a word that names an actor's agent ("Taliban representatives", "the
-  government of Pakistan") stands for that actor; a pronoun or a nominal
-  trigger without an agent takes the actor that is the subject of the
+  delisting of X", "ties between A and B"): the possessor or actor modifiers
+  (all of them: "the Chinese, Iranian and Russian ministers' meeting") or the
+  ``by`` agent is the source (the target for ``owner: target`` nouns), the
+  entry's prepositions give the target, and a noun that is the object of a
+  verb takes that verb's subject as source ("Russia has contacts with X");
+- words that stand for actors: agent nouns ("Taliban representatives", "the
+  government of X", "the administration led by X", "the statement that emerged
+  from the X meeting"), nouns of actions ("Russia's engagement aims to ..."),
+  examples ("stakeholders, including X"), appositions;
+- a third-person pronoun the actor layer left unresolved takes an earlier
+  subject of the sentence or the subject actor of the preceding sentence
+  (subject pronouns), or the nearest earlier actor that is not the subject of
+  its own clause (other pronouns); a cooperation trigger (roots 01-09) with a
+  target and no agent takes the subject of the clause around it, else of the
   immediately preceding sentence (the "implied agents" convention), with a
   lower confidence.
 
-Symmetric triggers with several subjects and no target ("A and B met") give
-one event per pair in text order. Each event records its trigger span, the
+Symmetric triggers with several sources and no target ("A and B met") give one
+event per pair in text order. Each event records its trigger span, the
 dictionary entry and the route through the parse in ``rule``
-(``entry-id|route|modality-cue``), a confidence, the modality and its cue
-(:mod:`dyadlens.nlp.modality`), the claimant of reported speech and the date
-from :class:`dyadlens.nlp.dates.DocumentTimeline`.
+(``entry-id|route:source-route>target-route|modality-cue``), a confidence, the
+modality (:mod:`dyadlens.nlp.modality`), the claimant of reported speech and
+the date from :class:`dyadlens.nlp.dates.DocumentTimeline`.
 """
 
 from __future__ import annotations
@@ -42,6 +52,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Event, Mention, Sentence, stable_id
+from dyadlens.nlp.dates import DocumentTimeline
 from dyadlens.nlp.modality import event_modality, governing_chain
 from dyadlens.nlp.verbs import VerbDictionary, VerbEntry
 from dyadlens.pipeline import DocState
@@ -60,6 +71,9 @@ EXAMPLE_PREPS = frozenset({"including", "as", "like"})
 LEADING_VERBS = frozenset({"lead", "head", "run", "command", "control", "dominate"})
 PRONOUN_NUMBER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+#: Comments ("warned of a Taliban threat to Russia"): the topic noun is the content of the
+#: comment, not an event of its own.
+STATEMENT_ROOT = "01"
 #: Modalities a CAMEO root already expresses (see ``event_modality``).
 INTRINSIC_MODALITIES = {"11": frozenset({"alleged"}), "03": frozenset({"possible", "planned"})}
 SPEECH_VERBS = frozenset(
@@ -92,7 +106,6 @@ class SentenceView:
     sentence: Sentence
     doc: Any
     actor_at: dict[int, str] = field(default_factory=dict)
-    mention_at: dict[int, Mention] = field(default_factory=dict)
     previous_subject: Side | None = None
     event_nouns: frozenset[str] = frozenset()
 
@@ -109,12 +122,9 @@ class EventCoder:
 
     def __init__(self, resources: Resources) -> None:
         self.verbs: VerbDictionary = resources.verbs
-        self.ontology = resources.ontology
         self.event_nouns = frozenset(lemma for e in self.verbs.entries if e.kind == "noun" for lemma in e.lemmas)
 
     def __call__(self, state: DocState) -> None:
-        from dyadlens.nlp.dates import DocumentTimeline
-
         timeline = DocumentTimeline(state)
         previous: Side | None = None
         for view in self._views(state):
@@ -134,7 +144,7 @@ class EventCoder:
                 continue
             yield build_view(sentence, doc, mentions_by_sentence.get(sentence.index, []))
 
-    def _event(self, state: DocState, view: SentenceView, found: FoundEvent, timeline: Any) -> Event:
+    def _event(self, state: DocState, view: SentenceView, found: FoundEvent, timeline: DocumentTimeline) -> Event:
         trigger = view.doc[found.trigger_i]
         date = timeline.date_for(view.sentence.index, found.trigger_i, found.modality)
         start, end = view.token_start(trigger), view.token_end(trigger)
@@ -170,7 +180,6 @@ def build_view(sentence: Sentence, doc: Any, mentions: list[Mention]) -> Sentenc
         for token in doc:
             if start <= token.idx < end and token.dep_ != "case":
                 view.actor_at.setdefault(token.i, mention.actor_id)
-                view.mention_at.setdefault(token.i, mention)
     return view
 
 
@@ -252,7 +261,6 @@ class SentenceCoder:
         )
         claimant = self.claimant(token)
         pairs = dyads(sources, targets, entry)
-        confidence = _confidence(entry, sources, targets)
         return [
             FoundEvent(
                 trigger_i=token.i,
@@ -262,7 +270,7 @@ class SentenceCoder:
                 modality=cue.modality,
                 claimant=claimant,
                 rule=f"{entry.id}|{route}:{s.route}>{t.route}|{cue.cue or '-'}",
-                confidence=confidence,
+                confidence=_confidence(entry, s, t),
             )
             for s, t in pairs
         ]
@@ -287,6 +295,8 @@ class SentenceCoder:
         members = [token, *token.conjuncts]
         for member in members:
             side = actor_of(self.view, member, route, self.heads) or self.pronoun(member, route) or self._pronoun_owner(member, route)
+            if side is None:
+                sides.extend(self.group(member, route))
             if side is not None and side.token_i != member.i:
                 members.extend(c for c in self.view.doc[side.token_i].conjuncts if c not in members)
             if side is not None:
@@ -294,16 +304,21 @@ class SentenceCoder:
         return _unique(sides)
 
     def pronoun(self, token: Any, route: str) -> Side | None:
-        """A third-person pronoun the actor layer left unresolved: a subject pronoun takes the
-        subject actor of the preceding sentence; any other the nearest earlier actor of the
-        sentence that agrees in number and is not the subject of the pronoun's own clause."""
+        """A third-person pronoun the actor layer left unresolved: a subject pronoun takes an
+        earlier subject actor of the same sentence, else the subject actor of the preceding
+        sentence; any other the nearest earlier actor of the sentence that agrees in number and
+        is not the subject of the pronoun's own clause. Coordinated antecedents all count."""
         word = token.lower_
         if token.pos_ != "PRON" or word not in PRONOUN_NUMBER:
             return None
         previous = self.view.previous_subject
         is_subject = token.dep_ in SUBJECT_DEPS or token.dep_ in PASSIVE_SUBJECT_DEPS
-        if is_subject and previous is not None:
-            return Side(previous.actor, token.i, route + "~pronoun")
+        if is_subject:
+            earlier = self._earlier_subject(token, word)
+            if earlier is not None:
+                return earlier
+            if previous is not None:
+                return Side(previous.actor, token.i, route + "~pronoun")
         if token.i in self.resolving:
             return None
         self.resolving.add(token.i)
@@ -315,8 +330,29 @@ class SentenceCoder:
                 continue
             if PRONOUN_NUMBER[word] == "singular" and candidate.tag_ in PLURAL_TAGS:
                 continue
-            return Side(actor, token.i, route + "~pronoun")
+            return Side(actor, candidate.i, route + "~pronoun")
         return None
+
+    def _earlier_subject(self, token: Any, word: str) -> Side | None:
+        for candidate in reversed(self.view.doc[: token.i]):
+            actor = self.view.actor_at.get(candidate.i)
+            if actor is None or actor.startswith(UNRESOLVED) or candidate.dep_ not in SUBJECT_DEPS:
+                continue
+            if PRONOUN_NUMBER[word] == "singular" and (candidate.tag_ in PLURAL_TAGS or candidate.conjuncts):
+                continue
+            return Side(actor, candidate.i, "subject~pronoun")
+        return None
+
+    def group(self, noun: Any, route: str) -> list[Side]:
+        """The actors behind an agent noun that names several of them: "the joint statement
+        that emerged from the Chinese, Iranian and Russian ministers' meeting"."""
+        if noun.lemma_.lower() not in self.heads:
+            return []
+        for source in _clause_sources(noun):
+            found = owner_actors(self, source) or [s for s in [actor_of(self.view, source, route, self.heads)] if s]
+            if found:
+                return [Side(s.actor, s.token_i, route + "~group") for s in found]
+        return []
 
     def _pronoun_owner(self, token: Any, route: str) -> Side | None:
         """"its leaders", "their representatives": the pronoun's actor stands for the agent noun."""
@@ -355,6 +391,8 @@ class SentenceCoder:
             return self.controller(head, depth), "governing"
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
             return self.actors(head, "modified-noun"), "participle"
+        if verb.dep_ == "acl" and verb.tag_ == "VBD" and head.dep_ == "ROOT":
+            return self.actors(head, "subject"), "misparsed-subject"
         if verb.dep_ == "acl" and verb.tag_ == "VB" and head.lemma_.lower() in self.heads:
             return owner_actors(self, head), "intention-owner"
         return [], "none"
@@ -464,13 +502,19 @@ class VerbRoles:
                 verb = verb.head
                 agents = passive_agents(verb)
             return [s for a in agents for s in self.coder.actors(a, "passive-agent")], "passive"
-        return self.coder.subjects(self.verb)
+        sources, route = self.coder.subjects(self.verb)
+        if not sources and self.verb.tag_ == "VBG" and cooperative(self.entry):
+            return self.coder.implied(self.verb), "implied"
+        return sources, route
 
     def _targets(self, obj: Any | None) -> list[Side]:
         if self.entry.preps:
             hosts = [self.verb] + ([obj] if obj is not None else [])
             objects = [p for h in hosts for p in prep_objects(h, self.entry.preps)]
+            if self.entry.code.startswith(STATEMENT_ROOT):
+                self.coder.consumed.update(p.i for p in objects)
             found = [s for p in objects for s in self.coder.actors_or_owners(p, "prep-object")]
+            found = found or self._recipients(obj)
             if found or not (self.passive and obj is not None):
                 return found
         if obj is None:
@@ -482,14 +526,25 @@ class VerbRoles:
             found = owner_actors(self.coder, obj, possessive_only=True)
         return found or self._complement_targets()
 
+    def _recipients(self, obj: Any | None) -> list[Side]:
+        """The indirect object: "gave X weapons" (parsed as a dative, or as a name compounded
+        onto the object noun, a common misparse of the double-object construction)."""
+        datives = [c for c in self.verb.children if c.dep_ == "dative"]
+        if obj is not None and self.entry.objects:
+            datives += [c for c in obj.children if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" and c.i < obj.i]
+        return [s for c in datives for s in self.coder.actors(c, "recipient")]
+
     def _complement_targets(self) -> list[Side]:
         if not self.entry.complement:
             return [s for c in self.verb.children if c.dep_ == "dative" for s in self.coder.actors(c, "dative")]
         for clause in self.verb.children:
-            if clause.dep_ in ("ccomp", "xcomp"):
-                for child in clause.children:
-                    if child.dep_ in SUBJECT_DEPS:
-                        return self.coder.actors(child, "complement-subject")
+            if clause.dep_ not in ("ccomp", "xcomp"):
+                continue
+            subjects = [c for c in clause.children if c.dep_ in SUBJECT_DEPS]
+            if subjects:
+                return [s for c in subjects for s in self.coder.actors(c, "complement-subject")]
+            objects = [c for c in clause.children if c.dep_ in OBJECT_DEPS]
+            return [s for c in objects for s in self.coder.actors(c, "complement-object")]
         return []
 
 
@@ -639,7 +694,8 @@ def shared_object(verb: Any) -> Any | None:
 def passive_agents(verb: Any) -> list[Any]:
     """Objects of the ``by`` agent of a passive verb, also where the parser hung it lower
     ("designated as a terrorist organization by X"), but never inside another clause."""
-    found, stack = [], list(verb.children)
+    found: list[Any] = []
+    stack = list(verb.children)
     while stack:
         token = stack.pop()
         if token.dep_ in CLAUSE_DEPS:
@@ -676,7 +732,7 @@ def has_phrase(token: Any, prep: str, noun: str) -> bool:
 
 def prep_objects(token: Any, preps: frozenset[str] | set[str]) -> list[Any]:
     """Objects of the prepositions ``preps`` attached to ``token`` (coordinated objects via ``actors``)."""
-    found = []
+    found: list[Any] = []
     for child in token.children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
             found.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
@@ -715,7 +771,7 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
             actor = view.actor_at.get(child.i)
             if child.dep_ in MODIFIER_DEPS and actor is not None and not actor.startswith(UNRESOLVED):
                 return Side(actor, child.i, route + "~agent")
-        for obj in prep_objects(token, {"of", "from"}) + _leaders(token):
+        for obj in prep_objects(token, {"of", "from"}) + _leaders(token) + _relative_subjects(token):
             side = actor_of(view, obj, route + "~agent", heads)
             if side is not None:
                 return side
@@ -727,6 +783,23 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
         if side is not None:
             return side
     return None
+
+
+def _relative_subjects(noun: Any) -> list[Any]:
+    """"the effort that Russia undertakes": the subject of a relative clause on the noun."""
+    return [
+        c
+        for clause in noun.children
+        if clause.dep_ == "relcl"
+        for c in clause.children
+        if c.dep_ in SUBJECT_DEPS and c.lower_ not in RELATIVE_PRONOUNS
+    ]
+
+
+def _clause_sources(noun: Any) -> list[Any]:
+    """"a statement that emerged from X", "a report issued by X": X."""
+    clauses = [c for c in noun.children if c.dep_ in ("relcl", "acl")]
+    return [o for clause in clauses for o in prep_objects(clause, {"from", "by"})]
 
 
 def _between_in(clause: Any) -> list[Any]:
@@ -787,16 +860,21 @@ def dedupe(found: list[FoundEvent]) -> list[FoundEvent]:
     return [e for e in found if best[(e.source, e.target, e.code[:2])] is e]
 
 
-def _confidence(entry: VerbEntry, sources: list[Side], targets: list[Side]) -> float:
+def _confidence(entry: VerbEntry, source: Side, target: Side) -> float:
+    """A rough prior: direct verbal arguments are surer than inferred or implied ones."""
     score = 0.7 if entry.kind == "verb" else 0.6
     if entry.specificity >= 2:
         score += 0.1
-    routes = " ".join(s.route for s in [*sources, *targets])
+    routes = f"{source.route} {target.route}"
     if "implied" in routes:
         score -= 0.25
+    elif "pronoun" in routes:
+        score -= 0.15
     elif "governing" in routes or "agent" in routes:
         score -= 0.1
-    return round(score, 2)
+    if source.actor.startswith(UNRESOLVED) or target.actor.startswith(UNRESOLVED):
+        score -= 0.2
+    return round(max(score, 0.05), 2)
 
 
 def _unique(sides: list[Side]) -> list[Side]:

@@ -31,7 +31,6 @@ POSSIBLE_AUX = frozenset({"could", "might", "may", "would", "can", "ca"})
 PLANNED_AUX = frozenset({"will", "shall", "'ll", "wo"})
 RECOMMENDED_AUX = frozenset({"should", "must", "ought"})
 CONDITIONAL_MARKS = frozenset({"if", "whether", "unless"})
-NEGATION_WORDS = frozenset({"not", "n't", "never", "no", "nor", "neither"})
 
 NEGATING_GOVERNORS = frozenset(
     {"deny", "refuse", "decline", "fail", "refrain", "avoid", "reject", "absence", "lack", "abstain"}
@@ -40,7 +39,8 @@ POSSIBLE_GOVERNORS = frozenset(
     {"consider", "contemplate", "mull", "weigh", "possibility", "option", "opportunity",
      "possible", "potential", "potentially", "possibly", "perhaps", "maybe", "likely", "unlikely",
      "prospect", "prospective", "speculate", "hint", "eventual", "eventually", "hypothetical",
-     "bet", "expect", "predict", "anticipate", "whether", "if", "chance", "scenario", "risk", "able"}
+     "bet", "expect", "predict", "anticipate", "whether", "if", "chance", "scenario", "risk", "able",
+     "position", "capable", "threaten", "threat"}
 )
 PLANNED_GOVERNORS = frozenset(
     {"plan", "intend", "promise", "pledge", "vow", "propose", "proposal", "prepare", "ready",

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Quote, Sentence, stable_id
@@ -153,7 +153,12 @@ ROLE_NOUNS = frozenset(
         "chairman", "deputy", "foreign", "emissary",
     }
 )
-_NAMING_CUES = re.compile(r"(?:\b(?:as|so-called|called|dubbed|termed|labell?ed|named|known\s+as|the\s+term|the\s+word|word)\s*|\()$", re.IGNORECASE)
+#: Words before a quoted name or label ("known as “X”", "so-called “X”", "(“X”)"): not a quotation.
+#: Head nouns of a speaker that name a body of a state; shown as written ("Russia's foreign ministry").
+INSTITUTION_NOUNS = frozenset(
+    {"ministry", "government", "office", "embassy", "council", "court", "parliament", "agency", "department", "army", "military", "presidency", "cabinet", "administration", "committee", "mission", "delegation", "service", "command"}
+)
+_NAMING_CUES = re.compile(r"(?:\b(?:as|so-called|called|dubbed|termed|labell?ed|named|the\s+term|the\s+word)|\()\s*$", re.IGNORECASE)
 _PRONOUN_SPEAKERS = frozenset({"he", "she", "him", "her", "his", "they", "them", "their"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -174,6 +179,17 @@ class Speaker:
     role: str | None
     start: int | None
     end: int | None
+    person_id: str | None = None  # KB person, whose office is looked up on the statement's date
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    """A speaker found for a quotation, by which cue, and whether the quote is in the cue's reach."""
+
+    speaker: Speaker
+    cue: str
+    in_scope: bool
+    verb: tuple[Any, Sentence] | None = None  # the speech verb and its sentence, for the statement's date
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +240,9 @@ class _QuoteReader:
         self.mentions = sorted(state.mentions, key=lambda m: m.start)
         self.focus = Counter(m.actor_id for m in state.mentions if m.actor_id)
         self.people = self._people_seen()
+        from dyadlens.nlp.dates import DocumentTimeline  # dates reads this module's quote pairing
+
+        self.timeline = DocumentTimeline(state)
 
     # -- direct quotations ------------------------------------------------------
 
@@ -237,12 +256,12 @@ class _QuoteReader:
             found = self._attribution(span)
             words = len(_WORDS.findall(self.text[span.start : span.end]))
             if found is None and words > 3 and previous is not None and self._continues(previous[1], host):
-                found = (previous[0], "continuation", True)
-            if found is None or (words <= 3 and not found[2]):
+                found = _Attribution(previous[0], "continuation", True)
+            if found is None or (words <= 3 and not found.in_scope):
                 continue
-            speaker, cue, _ = found
-            quotes.append(self._quote(span.start, span.end, host, "direct", speaker, cue))
-            previous = (speaker, self._sentence_at(span.end - 1) or host)
+            speaker = self._on_statement_date(found.speaker, found.verb)
+            quotes.append(self._quote(span.start, span.end, host, "direct", speaker, found.cue))
+            previous = (found.speaker, self._sentence_at(span.end - 1) or host)
         return quotes
 
     def _is_quotation(self, span: QuotedSpan) -> bool:
@@ -251,7 +270,7 @@ class _QuoteReader:
         if len(words) <= 1:
             return False
         before = self.text[max(0, span.open_mark - 20) : span.open_mark]
-        if len(words) <= 4 and _NAMING_CUES.search(before.rstrip() + (" " if before.endswith(" ") else "")):
+        if len(words) <= 4 and _NAMING_CUES.search(before):
             return False
         return not _is_title(words)
 
@@ -259,9 +278,9 @@ class _QuoteReader:
         """A quote right after another one, in the same or the next paragraph."""
         return 0 <= host.paragraph - earlier.paragraph <= 1 and 0 <= host.index - earlier.index <= 2
 
-    def _attribution(self, span: QuotedSpan) -> tuple[Speaker, str, bool] | None:
+    def _attribution(self, span: QuotedSpan) -> _Attribution | None:
         """The nearest speech cue outside quotes in the sentences the quote touches."""
-        candidates: list[tuple[int, Speaker, str, bool]] = []
+        candidates: list[tuple[int, _Attribution]] = []
         for sentence in self._sentences_overlapping(span.open_mark, span.close_mark or span.end):
             doc = self.state.parses[sentence.index]
             for token in doc:
@@ -271,26 +290,23 @@ class _QuoteReader:
                 found = self._cue(token, sentence, span)
                 if found is not None:
                     distance = min(abs(position - span.open_mark), abs(position - (span.close_mark or span.end)))
-                    candidates.append((distance, *found))
-        if not candidates:
-            return None
-        _, speaker, cue, in_scope = min(candidates, key=lambda c: c[0])
-        return speaker, cue, in_scope
+                    candidates.append((distance, found))
+        return min(candidates, key=lambda c: c[0])[1] if candidates else None
 
-    def _cue(self, token: Any, sentence: Sentence, span: QuotedSpan) -> tuple[Speaker, str, bool] | None:
+    def _cue(self, token: Any, sentence: Sentence, span: QuotedSpan) -> _Attribution | None:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
             target = _object_of(token.doc[token.i + 1])
             speaker = self._speaker_from(target, sentence) if target is not None else None
-            return (speaker, "according to", True) if speaker else None
+            return _Attribution(speaker, "according to", True) if speaker else None
         if token.lower_ == "words" and any(c.lower_ in _PRONOUN_SPEAKERS for c in token.children):
             speaker = self._last_person_before(sentence.start + token.idx)
-            return (speaker, "in their words", True) if speaker else None
+            return _Attribution(speaker, "in their words", True) if speaker else None
         if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_VERBS:
             return None
         speaker = self._speaker_of_verb(token, sentence)
         if speaker is None:
             return None
-        return speaker, token.lemma_.lower(), self._in_scope(token, sentence, span)
+        return _Attribution(speaker, token.lemma_.lower(), self._in_scope(token, sentence, span), (token, sentence))
 
     def _in_scope(self, verb: Any, sentence: Sentence, span: QuotedSpan) -> bool:
         left = sentence.start + verb.left_edge.idx
@@ -314,6 +330,7 @@ class _QuoteReader:
                 (start, end), speaker, cue = found
                 if end - start < 8 or any(q.start < end and start < q.end for q in direct):
                     continue
+                speaker = self._on_statement_date(speaker, (token, sentence))
                 quotes.append(self._quote(start, end, sentence, "indirect", speaker, cue))
         return quotes
 
@@ -466,7 +483,8 @@ class _QuoteReader:
     # -- speakers -------------------------------------------------------------------
 
     def _speaker_of_verb(self, verb: Any, sentence: Sentence) -> Speaker | None:
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+        subject = min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None  # not a dateline's "MOSCOW"
         if subject is None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             subject = _object_of(agent) if agent is not None else None
@@ -487,7 +505,8 @@ class _QuoteReader:
             limit = sentence.start + verb.idx if head.i < verb.i else None
             return self._speaker_from(owner or head, sentence, limit)
         if verb.dep_ in ("advcl", "xcomp", "conj") and head.pos_ in ("VERB", "AUX"):
-            return self._speaker_of_verb(head, sentence)
+            speaking = next((a for a in verb.ancestors if a.lemma_.lower() in SPEECH_VERBS and a.pos_ == "VERB"), None)
+            return self._speaker_of_verb(speaking or head, sentence)
         return None
 
     def _speaker_from(self, token: Any, sentence: Sentence, limit: int | None = None) -> Speaker | None:
@@ -503,6 +522,7 @@ class _QuoteReader:
         if person is not None:
             return self._person_speaker(person, (start, end))
         is_role = token.lemma_.lower() in ROLE_NOUNS
+        is_body = is_role or token.lemma_.lower() in INSTITUTION_NOUNS
         if is_role:
             named = self._person_with_role(token, sentence, start, end)
             if named is not None:
@@ -510,7 +530,7 @@ class _QuoteReader:
         actor = self._actor_in(*self._offsets(token, sentence, limit))
         if actor is None and not any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i + 1]):
             return None
-        name = _plain(self.text[start:end]) if is_role else self._display_name(start, end, actor)
+        name = _plain(self.text[start:end]) if is_body else self._display_name(start, end, actor)
         return Speaker(name, actor, None, start, end)
 
     def _report_source(self, report: Any, sentence: Sentence, limit: int | None = None) -> Speaker | None:
@@ -608,7 +628,7 @@ class _QuoteReader:
         name = entity.name if entity is not None else full.name
         start, end = span if span else (person.start, person.end)
         known = [a for a in (actor, person.actor, full.actor) if a and not a.startswith("unresolved:")]
-        return Speaker(name, known[0] if known else self._actor_near(person), role, start, end)
+        return Speaker(name, known[0] if known else self._actor_near(person), role, start, end, person_id)
 
     def _actor_near(self, person: _PersonSeen) -> str | None:
         """"Russia's Foreign Minister Sergey Lavrov": the actor named in the title before the name."""
@@ -618,11 +638,23 @@ class _QuoteReader:
         window_start = max(sentence.start, person.start - 60)
         return self._actor_in(window_start, person.start)
 
-    def _kb_role(self, person_id: str) -> str | None:
+    def _on_statement_date(self, speaker: Speaker, verb: tuple[Any, Sentence] | None) -> Speaker:
+        """A KB person's actor and office on the date the text gives the statement
+        ("Six years later, Rogozin, then envoy to NATO, warned ..."), not the document's date."""
+        if speaker.person_id is None or verb is None:
+            return speaker
+        token, sentence = verb
+        dated = self.timeline.date_for(sentence.index, token.i, "asserted")
+        if dated.start is None or dated.value is None:
+            return speaker
+        actor = self.kb.acting_for(speaker.person_id, dated.value) or speaker.actor
+        return replace(speaker, actor=actor, role=self._kb_role(speaker.person_id, dated.value) or speaker.role)
+
+    def _kb_role(self, person_id: str, date: str | None = None) -> str | None:
         entity = self.kb.get(person_id)
         if entity is None:
             return None
-        roles = [r for r in entity.roles if r.period.overlaps(self.date) and r.role]
+        roles = [r for r in entity.roles if r.period.overlaps(date or self.date) and r.role]
         return roles[-1].role if roles else None
 
     def _person_with_role(self, token: Any, sentence: Sentence, start: int, end: int) -> Speaker | None:

@@ -23,13 +23,18 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from types import MappingProxyType
 
-MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-MONTHS["sept"] = 9
+MONTHS: Mapping[str, int] = MappingProxyType(
+    {
+        **{m.lower(): i for i, m in enumerate(calendar.month_abbr) if m},
+        **{m.lower(): i for i, m in enumerate(calendar.month_name) if m},
+        "sept": 9,
+    }
+)
 
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -37,17 +42,21 @@ _YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)"
 _MOD = r"(?:(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of)[\s-]+)"
 _REL = r"(?P<rel>last|this|next|past|previous|coming)"
 _SEASON = r"(?P<season>spring|summer|autumn|fall|winter)"
-_NUMBER_WORDS = {
+_NUMBER_WORDS: Mapping[str, int] = MappingProxyType({
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-}
+})
 _NUMBER_ALTERNATIVES = r"\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
 _NUMBER = r"(?P<n>" + _NUMBER_ALTERNATIVES + ")"
 _UNIT = r"(?P<unit>day|week|month|year|decade)s?"
-_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_WEEKDAYS: Mapping[str, int] = MappingProxyType({d.lower(): i for i, d in enumerate(calendar.day_name)})
 #: Month of the season's start, and the month early/mid/late of it falls in (northern hemisphere).
-_SEASON_MONTHS = {"spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11), "fall": (9, 10, 11), "winter": (12, 1, 2)}
-_MOD_INDEX = {"early": 0, "the beginning of": 0, "mid": 1, "the middle of": 1, "late": 2, "the end of": 2}
+_SEASON_MONTHS: Mapping[str, tuple[int, int, int]] = MappingProxyType(
+    {"spring": (3, 4, 5), "summer": (6, 7, 8), "autumn": (9, 10, 11), "fall": (9, 10, 11), "winter": (12, 1, 2)}
+)
+_MOD_INDEX: Mapping[str, int] = MappingProxyType(
+    {"early": 0, "the beginning of": 0, "mid": 1, "the middle of": 1, "late": 2, "the end of": 2}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +373,10 @@ def _rule(name: str, pattern: str, resolve: _Resolver, specificity: int = 2, anc
 _I = re.IGNORECASE
 _NOT_NUM = r"(?<![\d$£€/.,#+-])"
 _END_NUM = r"(?![\d/%]|,\d|\.\d)"
+#: Numbers that name things, not years: "Resolution 1988", "No. 2001", "Flight 1920".
+_NOT_NUMBERED = "".join(
+    f"(?<!{re.escape(word)} )" for word in ("Resolution", "resolution", "No.", "no.", "Article", "article", "Section", "Flight", "flight", "Route", "page", "p.", "pp.", "Decree", "decree", "Order", "Law", "law")
+)
 #: Ordered: earlier rules win where matches overlap.
 RULES: tuple[_Rule, ...] = (
     _rule("iso-day", _NOT_NUM + r"(?P<year>1[6-9]\d\d|20\d\d)-(?P<mon>\d{2})-(?P<day>\d{2})\b", _iso_day, 4, True),
@@ -388,7 +401,7 @@ RULES: tuple[_Rule, ...] = (
     _rule("may-alone", r"\b(?i:in|since|until|by|of|last|this|next|early|mid|late)\s+May\b(?!\s+\d)", _month_alone_may, 2, True),
     _rule("weekday", r"\b(?:(?P<wrel>last)\s+)?(?:on\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", _weekday, 2, True),
     _rule("present", r"\b(?:today|yesterday|nowadays|currently|at\s+present|presently|these\s+days|at\s+the\s+moment|for\s+now|now)\b(?!\s+(?:that\b|[a-z]+ed\b|defunct|former|ex-))", _present, 1, False, _I),
-    _rule("year", r"(?<![\d$£€/#+-])(?<!\d[.,])\b" + _YEAR + r"(?:s(?<!0s))?" + _END_NUM + r"(?!\s*(?:people|troops|soldiers|km|kilometres|kilometers|miles|dollars|tons|tonnes|men|fighters|words|pages|votes|cases|metres|meters)\b)", _year, 2, True),
+    _rule("year", _NOT_NUMBERED + r"(?<![\d$£€/#+-])(?<!\d[.,])\b" + _YEAR + r"(?:s(?<!0s))?" + _END_NUM + r"(?!\s*(?:people|troops|soldiers|km|kilometres|kilometers|miles|dollars|tons|tonnes|men|fighters|words|pages|votes|cases|metres|meters)\b)", _year, 2, True),
     _rule("later", r"\b" + _NUMBER + r"\s+" + _UNIT + r"\s+(?P<dir>later|after(?:wards)?|earlier|before|previously|prior)\b(?!\s+(?:the|a|an|his|her|its|their)\b)", _later, 2, True, _I),
     _rule("following", r"\b(?:the|that)\s+(?P<which>following|next|previous|preceding|same)\s+(?P<unit>day|week|month|year)\b|\b(?P<which2>that)\s+(?P<unit2>year)\b", _following_any, 2, True, _I),
 )

@@ -84,14 +84,23 @@ class VerbDictionary:
     agent_heads: frozenset[str] = frozenset()
     helper_verbs: frozenset[str] = frozenset()
     skipped: dict[str, int] = field(default_factory=dict)  # per file: patterns an importer could not use
+    _index: dict[tuple[str, str], list[VerbEntry]] = field(default_factory=dict, repr=False)
+
+    def build_index(self) -> None:
+        """Index the entries by (kind, lemma), each list most specific (then latest) first."""
+        self._index = {}
+        for entry in self.entries:
+            for lemma in entry.lemmas:
+                self._index.setdefault((entry.kind, lemma), []).append(entry)
+        for found in self._index.values():
+            found.sort(key=lambda e: (-e.specificity, -e.order))
 
     def candidates(self, lemma: str, kind: str) -> list[VerbEntry]:
         """Entries for a trigger lemma, most specific (then latest) first."""
-        found = [e for e in self.entries if e.kind == kind and lemma in e.lemmas]
-        return sorted(found, key=lambda e: (-e.specificity, -e.order))
+        return list(self._index.get((kind, lemma), ()))
 
     def has_lemma(self, lemma: str, kind: str) -> bool:
-        return any(e.kind == kind and lemma in e.lemmas for e in self.entries)
+        return (kind, lemma) in self._index
 
     def by_id(self, entry_id: str) -> VerbEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -106,6 +115,7 @@ def load_verb_dictionary(ontology: Ontology, extra_files: Sequence[Path] = ()) -
     dictionary = VerbDictionary()
     for order, path in enumerate((default_verbs_path(), *extra_files)):
         _load_file(Path(path), ontology, order, dictionary)
+    dictionary.build_index()
     return dictionary
 
 
