@@ -1,24 +1,46 @@
-"""Raise the quality floors in tests/quality_floors.json to the current seeds evaluation.
+"""Raise the quality floors in tests/quality_floors.json to the current evaluation of both gold sets.
 
-    .venv/bin/python scripts/raise_floors.py [--gold PATH] [--docs PATH] [--actors PATH]
-                                             [--floors PATH] [--allow-lower] [--dry-run]
+    .venv/bin/python scripts/raise_floors.py [--set seeds|examples|both] [--gold PATH] [--docs PATH]
+                                             [--actors PATH] [--floors PATH] [--allow-lower] [--dry-run]
 
-Runs the full pipeline over the seeds (as ``dyadlens eval`` does), rounds each
-gated figure down to two decimals and writes it as the new floor. Floors only
-go up: a figure below its floor keeps the old floor, unless ``--allow-lower``
-is given (say why in the commit). When the gold file's digest differs from the
-one recorded, the floors were measured on another gold and the script stops;
-``--allow-lower`` re-baselines them on the new gold.
+Runs the full pipeline over each gold set's documents (as ``dyadlens eval``
+does), rounds each gated figure down to two decimals and writes it as the new
+floor of that set. The sets:
+
+- ``seeds``: the development gold in ``../shared`` (``--gold``, ``--docs`` and
+  ``--actors`` override its paths). With ``--set both`` it is skipped, with a
+  note, when the shared folder is missing.
+- ``examples``: the held-out gold ``examples/gold.jsonl`` over
+  ``examples/corpus``, paths as recorded in the floors file, actor names from
+  the knowledge base (nothing outside the repository).
+
+Floors only go up: a figure below its floor keeps the old floor, unless
+``--allow-lower`` is given (say why in the commit). When a gold file's digest
+differs from the one recorded, that set's floors were measured on another gold
+and the script stops for it; ``--allow-lower`` re-baselines them on the new gold.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from dyadlens.evaluation.gate import Floors, gate_values, gold_digest, load_floors, raised_floors, write_floors
+from dyadlens.evaluation.gate import (
+    EXAMPLES,
+    FLOOR_SETS,
+    SEEDS,
+    Floors,
+    evaluate_examples,
+    gate_values,
+    gold_digest,
+    load_floors,
+    raised_floors,
+    write_floors,
+)
 from dyadlens.evaluation.harness import evaluate
+from dyadlens.evaluation.scorer import Report
 from dyadlens.resources import Resources
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,30 +49,52 @@ SHARED = REPO.parent / "shared"
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "seeds.gold.jsonl")
-    parser.add_argument("--docs", type=Path, default=SHARED / "corpus" / "seeds")
-    parser.add_argument("--actors", type=Path, default=SHARED / "eval" / "actors.tsv")
+    parser.add_argument("--set", choices=(*FLOOR_SETS, "both"), default="both", help="which gold set (default: both)")
+    parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "seeds.gold.jsonl", help="seeds gold")
+    parser.add_argument("--docs", type=Path, default=SHARED / "corpus" / "seeds", help="seeds documents")
+    parser.add_argument("--actors", type=Path, default=SHARED / "eval" / "actors.tsv", help="seeds actor table")
     parser.add_argument("--floors", type=Path, default=REPO / "tests" / "quality_floors.json")
     parser.add_argument("--allow-lower", action="store_true", help="let floors go down (and re-baseline a new gold)")
     parser.add_argument("--dry-run", action="store_true", help="print the new floors without writing them")
     return parser.parse_args(argv)
 
 
-def main(argv: list[str]) -> int:
-    args = parse_args(argv)
-    current = load_floors(args.floors)
-    digest = gold_digest(args.gold)
+def gold_path(args: argparse.Namespace, floor_set: str, current: Floors) -> Path:
+    return args.gold if floor_set == SEEDS else REPO / str(current.gold)
+
+
+def measure(args: argparse.Namespace, floor_set: str, current: Floors, resources: Resources) -> Report:
+    if floor_set == EXAMPLES:
+        return evaluate_examples(REPO, current, resources)
+    return evaluate(args.gold, args.docs, resources, args.actors)
+
+
+def raise_set(args: argparse.Namespace, floor_set: str, resources: Resources) -> int:
+    """Measure one gold set and write its raised floors; 1 when its gold changed without --allow-lower."""
+    current = load_floors(args.floors, floor_set)
+    gold = gold_path(args, floor_set, current)
+    if floor_set == SEEDS and args.set == "both" and not gold.is_file():
+        print(f"{floor_set}: skipped ({gold} not found)", file=sys.stderr)
+        return 0
+    digest = gold_digest(gold)
     if digest != current.gold_sha256 and not args.allow_lower:
-        print(f"{args.gold}: digest {digest} differs from the floors' {current.gold_sha256};"
+        print(f"{floor_set}: {gold}: digest {digest} differs from the floors' {current.gold_sha256};"
               " re-baseline with --allow-lower", file=sys.stderr)
         return 1
-    values = gate_values(evaluate(args.gold, args.docs, Resources(), args.actors))
+    values = gate_values(measure(args, floor_set, current, resources))
     new = raised_floors(current.floors, values, args.allow_lower)
     for name, floor in new.items():
-        print(f"{name:<20} measured {values[name]:.4f}  floor {current.floors[name]:.2f} -> {floor:.2f}")
+        print(f"{floor_set:<9} {name:<20} measured {values[name]:.4f}  floor {current.floors[name]:.2f} -> {floor:.2f}")
     if not args.dry_run:
-        write_floors(args.floors, Floors(floors=new, gold_sha256=digest, why=current.why))
+        write_floors(args.floors, replace(current, floors=new, gold_sha256=digest), floor_set)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    sets = FLOOR_SETS if args.set == "both" else (args.set,)
+    resources = Resources()
+    return max(raise_set(args, floor_set, resources) for floor_set in sets)
 
 
 if __name__ == "__main__":

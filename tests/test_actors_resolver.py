@@ -221,3 +221,37 @@ def test_outlet_named_by_an_ordinary_word_needs_a_reporting_context(analyse) -> 
     records = analyse("Dawn broke over the valley.\n\nDawn reported that the talks had failed.")
     assert [(m[0], m[1]) for m in mentions(records)] == [("Dawn", "dawn")]
     assert records.mentions[0].start > records.document.text.index("valley")
+
+
+def pronoun_mentions(records: DocumentRecords) -> list[tuple[str, str | None]]:
+    return [(m[0], m[1]) for m in mentions(records) if m[2] == "pronoun"]
+
+
+def test_the_group_with_two_competing_antecedents_stays_unresolved(analyse) -> None:
+    records = analyse("The Pakistani Taliban and ISKP attacked a convoy. Two days later the group claimed a second raid.")
+    assert [m for m in mentions(records) if m[2] == "coref"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Pakistani Taliban ambushed a patrol. They later seized a checkpoint.", [("They", "ttp")]),
+        ("India rejected the offer on Friday. It then recalled its envoy.", [("It", "india")]),
+        ("Oleg Brandt arrived in Doha. He met the Taliban there.", [("He", "russia")]),
+    ],
+)
+def test_subject_pronoun_takes_the_salient_actor_of_the_previous_sentence(analyse, text, expected) -> None:
+    assert pronoun_mentions(analyse(text, "2023-05-01")) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "India and Pakistan exchanged fire. They later agreed to talk.",  # two coordinated subjects
+        "It is unclear whether India will respond.",  # placeholder "it"
+        "Pakistan spoke first. Later India said it would reply.",  # an actor precedes the pronoun
+        "Pierre Dumas met Oleg Brandt in Doha. He praised the talks.",  # an unknown person competes
+    ],
+)
+def test_subject_pronoun_without_a_single_antecedent_is_left_alone(analyse, text) -> None:
+    assert pronoun_mentions(analyse(text, "2023-05-01")) == []

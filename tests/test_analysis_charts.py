@@ -9,7 +9,7 @@ import pytest
 
 from dyadlens.analysis.charts import fractional_year, series_svg, timeline_svg
 from dyadlens.analysis.common import EventRow, Evidence
-from dyadlens.analysis.series import Series, SeriesPoint
+from dyadlens.analysis.series import Series, SeriesPoint, empty_periods_between
 
 
 def _row(event_id: str, date: str | None, goldstein: float, modality: str = "asserted") -> EventRow:
@@ -46,3 +46,23 @@ def test_series_bars_stack_by_quad_class() -> None:
     assert [b.get("class") for b in bars] == ["bar quad-1", "bar quad-4"]
     assert float(bars[1].get("height")) == pytest.approx(2 * float(bars[0].get("height")), abs=0.2)
     assert next(root.iter("a")).get("href") == "#ev-x"
+
+
+def test_series_marks_left_out_periods_and_breaks_the_goldstein_line() -> None:
+    def point(period: str, mean: float) -> SeriesPoint:
+        return SeriesPoint(period, 1, {1: 1, 2: 0, 3: 0, 4: 0}, mean, [period])
+
+    points = [point("2021-10", 2.0), point("2021-11", 3.0), point("2024-03", 5.0)]
+    root = ET.fromstring(str(series_svg(Series("a", "A", "b", "B", "month", ("asserted",), points, []))))
+    gaps = [g for g in root.iter("g") if g.get("class") == "gap"]
+    assert [next(g.iter("title")).text for g in gaps] == ["no events between 2021-11 and 2024-03"]
+    lines = [p for p in root.iter("polyline") if p.get("class") == "goldstein-line"]
+    assert len(lines) == 1 and len((lines[0].get("points") or "").split()) == 2
+
+
+@pytest.mark.parametrize(("earlier", "later", "by", "empty"), [
+    ("2021-10", "2021-11", "month", 0), ("2021-12", "2022-02", "month", 1),
+    ("2021-Q4", "2022-Q1", "quarter", 0), ("2021-Q1", "2021-Q4", "quarter", 2), ("2017", "2021", "year", 3),
+])
+def test_empty_periods_between(earlier: str, later: str, by: str, empty: int) -> None:
+    assert empty_periods_between(earlier, later, by) == empty

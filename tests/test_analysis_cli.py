@@ -25,7 +25,7 @@ def test_timeline_table_wraps_evidence_under_each_event(db: Path) -> None:
     result = run(db, "timeline", "Russia", "Taliban")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Russia – Taliban: 5 events"
+    assert lines[0] == "Russia – Taliban (any modality): 5 events"
     assert any(line.startswith("2003") and "172" in line for line in lines)
     assert "      Russia had listed the Taliban as a terrorist organisation in 2003." in lines
     assert "(ledger-0312 [80:146])" in result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from analysis_corpus import build_store
 
-from dyadlens.analysis.common import AnalysisContext, UnknownActorError, in_period, to_jsonable
+from dyadlens.analysis.common import AnalysisContext, UnknownActorError, check_date, in_period, to_jsonable
 from dyadlens.analysis.document import document_view
 from dyadlens.analysis.network import actor_network
 from dyadlens.analysis.overview import corpus_overview
@@ -206,3 +206,34 @@ def test_search_results_locate_the_matched_words(ctx: AnalysisContext) -> None:
     result = search_sentences(ctx, "wheat").results[0]
     assert [result.evidence.text[s:e] for s, e in result.matches] == ["wheat"]
     assert result.actor_names == ["Russia", "Taliban"]
+
+
+@pytest.mark.parametrize("value", ["2024", "2024-02", "2024-02-29", " 2024-03 "])
+def test_check_date_accepts_calendar_prefixes(value: str) -> None:
+    assert check_date(value, "since") == value.strip()
+
+
+@pytest.mark.parametrize("value", ["24", "2024-13", "2024-00", "2023-02-29", "March 2024", "2024/03", "0000"])
+def test_check_date_names_the_option_and_the_bad_value(value: str) -> None:
+    with pytest.raises(DyadlensError, match=f"until: '{value}' is not a date"):
+        check_date(value, "until")
+
+
+def test_views_refuse_a_bad_period(ctx: AnalysisContext) -> None:
+    with pytest.raises(DyadlensError, match="since"):
+        dyad_timeline(ctx, "russia", "taliban", since="2024-13")
+    with pytest.raises(DyadlensError, match="until"):
+        actor_network(ctx, until="soon")
+    with pytest.raises(DyadlensError, match="no document 'missing'"):
+        search_sentences(ctx, "Taliban", doc_id="missing")
+
+
+def test_rows_name_the_claimant(ctx: AnalysisContext) -> None:
+    claimed = [e for e in dyad_timeline(ctx, "russia", "taliban").events if e.claimant]
+    assert [(e.claimant, e.claimant_name) for e in claimed] == [("russia", "Russia")]
+
+
+def test_overview_counts_mentions_and_sorts_by_events_then_mentions(ctx: AnalysisContext) -> None:
+    actors = {a.id: a for a in corpus_overview(ctx).actors}
+    assert (actors["taliban"].events, actors["taliban"].mentions) == (8, 8)
+    assert actors["ttp"].events == 0 and actors["ttp"].mentions == 2

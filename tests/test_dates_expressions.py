@@ -35,11 +35,11 @@ def only(text: str, published: str | None = "2023-06-29") -> TemporalExpression:
         ("They met in the summer of 2021 for the first time.", "2021", "point"),
         ("They set up a trade deal late last summer, officials said.", "2022-08", "point"),
         ("Last summer's talks were the first of their kind.", "2022", "point"),
-        ("The ministers met on the sidelines of last month's summit.", "2023-05", "point"),
+        ("The envoys talked at the margins of last month's summit.", "2023-05", "point"),
         ("A delegation will attend the forum this year.", "2023", "point"),
         ("The rebels first appeared two years ago in the valley.", "2021", "point"),
         ("Border guards clashed with smugglers last week.", "2023-06", "point"),
-        ("The militia grew out of the 1980s resistance movement.", None, "decade"),
+        ("The militia was born of the 1980s resistance movement.", None, "decade"),
         ("The envoy spoke on June 23 about the plan.", "2023-06-23", "point"),
         ("The envoy spoke on July 30 about the plan.", "2022-07-30", "point"),
         ("Their leader promised reforms last September.", "2022-09", "point"),
@@ -93,3 +93,28 @@ def test_numbers_that_are_not_dates_are_ignored(text: str) -> None:
 
 def test_now_before_a_participle_is_not_a_date() -> None:
     assert resolve("They engaged the now departed government.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The ministers met on Tuesday in Geneva.", "2024-03-12"),
+        ("Last Thursday the border closed.", "2024-03-07"),
+        ("Talks collapsed last week.", "2024-03"),
+        ("Earlier this month, rebels seized the town.", "2024-03"),
+        ("The pact was signed two decades ago.", "2004"),
+        ("The deal will be signed by the end of the year.", "2024-12"),
+        ("The group was taken off the list at the end of 2023.", "2023-12"),
+        ("At the start of last month the talks began.", "2024-02"),
+        ("Over the weekend the rebels attacked a depot.", "2024-03"),
+        ("In fiscal 2022, aid fell sharply.", "2022"),
+        ("Exports fell in FY23 as the currency weakened.", "2023"),
+    ],
+)
+def test_wire_style_relative_dates(text: str, value: str) -> None:
+    # 2024-03-14 was a Thursday
+    assert [e.value for e in resolve(text, "2024-03-14")] == [value]
+
+
+def test_a_decade_has_no_point_value() -> None:
+    assert [(e.value, e.kind) for e in resolve("The group emerged in the 1990s.", "2024-03-14")] == [(None, "decade")]

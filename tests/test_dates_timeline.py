@@ -103,7 +103,7 @@ def test_date_in_another_conjunct_does_not_date_the_first(resources: Resources) 
 
 
 def test_point_event_in_a_decade_takes_no_date(resources: Resources) -> None:
-    state = parsed(resources, "The movement grew out of the 1980s fighters that defeated the army.", "2020-07")
+    state = parsed(resources, "The movement descends from the 1980s fighters that defeated the army.", "2020-07")
     assert date_of(state, "defeated")[0] is None
 
 
@@ -127,7 +127,7 @@ def test_date_in_a_when_clause_dates_the_main_event(resources: Resources) -> Non
 
 
 def test_comment_clause_keeps_present_time(resources: Resources) -> None:
-    text = "The envoy signed a deal in February, which proved that his country has closer contacts with the rebels."
+    text = "The envoy signed a deal in February, which showed that his country has warmer ties with the rebels."
     state = parsed(resources, text, "2020-07-02")
     assert date_of(state, "signed")[0] == "2020-02"
     assert date_of(state, "has")[0] == "2020-07"
@@ -149,15 +149,15 @@ def test_undated_past_speech_with_reported_clause_is_recent(resources: Resources
 
 def test_recent_report_is_dated_by_the_citation_that_follows(resources: Resources) -> None:
     text = (
-        "The council is reportedly considering the removal of the movement from its list, as revealed in a recent report.1\n\n"
-        '"Council weighs lifting ban", Northern Daily, published on May 27, 2024. https://example.org/council\n'
+        "The council is reportedly considering the removal of the movement from its list, according to a recent report.1\n\n"
+        '"Council weighs lifting ban". Northern Daily, 27 May 2024. https://example.org/council\n'
     )
     state = parsed(resources, text, "2024-06-14")
     assert date_of(state, "removal", "possible")[0] == "2024-05-27"
 
 
 def test_statement_issued_at_a_dated_meeting_dates_what_it_says(resources: Resources) -> None:
-    text = "The joint statement that emerged from last month's summit called on the rebels to disarm."
+    text = "The communique issued at last month's summit called on the rebels to disarm."
     assert date_of(parsed(resources, text, "2024-10"), "called")[0] == "2024-09"
 
 

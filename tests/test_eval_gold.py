@@ -118,3 +118,23 @@ def test_evaluate_ingests_exports_and_scores(tmp_path: Path) -> None:
     assert (report.counts("events_strict").gold, report.counts("events_strict").system) == (1, 0)
     assert report.counts("actors").gold == 2
     assert report.warnings == []
+
+
+def test_gold_export_maps_statuses_onto_the_six_of_the_guidelines() -> None:
+    from dyadlens.model import ActorRef, Designation, Document, DocumentRecords
+
+    text = "A court in Ruritania suspended the ban on the Blue Front. Ruritania accepted the envoy."
+    designation = Designation(
+        id="d1", doc_id="doc", start=0, end=57, designator="ruritania", designee="blue-front", status="ban_suspended"
+    )
+    accredited = Designation(
+        id="d2", doc_id="doc", start=58, end=87, designator="ruritania", designee="blue-front",
+        status="ambassador_accredited",
+    )
+    records = DocumentRecords(
+        document=Document(id="doc", path="doc.txt", format="txt", text=text),
+        actors=[ActorRef("ruritania", "Ruritania", "state"), ActorRef("blue-front", "Blue Front", "armed_group")],
+        designations=[designation, accredited],
+    )
+    line = records_to_gold(records)
+    assert [(d["status"], d["designee"]) for d in line["designations"]] == [("delisted", "Blue Front")]

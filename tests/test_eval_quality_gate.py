@@ -1,32 +1,145 @@
-"""The quality gate: the seeds evaluation must reach the floors of ``quality_floors.json``."""
+"""The quality gate: the seeds and the held-out examples must reach the floors of ``quality_floors.json``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dyadlens.evaluation.gate import (
+    EXAMPLES,
+    FLOOR_SETS,
     GATE_METRICS,
+    SEEDS,
+    Floors,
+    check_gold,
+    evaluate_examples,
     gate_failures,
     gate_values,
     gold_digest,
+    kb_actor_names,
     load_floors,
     raised_floors,
     round_down,
+    write_floors,
 )
-from dyadlens.evaluation.harness import evaluate
+from dyadlens.evaluation.gold import read_gold_lines
+from dyadlens.evaluation.harness import evaluate, load_document_texts
 from dyadlens.resources import Resources
 
+REPO = Path(__file__).resolve().parent.parent
 FLOORS_FILE = Path(__file__).resolve().parent / "quality_floors.json"
 
+INVENTED_ACTORS = {"Ruritania", "Freedonia"}
+INVENTED_TEXT = "Ruritania recalled its envoy from Freedonia. Freedonia said it regretted the step."
+VALID_EVENT: dict[str, Any] = {
+    "sentence": "Ruritania recalled its envoy from Freedonia.",
+    "source": "Ruritania",
+    "target": "Freedonia",
+    "cameo": "16",
+    "code": "161",
+    "modality": "asserted",
+    "date": "2030-01",
+}
+VALID_QUOTE: dict[str, Any] = {
+    "speaker": "Freedonia",
+    "speaker_actor": "Freedonia",
+    "kind": "indirect",
+    "text": "it regretted the step",
+}
+VALID_LINE: dict[str, Any] = {
+    "doc": "invented",
+    "published": "2030-01-02",
+    "actors": ["Ruritania", "Freedonia"],
+    "events": [VALID_EVENT],
+    "quotes": [VALID_QUOTE],
+    "designations": [],
+}
 
-def test_the_floors_file_names_every_metric_with_a_reason() -> None:
-    floors = load_floors(FLOORS_FILE)
+
+@pytest.mark.parametrize("floor_set", FLOOR_SETS)
+def test_every_floor_set_names_every_metric_with_a_reason(floor_set: str) -> None:
+    floors = load_floors(FLOORS_FILE, floor_set)
     assert set(floors.floors) == set(GATE_METRICS)
     assert all(0.0 <= value <= 1.0 for value in floors.floors.values())
     assert len(floors.gold_sha256) == 64
     assert floors.why.strip()
+
+
+def test_the_examples_set_lives_inside_the_repository() -> None:
+    floors = load_floors(FLOORS_FILE, EXAMPLES)
+    assert floors.gold is not None and (REPO / floors.gold).is_file()
+    assert floors.docs is not None and (REPO / floors.docs).is_dir()
+
+
+def test_the_examples_gold_is_the_one_its_floors_were_measured_on() -> None:
+    floors = load_floors(FLOORS_FILE, EXAMPLES)
+    digest = gold_digest(REPO / str(floors.gold))
+    assert digest == floors.gold_sha256, (
+        f"the examples gold changed (sha256 {digest}, floors measured on {floors.gold_sha256}): "
+        "the floors must be re-baselined with scripts/raise_floors.py --set examples --allow-lower"
+    )
+
+
+def test_the_examples_gold_is_valid_against_its_documents(resources: Resources) -> None:
+    floors = load_floors(FLOORS_FILE, EXAMPLES)
+    lines = read_gold_lines(REPO / str(floors.gold))
+    texts = load_document_texts(REPO / str(floors.docs))
+    known = kb_actor_names(resources.kb).canonical_names
+    assert {line["doc"] for line in lines} <= set(texts)
+    assert check_gold(lines, texts, resources.ontology, known) == []
+
+
+def test_gold_checks_name_each_problem(resources: Resources) -> None:
+    event = VALID_EVENT | {
+        "sentence": "Ruritania recalled its envoy.",
+        "cameo": "21",
+        "code": "999",
+        "modality": "likely",
+        "date": "2030-13",
+        "source": "Atlantis",
+    }
+    line = VALID_LINE | {
+        "events": [event],
+        "quotes": [VALID_QUOTE | {"text": "it regretted nothing", "kind": "paraphrase"}],
+        "designations": [{"designator": "Ruritania", "designee": "Freedonia", "status": "banned", "date": "soon",
+                          "sentence": "Ruritania recalled its envoy from Freedonia."}],
+    }
+    texts = {"invented": INVENTED_TEXT}
+    problems = check_gold([line, VALID_LINE | {"doc": "missing"}], texts, resources.ontology, INVENTED_ACTORS)
+    expected_fragments = [
+        "event 1: sentence 'Ruritania recalled its envoy.' is not an exact substring",
+        "event 1: cameo root '21' is not 01-20",
+        "event 1: code '999' is not a CAMEO code",
+        "event 1: modality 'likely'",
+        "event 1: date '2030-13'",
+        "event 1: actor 'Atlantis' is not in the document's actors",
+        "quote 1: text 'it regretted nothing' is not an exact substring",
+        "quote 1: kind 'paraphrase'",
+        "designation 1: status 'banned'",
+        "designation 1: date 'soon'",
+        "missing: no such document",
+    ]
+    for fragment in expected_fragments:
+        assert any(fragment in problem for problem in problems), fragment
+    assert check_gold([VALID_LINE], texts, resources.ontology, INVENTED_ACTORS) == []
+
+
+def test_writing_one_set_keeps_the_other(tmp_path: Path) -> None:
+    path = tmp_path / "floors.json"
+    path.write_text(FLOORS_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    seeds_before = load_floors(path, SEEDS)
+    examples = load_floors(path, EXAMPLES)
+    raised = Floors(floors={name: 0.99 for name in GATE_METRICS}, gold_sha256="f" * 64, why=examples.why,
+                    gold=examples.gold, docs=examples.docs)
+    write_floors(path, raised, EXAMPLES)
+    assert load_floors(path, SEEDS) == seeds_before
+    assert load_floors(path, EXAMPLES) == raised
+    write_floors(path, seeds_before, SEEDS)
+    assert load_floors(path, EXAMPLES) == raised
+    assert json.loads(path.read_text(encoding="utf-8"))["gold_sha256"] == seeds_before.gold_sha256
 
 
 def test_a_failure_message_names_the_layer_its_value_and_its_floor() -> None:
@@ -56,3 +169,12 @@ def test_the_seeds_reach_the_quality_floors(
     report = evaluate(gold_file, seeds_dir, resources, shared_dir / "eval" / "actors.tsv")
     failures = gate_failures(gate_values(report), floors.floors)
     assert not failures, "quality gate: " + "; ".join(failures)
+
+
+@pytest.mark.slow
+def test_the_examples_reach_the_quality_floors(resources: Resources) -> None:
+    floors = load_floors(FLOORS_FILE, EXAMPLES)
+    report = evaluate_examples(REPO, floors, resources)
+    assert not [w for w in report.warnings if "not ingested" in w]
+    failures = gate_failures(gate_values(report), floors.floors)
+    assert not failures, "quality gate (held-out examples): " + "; ".join(failures)

@@ -180,10 +180,10 @@ def test_government_led_by_a_person_stands_for_the_actor(resources: Resources) -
     assert ("qatar", "hamas", "04") in dyads(code_text(resources, text))
 
 
-def test_threat_to_act_is_coded_as_a_threat_and_the_act_as_possible(resources: Resources) -> None:
+def test_threat_to_act_is_coded_once_as_a_threat_of_force(resources: Resources) -> None:
     records = code_text(resources, "North Korea threatened to attack South Korea.")
-    codes = {e.code[:2]: e.modality for e in records.events if (e.source, e.target) == ("north-korea", "south-korea")}
-    assert codes.get("13") == "asserted" and codes.get("18") == "possible"
+    codes = {e.code: e.modality for e in records.events if (e.source, e.target) == ("north-korea", "south-korea")}
+    assert codes == {"138": "asserted"}
 
 
 def test_coordinated_signatories_of_an_agreement(resources: Resources) -> None:

@@ -49,7 +49,7 @@ def region_texts(state: DocState) -> dict[str, tuple[str, str, bool]]:
         ("Copyright 2023 by the publisher.", "copyright notice"),
         ("The views expressed in this article are the author's own.", "disclaimer"),
         ("Disclaimer: the publisher is not responsible for the accuracy of this piece.", "disclaimer"),
-        ("This article was originally published on Example Weekly.", "republication note"),
+        ("This piece was first posted by Example Weekly.", "republication note"),
         ("Featured image: a border crossing at dawn", "republication note"),
         ("Sign up for our newsletter and get the daily briefing.", "newsletter prompt"),
         ("Subscribe to our podcast for weekly analysis.", "newsletter prompt"),

@@ -58,7 +58,7 @@ def test_split(text: str, expected: list[str]) -> None:
     "text",
     [
         "Mr. Ali and Dr. Lee met.",
-        "Aid grew under the George W. Bush administration, officials said.",
+        "Exports to Peru rose while George W. Bush was in office, traders said.",
         "Routes, e.g. the northern one, i.e. the old road, stayed shut.",
         "“Why now?” he asked.",
         "The U.S. State Department and the U.N. Security Council disagreed.",

@@ -118,8 +118,9 @@ def test_unknown_fields_are_warnings(tmp_path: Path) -> None:
 def test_user_file_overrides_an_entry_by_id(tmp_path: Path) -> None:
     user = write(tmp_path, "mine.yaml", "- {id: qatar, name: State of Qatar, type: state, aliases: [Qatari state]}\n- {id: atlantis, name: Atlantis, type: state}\n")
     kb = load_kb(extra_files=[user], data_dir=MINI)
-    assert kb.get("qatar").name == "State of Qatar"
-    assert kb.get("qatar").capital is None  # replaced, not merged
+    qatar = kb.get("qatar")
+    assert qatar is not None and qatar.name == "State of Qatar"
+    assert qatar.capital is None  # replaced, not merged
     assert kb.get("atlantis") is not None
     assert [e.id for e in kb.lookup("Qatari state")] == ["qatar"]
 
@@ -127,7 +128,8 @@ def test_user_file_overrides_an_entry_by_id(tmp_path: Path) -> None:
 def test_user_file_can_extend_an_entry(tmp_path: Path) -> None:
     user = write(tmp_path, "mine.yaml", "- {id: qatar, extend: true, aliases: [Katar]}\n")
     kb = load_kb(extra_files=[user], data_dir=MINI)
-    assert kb.get("qatar").capital == "Doha"
+    qatar = kb.get("qatar")
+    assert qatar is not None and qatar.capital == "Doha"
     assert [e.id for e in kb.lookup("Katar")] == ["qatar"]
 
 

@@ -16,10 +16,11 @@ MINI = FIXTURES / "mini"
 
 def test_tiny_actors_dictionary_gives_entities_with_codes() -> None:
     kb = load_kb(extra_files=[FIXTURES / "tiny.actors"], data_dir=MINI)
-    freedonia = kb.get("petrarch:freedonia")
+    freedonia, league = kb.get("petrarch:freedonia"), kb.get("petrarch:border-league-of-marsh-towns")
+    assert freedonia is not None and league is not None
     assert freedonia.name == "Freedonia" and freedonia.cameo == "FRD" and freedonia.type == "state"
     assert [e.id for e in kb.lookup("Freedonian")] == ["petrarch:freedonia"]
-    assert kb.get("petrarch:border-league-of-marsh-towns").type == "igo"
+    assert league.type == "igo"
 
 
 def test_date_restricted_codes_apply_by_date() -> None:
@@ -27,6 +28,7 @@ def test_date_restricted_codes_apply_by_date() -> None:
     assert values["petrarch:sylvania"]["cameo"] == "SYL"
     kb = load_kb(extra_files=[FIXTURES / "tiny.actors"], data_dir=MINI)
     sylvania, klopstokia = kb.get("petrarch:sylvania"), kb.get("petrarch:klopstokia")
+    assert sylvania is not None and klopstokia is not None
     assert sylvania.cameo_on("1933-06") == "SYLGOV" and sylvania.cameo_on("1950") == "SYL"
     assert klopstokia.cameo_on("1939") == "KLP" and klopstokia.cameo_on("1941") == "KLPREB"
     assert klopstokia.cameo == "KLPREB"  # no unrestricted code: the latest
@@ -35,10 +37,11 @@ def test_date_restricted_codes_apply_by_date() -> None:
 def test_shared_validation_dictionaries_import(shared_dir: Path) -> None:
     folder = shared_dir / "eval" / "petrarch" / "dictionaries"
     kb = load_kb(extra_files=[folder / "PETR.Validate.actors.txt", folder / "PETR.Validate.agents.txt"], data_dir=MINI)
-    gollum = kb.get("petrarch:gollum")
+    gollum, united_nations = kb.get("petrarch:gollum"), kb.get("petrarch:united-nations")
+    assert gollum is not None and united_nations is not None
     assert gollum.cameo_on("1997") == "HOBGOV" and gollum.cameo_on("2005") == "HOBREB"
     assert {e.id for e in kb.lookup("Smeagol")} == {"petrarch:gollum"}
-    assert kb.get("petrarch:united-nations").aliases[:2] == ("U.N.", "Secretary General")
+    assert united_nations.aliases[:2] == ("U.N.", "Secretary General")
     assert any("foreign minister" in a.terms and a.acts_as == "government" for a in kb.agents)
 
 
@@ -85,6 +88,7 @@ def test_narrower_later_restriction_overrides(shared_dir: Path) -> None:
     folder = shared_dir / "eval" / "petrarch" / "dictionaries"
     kb = load_kb(extra_files=[folder / "PETR.Validate.actors.txt"], data_dir=MINI)
     sam = kb.get("petrarch:sam-gamgee")
+    assert sam is not None
     assert sam.cameo_on("2010-01-10") == "ORCHOB"
     assert sam.cameo_on("2011-05-01") == "HOBMIL"
     assert sam.cameo_on("2005") == "HOBCIV"

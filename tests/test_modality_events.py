@@ -23,7 +23,7 @@ def modality_of(resources: Resources, text: str, source: str, target: str) -> st
         ("Brazil criticized Argentina.", "asserted"),
         ("Brazil did not criticize Argentina.", "negated"),
         ("Brazil never criticizes Argentina.", "negated"),
-        ("Brazil refused to criticize Argentina.", "negated"),
+        ("Brazil failed to criticize Argentina.", "negated"),
         ("Brazil could criticize Argentina.", "possible"),
         ("Brazil is considering sanctions against Argentina.", "possible"),
         ("Brazil will host Argentina in June.", "planned"),

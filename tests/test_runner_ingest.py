@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from dyadlens.errors import DyadlensError
 from dyadlens.ingest.clean import Cleaner
 from dyadlens.model import DocumentRecords
 from dyadlens.nlp.sentences import SentenceSplitter
@@ -75,7 +77,7 @@ def assert_complete(store: Store, doc_id: str) -> None:
 
 
 @pytest.fixture()
-def store(db_path: Path) -> Store:
+def store(db_path: Path) -> Iterator[Store]:
     opened = open_store(db_path)
     yield opened
     opened.close()
@@ -136,7 +138,8 @@ def test_runner_reports_two_inputs_with_the_same_id(tmp_path: Path, store: Store
     assert len(report.failed) == 1
     assert report.failed[0].path == str(tmp_path / "b" / "brief-00.txt")
     assert "also the id of" in report.failed[0].reason
-    assert store.document("brief-00").path == str(tmp_path / "a" / "brief-00.txt")
+    stored = store.document("brief-00")
+    assert stored is not None and stored.path == str(tmp_path / "a" / "brief-00.txt")
 
 
 def test_runner_ctrl_c_in_a_component_stops_before_that_document(tmp_path: Path, store: Store) -> None:
@@ -195,6 +198,13 @@ def test_runner_workers_give_the_same_records_as_one_process(tmp_path: Path) -> 
     assert parallel.failed == serial.failed
     assert parallel.pipeline == serial.pipeline == "clean@1,sentences@1"
     assert [r.sentences for r in parallel_records] == [r.sentences for r in serial_records]
+
+
+def test_runner_workers_that_cannot_build_the_pipeline_stop_the_batch(tmp_path: Path, store: Store) -> None:
+    write_corpus(tmp_path / "corpus", count=1)
+    with pytest.raises(DyadlensError, match="could not build the pipeline: ValueError: unknown stage"):
+        ingest([tmp_path / "corpus"], store, PipelineSpec(upto="no-such-stage"), workers=2)
+    assert store.documents() == []
 
 
 def test_runner_workers_need_a_pipeline_spec(tmp_path: Path, store: Store) -> None:

@@ -16,11 +16,11 @@ from dyadlens.resources import Resources
 from dyadlens.store import open_store
 
 ARTICLES = [
-    ("a", "2010-05-02", "In 2003, Russia designated the Taliban a terrorist organization.", "The Daily Ledger"),
-    ("b", "2023-06-29", "The Taliban, which is still banned by Moscow, sent envoys to a trade fair.", "Harbour Review"),
-    ("c", "2024-06-14", "Russia is reportedly contemplating the removal of the Taliban from its list of terrorist organizations.", "Policy Brief"),
-    ("d", "2024-10-20", "Russia’s promised delisting of the Taliban as a terrorist organization will take months.", "Harbour Review"),
-    ("e", "2021-08-30", "“Nobody is in a hurry here,” said Russian Foreign Minister Sergey Lavrov.", "Harbour Review"),
+    ("a", "2010-05-02", "In 2005, Uzbekistan designated the IMU a terrorist organization.", "The Daily Ledger"),
+    ("b", "2023-06-29", "The IMU, which is still outlawed by Tashkent, opened a new office in the mountains.", "Harbour Review"),
+    ("c", "2024-06-14", "Uzbekistan is reportedly weighing the removal of the IMU from its register of terrorist groups.", "Policy Brief"),
+    ("d", "2024-10-20", "Uzbekistan’s promised delisting of the IMU as a terrorist group could take a year.", "Harbour Review"),
+    ("e", "2021-08-30", "“We see no reason to hurry,” said Uzbek Foreign Minister Abdulaziz Kamilov.", "Harbour Review"),
 ]
 
 
@@ -41,11 +41,11 @@ def store_path(resources: Resources, tmp_path_factory: pytest.TempPathFactory) -
 def test_history_is_ordered_with_dates_evidence_and_outlets(store_path: Path) -> None:
     store = open_store(store_path)
     try:
-        steps = status_history(store, "russia", "taliban")
+        steps = status_history(store, "uzbekistan", "imu")
     finally:
         store.close()
     assert [(s.status, s.effective[:7]) for s in steps] == [
-        ("listed", "2003"),
+        ("listed", "2005"),
         ("listed", "2023-06"),
         ("delisting_proposed", "2024-06"),
         ("delisting_promised", "2024-10"),
@@ -57,36 +57,36 @@ def test_history_is_ordered_with_dates_evidence_and_outlets(store_path: Path) ->
 
 @pytest.mark.parametrize(
     ("as_of", "expected"),
-    [("2002", None), ("2015-01-01", "listed"), ("2024-07", "delisting_proposed"), ("2025", "delisting_promised")],
+    [("2004", None), ("2015-01-01", "listed"), ("2024-07", "delisting_proposed"), ("2025", "delisting_promised")],
 )
 def test_status_as_of_a_date(store_path: Path, as_of: str, expected: str | None) -> None:
     store = open_store(store_path)
     try:
-        step = status_as_of(store, "russia", "taliban", as_of)
+        step = status_as_of(store, "uzbekistan", "imu", as_of)
     finally:
         store.close()
     assert (step.status if step else None) == expected
 
 
 def test_status_command_resolves_names_and_shows_sentences(store_path: Path) -> None:
-    result = CliRunner().invoke(main, ["--db", str(store_path), "status", "Russia", "Taliban"])
+    result = CliRunner().invoke(main, ["--db", str(store_path), "status", "Uzbekistan", "IMU"])
     assert result.exit_code == 0, result.output
     assert "delisting_promised" in result.output
-    assert "In 2003, Russia designated the Taliban" in result.output
+    assert "In 2005, Uzbekistan designated the IMU" in result.output
 
 
 def test_status_command_rejects_a_bad_date(store_path: Path) -> None:
-    result = CliRunner().invoke(main, ["--db", str(store_path), "status", "Russia", "Taliban", "--as-of", "soon"])
+    result = CliRunner().invoke(main, ["--db", str(store_path), "status", "Uzbekistan", "IMU", "--as-of", "soon"])
     assert result.exit_code != 0
     assert "YYYY" in result.output
 
 
 def test_quotes_command_filters_by_actor(store_path: Path) -> None:
-    result = CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--actor", "Russia"])
+    result = CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--actor", "Uzbekistan"])
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
-    assert (row["speaker"], row["text"], row["outlet"]) == ("Sergey Lavrov", "Nobody is in a hurry here,", "Harbour Review")
-    assert CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--speaker", "Kabulov"]).output.strip() == "[]"
+    assert (row["speaker"], row["text"], row["outlet"]) == ("Abdulaziz Kamilov", "We see no reason to hurry,", "Harbour Review")
+    assert CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--speaker", "Okafor"]).output.strip() == "[]"
 
 
 def test_latest_status_per_pair(store_path: Path) -> None:
@@ -94,9 +94,9 @@ def test_latest_status_per_pair(store_path: Path) -> None:
 
     store = open_store(store_path)
     try:
-        now = latest_statuses(store, designee="taliban")
-        then = latest_statuses(store, designee="taliban", as_of="2020")
+        now = latest_statuses(store, designee="imu")
+        then = latest_statuses(store, designee="imu", as_of="2020")
     finally:
         store.close()
-    assert [(s.designator, s.status) for s in now] == [("russia", "delisting_promised")]
-    assert [(s.designator, s.status) for s in then] == [("russia", "listed")]
+    assert [(s.designator, s.status) for s in now] == [("uzbekistan", "delisting_promised")]
+    assert [(s.designator, s.status) for s in then] == [("uzbekistan", "listed")]

@@ -103,6 +103,7 @@ def test_article_text_and_metadata_are_escaped(app: WebApp) -> None:
     ("url", "status"),
     [("/actor/atlantis", "404 Not Found"), ("/doc/nothing", "404 Not Found"), ("/nowhere/a/b/c", "404 Not Found"),
      ("/dyad/russia/taliban?by=decade", "400 Bad Request"), ("/network?quad=7", "400 Bad Request"),
+     ("/network?since=2024-13", "400 Bad Request"), ("/search?q=ban&doc=nothing", "404 Not Found"),
      ("/static/../app.py", "404 Not Found"), ("/static/%2e%2e%2fapp.py", "404 Not Found")],
 )
 def test_bad_requests_get_clear_errors(app: WebApp, url: str, status: str) -> None:
@@ -138,3 +139,14 @@ def test_server_binds_to_localhost_by_default(app: WebApp) -> None:
         assert server.server_address[0] == "127.0.0.1"
     finally:
         server.server_close()
+
+
+def test_pages_name_the_claimant_not_its_id(app: WebApp) -> None:
+    body = get(app, "/dyad/russia/taliban")[2]
+    assert "claimed by Russia" in body and "claimed by russia" not in body
+
+
+def test_overview_says_duplicates_are_not_counted_only_when_there_are_some(app: WebApp) -> None:
+    body = get(app, "/")[2]
+    assert "<th class=\"num\">Mentions</th>" in body
+    assert "not counted twice" not in body

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import click
 import platformdirs
@@ -66,7 +66,7 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="dyadlens")
 @click.option(
     "--db",
@@ -107,6 +107,41 @@ def _json_wanted(app: App, as_json: bool) -> bool:
     return as_json or app.as_json
 
 
+def _check_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A date option's value, refused early (one clean line) unless it is YYYY, YYYY-MM or YYYY-MM-DD."""
+    from dyadlens.analysis.common import check_date
+    from dyadlens.errors import DyadlensError
+
+    try:
+        return check_date(value, f"--{param.name}".replace("_", "-"))
+    except DyadlensError as error:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)") from error
+
+
+def _date_option(name: str, help_text: str) -> Any:
+    return click.option(name, default=None, metavar="DATE", callback=_check_date_option, help=help_text)
+
+
+def _known_actor(kb: Any, store: Any, text: str) -> str:
+    """The actor id a user's name, alias or id stands for; an unknown name is an error, not an empty result."""
+    from dyadlens.errors import InputError
+    from dyadlens.nlp.event_views import resolve_actor_arg
+
+    known = store.actors()
+    try:
+        actor_id = resolve_actor_arg(text, kb, known)
+    except InputError as error:
+        raise click.ClickException(str(error)) from error
+    if actor_id.startswith("unresolved:") and not any(a.id == actor_id for a in known):
+        raise click.ClickException(f"no actor named {text!r} in the store or the knowledge base")
+    return actor_id
+
+
+def _known_document(app: App, store: Any, doc_id: str | None) -> None:
+    if doc_id is not None and store.document(doc_id) is None:
+        raise click.ClickException(f"no document {doc_id!r} in {app.db} (see 'dyadlens docs')")
+
+
 @contextmanager
 def _opened_store(app: App, create: bool = False) -> Iterator[Any]:
     """The store, closed afterwards; its errors become one clean message."""
@@ -130,12 +165,38 @@ def _terminal_safe(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))
 
 
+def _wrapped(text: str, indent: str = "    ") -> str:
+    """Article text flattened and wrapped to 100 columns under an indent (as the analysis views do)."""
+    import textwrap
+
+    return textwrap.fill(_terminal_safe(text), width=100, initial_indent=indent, subsequent_indent=indent)
+
+
+def _hanging(line: str, indent: str = "      ") -> str:
+    """One long ``label: value`` line wrapped to 100 columns, continuation lines indented."""
+    import textwrap
+
+    return textwrap.fill(line, width=100, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when stdout is one (a pipe or file gets whole lines)."""
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
+
+
 def _echo_table(headers: list[str], rows: list[list[Any]]) -> None:
-    """Plain aligned columns; the last column is not padded."""
+    """Plain aligned columns; the last column is not padded, and on a terminal
+    it is cut (with …) to keep each row on one line."""
     cells = [[("" if v is None else _terminal_safe(str(v))) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    room = _terminal_width()
     for row in [headers, *cells]:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(row[:-1], widths[:-1])) + "  " + row[-1])
+        line = "  ".join(v.ljust(w) for v, w in zip(row[:-1], widths[:-1])) + "  " + row[-1]
+        if room is not None and len(line) > room:
+            line = line[: max(room - 1, 0)] + "…"
+        click.echo(line.rstrip())
 
 
 def _count_inputs(paths: tuple[str, ...]) -> int:
@@ -209,7 +270,10 @@ def _ingest_summary(report: Any) -> list[str]:
 def ingest_command(
     app: App, paths: tuple[str, ...], upto: str | None, max_bytes: int | None, workers: int, as_json: bool
 ) -> None:
-    """Read PATH... (files, folders, JSON Lines, - for stdin) into the store.
+    """Read files, folders, JSON Lines or - (stdin) into the store.
+
+    PATH may be a .txt, .md, .html, .pdf or .jsonl file or a folder (read
+    recursively; a meta.jsonl beside the files gives their metadata).
 
     Inputs already stored from the same bytes by the same pipeline are
     skipped, so running it again finishes an interrupted ingest.
@@ -247,17 +311,33 @@ def ingest_command(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
 def docs_command(app: App, as_json: bool) -> None:
-    """List the stored documents."""
+    """List the stored documents, oldest first (undated ones last)."""
     from dataclasses import asdict
 
     with _opened_store(app) as store:
         documents = store.documents()
+    in_order = sorted(documents, key=lambda d: (d.published is None, d.published or "", d.id))
     if _json_wanted(app, as_json):
-        app.emit_json([asdict(d) for d in documents])
+        app.emit_json([asdict(d) for d in in_order])
         return
     headers = ["id", "date", "outlet", "sentences", "events", "duplicate_of", "title"]
-    rows = [[d.id, d.published, d.outlet, d.sentences, d.events, d.duplicate_of, d.title] for d in documents]
+    rows = [[d.id, d.published, d.outlet, d.sentences, d.events, d.duplicate_of, d.title] for d in in_order]
     _echo_table(headers, rows)
+
+
+def _repeat_label(label: str, lines: list[Any]) -> str:
+    """``repeat of 101-660`` (offsets) as the sentence numbers a reader sees: ``repeat of sentences 2-4``."""
+    import re
+
+    found = re.fullmatch(r"repeat of (\d+)-(\d+)", label)
+    if found is None:
+        return label
+    start, end = int(found.group(1)), int(found.group(2))
+    inside = [x.sentence_index for x in lines if x.kind == "sentence" and start <= x.start < end]
+    if not inside:
+        return label
+    span = f"{inside[0]}" if len(inside) == 1 else f"{inside[0]}-{inside[-1]}"
+    return f"repeat of sentence{'s' if len(inside) > 1 else ''} {span}"
 
 
 def _show_line(line: Any, previous: Any) -> str:
@@ -278,7 +358,7 @@ def _show_line(line: Any, previous: Any) -> str:
 @pass_app
 def show_command(app: App, doc_id: str, as_json: bool) -> None:
     """Show a document: metadata, its sentences, and what was excluded and why."""
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
     from dyadlens.store.views import document_view
 
@@ -292,26 +372,51 @@ def show_command(app: App, doc_id: str, as_json: bool) -> None:
         return
     for key, value in document.items():
         if value not in (None, "", {}):
-            click.echo(f"{key}: {_terminal_safe(str(value))}")
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+            click.echo(f"{key}: {_terminal_safe(shown)}")
     click.echo("")
     previous = None
     for line in view.lines:
+        if line.kind == "excluded" and line.label:
+            line = replace(line, label=_repeat_label(line.label, view.lines))
         click.echo(_show_line(line, previous))
         previous = line if line.kind == "sentence" else previous
 
 
 @main.command("export")
-@click.option("--table", "table", default=None, help="Table to export (not needed for gold-jsonl).")
-@click.option("--format", "fmt", type=click.Choice(_EXPORT_FORMATS), default="jsonl", show_default=True)
+@click.argument("target", required=False, metavar="[OUTPUT]")
+@click.option(
+    "--table",
+    "table",
+    default=None,
+    metavar="TABLE",
+    help="Table to export: documents, regions, sentences, actors, mentions, events, quotes, designations, "
+    "failures (not needed for gold-jsonl).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="gold-jsonl: one line per document in the evaluation's gold format.",
+)
 @click.option("-o", "--output", "output", default="-", show_default=True, help="Output file, - for stdout.")
 @pass_app
-def export_command(app: App, table: str | None, fmt: str, output: str) -> None:
-    """Export a table (or gold-format lines of every document)."""
+def export_command(app: App, target: str | None, table: str | None, fmt: str, output: str) -> None:
+    """Export a table as JSON Lines, CSV or Parquet.
+
+    Writes to OUTPUT or -o (default: stdout). --format gold-jsonl writes every document in the
+    evaluation's gold format instead of a table.
+    """
     from dyadlens.store import TABLES
     from dyadlens.store.export import write_rows
 
+    output = target or output
     if fmt != "gold-jsonl" and table not in TABLES:
         raise click.BadParameter(f"choose one of {', '.join(TABLES)}", param_hint="--table")
+    if fmt == "parquet" and output == "-" and sys.stdout.isatty():
+        raise click.UsageError("parquet is binary: write it to a file with -o PATH (or pipe it)")
     with _opened_store(app) as store, click.open_file(output, "wb") as out:
         if fmt == "gold-jsonl":
             from dyadlens.evaluation.gold import export_gold_lines
@@ -395,7 +500,10 @@ def score_command(
 def eval_command(
     app: App, gold: Path, docs: Path, actors: Path | None, show_errors: bool, as_json: bool
 ) -> None:
-    """Run the full pipeline over --docs in a temporary store and score it against --gold."""
+    """Run the pipeline over --docs and score it against --gold.
+
+    The documents are read into a temporary store; the store of --db is not touched.
+    """
     from dyadlens.errors import DyadlensError
     from dyadlens.evaluation.harness import evaluate
 
@@ -411,7 +519,7 @@ def eval_command(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
 def eval_suite_command(app: App, cases: Path, as_json: bool) -> None:
-    """Code each sentence of a PETRARCH or PLOVER cases.jsonl and report per suite."""
+    """Score the event coder on a PETRARCH or PLOVER cases.jsonl, per suite."""
     from dyadlens.errors import DyadlensError
     from dyadlens.evaluation.suites import run_suites
     from dyadlens.evaluation.tables import format_suites
@@ -441,7 +549,10 @@ def eval_suite_command(app: App, cases: Path, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
 def actors_command(app: App, unresolved: bool, actor_type: str | None, limit: int | None, as_json: bool) -> None:
-    """Actors in the store with mention and document counts and first/last document dates."""
+    """List the actors in the store, most mentioned first.
+
+    With mention and document counts and the first and last document dates.
+    """
     from dataclasses import asdict
 
     from dyadlens.kb.actor_report import actor_table
@@ -467,7 +578,7 @@ def actors_command(app: App, unresolved: bool, actor_type: str | None, limit: in
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
 def actor_command(app: App, name: str, limit: int, as_json: bool) -> None:
-    """One actor (id, name or alias): aliases, roles, and its mentions in context."""
+    """One actor by id, name or alias: KB entry and mentions in context."""
     from dyadlens.errors import DataFileError
     from dyadlens.kb.actor_report import actor_profile
 
@@ -484,7 +595,7 @@ def actor_command(app: App, name: str, limit: int, as_json: bool) -> None:
         app.emit_json(profile.to_dict())
         return
     for line in _actor_profile_lines(profile):
-        click.echo(line)
+        click.echo(_hanging(line))
 
 
 def _actor_profile_lines(profile: Any) -> list[str]:
@@ -501,7 +612,8 @@ def _actor_profile_lines(profile: Any) -> list[str]:
         lines.append(f"  person: {person['name']} [{person['id']}], {person['role'] or '?'} ({person['from'] or '?'} to {person['until'] or 'now'})")
     lines.append(f"  mentions shown: {len(profile.mentions)}")
     for m in profile.mentions:
-        lines.append(f"  {m.doc_id} {m.published or '?'} @{m.start}: …{m.before}[{m.text}]{m.after}… ({m.rule})")
+        context = _terminal_safe(f"…{m.before}[{m.text}]{m.after}…")
+        lines.append(f"  {m.doc_id} {m.published or '?'} @{m.start} ({m.rule}): {context}")
     return lines
 
 
@@ -509,7 +621,10 @@ def _actor_profile_lines(profile: Any) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
 def kb_check_command(app: App, as_json: bool) -> None:
-    """Load and validate the KB (with any --kb files); list aliases shared by several actors."""
+    """Validate the knowledge base and list aliases shared by several actors.
+
+    Loads the built-in KB plus any --kb files, exactly as ingest would.
+    """
     from dataclasses import asdict
 
     from dyadlens.errors import DataFileError
@@ -523,7 +638,7 @@ def kb_check_command(app: App, as_json: bool) -> None:
         app.emit_json(asdict(report))
         return
     types = ", ".join(f"{n} {t}" for t, n in report.by_type.items())
-    click.echo(f"KB OK: {report.entities} entities ({types}), {report.agents} agent entries, {len(report.files)} files")
+    click.echo(_hanging(f"KB OK: {report.entities} entities ({types}), {report.agents} agent entries, {len(report.files)} files", "  "))
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
     click.echo(f"aliases shared by several actors: {len(report.collisions)}")
@@ -543,64 +658,78 @@ _MODALITY_CHOICE = click.Choice(["asserted", "negated", "possible", "planned", "
 @click.option("--target", default=None, metavar="ACTOR", help="Target actor (name, alias or id).")
 @click.option("--code", default=None, metavar="CAMEO", help="CAMEO code or prefix (08 finds 081, 0831...).")
 @click.option("--modality", default=None, type=_MODALITY_CHOICE, help="Only events with this modality.")
-@click.option("--since", default=None, metavar="DATE", help="Events dated on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
-@click.option("--until", default=None, metavar="DATE", help="Events dated on or before.")
+@_date_option("--since", "Events dated on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+@_date_option("--until", "Events dated on or before.")
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only events of this document.")
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many events.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
-def events_command(app: App, limit: int | None, **filters: str | None) -> None:
-    """List coded events: date, source, code, target, modality and the evidence sentence."""
+def events_command(app: App, limit: int | None, as_json: bool, **filters: str | None) -> None:
+    """List coded events with their evidence sentences.
+
+    Each event: id, date, source, CAMEO code, target, modality, and the sentence it comes from.
+    """
     from dataclasses import asdict
 
     from dyadlens.errors import InputError
     from dyadlens.nlp.event_views import EventFilter, list_events
 
-    store = app.store(create=False)
-    try:
-        rows = list_events(store, app.resources(), EventFilter(limit=limit, **filters))
-    except InputError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
-    if app.as_json:
+    with _opened_store(app) as store:
+        _known_document(app, store, filters["doc_id"])
+        for side in ("source", "target"):
+            if filters[side]:
+                filters[side] = _known_actor(app.resources().kb, store, str(filters[side]))
+        try:
+            rows = list_events(store, app.resources(), EventFilter(limit=limit, **filters))
+        except InputError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if _json_wanted(app, as_json):
         app.emit_json([asdict(r) for r in rows])
         return
     for row in rows:
-        click.echo(_event_line(row))
+        click.echo(_event_line(row, app.resources().kb))
     if not app.quiet:
         click.echo(f"{len(rows)} events", err=True)
 
 
-def _event_line(row: Any) -> str:
+def _actor_label(kb: Any, actor_id: str | None) -> str | None:
+    """An actor id as its name where the KB knows it (unresolved ids lose their prefix)."""
+    if actor_id is None:
+        return None
+    return str(kb.ref(actor_id).name) if kb.get(actor_id) is not None else actor_id.removeprefix("unresolved:")
+
+
+def _event_line(row: Any, kb: Any) -> str:
     source = row.source_name or row.source or "-"
     target = row.target_name or row.target or "-"
-    claim = f" (claimed by {row.claimant})" if row.claimant else ""
-    return (
-        f"{row.id}  {row.date or '----'}  {source} -> {row.code} {row.code_name} -> {target}  "
-        f"[{row.modality}]{claim}\n    {row.doc_id}: {row.sentence}"
-    )
+    claim = f" (claimed by {_actor_label(kb, row.claimant)})" if row.claimant else ""
+    head = f"{row.id}  {row.date or 'undated'}  {source} -> {row.code} {row.code_name} -> {target}  [{row.modality}]{claim}"
+    return f"{_hanging(head, ' ' * (len(row.id) + 2))}\n{_wrapped(f'{row.doc_id}: {row.sentence}')}"
 
 
 @main.command("explain")
 @click.argument("event_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
-def explain_command(app: App, event_id: str) -> None:
-    """Show how one event was coded: mentions, actors, trigger, entry, code, modality, date, claimant."""
+def explain_command(app: App, event_id: str, as_json: bool) -> None:
+    """Show how one event was coded.
+
+    The mentions behind each actor, the trigger and the verb-dictionary entry, the CAMEO code,
+    the modality cue, the date rule and the claimant.
+    """
     from dyadlens.nlp.event_views import explain_event
 
-    store = app.store(create=False)
-    try:
+    with _opened_store(app) as store:
         explanation = explain_event(store, app.resources(), event_id)
-    finally:
-        store.close()
     if explanation is None:
-        raise click.ClickException(f"no event {event_id!r} in {app.db}")
+        raise click.ClickException(f"no event {event_id!r} in {app.db} (event ids: 'dyadlens events')")
     payload = explanation.as_dict()
-    if app.as_json:
+    if _json_wanted(app, as_json):
         app.emit_json(payload)
         return
+    payload["claimant_name"] = _actor_label(app.resources().kb, payload.get("claimant"))
     for line in _explain_lines(payload):
-        click.echo(line)
+        click.echo(_hanging(line))
 
 
 def _explain_lines(p: dict[str, Any]) -> list[str]:
@@ -620,7 +749,7 @@ def _explain_lines(p: dict[str, Any]) -> list[str]:
     lines.append(f"  modality: {p['modality']['value']} (cue: {p['modality']['cue'] or 'none: asserted by default'})")
     date = p["date"]
     lines.append(f"  date: {date['value'] or 'none'} (rule {date['rule']}" + (f", from {date['text']!r})" if date["text"] else ")"))
-    lines.append(f"  claimant: {p['claimant'] or 'the author'}")
+    lines.append(f"  claimant: {p['claimant_name'] or 'the author'}")
     lines.append(f"  confidence: {p['confidence']}")
     return lines
 
@@ -635,20 +764,27 @@ def _explain_lines(p: dict[str, Any]) -> list[str]:
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only quotes of this document.")
 @click.option("--kind", default=None, type=click.Choice(["direct", "indirect"]), help="Only direct or reported quotes.")
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many quotes.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
-def quotes_command(app: App, speaker: str | None, actor: str | None, doc_id: str | None, kind: str | None, limit: int | None) -> None:
+def quotes_command(
+    app: App, speaker: str | None, actor: str | None, doc_id: str | None, kind: str | None, limit: int | None,
+    as_json: bool,
+) -> None:
     """List quotations: speaker, role, actor, kind, the words, outlet and date."""
     from dyadlens.nlp.quote_views import list_quotes
 
+    kb = app.resources().kb
     with _opened_store(app) as store:
-        rows = list_quotes(store, app.resources().kb, speaker=speaker, actor=actor, doc_id=doc_id, kind=kind, limit=limit)
-    if app.as_json:
+        _known_document(app, store, doc_id)
+        actor_id = _known_actor(kb, store, actor) if actor else None
+        rows = list_quotes(store, kb, speaker=speaker, actor=actor_id, doc_id=doc_id, kind=kind, limit=limit)
+    if _json_wanted(app, as_json):
         app.emit_json([r.as_dict() for r in rows])
         return
     for row in rows:
         role = f", {row.speaker_role}" if row.speaker_role else ""
-        click.echo(f"{row.speaker or '?'}{role} [{row.actor_name or row.speaker_actor or '-'}] ({row.kind}, {row.cue or '-'})")
-        click.echo(f"    {_quoted(row)}")
+        click.echo(_hanging(f"{row.speaker or '?'}{role} [{row.actor_name or row.speaker_actor or '-'}] ({row.kind}, {row.cue or '-'})"))
+        click.echo(_wrapped(_quoted(row)))
         click.echo(f"    {row.outlet or row.doc_id}, {row.published or 'undated'}")
     if not app.quiet:
         click.echo(f"{len(rows)} quotes", err=True)
@@ -662,43 +798,39 @@ def _quoted(row: Any) -> str:
 @main.command("status")
 @click.argument("designator")
 @click.argument("designee")
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Only the status in force on DATE (YYYY, YYYY-MM, YYYY-MM-DD).")
+@_date_option("--as-of", "Only the status in force on DATE (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @pass_app
-def status_command(app: App, designator: str, designee: str, as_of: str | None) -> None:
-    """Designation status of DESIGNEE by DESIGNATOR over time (listed, delisting proposed, promised...)."""
-    import re
+def status_command(app: App, designator: str, designee: str, as_of: str | None, as_json: bool) -> None:
+    """Designation status of DESIGNEE by DESIGNATOR over time.
 
+    Each step (listed, delisting proposed, ban suspended, recognized...) with its date, the
+    outlet that reports it and the sentence.
+    """
     from dyadlens.analysis.status import status_as_of, status_history
-    from dyadlens.errors import InputError
-    from dyadlens.nlp.event_views import resolve_actor_arg
 
-    if as_of is not None and not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", as_of):
-        raise click.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--as-of")
     kb = app.resources().kb
     with _opened_store(app, create=False) as store:
-        try:
-            known = store.actors()
-            pair = (resolve_actor_arg(designator, kb, known), resolve_actor_arg(designee, kb, known))
-        except InputError as error:
-            raise click.ClickException(str(error)) from error
+        pair = (_known_actor(kb, store, designator), _known_actor(kb, store, designee))
         if as_of is None:
             steps = status_history(store, *pair)
         else:
             found = status_as_of(store, *pair, as_of)
             steps = [found] if found else []
     names = [kb.ref(a).name if kb.get(a) else a for a in pair]
-    if app.as_json:
-        app.emit_json({"designator": pair[0], "designee": pair[1], "as_of": as_of, "steps": [s.as_dict() for s in steps]})
+    if _json_wanted(app, as_json):
+        app.emit_json({"designator": pair[0], "designator_name": names[0], "designee": pair[1],
+                       "designee_name": names[1], "as_of": as_of, "steps": [s.as_dict() for s in steps]})
         return
     click.echo(f"{names[0]} -> {names[1]}" + (f" as of {as_of}" if as_of else ""))
     if not steps:
         click.echo("  no status found")
     for step in steps:
-        claimant = kb.ref(step.claimant).name if step.claimant and kb.get(step.claimant) else step.claimant
+        claimant = _actor_label(kb, step.claimant)
         claim = f", claimed by {claimant}" if claimant else ""
         source = f"{step.outlet or step.doc_id}, {step.observed or 'undated'}{claim}"
         click.echo(f"  {step.date or 'undated':<10}  {step.status:<21} [{source}]")
-        click.echo(f"      {step.sentence}")
+        click.echo(_wrapped(step.sentence, "      "))
 
 # --- end of quote and status commands --------------------------------------------
 
@@ -737,13 +869,16 @@ def _emit_view(app: App, as_json: bool, view: Any, render: Any) -> None:
 @click.argument("actor_a")
 @click.argument("actor_b")
 @click.option("--modality", "modalities", multiple=True, type=_ANALYSIS_MODALITIES, help="Only these modalities (repeatable; default: all).")
-@click.option("--since", default=None, metavar="DATE", help="From this date (YYYY, YYYY-MM, YYYY-MM-DD).")
-@click.option("--until", default=None, metavar="DATE", help="Up to this date.")
+@_date_option("--since", "From this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@_date_option("--until", "Up to this date.")
 @_json_flag
 @pass_app
 def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str, ...], since: str | None,
                      until: str | None, as_json: bool) -> None:
-    """Events between two actors, both directions, by date (undated: at the document date; no date: last)."""
+    """Events between two actors, both directions, by date.
+
+    An event the text does not date is placed at its document's date (marked *).
+    """
     from dyadlens.analysis.text import timeline_text
     from dyadlens.analysis.timeline import dyad_timeline
 
@@ -756,14 +891,17 @@ def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str
 @main.command("series")
 @click.argument("actor_a")
 @click.argument("actor_b")
-@click.option("--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True)
+@click.option("--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True, help="Length of one period.")
 @click.option("--modality", "modalities", multiple=True, type=_ANALYSIS_MODALITIES, help="Modalities to count (repeatable; default: asserted).")
 @click.option("--directed", is_flag=True, help="Only events from the first actor to the second.")
 @_json_flag
 @pass_app
 def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tuple[str, ...], directed: bool,
                    as_json: bool) -> None:
-    """Cooperation–conflict series of a dyad: counts by quad class and mean Goldstein per period."""
+    """Cooperation-conflict series of a dyad.
+
+    Per period: event counts by quad class and the mean Goldstein weight.
+    """
     from dyadlens.analysis.series import dyad_series
     from dyadlens.analysis.text import series_text
 
@@ -774,15 +912,18 @@ def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tu
 
 
 @main.command("network")
-@click.option("--since", default=None, metavar="DATE", help="From this date.")
-@click.option("--until", default=None, metavar="DATE", help="Up to this date.")
+@_date_option("--since", "From this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@_date_option("--until", "Up to this date.")
 @click.option("--quad", "quads", multiple=True, type=click.IntRange(1, 4), help="Only this quad class (1-4, repeatable).")
 @click.option("--modality", "modalities", multiple=True, type=_ANALYSIS_MODALITIES, help="Modalities (default: asserted).")
 @_json_flag
 @pass_app
 def network_command(app: App, since: str | None, until: str | None, quads: tuple[int, ...],
                     modalities: tuple[str, ...], as_json: bool) -> None:
-    """The actor network of a period: directed edges with event counts and mean Goldstein."""
+    """The actor network of a period.
+
+    Directed edges source -> target with event counts and mean Goldstein weight.
+    """
     from dyadlens.analysis.network import actor_network
     from dyadlens.analysis.text import network_text
 
@@ -796,7 +937,11 @@ def network_command(app: App, since: str | None, until: str | None, quads: tuple
 @_json_flag
 @pass_app
 def profile_command(app: App, actor: str, as_json: bool) -> None:
-    """An actor's profile: aliases, roles, events by root, partners, quotes, designations."""
+    """An actor's profile from the events, quotes and designations.
+
+    Aliases and roles (KB), events by CAMEO root as source and as target, partners,
+    designations and their status, quotes by and about the actor.
+    """
     from dyadlens.analysis.profile import actor_profile
     from dyadlens.analysis.text import profile_text
 
@@ -810,30 +955,37 @@ def profile_command(app: App, actor: str, as_json: bool) -> None:
 @_json_flag
 @pass_app
 def sources_command(app: App, actors: tuple[str, ...], code: str | None, as_json: bool) -> None:
-    """Sources side by side for a dyad (A B) or an event code: who reports what, and where they disagree."""
+    """Compare sources on a dyad (A B) or on an event code.
+
+    Reports are grouped into claims (source, target, CAMEO base code); a claim that one source
+    asserts and another negates, doubts or calls alleged is marked DISPUTED.
+    """
     from dyadlens.analysis.sources import sources_side_by_side
     from dyadlens.analysis.text import sources_text
 
     if len(actors) not in (0, 2):
         raise click.UsageError("give two actors (A B), or none and --code")
     with _analysis(app) as ctx:
-        ids = [ctx.resolve_actor(a) for a in actors]
-        view = sources_side_by_side(ctx, *(ids or [None, None]), code=code)
+        a, b = (ctx.resolve_actor(actors[0]), ctx.resolve_actor(actors[1])) if actors else (None, None)
+        view = sources_side_by_side(ctx, a, b, code=code)
         _emit_view(app, as_json, view, sources_text)
 
 
 @main.command("search")
 @click.argument("query")
-@click.option("--actor", default=None, help="Only sentences that mention this actor.")
-@click.option("--since", default=None, metavar="DATE", help="Documents published from this date.")
-@click.option("--until", default=None, metavar="DATE", help="Documents published up to this date.")
+@click.option("--actor", default=None, metavar="ACTOR", help="Only sentences that mention this actor (name, alias or id).")
+@_date_option("--since", "Documents published from this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@_date_option("--until", "Documents published up to this date.")
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only this document.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1), help="At most this many sentences.")
 @_json_flag
 @pass_app
 def search_command(app: App, query: str, actor: str | None, since: str | None, until: str | None,
                    doc_id: str | None, limit: int, as_json: bool) -> None:
-    """Full-text search over sentences (FTS syntax: "exact phrase", OR, prefix*)."""
+    """Full-text search over sentences.
+
+    QUERY uses SQLite FTS syntax: words, "exact phrase", OR, prefix*.
+    """
     from dyadlens.analysis.search import search_sentences
     from dyadlens.analysis.text import search_text
 
@@ -847,11 +999,15 @@ def search_command(app: App, query: str, actor: str | None, since: str | None, u
 @click.argument("actor_a")
 @click.argument("actor_b")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
-@click.option("--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True)
+@click.option("--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True, help="Period of the series chart.")
 @click.option("--modality", "modalities", multiple=True, type=_ANALYSIS_MODALITIES, help="Modalities the series counts (default: asserted).")
 @pass_app
 def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, modalities: tuple[str, ...]) -> None:
-    """Write a self-contained HTML brief of a dyad (charts, status, quotes, sources, evidence)."""
+    """Write a self-contained HTML brief of a dyad.
+
+    Timeline and series charts, designation status, key quotes, events, sources side by side
+    and the evidence list, in one file that opens offline.
+    """
     from dyadlens.analysis.report import write_report
 
     with _analysis(app) as ctx:
@@ -863,7 +1019,7 @@ def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, 
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (keep it local unless you mean it).")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @pass_app
 def serve_command(app: App, host: str, port: int) -> None:
     """Browse the store in a web browser (read-only)."""
@@ -888,8 +1044,8 @@ def serve_command(app: App, host: str, port: int) -> None:
               help="gdelt: GDELT 2.0-style TSV with evidence columns; graphml: actor network; ftm: FollowTheMoney JSON lines.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="File to write ('-' = stdout; not for graphml).")
 @click.option("--modality", "modalities", multiple=True, type=_ANALYSIS_MODALITIES, help="Only these modalities (default: all; graphml: asserted).")
-@click.option("--since", default=None, metavar="DATE")
-@click.option("--until", default=None, metavar="DATE")
+@_date_option("--since", "Events from this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@_date_option("--until", "Events up to this date.")
 @pass_app
 def export_events_command(app: App, fmt: str, output: str, modalities: tuple[str, ...], since: str | None,
                           until: str | None) -> None:
@@ -910,7 +1066,7 @@ def export_events_command(app: App, fmt: str, output: str, modalities: tuple[str
 
             writer = write_gdelt if fmt == "gdelt" else write_ftm
             with click.open_file(output, "w", encoding="utf-8") as out:
-                count = writer(ctx, out, modalities=modalities or None, since=since, until=until)
+                count = writer(ctx, cast(TextIO, out), modalities=modalities or None, since=since, until=until)
             what = "events" if fmt == "gdelt" else "entities"
     if not app.quiet and output != "-":
         click.echo(f"wrote {count} {what} to {output}", err=True)

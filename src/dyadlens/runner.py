@@ -7,27 +7,27 @@ again skips what is already stored (same input bytes, same pipeline) and
 finishes the rest. An input that fails, at any stage, is recorded in the
 store's ``failures`` table with the stage and the reason, and the batch goes on.
 
-With ``workers > 1`` the pipeline runs in a pool of processes, each of which
-builds its own :class:`~dyadlens.resources.Resources` and pipeline once; the
-parent process stays the only writer.
+With ``workers > 1`` the pipeline runs in worker processes, each of which
+builds its own :class:`~dyadlens.resources.Resources` and pipeline once and
+keeps it in its own loop (no process-wide memo); the parent process stays
+the only writer.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import multiprocessing
+import queue
 import signal
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from dyadlens.errors import InputError, StoreError
+from dyadlens.errors import DyadlensError, InputError, StoreError
 from dyadlens.ingest.discover import DEFAULT_MAX_BYTES, discover
 from dyadlens.model import DocumentRecords, Failure, RawInput
 from dyadlens.pipeline import STAGES, Component, DocState, Pipeline, build_pipeline
@@ -184,14 +184,15 @@ class _Run:
             self.finish(raw, process(pipeline, raw))
 
     def parallel(self, items: Iterable[RawInput | Failure], spec: PipelineSpec, workers: int) -> None:
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+        pool = _WorkerPool(spec, workers)
+        finished = False
         try:
-            self.report.pipeline = pool.submit(_worker_signature, spec).result()
-            for raw, result in _in_order(pool, spec, self.to_process(items), window=workers * 4):
+            self.report.pipeline = pool.signature()
+            for raw, result in _in_order(pool, self.to_process(items), window=workers * 4):
                 self.finish(raw, result)
+            finished = True
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.close(wait=finished)
 
     def to_process(self, items: Iterable[RawInput | Failure]) -> Iterator[RawInput]:
         """The inputs that need the pipeline; failures, clashes and unchanged ones are settled here."""
@@ -238,34 +239,106 @@ class _Run:
 
 
 def _in_order(
-    pool: ProcessPoolExecutor, spec: PipelineSpec, raws: Iterator[RawInput], window: int
+    pool: _WorkerPool, raws: Iterator[RawInput], window: int
 ) -> Iterator[tuple[RawInput, DocumentRecords | Failure]]:
     """Map the pipeline over ``raws`` in the pool, at most ``window`` in flight,
     yielding results in input order (so duplicates resolve as in a serial run)."""
-    pending: deque[tuple[RawInput, Future[DocumentRecords | Failure]]] = deque()
-    for raw in raws:
-        pending.append((raw, pool.submit(_process_in_worker, spec, raw)))
+    pending: deque[tuple[int, RawInput]] = deque()
+    for number, raw in enumerate(raws):
+        pool.submit(number, raw)
+        pending.append((number, raw))
         if len(pending) >= window:
-            first, future = pending.popleft()
-            yield first, future.result()
+            first_number, first = pending.popleft()
+            yield first, pool.result(first_number)
     while pending:
-        first, future = pending.popleft()
-        yield first, future.result()
+        first_number, first = pending.popleft()
+        yield first, pool.result(first_number)
 
 
-@functools.lru_cache(maxsize=1)
-def _worker_pipeline(spec: PipelineSpec) -> Pipeline:
-    """The pipeline of this worker process, built on its first task and kept
-    for the next ones (the memo lives only in worker processes)."""
-    return spec.build()
+#: How long the parent waits for a worker's message before it checks that the workers are alive.
+_POLL_SECONDS = 0.5
 
 
-def _worker_signature(spec: PipelineSpec) -> str:
-    return pipeline_signature(_worker_pipeline(spec))
+class _WorkerPool:
+    """Worker processes fed through a task queue; results come back tagged with their input's number."""
+
+    def __init__(self, spec: PipelineSpec, workers: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.tasks: multiprocessing.Queue[tuple[int, RawInput] | None] = context.Queue()
+        self.results: multiprocessing.Queue[tuple[str, int, object]] = context.Queue()
+        self.done: dict[int, DocumentRecords | Failure] = {}
+        self.signatures: list[str] = []
+        self.processes = [
+            context.Process(target=_serve, args=(spec, self.tasks, self.results), daemon=True) for _ in range(workers)
+        ]
+        for process_ in self.processes:
+            process_.start()
+
+    def submit(self, number: int, raw: RawInput) -> None:
+        self.tasks.put((number, raw))
+
+    def signature(self) -> str:
+        """The pipeline signature, from the first worker that has built its pipeline."""
+        while not self.signatures:
+            self._receive()
+        return self.signatures[0]
+
+    def result(self, number: int) -> DocumentRecords | Failure:
+        while number not in self.done:
+            self._receive()
+        return self.done.pop(number)
+
+    def close(self, wait: bool) -> None:
+        """Stop the workers: after the queued tasks when ``wait``, at once otherwise."""
+        if wait:
+            for _ in self.processes:
+                self.tasks.put(None)
+        for process_ in self.processes:
+            if wait:
+                process_.join()
+            else:
+                process_.terminate()
+                process_.join()
+
+    def _receive(self) -> None:
+        try:
+            kind, number, payload = self.results.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            if all(p.is_alive() for p in self.processes):
+                return
+            kind, number, payload = self._last_message()
+        if kind == "failed":
+            raise DyadlensError(f"a worker process could not build the pipeline: {payload}")
+        if kind == "ready":
+            self.signatures.append(str(payload))
+        elif isinstance(payload, (DocumentRecords, Failure)):
+            self.done[number] = payload
+
+    def _last_message(self) -> tuple[str, int, object]:
+        """What a worker said before it stopped (a build failure); stopping without a word is an error."""
+        try:
+            return self.results.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            codes = [p.exitcode for p in self.processes if not p.is_alive()]
+            raise DyadlensError(f"a worker process stopped unexpectedly (exit code {codes[0]})") from None
 
 
-def _process_in_worker(spec: PipelineSpec, raw: RawInput) -> DocumentRecords | Failure:
-    return process(_worker_pipeline(spec), raw)
+def _serve(
+    spec: PipelineSpec,
+    tasks: multiprocessing.Queue[tuple[int, RawInput] | None],
+    results: multiprocessing.Queue[tuple[str, int, object]],
+) -> None:
+    """A worker process: build the pipeline once, then process inputs until a ``None`` task."""
+    _ignore_interrupts()
+    try:
+        pipeline = spec.build()
+    except Exception as error:  # reported to the parent, which stops the batch
+        results.put(("failed", -1, f"{type(error).__name__}: {error}"))
+        return
+    results.put(("ready", -1, pipeline_signature(pipeline)))
+    for task in iter(tasks.get, None):
+        number, raw = task
+        results.put(("done", number, process(pipeline, raw)))
 
 
 def _ignore_interrupts() -> None:

@@ -12,7 +12,7 @@ import math
 from markupsafe import Markup, escape
 
 from dyadlens.analysis.common import EventRow
-from dyadlens.analysis.series import QUAD_CLASSES, Series
+from dyadlens.analysis.series import QUAD_CLASSES, Series, empty_periods_between
 
 QUAD_COLOURS = {1: "#7fb77e", 2: "#2e7d32", 3: "#f0a04b", 4: "#c62828"}
 QUAD_NAMES = {1: "Verbal cooperation", 2: "Material cooperation", 3: "Verbal conflict", 4: "Material conflict"}
@@ -63,18 +63,34 @@ def series_svg(series: Series) -> Markup:
     slot = (_W - _LEFT - _RIGHT) / len(series.points)
     parts.extend(_count_axis(top))
     parts.extend(_goldstein_axis(left=False))
-    line: list[str] = []
+    lines: list[list[str]] = [[]]
     for index, point in enumerate(series.points):
         x = _LEFT + index * slot
+        if index and empty_periods_between(series.points[index - 1].period, point.period, series.by) > 0:
+            parts.append(_gap_mark(x, series.points[index - 1].period, point.period))
+            lines.append([])
         parts.append(_stacked_bar(point.period, point.by_quad, point.event_ids, x, slot, top))
         parts.append(_text(x + slot / 2, _H - _BOTTOM + 16, point.period, "middle", "tick"))
         if point.mean_goldstein is not None:
-            line.append(f"{x + slot / 2:.1f},{_goldstein_y(point.mean_goldstein):.1f}")
-    if line:
-        parts.append(f'<polyline class="goldstein-line" points="{" ".join(line)}" fill="none" stroke="#1f3a5f" stroke-width="2"/>')
+            lines[-1].append(f"{x + slot / 2:.1f},{_goldstein_y(point.mean_goldstein):.1f}")
+    for line in lines:
+        if len(line) > 1:
+            parts.append(f'<polyline class="goldstein-line" points="{" ".join(line)}" fill="none" stroke="#1f3a5f" stroke-width="2"/>')
+        elif line:
+            cx, cy = line[0].split(",")
+            parts.append(f'<circle class="goldstein-line" cx="{cx}" cy="{cy}" r="3" fill="#1f3a5f"/>')
     parts.append(_legend())
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _gap_mark(x: float, before: str, after: str) -> str:
+    """A dashed divider where periods without events are left out between two bars."""
+    title = f"no events between {before} and {after}"
+    return (
+        f'<g class="gap"><title>{escape(title)}</title>'
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{_H - _BOTTOM + 4}" stroke="#8a939c" stroke-dasharray="3 3"/></g>'
+    )
 
 
 def _open_svg(css_class: str, title: str) -> str:

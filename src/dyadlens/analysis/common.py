@@ -14,6 +14,8 @@ dates compare as strings, so ``"2024"`` sorts before ``"2024-03"``.
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -76,6 +78,7 @@ class EventRow:
     published: str | None
     url: str | None
     evidence: Evidence
+    claimant_name: str | None = None  # who claims it, by name (``claimant`` is the id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,7 @@ class DesignationRow:
     published: str | None
     outlet: str | None
     evidence: Evidence
+    claimant_name: str | None = None
 
 
 def to_jsonable(value: Any) -> Any:
@@ -135,6 +139,25 @@ def check_modalities(modalities: Iterable[str] | None) -> tuple[str, ...] | None
     if unknown:
         raise DyadlensError(f"unknown modality {', '.join(unknown)}; modalities are {', '.join(MODALITIES)}, any")
     return chosen
+
+
+_ISO_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def check_date(value: str | None, name: str = "date") -> str | None:
+    """``value`` if it is a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD."""
+    if value is None:
+        return None
+    match = _ISO_PREFIX.fullmatch(value.strip())
+    problem = f"{name}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+    if match is None:
+        raise DyadlensError(problem)
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError as error:
+        raise DyadlensError(problem) from error
+    return value.strip()
 
 
 def in_period(date: str | None, since: str | None, until: str | None) -> bool:
@@ -285,6 +308,7 @@ class AnalysisContext:
             published=published,
             url=document.url if document is not None else None,
             evidence=self.evidence(event.doc_id, event.start, event.end, event.sentence_index),
+            claimant_name=self.actor_name(event.claimant),
         )
 
     def event_rows(self, events: Iterable[Event]) -> list[EventRow]:
@@ -325,6 +349,7 @@ class AnalysisContext:
             published=document.published if document is not None else None,
             outlet=document.outlet if document is not None else None,
             evidence=self.sentence_evidence(designation.doc_id, designation.start, designation.end, None),
+            claimant_name=self.actor_name(designation.claimant),
         )
 
 

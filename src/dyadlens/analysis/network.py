@@ -15,6 +15,7 @@ from dyadlens.analysis.common import (
     DEFAULT_MODALITIES,
     AnalysisContext,
     EventRow,
+    check_date,
     check_modalities,
     in_period,
 )
@@ -60,6 +61,7 @@ def actor_network(
     if quad_classes is not None and any(q not in (1, 2, 3, 4) for q in quad_classes):
         raise DyadlensError("quad classes are 1 (verbal cooperation) to 4 (material conflict)")
     chosen = check_modalities(modalities)
+    since, until = check_date(since, "since"), check_date(until, "until")
     events = [e for e in ctx.store.events() if e.source and e.target and e.source != e.target]
     if chosen is not None:
         events = [e for e in events if e.modality in chosen]

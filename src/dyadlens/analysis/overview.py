@@ -28,6 +28,7 @@ class ActorSummary:
     type: str
     resolved: bool
     events: int
+    mentions: int  # in documents that are not duplicates
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +61,14 @@ def corpus_overview(ctx: AnalysisContext, top: int = 20) -> Overview:
     ]
     documents.sort(key=lambda d: (d.published is None, d.published or "", d.id))
     involvement = Counter(a for e in events for a in {e.source, e.target} if a)
+    duplicates = {d.id for d in documents if d.duplicate_of is not None}
+    mentioned = Counter(m.actor_id for m in ctx.store.mentions() if m.actor_id and m.doc_id not in duplicates)
     actors = [
-        ActorSummary(id=a.id, name=a.name, type=a.type, resolved=a.resolved, events=involvement[a.id])
+        ActorSummary(id=a.id, name=a.name, type=a.type, resolved=a.resolved, events=involvement[a.id],
+                     mentions=mentioned[a.id])
         for a in ctx.store.actors()
     ]
-    actors.sort(key=lambda a: (-a.events, a.name))
+    actors.sort(key=lambda a: (-a.events, -a.mentions, a.name))
     totals = {
         "documents": len(documents),
         "actors": len(actors),

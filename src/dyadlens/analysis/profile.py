@@ -93,7 +93,7 @@ def actor_profile(ctx: AnalysisContext, actor_id: str) -> Profile:
 def _period(period: Period) -> str:
     if not period.start and not period.until:
         return ""
-    return f" ({period.start or '…'}–{period.until or ''})"
+    return f" ({period.start or '?'} to {period.until or 'now'})"
 
 
 def _roles(ctx: AnalysisContext, entity: KbEntity | None) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dyadlens.analysis.common import AnalysisContext, Evidence, in_period
+from dyadlens.analysis.common import AnalysisContext, Evidence, check_date, in_period
 from dyadlens.errors import DyadlensError
 from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START
 
@@ -34,6 +34,7 @@ class SearchResult:
     actor_names: list[str]  # their names, in the same order
     score: float  # the index's relevance, higher is better
     matches: list[tuple[int, int]]  # spans of the matched words, relative to the sentence
+    duplicate_of: str | None = None  # the document repeats this earlier one (its hits repeat too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ def search_sentences(
 ) -> SearchView:
     if not query.strip():
         raise DyadlensError("empty search query")
+    since, until = check_date(since, "since"), check_date(until, "until")
+    if doc_id is not None:
+        ctx.require_document(doc_id)
     filtered = actor is not None or since is not None or until is not None or doc_id is not None
     hits = ctx.store.search(query, limit=limit * _OVERFETCH if filtered else limit)
     results = []
@@ -86,6 +90,7 @@ def _result(ctx: AnalysisContext, hit: SearchHit) -> SearchResult:
         actor_names=[ctx.actor_name(a) or a for a in mentioned],
         score=round(hit.score, 3),
         matches=matched_spans(evidence.text, hit.snippet),
+        duplicate_of=document.duplicate_of if document else None,
     )
 
 

@@ -4,7 +4,8 @@ Only asserted events count by default (a denied attack is not an attack).
 An event is placed by its own date, else by its document's publication date;
 an event with neither, or whose date is less precise than the period (a
 year-only date in a monthly series), is counted in ``unplaced`` rather than
-pinned to an invented month.
+pinned to an invented month. ``points`` lists only periods with events; the
+renderings show the empty stretches between them (:func:`empty_periods_between`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,29 @@ def period_of(date: str | None, by: str) -> str | None:
         return date[:7]
     quarter = (int(date[5:7]) - 1) // 3 + 1
     return f"{date[:4]}-Q{quarter}"
+
+
+def period_number(period: str, by: str) -> int:
+    """A period label as a running number, so that consecutive periods differ by one."""
+    year = int(period[:4])
+    if by == "year":
+        return year
+    if by == "quarter":
+        return year * 4 + int(period[-1]) - 1
+    return year * 12 + int(period[5:7]) - 1
+
+
+def empty_periods_between(earlier: str, later: str, by: str) -> int:
+    """How many periods without events lie between two listed periods (points list only busy ones)."""
+    return period_number(later, by) - period_number(earlier, by) - 1
+
+
+def period_label(number: int, by: str) -> str:
+    if by == "year":
+        return str(number)
+    if by == "quarter":
+        return f"{number // 4}-Q{number % 4 + 1}"
+    return f"{number // 12}-{number % 12 + 1:02d}"
 
 
 def dyad_series(

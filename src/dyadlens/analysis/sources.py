@@ -90,7 +90,8 @@ def _claim(ctx: AnalysisContext, key: tuple[str | None, str | None, str], rows: 
 
 
 def _outlet(row: EventRow) -> str:
-    return row.outlet or row.doc_title or row.doc_id
+    """The name a report goes by everywhere: its outlet, else its document id."""
+    return row.outlet or row.doc_id
 
 
 def _describe(rows: list[EventRow]) -> str:

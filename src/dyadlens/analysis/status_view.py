@@ -28,6 +28,7 @@ class StatusEntry:
     outlet: str | None
     doc_id: str
     evidence: Evidence
+    claimant_name: str | None = None
 
 
 def status_entries(ctx: AnalysisContext, designator: str, designee: str) -> list[StatusEntry]:
@@ -57,4 +58,5 @@ def _entry(ctx: AnalysisContext, step: StatusStep, current: bool) -> StatusEntry
         outlet=step.outlet,
         doc_id=step.doc_id,
         evidence=ctx.sentence_evidence(step.doc_id, step.start, step.end, None),
+        claimant_name=ctx.actor_name(step.claimant),
     )

@@ -12,7 +12,7 @@ from dyadlens.analysis.common import EventRow, Evidence, QuoteRow
 from dyadlens.analysis.network import Network
 from dyadlens.analysis.profile import Profile, RootCount
 from dyadlens.analysis.search import SearchView
-from dyadlens.analysis.series import Series
+from dyadlens.analysis.series import Series, empty_periods_between, period_label, period_number
 from dyadlens.analysis.sources import SourcesView
 from dyadlens.analysis.timeline import Timeline
 
@@ -52,6 +52,7 @@ def event_lines(rows: Sequence[EventRow]) -> str:
             f"{date:<11} {row.source_name or '?'} -> {row.target_name or '?'}  "
             f"{row.code} {row.code_name}  [{row.modality}] {_goldstein(row.goldstein)}"
         )
+        head = textwrap.fill(head, width=WIDTH, subsequent_indent=" " * 12, break_on_hyphens=False)
         blocks.append(f"{head}\n{_wrap(row.evidence.text)}\n      ({_ref(row.evidence)})")
     if any(r.dated_by == "document" for r in rows):
         blocks.append("* undated in the text: placed at the document's publication date")
@@ -59,16 +60,22 @@ def event_lines(rows: Sequence[EventRow]) -> str:
 
 
 def timeline_text(timeline: Timeline) -> str:
-    title = f"{timeline.a_name} – {timeline.b_name}: {len(timeline.events)} events"
-    return f"{title}\n\n{event_lines(timeline.events)}"
+    title = f"{timeline.a_name} – {timeline.b_name} ({_modality_words(timeline.modalities)})"
+    if not timeline.events:
+        return f"{title}: no events"
+    return f"{title}: {len(timeline.events)} events\n\n{event_lines(timeline.events)}"
 
 
 def series_text(series: Series) -> str:
-    modalities = ", ".join(series.modalities) if series.modalities else "any modality"
-    rows = [
-        [p.period, p.count, p.by_quad[1], p.by_quad[2], p.by_quad[3], p.by_quad[4], _goldstein(p.mean_goldstein)]
-        for p in series.points
-    ]
+    modalities = _modality_words(series.modalities)
+    rows: list[list[object]] = []
+    for previous, p in zip([None, *series.points], series.points):
+        if previous is not None and empty_periods_between(previous.period, p.period, series.by) > 0:
+            first = period_number(previous.period, series.by) + 1
+            last = period_number(p.period, series.by) - 1
+            span = period_label(first, series.by) + ("" if first == last else f" to {period_label(last, series.by)}")
+            rows.append([span, 0, "", "", "", "", ""])
+        rows.append([p.period, p.count, p.by_quad[1], p.by_quad[2], p.by_quad[3], p.by_quad[4], _goldstein(p.mean_goldstein)])
     text = table(["period", "events", "verb.coop", "mat.coop", "verb.confl", "mat.confl", "goldstein"], rows)
     title = f"{series.a_name} – {series.b_name} by {series.by} ({modalities})"
     unplaced = f"\n{len(series.unplaced)} event(s) without a date at this precision" if series.unplaced else ""
@@ -78,39 +85,65 @@ def series_text(series: Series) -> str:
 def network_text(network: Network) -> str:
     names = {n.id: n.name or n.id for n in network.nodes}
     rows = [[names[e.source], names[e.target], e.count, _goldstein(e.mean_goldstein)] for e in network.edges]
-    period = f"{network.since or '…'} to {network.until or '…'}"
-    return f"Actor network, {period}: {len(network.nodes)} actors, {len(network.edges)} edges\n\n" + table(
-        ["source", "target", "events", "goldstein"], rows
-    )
+    title = f"Actor network, {_period_words(network.since, network.until)} ({_modality_words(network.modalities)})"
+    summary = f"{title}: {len(network.nodes)} actors, {len(network.edges)} edges"
+    if not rows:
+        return summary
+    return f"{summary}\n\n" + table(["source", "target", "events", "goldstein"], rows)
+
+
+def _period_words(since: str | None, until: str | None) -> str:
+    if since and until:
+        return f"{since} to {until}"
+    if since:
+        return f"from {since}"
+    if until:
+        return f"up to {until}"
+    return "all dates"
+
+
+def _modality_words(modalities: Sequence[str] | None) -> str:
+    return ", ".join(modalities) if modalities else "any modality"
 
 
 def _quote_lines(quotes: Sequence[QuoteRow]) -> str:
     if not quotes:
         return "  none"
-    return "\n".join(f"  {q.speaker or '?'}: \n{_wrap(q.text)}\n      ({_ref(q.evidence)})" for q in quotes)
+    return "\n".join(f"  {q.speaker or '?'}:\n{_wrap(_quoted(q.text))}\n      ({_ref(q.evidence)})" for q in quotes)
+
+
+def _quoted(text: str) -> str:
+    return f"“{' '.join(text.split())}”"
+
+
+def _section(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A titled table of a profile; an empty one says ``none`` instead of a bare header."""
+    return f"\n{title}:\n" + (table(headers, rows) if rows else "  none")
 
 
 def _root_table(counts: Sequence[RootCount]) -> str:
+    if not counts:
+        return "  none"
     return table(["root", "name", "events", "asserted"], [[r.root, r.name, r.count, r.asserted] for r in counts])
 
 
 def profile_text(profile: Profile) -> str:
-    lines = [f"{profile.name} ({profile.id}), {profile.type or 'unknown type'}"]
+    lines = [f"{profile.name} [{profile.id}] {profile.type or 'unknown type'}"]
     if profile.aliases:
         lines.append(_wrap("aliases: " + ", ".join(profile.aliases), ""))
     lines.extend(f"  {r}" for r in profile.roles)
     lines.append("\nAs source:\n" + _root_table(profile.as_source))
     lines.append("\nAs target:\n" + _root_table(profile.as_target))
     partners = [[p.name, p.outgoing, p.incoming, _goldstein(p.mean_goldstein)] for p in profile.partners]
-    lines.append("\nPartners:\n" + table(["partner", "to", "from", "goldstein"], partners))
+    lines.append(_section("Partners", ["partner", "to partner", "from partner", "goldstein"], partners))
     designations = [[d.date or "", d.designator_name, d.status, d.designee_name, _ref(d.evidence)] for d in profile.designations]
-    lines.append("\nDesignations:\n" + table(["date", "designator", "status", "designee", "evidence"], designations))
+    lines.append(_section("Designations", ["date", "designator", "status", "designee", "evidence"], designations))
     if profile.status:
         steps = [
             [s.designator_name, s.designee_name, s.status + (" (latest)" if s.current else ""), s.since or ""]
             for s in profile.status
         ]
-        lines.append("\nStatus:\n" + table(["designator", "designee", "status", "since"], steps))
+        lines.append(_section("Status", ["designator", "designee", "status", "since"], steps))
     lines.append("\nQuotes by:\n" + _quote_lines(profile.quotes_by))
     lines.append("\nQuotes about:\n" + _quote_lines(profile.quotes_about))
     return "\n".join(lines)
@@ -125,7 +158,7 @@ def sources_text(view: SourcesView) -> str:
         if claim.disputed:
             head += f"\n  DISPUTED: {claim.disagreement}"
         reports = [
-            f"  {r.outlet or r.doc_id} {r.published or ''} [{r.modality}]\n{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
+            f"  {r.outlet or r.doc_id}, {r.published or 'undated'} [{r.modality}]\n{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
             for r in claim.reports
         ]
         blocks.append(head + "\n" + "\n".join(reports))
@@ -136,6 +169,7 @@ def search_text(view: SearchView) -> str:
     if not view.results:
         return f"no sentence matches {view.query!r}"
     return "\n".join(
-        f"{r.doc_id} {r.published or ''} {r.outlet or ''}\n{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
+        f"{r.outlet or r.doc_id}, {r.published or 'undated'}"
+        f"{f' (duplicate of {r.duplicate_of})' if r.duplicate_of else ''}\n{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
         for r in view.results
     )

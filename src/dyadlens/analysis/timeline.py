@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dyadlens.analysis.common import (
     AnalysisContext,
     EventRow,
+    check_date,
     check_modalities,
     dyad_events,
     in_period,
@@ -38,6 +39,7 @@ def dyad_timeline(
 ) -> Timeline:
     """Events between ``a`` and ``b`` (ids), any modality unless filtered."""
     chosen = check_modalities(modalities)
+    since, until = check_date(since, "since"), check_date(until, "until")
     rows = ctx.event_rows(dyad_events(ctx, a, b, chosen))
     if since or until:
         rows = [r for r in rows if in_period(r.sort_date, since, until)]

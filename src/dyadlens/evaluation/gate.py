@@ -1,8 +1,18 @@
-"""The quality gate: per-layer floors the seeds evaluation must reach.
+"""The quality gate: per-layer floors that two gold sets must reach.
 
-``tests/quality_floors.json`` holds ``floors`` (metric name -> lowest
-acceptable value), ``gold_sha256`` (the digest of the gold file the floors were
-measured on) and ``why`` (what the floors protect). Floors only go up:
+``tests/quality_floors.json`` holds one floor set per gold set:
+
+- the seeds set at the top level (``floors``, ``gold_sha256``, ``why``): the
+  development gold in ``../shared``, whose gold and documents live outside
+  the repository;
+- ``examples``: the held-out gold ``examples/gold.jsonl`` over the sample
+  corpus ``examples/corpus`` (paths relative to the repository root, in
+  ``gold`` and ``docs``), with its own ``floors``, ``gold_sha256`` and ``why``.
+  It needs nothing outside the repository: actor names are compared by the
+  knowledge base's canonical names rather than ``actors.tsv``.
+
+A floor is the lowest acceptable value of a metric; the digest is that of the
+gold file the floors were measured on. Floors only go up:
 ``scripts/raise_floors.py`` rewrites them from a fresh evaluation.
 """
 
@@ -11,12 +21,22 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dyadlens.errors import InputError
-from dyadlens.evaluation.scorer import Report
+from dyadlens.evaluation.names import ActorNames, name_key
+from dyadlens.evaluation.scorer import Report, score
+from dyadlens.model import MODALITIES
+
+if TYPE_CHECKING:
+    from dyadlens.kb.knowledge_base import KnowledgeBase
+    from dyadlens.kb.ontology import Ontology
+    from dyadlens.resources import Resources
 
 GATE_METRICS = (
     "actors_f1",
@@ -29,12 +49,32 @@ GATE_METRICS = (
     "designations_f1",
 )
 
+SEEDS = "seeds"
+EXAMPLES = "examples"
+FLOOR_SETS = (SEEDS, EXAMPLES)
+
+DESIGNATION_STATUSES = (
+    "listed",
+    "delisted",
+    "delisting_proposed",
+    "delisting_promised",
+    "recognized",
+    "recognition_withheld",
+)
+QUOTE_KINDS = ("direct", "indirect")
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_ROOT = re.compile(r"^(0[1-9]|1\d|20)$")
+
 
 @dataclass(frozen=True)
 class Floors:
+    """One gold set's floors. ``gold`` and ``docs`` (repository-relative) are set for in-repo sets."""
+
     floors: dict[str, float]
     gold_sha256: str
     why: str
+    gold: str | None = None
+    docs: str | None = None
 
 
 def gold_digest(path: Path) -> str:
@@ -78,15 +118,165 @@ def raised_floors(current: Mapping[str, float], values: Mapping[str, float], all
     return {name: max(new[name], current.get(name, 0.0)) for name in GATE_METRICS}
 
 
-def load_floors(path: Path) -> Floors:
+def _read_floors_file(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        floors = {name: float(data["floors"][name]) for name in GATE_METRICS}
-        return Floors(floors=floors, gold_sha256=str(data["gold_sha256"]), why=str(data["why"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise InputError(str(path), f"not a quality-floors file ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(data, dict):
+        raise InputError(str(path), "not a quality-floors file (expected a JSON object)")
+    return data
 
 
-def write_floors(path: Path, floors: Floors) -> None:
-    payload = {"why": floors.why, "gold_sha256": floors.gold_sha256, "floors": floors.floors}
-    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+def _floor_set_payload(data: Mapping[str, Any], floor_set: str) -> Mapping[str, Any]:
+    if floor_set not in FLOOR_SETS:
+        raise ValueError(f"unknown floor set {floor_set!r} (expected one of {', '.join(FLOOR_SETS)})")
+    return data if floor_set == SEEDS else data[floor_set]
+
+
+def load_floors(path: Path, floor_set: str = SEEDS) -> Floors:
+    """The floors of one gold set (``seeds`` by default) from a quality-floors file."""
+    data = _read_floors_file(path)
+    try:
+        part = _floor_set_payload(data, floor_set)
+        floors = {name: float(part["floors"][name]) for name in GATE_METRICS}
+        return Floors(
+            floors=floors,
+            gold_sha256=str(part["gold_sha256"]),
+            why=str(part["why"]),
+            gold=str(part["gold"]) if "gold" in part else None,
+            docs=str(part["docs"]) if "docs" in part else None,
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(str(path), f"not a quality-floors file ({floor_set}: {type(exc).__name__}: {exc})") from exc
+
+
+def write_floors(path: Path, floors: Floors, floor_set: str = SEEDS) -> None:
+    """Replace one gold set's floors in the file, keeping the other sets as they are."""
+    data = _read_floors_file(path) if path.exists() else {}
+    payload: dict[str, Any] = {"why": floors.why}
+    if floors.gold is not None:
+        payload["gold"] = floors.gold
+    if floors.docs is not None:
+        payload["docs"] = floors.docs
+    payload |= {"gold_sha256": floors.gold_sha256, "floors": floors.floors}
+    if floor_set not in FLOOR_SETS:
+        raise ValueError(f"unknown floor set {floor_set!r} (expected one of {', '.join(FLOOR_SETS)})")
+    if floor_set == SEEDS:
+        data = payload | {key: value for key, value in data.items() if key in FLOOR_SETS}
+    else:
+        data[floor_set] = payload
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def kb_actor_names(kb: KnowledgeBase) -> ActorNames:
+    """The knowledge base's canonical names as the actor table (no aliases: gold and system
+    both write canonical names, and for every actor in ``actors.tsv`` the KB name is that name)."""
+    names = sorted(set(kb.canonical_names().values()))
+    return ActorNames(by_key={name_key(name): name for name in names}, canonical_names=frozenset(names))
+
+
+def evaluate_with_names(gold_path: Path, docs_path: Path, resources: Resources, names: ActorNames) -> Report:
+    """``harness.evaluate`` with an actor table given in memory instead of an ``actors.tsv`` path."""
+    from dyadlens.evaluation.gold import read_gold_lines
+    from dyadlens.evaluation.harness import system_output
+
+    gold = read_gold_lines(gold_path)
+    if not docs_path.exists():
+        raise InputError(str(docs_path), "documents path not found")
+    with tempfile.TemporaryDirectory(prefix="dyadlens-gate-") as tmp:
+        system, texts, failures = system_output(docs_path, Path(tmp) / "eval.db", resources)
+    report = score(system, gold, texts, names)
+    report.warnings.extend(f"{f.doc_id or f.path}: not ingested ({f.stage}: {f.reason})" for f in failures)
+    return report
+
+
+def evaluate_examples(repo: Path, floors: Floors, resources: Resources) -> Report:
+    """Run the full pipeline over the examples set's documents and score it against its gold."""
+    if floors.gold is None or floors.docs is None:
+        raise InputError("quality_floors.json", "the examples set names no gold or docs path")
+    return evaluate_with_names(repo / floors.gold, repo / floors.docs, resources, kb_actor_names(resources.kb))
+
+
+def check_gold(
+    lines: Iterable[Mapping[str, Any]], texts: Mapping[str, str], ontology: Ontology, actor_names: Iterable[str]
+) -> list[str]:
+    """Problems with a gold file, one message each (empty = valid): unknown documents, sentences or
+    quoted texts that are not exact substrings of the stored text, invalid roots, codes, modalities,
+    statuses, quote kinds or dates, and actor names outside ``actor_names`` or the document's list."""
+    known = set(actor_names)
+    problems: list[str] = []
+    for line in lines:
+        doc = str(line.get("doc"))
+        if doc not in texts:
+            problems.append(f"{doc}: no such document")
+            continue
+        problems.extend(f"{doc}: {p}" for p in _check_document(line, texts[doc], ontology, known))
+    return problems
+
+
+def _check_document(line: Mapping[str, Any], text: str, ontology: Ontology, known: set[str]) -> list[str]:
+    actors = list(line.get("actors") or [])
+    published = line.get("published")
+    problems = [] if _is_date(published) else [f"published {published!r} is not YYYY, YYYY-MM or YYYY-MM-DD"]
+    problems += [f"actor {name!r} is not a canonical name" for name in actors if name not in known]
+    for number, event in enumerate(line.get("events") or [], 1):
+        problems += [f"event {number}: {p}" for p in _check_event(event, text, ontology, actors)]
+    for number, quote in enumerate(line.get("quotes") or [], 1):
+        problems += [f"quote {number}: {p}" for p in _check_quote(quote, text, actors)]
+    for number, item in enumerate(line.get("designations") or [], 1):
+        problems += [f"designation {number}: {p}" for p in _check_designation(item, text, actors)]
+    return problems
+
+
+def _check_event(event: Mapping[str, Any], text: str, ontology: Ontology, actors: list[str]) -> list[str]:
+    problems = _check_sentence(event.get("sentence"), text)
+    root, code = str(event.get("cameo")), event.get("code")
+    if not _ROOT.match(root):
+        problems.append(f"cameo root {root!r} is not 01-20")
+    if code is not None and not (ontology.is_valid(str(code)) and str(code).startswith(root)):
+        problems.append(f"code {code!r} is not a CAMEO code under root {root!r}")
+    if event.get("modality") not in MODALITIES:
+        problems.append(f"modality {event.get('modality')!r} is not one of {', '.join(MODALITIES)}")
+    if event.get("date") is not None and not _is_date(event.get("date")):
+        problems.append(f"date {event.get('date')!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    if event.get("target") is not None:
+        problems += _check_actors(actors, event.get("target"))
+    return problems + _check_actors(actors, event.get("source"))
+
+
+def _check_quote(quote: Mapping[str, Any], text: str, actors: list[str]) -> list[str]:
+    problems: list[str] = []
+    quoted = quote.get("text")
+    if not isinstance(quoted, str) or not quoted or quoted not in text:
+        problems.append(f"text {quoted!r} is not an exact substring of the document")
+    if quote.get("kind") not in QUOTE_KINDS:
+        problems.append(f"kind {quote.get('kind')!r} is not direct or indirect")
+    if not quote.get("speaker"):
+        problems.append("no speaker")
+    if quote.get("speaker_actor") is not None and quote.get("speaker_actor") not in actors:
+        problems.append(f"speaker_actor {quote.get('speaker_actor')!r} is not in the document's actors")
+    return problems
+
+
+def _check_designation(item: Mapping[str, Any], text: str, actors: list[str]) -> list[str]:
+    problems = _check_sentence(item.get("sentence"), text)
+    if item.get("status") not in DESIGNATION_STATUSES:
+        problems.append(f"status {item.get('status')!r} is not one of {', '.join(DESIGNATION_STATUSES)}")
+    if item.get("date") is not None and not _is_date(item.get("date")):
+        problems.append(f"date {item.get('date')!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return problems + _check_actors(actors, item.get("designator"), item.get("designee"))
+
+
+def _check_sentence(sentence: Any, text: str) -> list[str]:
+    if isinstance(sentence, str) and sentence and sentence in text:
+        return []
+    return [f"sentence {sentence!r} is not an exact substring of the document"]
+
+
+def _check_actors(actors: list[str], *names: Any) -> list[str]:
+    return [f"actor {name!r} is not in the document's actors" for name in names if name not in actors]
+
+
+def _is_date(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and bool(_DATE.match(value)))

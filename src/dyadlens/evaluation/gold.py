@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from dyadlens.errors import InputError
@@ -18,6 +19,22 @@ from dyadlens.model import ActorRef, Designation, DocumentRecords, Event, Quote
 
 class RecordSource(Protocol):
     def iter_records(self) -> Iterator[DocumentRecords]: ...
+
+
+#: The store's designation statuses as the gold format of GUIDELINES.md
+#: knows them: it has six; a suspended ban takes effect as a delisting, and an
+#: accredited ambassador is no listing status at all (left out).
+GOLD_STATUS = MappingProxyType(
+    {
+        "listed": "listed",
+        "delisting_proposed": "delisting_proposed",
+        "delisting_promised": "delisting_promised",
+        "delisted": "delisted",
+        "ban_suspended": "delisted",
+        "recognized": "recognized",
+        "recognition_withheld": "recognition_withheld",
+    }
+)
 
 
 def records_to_gold(records: DocumentRecords) -> dict[str, Any]:
@@ -30,7 +47,9 @@ def records_to_gold(records: DocumentRecords) -> dict[str, Any]:
         "actors": _mentioned_actor_names(records),
         "events": [_event_line(e, text, names) for e in records.events],
         "quotes": [_quote_line(q, text, names) for q in records.quotes],
-        "designations": [_designation_line(d, text, names) for d in records.designations],
+        "designations": [
+            _designation_line(d, text, names) for d in records.designations if d.status in GOLD_STATUS
+        ],
     }
 
 
@@ -114,7 +133,7 @@ def _designation_line(designation: Designation, text: str, names: dict[str, str]
     return {
         "designator": _name(designation.designator, names),
         "designee": _name(designation.designee, names),
-        "status": designation.status,
+        "status": GOLD_STATUS[designation.status],
         "date": designation.date,
         "sentence": text[designation.start : designation.end],
         "start": designation.start,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import IO, Any
 
 from followthemoney import model
 from followthemoney.exc import InvalidData
@@ -79,25 +79,27 @@ def _actor_id(actor_id: str) -> str:
     return str(model.make_entity("LegalEntity").make_id(PREFIX, "actor", actor_id))
 
 
+def _add_evidence(entity: Any, row: EventRow | DesignationRow, what: str) -> None:
+    """Summary, description, proof, record id and publisher: what the record says and where it stands."""
+    claimed = f"; claimed by {row.claimant}" if row.claimant else ""
+    entity.add("summary", row.evidence.text)
+    entity.add("description", f"{what}; evidence {row.doc_id} [{row.evidence.start}:{row.evidence.end}]{claimed}")
+    entity.add("proof", model.make_entity("Article").make_id(PREFIX, "document", row.doc_id))
+    entity.add("recordId", row.id)
+    entity.add("publisher", row.outlet)
+
+
 def event_entity(row: EventRow) -> dict[str, Any]:
     entity = model.make_entity("Event")
     entity.make_id(PREFIX, "event", row.id)
     entity.add("name", f"{row.source_name or '?'} → {row.target_name or '?'}: {row.code_name} ({row.code})")
     entity.add("date", row.date)
-    entity.add("summary", row.evidence.text)
-    entity.add("description", (
-        f"CAMEO {row.code} ({row.code_name}); modality {row.modality}; "
-        f"evidence {row.doc_id} [{row.evidence.start}:{row.evidence.end}]"
-        + (f"; claimed by {row.claimant}" if row.claimant else "")
-    ))
+    _add_evidence(entity, row, f"CAMEO {row.code} ({row.code_name}); modality {row.modality}")
     entity.add("keywords", [f"cameo:{row.code}", f"quad:{row.quad_class}", f"modality:{row.modality}"])
     if row.source:
         entity.add("organizer", _actor_id(row.source))
     entity.add("involved", [_actor_id(a) for a in (row.source, row.target) if a])
-    entity.add("proof", model.make_entity("Article").make_id(PREFIX, "document", row.doc_id))
-    entity.add("recordId", row.id)
     entity.add("sourceUrl", row.url)
-    entity.add("publisher", row.outlet)
     return _validated(entity)
 
 
@@ -110,15 +112,7 @@ def designation_entity(row: DesignationRow) -> dict[str, Any]:
     entity.add("date", row.date)
     if row.status == "listed":
         entity.add("listingDate", row.date)
-    entity.add("summary", row.evidence.text)
-    entity.add("description", (
-        f"{row.designator_name} -> {row.designee_name}: {row.status}; "
-        f"evidence {row.doc_id} [{row.evidence.start}:{row.evidence.end}]"
-        + (f"; claimed by {row.claimant}" if row.claimant else "")
-    ))
-    entity.add("proof", model.make_entity("Article").make_id(PREFIX, "document", row.doc_id))
-    entity.add("recordId", row.id)
-    entity.add("publisher", row.outlet)
+    _add_evidence(entity, row, f"{row.designator_name} -> {row.designee_name}: {row.status}")
     return _validated(entity)
 
 
@@ -141,7 +135,7 @@ def ftm_entities(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None
         yield designation_entity(designation)
 
 
-def write_ftm(ctx: AnalysisContext, out: TextIO, modalities: tuple[str, ...] | None = None,
+def write_ftm(ctx: AnalysisContext, out: IO[str], modalities: tuple[str, ...] | None = None,
               since: str | None = None, until: str | None = None) -> int:
     """Write the entities as JSON lines to ``out``; returns how many were written."""
     count = 0

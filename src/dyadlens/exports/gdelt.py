@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from importlib import resources as importlib_resources
-from typing import TextIO
+from typing import IO
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
 from dyadlens.analysis.charts import fractional_year
@@ -118,7 +118,7 @@ def gdelt_rows(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None,
         yield gdelt_row(ctx, row)
 
 
-def write_gdelt(ctx: AnalysisContext, out: TextIO, modalities: tuple[str, ...] | None = None,
+def write_gdelt(ctx: AnalysisContext, out: IO[str], modalities: tuple[str, ...] | None = None,
                 since: str | None = None, until: str | None = None) -> int:
     """Write the table to ``out``; returns the number of event rows."""
     columns = gdelt_columns() + list(EVIDENCE_COLUMNS)

@@ -11,7 +11,9 @@ a day is never invented.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -49,13 +51,13 @@ _DATE_FORMS = (
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(?P<body>.*?\n)?---[ \t]*(?:\n|$)", re.S)
 #: Front-matter keys that carry a Document field, by field.
-_FRONT_MATTER_KEYS = {
+_FRONT_MATTER_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "title": ("title",),
     "author": ("author", "authors", "byline"),
     "outlet": ("outlet", "source", "publisher", "site"),
     "url": ("url", "link", "canonical_url"),
     "published": ("published", "date", "pubdate"),
-}
+})
 
 #: How many lines at the top of a text are searched for a byline or a dated header.
 HEADER_LINES = 15
@@ -122,7 +124,7 @@ def _month_number(parts: dict[str, str | None]) -> int | None:
 
 
 def find_date(text: str) -> str | None:
-    """The first date expression anywhere in ``text`` (for byline tails like "29 Jun 2023 0 Comment")."""
+    """The first date expression anywhere in ``text`` (for byline tails like "14 Feb 2022 3 Comments")."""
     for form in _DATE_FORMS[:-1]:
         match = form.search(text)
         if match:

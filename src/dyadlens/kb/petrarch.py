@@ -29,6 +29,7 @@ date-restricted codes in ``codes``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -96,13 +97,18 @@ def import_actors(path: Path) -> list[dict[str, Any]]:
     return [_draft_values(d) for d in drafts]
 
 
+def _content_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The non-blank lines, stripped, with their line numbers (from 1)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped:
+            yield number, stripped
+
+
 def _parse_actor_lines(text: str) -> tuple[list[_ActorDraft], list[str]]:
     drafts: list[_ActorDraft] = []
     problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            continue
+    for number, stripped in _content_lines(text):
         if stripped.count("[") != stripped.count("]"):
             problems.append(f"line {number}: unbalanced [ ] in {stripped!r}")
             continue
@@ -232,10 +238,7 @@ def import_agents(path: Path) -> list[AgentTerm]:
     sets: dict[str, list[str]] = {}
     agents: list[AgentTerm] = []
     problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            continue
+    for number, stripped in _content_lines(text):
         substitution = _SUBSTITUTION.match(stripped)
         if substitution:
             sets[substitution[1]] = [w.strip() for w in substitution[2].split(",") if w.strip()]

@@ -6,9 +6,18 @@ movement" refer to the armed group named last (within a few sentences);
 office fits. Only definite noun phrases ("the" or "this" + optional
 adjectives + the noun) are read, and not when a prepositional phrase names
 something else ("the group of experts") or a modifier sets the referent apart
-("the second group", "the other group", "the same movement"). "The country"
+("the second group", "the other group", "the same movement"). When two
+different compatible actors compete on equal footing (both subjects or
+objects of the sentence that settles it), nothing is resolved. "The country"
 is not resolved: in analysis texts it points at the topic country as often
 as at the country named last.
+
+Subject pronouns ("they", "it", "he", "she") that open a sentence without an
+actor named before them in it take the most salient compatible actor of the
+preceding sentence: its main subject first, else its only compatible
+subject or object, else its only compatible actor at all; "he" and "she"
+take a named person (the actor the person acts for). Expletive "it" ("it is
+clear that ...") and pronouns with two competing antecedents stay unresolved.
 """
 
 from __future__ import annotations
@@ -32,6 +41,12 @@ DISTINGUISHING_MODIFIERS = frozenset(
 )
 DETERMINERS = frozenset({"the", "this"})
 LOOKBACK_SENTENCES = 5
+#: Subject pronouns and the antecedents they accept: a plural or singular non-person actor, a person.
+PRONOUN_KINDS = {"they": "actor", "it": "actor", "he": "person", "she": "person"}
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+#: Verbs whose "it" subject is usually a placeholder for a later clause ("it is clear that", "it seems").
+EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "remain", "become", "make", "take", "matter", "happen", "follow"})
+CLAUSE_CHILDREN = frozenset({"ccomp", "xcomp", "csubj", "acomp", "advcl"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +67,7 @@ class Antecedent:
     person: str | None
     person_roles: str  # lower-cased role titles of the person, joined
     core: bool = True  # subject or object of its clause (not inside a prepositional phrase)
+    main_subject: bool = False  # the subject of its sentence's root clause
 
 
 def find_anaphors(doc: Any) -> list[Anaphor]:
@@ -78,9 +94,9 @@ def resolve_anaphor(anaphor: Anaphor, sentence_index: int, offset: int, earlier:
     """The antecedent an anaphor at document ``offset`` refers to, or None.
 
     The most recent compatible mention wins, unless a subject or object of
-    the same or the sentence before it is compatible too ("described the
-    Taliban as a partner against ISKP, even though the movement ..." is the
-    Taliban).
+    the same or the sentence before it is compatible too ("praised the
+    militia as an ally against the cartel, though the movement ..." is the
+    militia).
     """
     compatible = [
         c
@@ -91,7 +107,55 @@ def resolve_anaphor(anaphor: Anaphor, sentence_index: int, offset: int, earlier:
         return None
     latest = compatible[-1]
     core = [c for c in compatible if c.core and latest.sentence_index - c.sentence_index <= 1]
-    return core[-1] if core else latest
+    pool = core or [c for c in compatible if c.sentence_index == latest.sentence_index]
+    chosen = pool[-1]
+    rivals = {c.actor_id for c in pool if c.sentence_index == chosen.sentence_index}
+    return chosen if len(rivals) == 1 else None
+
+
+def find_subject_pronouns(doc: Any) -> list[Anaphor]:
+    """Subject pronouns ("they", "it", "he", "she") that are no placeholder ("it is likely that")."""
+    found = []
+    for token in doc:
+        word = token.lower_
+        if word not in PRONOUN_KINDS or token.pos_ != "PRON" or token.dep_ not in SUBJECT_DEPS:
+            continue
+        if word == "it" and _is_expletive(token):
+            continue
+        found.append(Anaphor(token.idx, token.idx + len(token.text), word))
+    return found
+
+
+def _is_expletive(pronoun: Any) -> bool:
+    head = pronoun.head
+    if head.lemma_.lower() not in EXPLETIVE_HEADS:
+        return False
+    return any(c.dep_ in CLAUSE_CHILDREN and c.i > pronoun.i for c in head.children) or any(
+        c.dep_ in ("attr", "acomp") and any(g.dep_ in ("ccomp", "xcomp", "relcl", "acl") for g in c.children)
+        for c in head.children
+    )
+
+
+def resolve_pronoun(pronoun: Anaphor, previous: Sequence[Antecedent]) -> Antecedent | None:
+    """The antecedent of a subject pronoun among the mentions of the preceding sentence, or None."""
+    compatible = [c for c in previous if _pronoun_fits(pronoun.noun, c)]
+    for pool in (
+        [c for c in compatible if c.main_subject],
+        [c for c in compatible if c.core],
+        compatible,
+    ):
+        actors = {c.actor_id for c in pool}
+        if len(actors) == 1:
+            return pool[0]
+        if len(actors) > 1:
+            return None
+    return None
+
+
+def _pronoun_fits(word: str, candidate: Antecedent) -> bool:
+    if PRONOUN_KINDS[word] == "person":
+        return candidate.person is not None
+    return candidate.person is None and candidate.actor_type != "person"
 
 
 def _compatible(noun: str, candidate: Antecedent) -> bool:

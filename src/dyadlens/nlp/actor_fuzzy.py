@@ -1,4 +1,4 @@
-"""Misspelled actor names ("The Taiban"): near matches with guards.
+"""Misspelled actor names ("the Talibn", "Afganistan"): near matches with guards.
 
 Only a capitalised word of five letters or more that stands alone (not
 inside a longer capitalised name), is no known English word and matched no

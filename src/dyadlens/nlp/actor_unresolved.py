@@ -11,12 +11,14 @@ capitalised there, and NER takes ordinary words for names.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-KEPT_LABELS = {"ORG": "organization", "PERSON": "person", "GPE": "place", "NORP": "group"}
+KEPT_LABELS: Mapping[str, str] = MappingProxyType({"ORG": "organization", "PERSON": "person", "GPE": "place", "NORP": "group"})
 MONTHS = frozenset(
     "january february march april may june july august september october november december today yesterday tomorrow".split()
 )
@@ -72,7 +74,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def is_headline_case(text: str, share: float = 0.85, min_words: int = 4) -> bool:
-    """Most words start with a capital ("The Truth About Russian-Taliban Ties Is ...")."""
+    """Most words start with a capital ("Why Small Ports Matter For Regional Trade ...")."""
     words = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in STOP_WORDS or w[:1].isupper()]
     if len(words) < min_words:
         return False

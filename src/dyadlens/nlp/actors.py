@@ -8,7 +8,7 @@ left the text uncovered:
    government of the day, demonyms and agent nouns, people acting for the
    actor they served on the document date;
 2. misspelled names (:mod:`dyadlens.nlp.actor_fuzzy`);
-3. nominal coreference (:mod:`dyadlens.nlp.actor_coref`);
+3. nominal and pronoun coreference (:mod:`dyadlens.nlp.actor_coref`);
 4. spaCy NER names the KB does not know, kept as ``unresolved:<slug>``
    actors (:mod:`dyadlens.nlp.actor_unresolved`).
 
@@ -27,7 +27,7 @@ from dyadlens.kb.aliases import Token
 from dyadlens.kb.knowledge_base import AliasEntry, KbEntity, KnowledgeBase
 from dyadlens.model import ActorRef, Mention, Sentence, stable_id
 from dyadlens.nlp.actor_context import AgentIndex, capital_role, is_geographic_name
-from dyadlens.nlp.actor_coref import Antecedent, find_anaphors, resolve_anaphor
+from dyadlens.nlp.actor_coref import Antecedent, find_anaphors, find_subject_pronouns, resolve_anaphor, resolve_pronoun
 from dyadlens.nlp.actor_fuzzy import FuzzyNames
 from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
 from dyadlens.nlp.actor_unresolved import unresolved_names
@@ -94,6 +94,7 @@ class ActorResolver:
         found += [f for view in views for f in self._fuzzy_mentions(view, date, found, mentioned, names)]
         found += self._coref_mentions(views, found)
         unresolved = [u for view in views for u in self._unresolved_mentions(view, found)]
+        found += self._pronoun_mentions(views, found, unresolved)
         self._emit(state, sorted(found, key=lambda f: f.start), unresolved)
 
     def _view(self, state: DocState, sentence: Sentence) -> SentenceView:
@@ -248,15 +249,52 @@ class ActorResolver:
                     result.append(Found(start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person))
         return result
 
-    def _antecedent(self, found: Found, docs: dict[int, tuple[int, Any]]) -> Antecedent | None:
-        actor = self.kb.get(found.actor_id) if found.actor_id else None
-        if actor is None:
-            return None
-        person = self.kb.get(found.person) if found.person else None
-        roles = " ".join(r.role.lower() for r in person.roles) if person else ""
+    def _pronoun_mentions(
+        self, views: Sequence[SentenceView], found: Sequence[Found], unresolved: Sequence[tuple[Found, ActorRef]]
+    ) -> list[Found]:
+        """Subject pronouns opening a clause with no actor named before them in their sentence,
+        resolved against the preceding sentence (whose own resolved pronouns count, in order).
+        Names the KB does not know compete as antecedents but are never the answer."""
+        docs = {view.sentence.index: (view.sentence.start, view.doc) for view in views}
+        types = {ref.id: ref.type for _, ref in unresolved}
+        by_sentence: dict[int, list[Found]] = {}
+        for mention in [*found, *(f for f, _ in unresolved)]:
+            by_sentence.setdefault(mention.sentence_index, []).append(mention)
+        result: list[Found] = []
+        previous: list[Antecedent] = []
+        for view in views:
+            own = sorted(by_sentence.get(view.sentence.index, []), key=lambda f: f.start)
+            resolved: list[Found] = []
+            if view.doc is not None:
+                for pronoun in find_subject_pronouns(view.doc):
+                    start, end = view.sentence.start + pronoun.start, view.sentence.start + pronoun.end
+                    if any(f.actor_id and f.start < end for f in own + resolved):
+                        continue
+                    target = resolve_pronoun(pronoun, previous)
+                    if target is not None and target.actor_id in self.kb:
+                        resolved.append(Found(start, end, view.sentence.index, target.actor_id, "PRONOUN", "pronoun", target.person))
+            result += resolved
+            mentions = sorted(own + resolved, key=lambda f: f.start)
+            previous = [a for a in (self._antecedent(f, docs, types) for f in mentions) if a]
+        return result
+
+    def _antecedent(
+        self, found: Found, docs: dict[int, tuple[int, Any]], unresolved_types: dict[str, str] | None = None
+    ) -> Antecedent | None:
+        """The mention as coreference sees it; a name the KB does not know only with its NER type."""
         start, doc = docs.get(found.sentence_index, (0, None))
         core = is_core_argument(doc, found.start - start, found.end - start)
-        return Antecedent(found.start, found.sentence_index, actor.id, actor.type, found.person, roles, core)
+        main = is_main_subject(doc, found.start - start, found.end - start)
+        actor = self.kb.get(found.actor_id) if found.actor_id else None
+        if actor is None:
+            kind = (unresolved_types or {}).get(found.actor_id or "")
+            if kind is None:
+                return None
+            unknown_person = found.actor_id if kind == "person" else None
+            return Antecedent(found.start, found.sentence_index, found.actor_id or "", kind, unknown_person, "", core, main)
+        person = self.kb.get(found.person) if found.person else None
+        roles = " ".join(r.role.lower() for r in person.roles) if person else ""
+        return Antecedent(found.start, found.sentence_index, actor.id, actor.type, found.person, roles, core, main)
 
     # --- pass 4: unknown names -----------------------------------------------------------
 
@@ -360,6 +398,24 @@ def is_core_argument(doc: Any, start: int, end: int) -> bool:
     while root.dep_ in ("conj", "appos") and root.head.i != root.i:
         root = root.head
     return root.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "ROOT")
+
+
+def is_main_subject(doc: Any, start: int, end: int) -> bool:
+    """The span is (a conjunct of, or the possessor or modifier of) the subject of the sentence's
+    root clause or of a main clause coordinated with it ("X is ..., but Y has ...": both)."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    if span is None or len(span) == 0:
+        return False
+    token = span.root
+    while token.dep_ in ("conj", "appos", "poss", "compound", "amod") and token.head.i != token.i:
+        token = token.head
+    clause = token.head
+    if token.dep_ == "attr":  # "the main threat has proven to be X": X is as salient as a subject
+        while clause.dep_ == "xcomp" and clause.head.i != clause.i:
+            clause = clause.head
+    elif token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    return clause.dep_ == "ROOT" or (clause.dep_ == "conj" and clause.head.dep_ == "ROOT")
 
 
 def inside_longer_person_name(doc: Any, start: int, end: int) -> bool:

@@ -35,7 +35,7 @@ from dyadlens.nlp.timex import PartialDate, TemporalExpression, resolve_sentence
 if TYPE_CHECKING:
     from dyadlens.pipeline import DocState
 
-#: A line of a reference list: "..., TASS, published on May 27, 2024. https://..."
+#: A line of a reference list: "..., Some Agency, published on 3 March 2021. https://..."
 _CITATION = re.compile(r"\b(?:published|retrieved|accessed)\s+(?:on\s+)?\w+|https?://", re.IGNORECASE)
 #: How far after "a recent report" its citation may sit (characters).
 _CITATION_REACH = 1500
@@ -104,14 +104,16 @@ class DocumentTimeline:
             return _date_from_expression(governing)
         return self._undated(sentence, trigger, modality)
 
-    def statement_date(self, sentence_index: int) -> EventDate:
-        """The date of a statement of status: its own dated expression, else the publication date."""
+    def statement_date(self, sentence_index: int, trigger_token_i: int | None = None) -> EventDate:
+        """The date of a statement of status (its main verb's, or the given trigger's): its own
+        dated expression, else the publication date."""
         sentence = self._sentences.get(sentence_index)
         doc = self._state.parses.get(sentence_index)
         if sentence is None:
             return EventDate(None, None, None, "unknown-sentence")
         if doc is not None:
-            governing = self._governing_expression(sentence, doc, _main_verb(doc))
+            inside = trigger_token_i is not None and 0 <= trigger_token_i < len(doc)
+            governing = self._governing_expression(sentence, doc, doc[trigger_token_i] if inside else _main_verb(doc))
             if governing is not None and governing.kind == "point":
                 return _date_from_expression(governing)
         return self._publication_date("published")
@@ -133,7 +135,7 @@ class DocumentTimeline:
         self._refine_recent_from_citations()
 
     def _refine_recent_from_citations(self) -> None:
-        """"A recent TASS report.1" in a brief with inline footnotes: date it by the citation that follows."""
+        """"A recent agency report.1" in a brief with inline footnotes: date it by the citation that follows."""
         citations = self._citation_dates()
         for index, expressions in self._expressions.items():
             for k, expression in enumerate(expressions):
@@ -204,7 +206,7 @@ class DocumentTimeline:
 
     def _statement_context(self, sentence: Sentence, rule: str) -> EventDate:
         """A reported statement's date: for a quotation that continues one attributed just before
-        ("... said Lavrov on July 23. “They clearly stated ...”"), that speech act's date;
+        ("... the minister said on 4 May. “We will not wait ...”"), that speech act's date;
         else the publication date."""
         if not self._inside_quote(sentence):
             return self._publication_date(rule)
@@ -313,6 +315,10 @@ def _may_climb(child: Any, parent: Any, tense: str) -> bool:
         return False  # a parenthetical aside keeps its own time
     if child.dep_ == "relcl":
         return not any(c.tag_ in ("WDT", "WP", "WP$") for c in child.children)
+    if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+        # "X met Y last year but has stopped short of ...": a conjunct with its own subject
+        # or auxiliary is a separate event with its own time
+        return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in child.children)
     if child.dep_ in ("ccomp", "advcl", "parataxis", "csubj"):
         if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in child.children):
             return False  # ", which proved ...": a comment with its own time
@@ -386,7 +392,7 @@ def _document_subject(trigger: Any) -> Any | None:
 
 
 def _since_clause(trigger: Any) -> bool:
-    """"Since Ghani fled, X has praised ...": ongoing from an event up to publication."""
+    """"Since the president resigned, X has praised ...": ongoing from an event up to publication."""
     verb = _finite_verb(trigger) or trigger
     return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children) for c in verb.children)
 

@@ -10,17 +10,20 @@ Two sources, read after events and quotes:
   negated or still under dated consideration;
 - statements of current status in the parse, with the patterns of
   ``data/designation_patterns.yaml``: "X is designated as terrorists by Y",
-  "X, still banned by Y", "X remains on Y's list of terrorist organizations",
-  "similarly designated Z" (Y again), "no longer banned by Y" (delisted), an
-  ambassador's credentials accepted (``ambassador_accredited``), recognition
-  held back ("Y's recognition of X will depend on ...": ``recognition_withheld``).
+  "X, still outlawed by Y", "X remains on Y's list of terrorist organizations",
+  "similarly designated Z" (Y again), "no longer banned by Y" (delisted), "Y
+  added X to its terrorist list", "a court in Y suspended the ban on X"
+  (ban_suspended), "Y recognised X", an
+  ambassador's credentials accepted or presented (``ambassador_accredited``),
+  recognition held back ("Y's recognition of X is conditional on ...",
+  "Y has stopped short of recognition": ``recognition_withheld``).
   Where a pattern and a coded event read the same trigger, the pattern wins;
-  an unresolved designating body ("Russia's Supreme Court") acts for its state.
+  an unresolved designating body ("Kenya's High Court") acts for its state.
 
 One row per (designator, designee, status) per document: the first that the
-text gives, preferring a dated one. Each row keeps its evidence sentence, the
-event it came from, and its claimant (None = the author; else the speaker
-whose quotation or report holds it).
+text gives, preferring a dated one and body text over a headline. Each row
+keeps its evidence sentence, the event it came from, and its claimant (None =
+the author; else the speaker whose quotation or report holds it).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ PATTERNS_FILE = Path(__file__).parent / "data" / "designation_patterns.yaml"
 _REQUIRED_KEYS = (
     "events", "trigger_statuses", "proposal_cues", "promise_cues", "unfinished_cues", "passive_listing", "list_nouns",
     "qualifiers", "no_longer", "similar_markers", "designee_not_types", "accreditation", "recognition",
+    "reversal_cues", "list_entry", "ban_changes", "recognition_statuses", "removal_verbs",
 )
 _MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "can", "will", "shall"})
 _UNDATED_STATES = frozenset({"listed", "recognized"})
@@ -69,6 +73,14 @@ class DesignationPatterns:
     accreditation_nouns: frozenset[str]
     recognition_words: frozenset[str]
     withheld_cues: frozenset[str]
+    reversal_cues: frozenset[str]
+    list_entry_verbs: frozenset[str]
+    ban_verbs: Mapping[str, str]
+    ban_nouns: frozenset[str]
+    recognizing_verbs: frozenset[str]
+    recognized_of_nouns: frozenset[str]
+    presenting_verbs: frozenset[str]
+    removal_verbs: frozenset[str]
 
 
 def load_designation_patterns(path: Path = PATTERNS_FILE) -> DesignationPatterns:
@@ -96,6 +108,14 @@ def load_designation_patterns(path: Path = PATTERNS_FILE) -> DesignationPatterns
         accreditation_nouns=frozenset(raw["accreditation"]["nouns"]),
         recognition_words=frozenset(raw["recognition"]["words"]),
         withheld_cues=frozenset(raw["recognition"]["withheld_cues"]),
+        reversal_cues=frozenset(raw["reversal_cues"]),
+        list_entry_verbs=frozenset(raw["list_entry"]),
+        ban_verbs={str(k): str(v) for k, v in raw["ban_changes"]["verbs"].items()},
+        ban_nouns=frozenset(raw["ban_changes"]["ban_nouns"]),
+        recognizing_verbs=frozenset(raw["recognition_statuses"]["verbs"]),
+        recognized_of_nouns=frozenset(raw["recognition_statuses"]["of_nouns"]),
+        presenting_verbs=frozenset(raw["accreditation"].get("presenting_verbs", ())),
+        removal_verbs=frozenset(raw["removal_verbs"]),
     )
 
 
@@ -113,6 +133,9 @@ def _problems(raw: Any) -> list[str]:
             bare = str(status or "").removeprefix("dated:")
             if bare and bare not in DESIGNATION_STATUSES:
                 problems.append(f"events.{code}.{modality}: unknown status {bare!r}")
+    for lemma, status in ((raw.get("ban_changes") or {}).get("verbs") or {}).items():
+        if status not in DESIGNATION_STATUSES:
+            problems.append(f"ban_changes.verbs.{lemma}: unknown status {status!r}")
     for code, by_lemma in (raw.get("trigger_statuses") or {}).items():
         for lemma, status in (by_lemma or {}).items():
             if status not in DESIGNATION_STATUSES:
@@ -165,9 +188,16 @@ def _one_per_status(found: list[_Found]) -> list[_Found]:
     chosen: dict[tuple[str, str, str], _Found] = {}
     for item in sorted(found, key=lambda f: f.offset):
         key = (item.designator, item.designee, item.status)
-        if key not in chosen or (chosen[key].date is None and item.date is not None):
+        if key not in chosen or _better_evidence(item, chosen[key]):
             chosen[key] = item
     return sorted(chosen.values(), key=lambda f: f.offset)
+
+
+def _better_evidence(item: _Found, kept: _Found) -> bool:
+    """A dated row beats an undated one; body text beats a headline (which dates nothing itself)."""
+    if kept.date is None and item.date is not None:
+        return True
+    return kept.sentence.kind == "heading" and item.sentence.kind != "heading" and item.date is not None
 
 
 class _DesignationReader:
@@ -190,12 +220,14 @@ class _DesignationReader:
             if not self._plausible(designator, event.target, status):
                 continue
             date = event.date if status not in _UNDATED_STATES or event.date_start is not None else None
+            if status == "listed" and date is None:
+                date = self._origin_date(sentence, [])
             claimant = event.claimant or self._claimant_at(event.trigger_start)
             rule = f"event:{event.code}:{event.modality}"
             yield _Found(sentence, designator, event.target, status, date, event.id, claimant, rule, event.trigger_start)
 
     def _resolved_designator(self, source: str, event: Event, sentence: Sentence) -> str:
-        """An unresolved body ("Russia's Supreme Court") acts for the state that owns it."""
+        """An unresolved body ("Kenya's High Court") acts for the state that owns it."""
         if not source.startswith("unresolved:"):
             return source
         trigger = self._trigger_token(event)
@@ -219,11 +251,20 @@ class _DesignationReader:
         overrides = self.patterns.trigger_statuses.get(prefix, {})
         if event.modality == "asserted" and trigger in overrides:
             return overrides[trigger]
+        if status == "listed" and self._reversed(event):
+            return "delisted"
         if status in ("delisting_promised", "delisting_proposed"):
             return self._proposal_or_promise(event, status)
         if status == "delisted" and self._trigger_context(event) & (self.patterns.unfinished_cues | self.patterns.proposal_cues):
             return "delisting_proposed"
         return status or None
+
+    def _reversed(self, event: Event) -> bool:
+        """"revoked the designation of X": a listing word governed by a verb that undoes it."""
+        token = self._trigger_token(event)
+        if token is None or token.pos_ == "VERB":
+            return False
+        return any(g.lemma_.lower() in self.patterns.reversal_cues for g in _governors(token))
 
     def _proposal_or_promise(self, event: Event, default: str) -> str:
         """A planned delisting is a promise unless the words near it make it a proposal."""
@@ -264,34 +305,192 @@ class _DesignationReader:
                 continue
             found: list[_Found] = []
             for token in doc:
-                item = (
-                    self._passive_listing(token, sentence, found)
-                    or self._on_list(token, sentence)
-                    or self._accreditation(token, sentence)
-                    or self._recognition_withheld(token, sentence, doc)
-                )
-                if item is not None:
-                    found.append(item)
+                items = self._passive_listings(token, sentence, found) or self._ban_change(token, sentence) or [
+                    item
+                    for item in (
+                        self._on_list(token, sentence)
+                        or self._added_to_list(token, sentence)
+                        or self._proposed_removal(token, sentence)
+                        or self._accreditation(token, sentence)
+                        or self._credentials_presented(token, sentence)
+                        or self._recognition_withheld(token, sentence, doc)
+                        or self._recognized(token, sentence),
+                    )
+                    if item is not None
+                ]
+                found.extend(items)
             yield from found
 
-    def _passive_listing(self, verb: Any, sentence: Sentence, earlier: list[_Found]) -> _Found | None:
-        """"X is banned by Y", "X (designated as terrorists by Y)", "similarly designated Z"."""
+    def _passive_listings(self, verb: Any, sentence: Sentence, earlier: list[_Found]) -> list[_Found]:
+        """"X is banned by Y", "X (designated as terrorists by Y)", "similarly designated Z";
+        one row per designator ("by Y, Z and W")."""
         lemma = verb.lemma_.lower()
         if lemma not in self.patterns.passive_listing or verb.tag_ != "VBN" or self._is_hypothetical(verb):
-            return None
+            return []
         similar = bool(earlier) and any(c.lower_ in self.patterns.similar_markers for c in verb.children)
         if self.patterns.passive_listing[lemma] and not similar and not self._qualified(verb):
-            return None
+            return []
         designee = self._designee_of_passive(verb, sentence)
-        designator = self._agent_of(verb, sentence)
-        if designator is None and similar:
-            designator = earlier[-1].designator
-        if designee is None or designator is None:
-            return None
+        designators = self._agents_of(verb, sentence)
+        if not designators and similar:
+            designators = [earlier[-1].designator]
+        if designee is None or not designators:
+            return []
         status = "delisted" if self._no_longer(verb, sentence) else "listed"
         if self._negated(verb) and status == "listed":
+            return []
+        rule = f"pattern:passive-{lemma}"
+        rows = (self._statement(sentence, verb, designator, designee, status, rule) for designator in designators)
+        return [row for row in rows if row is not None]
+
+    def _added_to_list(self, verb: Any, sentence: Sentence) -> _Found | None:
+        """"Y added X to its list of terrorist organisations" (a listing with the verb's date)."""
+        if verb.lemma_.lower() not in self.patterns.list_entry_verbs or verb.pos_ != "VERB":
             return None
-        return self._statement(sentence, verb, designator, designee, status, f"pattern:passive-{lemma}")
+        if self._negated(verb) or self._is_hypothetical(verb):
+            return None
+        to = next((c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "on", "onto")), None)
+        noun = _object_of(to) if to is not None else None
+        if noun is None or noun.lemma_.lower() not in self.patterns.list_nouns or not self._qualified(noun):
+            return None
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        designee = self._actor_of(obj, sentence) if obj is not None else None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        designator = self._actor_in_phrase(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
+        owner = next((c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None)
+        if designator is None and owner is not None:
+            designator = self._actor_of(owner, sentence)
+        if designee is None or designator is None:
+            return None
+        return self._dated_statement(sentence, verb, designator, designee, "listed", "pattern:added-to-list")
+
+    def _proposed_removal(self, verb: Any, sentence: Sentence) -> _Found | None:
+        """"The ministries proposed that X be taken off the list": a proposal, dated by its own
+        expression or by the report that carries it ("In May, an agency reported that ...")."""
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.patterns.proposal_cues or self._negated(verb):
+            return None
+        removal = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in self.patterns.removal_verbs), None)
+        if removal is None or not self._off_a_list(removal):
+            return None
+        moved = next((c for c in removal.children if c.dep_ in ("nsubjpass", "dobj")), None)
+        designee = self._actor_of(moved, sentence) if moved is not None else None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        designator = self._actor_in_phrase(subject, sentence) if subject is not None else None
+        if designator is None or designator.startswith("unresolved:"):
+            designator = self._state_in_sentence(sentence, designee)
+        if designee is None or designator is None:
+            return None
+        found = self._statement(sentence, verb, designator, designee, "delisting_proposed", "pattern:proposed-removal")
+        if found is None or verb.dep_ != "ccomp":
+            return found
+        report = self.timeline.date_for(sentence.index, verb.head.i, "asserted")
+        own = self.timeline.date_for(sentence.index, verb.i, "asserted")
+        return replace(found, date=report.value) if own.start is None and report.start is not None else found
+
+    def _off_a_list(self, removal: Any) -> bool:
+        if removal.lemma_.lower() == "delist":
+            return True
+        return any(
+            c.dep_ == "prep" and c.lower_ in ("from", "off") and (obj := _object_of(c)) is not None and obj.lemma_.lower() in self.patterns.list_nouns
+            for c in removal.children
+        )
+
+    def _state_in_sentence(self, sentence: Sentence, besides: str | None) -> str | None:
+        """"the foreign and justice ministries ... proposed to President N": the state the sentence
+        names (a person's mention counts for the actor they act for)."""
+        for mention in self.state.mentions:
+            if sentence.start <= mention.start < sentence.end and mention.actor_id and mention.actor_id != besides:
+                entity = self.kb.get(mention.actor_id)
+                if entity is not None and entity.type in ("state", "government"):
+                    return mention.actor_id
+        return None
+
+    def _ban_change(self, verb: Any, sentence: Sentence) -> list[_Found]:
+        """"A court in Y suspended the ban on X", "Y lifted its ban on X"; and, when the sentence
+        dates the ban itself ("the ban, in force since 2009"), that listing."""
+        status = self.patterns.ban_verbs.get(verb.lemma_.lower())
+        if status is None or verb.pos_ != "VERB" or self._negated(verb) or self._is_hypothetical(verb):
+            return []
+        ban = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self.patterns.ban_nouns), None)
+        if ban is None:
+            return []
+        target = next((_object_of(c) for c in ban.children if c.dep_ == "prep" and c.lower_ in ("on", "of", "against")), None)
+        designee = self._actor_of(target, sentence) if target is not None else None
+        owner = next((c for c in ban.children if c.dep_ == "poss"), None)
+        designator = self._actor_of(owner, sentence) if owner is not None else None
+        if designator is None or designator.startswith("unresolved:"):
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            designator = (self._actor_in_phrase(subject, sentence) if subject is not None else None) or designator
+        if designee is None or designator is None:
+            return []
+        change = self._dated_statement(sentence, verb, designator, designee, status, f"pattern:ban-{verb.lemma_.lower()}")
+        if change is None:
+            return []
+        origin = self._origin_date(sentence, [ban, target])
+        if origin is None:
+            return [change]
+        listed = replace(change, status="listed", date=origin, rule="pattern:ban-origin", offset=change.offset - 1)
+        return [listed, change]
+
+    def _origin_date(self, sentence: Sentence, extra: list[Any]) -> str | None:
+        """The date a clause on a ban noun (or on the banned group) gives the ban: "a designation
+        imposed in 2009", "the ban, in force since 2009" (a range gives its start)."""
+        doc = self.state.parses.get(sentence.index)
+        if doc is None:
+            return None
+        holders = [t for t in doc if t.lemma_.lower() in self.patterns.ban_nouns] + [t for t in extra if t is not None]
+        for holder in holders:
+            for clause in holder.children:
+                if clause.dep_ not in ("relcl", "acl", "appos"):
+                    continue
+                words = {t.lemma_.lower() for t in clause.subtree}
+                if holder in extra and holder.lemma_.lower() not in self.patterns.ban_nouns and not words & (self.patterns.ban_nouns | {"force", "impose"}):
+                    continue
+                first = sentence.start + clause.left_edge.idx
+                last = sentence.start + clause.right_edge.idx + len(clause.right_edge.text)
+                for expression in self.timeline.expressions(sentence.index):
+                    if first <= expression.start and expression.end <= last and expression.value and expression.kind in ("point", "range"):
+                        return expression.value
+        return None
+
+    def _recognized(self, verb: Any, sentence: Sentence) -> _Found | None:
+        """"Y recognised X" / "Y recognised the independence of X", asserted and not withheld."""
+        if verb.lemma_.lower() not in self.patterns.recognizing_verbs or verb.pos_ != "VERB":
+            return None
+        if self._negated(verb) or self._is_hypothetical(verb) or verb.tag_ not in ("VBD", "VBN", "VBZ"):
+            return None
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None:
+            return None
+        if obj.lemma_.lower() in self.patterns.recognized_of_nouns:
+            of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            inner = _object_of(of) if of is not None else None
+            designee = self._actor_of(inner, sentence) if inner is not None else self._actor_of(obj, sentence)
+        else:
+            designee = self._actor_of(obj, sentence)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        designator = self._actor_in_phrase(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
+        if designee is None or designator is None:
+            return None
+        return self._statement(sentence, verb, designator, designee, "recognized", "pattern:recognized")
+
+    def _credentials_presented(self, verb: Any, sentence: Sentence) -> _Found | None:
+        """"Y's ambassador presented his credentials to X" (X accredits Y's envoy)."""
+        if verb.lemma_.lower() not in self.patterns.presenting_verbs or verb.pos_ != "VERB":
+            return None
+        if self._negated(verb) or self._is_hypothetical(verb):
+            return None
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.lemma_.lower() not in self.patterns.accreditation_nouns:
+            return None
+        to = next((c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"), None)
+        receiver = _object_of(to) if to is not None else None
+        designator = self._actor_in_phrase(receiver, sentence) if receiver is not None else None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        designee = self._actor_in_phrase(subject, sentence) if subject is not None else None
+        if designee is None or designator is None or designee == designator:
+            return None
+        return self._statement(sentence, verb, designator, designee, "ambassador_accredited", "pattern:credentials-presented")
 
     def _on_list(self, verb: Any, sentence: Sentence) -> _Found | None:
         """"X remains on Y's list of terrorist organizations"."""
@@ -331,23 +530,51 @@ class _DesignationReader:
         return self._statement(sentence, verb, designator, designee, "ambassador_accredited", "pattern:accreditation")
 
     def _recognition_withheld(self, word: Any, sentence: Sentence, doc: Any) -> _Found | None:
-        """"Moscow's recognition ... will depend on ...", "no one will rush to recognise X"."""
+        """"Y's recognition ... is conditional on ...", "Y is in no hurry to recognise X"."""
         if word.lemma_.lower() not in self.patterns.recognition_words or self._is_hypothetical(word):
             return None
         cues = {t.lemma_.lower() for t in doc} | {t.lower_ for t in doc}
         if not (cues & self.patterns.withheld_cues or self._negated(word)):
             return None
         owner = next((c for c in word.children if c.dep_ in ("poss", "nsubj")), None)
-        designator = self._actor_of(owner, sentence) if owner is not None else None
+        designator = self._actor_of(owner, sentence) if owner is not None else self._withholder(word, sentence)
         target = next((c for c in word.children if c.dep_ == "dobj"), None)
         of = next((c for c in word.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         target = target or (next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None)
         designee = self._actor_of(target, sentence) if target is not None else None
         if designator is not None and designee is None:
-            designee = self._last_recognition_target(designator, sentence)
+            designee = self._last_recognition_target(designator, sentence) or self._other_party(designator, sentence)
         if designator is None or designee is None:
             return None
         return self._statement(sentence, word, designator, designee, "recognition_withheld", "pattern:recognition-withheld")
+
+    def _dated_statement(self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str) -> _Found | None:
+        """A reported change: dated by its own expression, else undated (never the publication date)."""
+        found = self._statement(sentence, verb, designator, designee, status, rule)
+        if found is None or found.date is None:
+            return found
+        dated = self.timeline.date_for(sentence.index, verb.i, "asserted")
+        return found if dated.start is not None else replace(found, date=None)
+
+    def _withholder(self, word: Any, sentence: Sentence) -> str | None:
+        """"Y has stopped short of recognition": the subject of the nearest clause above the word
+        that names an actor; else whoever the text quotes saying it ("he said that recognition ...")."""
+        for ancestor in word.ancestors:
+            subject = next((c for c in ancestor.children if c.dep_ == "nsubj" and c.i != word.i), None)
+            actor = self._actor_in_phrase(subject, sentence) if subject is not None else None
+            if actor is not None and not actor.startswith("unresolved:"):
+                return actor
+        quote = next((q for q in self.state.quotes if q.start <= sentence.start + word.idx < q.end and q.speaker_actor), None)
+        return quote.speaker_actor if quote is not None else None
+
+    def _other_party(self, designator: str, sentence: Sentence) -> str | None:
+        """The one non-state actor the sentence names besides the designator ("a Taliban envoy")."""
+        others = {
+            m.actor_id for m in self.state.mentions
+            if sentence.start <= m.start < sentence.end and m.actor_id and m.actor_id != designator and not m.actor_id.startswith("unresolved:")
+        }
+        groups = [a for a in sorted(others) if (entity := self.kb.get(a)) is not None and entity.type not in self.patterns.designee_not_types]
+        return groups[0] if len(groups) == 1 else None
 
     def _last_recognition_target(self, designator: str, sentence: Sentence) -> str | None:
         earlier = [e for e in self.state.events if e.code.startswith("054") and e.source == designator and e.start <= sentence.start]
@@ -359,7 +586,7 @@ class _DesignationReader:
         dated = self.timeline.date_for(sentence.index, verb.i, "asserted")
         date = dated.value if dated.start is not None and not dated.rule.startswith(("present", "recent")) else None
         if status not in _UNDATED_STATES and date is None:
-            date = self.timeline.statement_date(sentence.index).value
+            date = self.timeline.statement_date(sentence.index, verb.i).value
         offset = sentence.start + verb.idx
         return _Found(sentence, designator, designee, status, date, None, self._claimant_at(offset), rule, offset)
 
@@ -378,29 +605,51 @@ class _DesignationReader:
             return None
         if subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
             subject = verb.head
-        return self._actor_of(subject, sentence) or (self._implied(sentence) if subject.pos_ == "PRON" else None)
+        if subject.pos_ == "PRON":
+            return self._implied(sentence) or self._actor_of(subject, sentence)
+        return self._actor_of(subject, sentence)
 
     def _agent_of(self, verb: Any, sentence: Sentence) -> str | None:
-        """"by Y" (or "banned in Y") on the verb, or on its "as terrorists" complement."""
+        agents = self._agents_of(verb, sentence)
+        return agents[0] if agents else None
+
+    def _agents_of(self, verb: Any, sentence: Sentence) -> list[str]:
+        """"by Y" (or "banned in Y") on the verb, or on its "as terrorists" complement, with
+        its conjuncts ("by Y, Z and W")."""
         holders = [verb, *(o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children)]
         for holder in holders:
             for child in holder.children:
                 if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ in ("by", "in")):
                     obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    actor = self._actor_of(obj, sentence) if obj is not None else None
+                    if obj is None:
+                        continue
+                    actor = self._actor_of(obj, sentence)
                     if actor is not None:
-                        return actor
-        return None
+                        conjuncts = (self._actor_of(c, sentence) for c in obj.conjuncts)
+                        return list(dict.fromkeys([actor, *(a for a in conjuncts if a is not None)]))
+        return []
 
     def _actor_of(self, token: Any, sentence: Sentence) -> str | None:
         """The actor a mention at this token (or its name phrase) stands for; a resolved one
-        first ("Russia's Supreme Court": Russia when the court itself is unknown)."""
+        first ("Kenya's High Court": Kenya when the court itself is unknown)."""
         start = sentence.start + token.left_edge.idx
         end = sentence.start + token.idx + len(token.text)
         inside = [m.actor_id for m in self.state.mentions if m.actor_id and m.start < end and start < m.end]
         resolved = [a for a in inside if not a.startswith("unresolved:")]
         chosen = resolved or inside
         return chosen[-1] if chosen else None
+
+    def _actor_in_phrase(self, token: Any, sentence: Sentence) -> str | None:
+        """The actor a phrase stands for: its own mention, else a resolved actor anywhere in it
+        ("a court in Y", "Y's ambassador")."""
+        own = self._actor_of(token, sentence)
+        if own is not None and not own.startswith("unresolved:"):
+            return own
+        start = sentence.start + token.left_edge.idx
+        end = sentence.start + token.right_edge.idx + len(token.right_edge.text)
+        inside = [m.actor_id for m in self.state.mentions if m.actor_id and start <= m.start and m.end <= end]
+        resolved = [a for a in inside if not a.startswith("unresolved:")]
+        return resolved[0] if resolved else own
 
     def _implied(self, sentence: Sentence) -> str | None:
         """"They're designated ..." after a sentence about a group: that group."""
@@ -476,6 +725,10 @@ def _governors(token: Any, steps: int = 3) -> list[Any]:
         node = node.head
         found.append(node)
     return found
+
+
+def _object_of(preposition: Any) -> Any | None:
+    return next((c for c in preposition.children if c.dep_ in ("pobj", "pcomp")), None)
 
 
 def _in_parentheses(text: str, start: int, offset: int) -> bool:

@@ -11,23 +11,25 @@ entry whose constraints hold. How the sides are found:
   antecedent of a relative pronoun ("Russia, which hosted X"), the subject or
   object of a governing verb for a complement without its own subject
   ("accuses X of backing Y" -> X); in the passive, the ``by`` agent, also for a
-  bare participle ("the Taliban (designated by Russia)") and a coordinated
-  passive ("banned by X but engaged with");
+  bare participle ("the militia (listed by Canada)") and a coordinated
+  passive ("outlawed by X yet courted");
 - target of a verb: its direct object (the passive subject), the object of the
   entry's preposition ("met with X"), the recipient ("gave X arms"), or the
   subject of its complement for entries that take one ("urged X to ...");
-  helper verbs pass their subject and object on ("Moscow could help Kabul
-  repair ..." is coded with the entry of *repair*, Moscow -> Kabul);
-- nominal triggers ("talks with X", "Russia's engagement with X", "the
+  helper verbs pass their subject and object on ("Lima could help Quito
+  rebuild ..." is coded with the entry of *rebuild*, Lima -> Quito);
+- nominal triggers ("talks with X", "Brazil's outreach to X", "the
   delisting of X", "ties between A and B"): the possessor or actor modifiers
-  (all of them: "the Chinese, Iranian and Russian ministers' meeting") or the
+  (all of them: "the Chilean, Peruvian and Bolivian envoys' meeting") or the
   ``by`` agent is the source (the target for ``owner: target`` nouns), the
   entry's prepositions give the target, and a noun that is the object of a
-  verb takes that verb's subject as source ("Russia has contacts with X");
+  verb takes that verb's subject as source ("Peru keeps contacts with X");
 - words that stand for actors: agent nouns ("Taliban representatives", "the
-  government of X", "the administration led by X", "the statement that emerged
-  from the X meeting"), nouns of actions ("Russia's engagement aims to ..."),
+  government of X", "the administration led by X", "the communique issued
+  after the X summit"), nouns of actions ("Norway's outreach seeks to ..."),
   examples ("stakeholders, including X"), appositions;
+- a name the KB does not know headed by a title that names an actor ("Chilean
+  Foreign Minister Ana Example") is that actor;
 - a third-person pronoun the actor layer left unresolved takes an earlier
   subject of the sentence or the subject actor of the preceding sentence
   (subject pronouns), or the nearest earlier actor that is not the subject of
@@ -35,6 +37,12 @@ entry whose constraints hold. How the sides are found:
   target and no agent takes the subject of the clause around it, else of the
   immediately preceding sentence (the "implied agents" convention), with a
   lower confidence.
+
+An action in the infinitive complement of *threaten* or *refuse*/*decline*
+("threatened to impose sanctions on X", "refused to hold talks with X") is
+coded as the threat (CAMEO 13x) or the refusal (12x) of that action, with the
+modality of the governing verb. "X said (that) Y must/should V" adds X's
+demand of Y (100) to the prescribed action's own event.
 
 Symmetric triggers with several sources and no target ("A and B met") give one
 event per pair in text order. Each event records its trigger span, the
@@ -71,7 +79,7 @@ EXAMPLE_PREPS = frozenset({"including", "as", "like"})
 LEADING_VERBS = frozenset({"lead", "head", "run", "command", "control", "dominate"})
 PRONOUN_NUMBER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
-#: Comments ("warned of a Taliban threat to Russia"): the topic noun is the content of the
+#: Comments ("cautioned about a cartel danger to Mexico"): the topic noun is the content of the
 #: comment, not an event of its own.
 STATEMENT_ROOT = "01"
 #: Modalities a CAMEO root already expresses (see ``event_modality``).
@@ -80,12 +88,36 @@ SPEECH_VERBS = frozenset(
     {"say", "tell", "state", "declare", "announce", "claim", "insist", "argue", "assert", "maintain",
      "add", "note", "stress", "warn", "allege", "report", "confirm", "explain", "write", "suggest"}
 )
+#: Verbs that make their infinitive complement a threat (CAMEO 13) or a refusal (CAMEO 12):
+#: "X threatened to impose sanctions on Y" is 1312 X -> Y, "X refused to meet Y" 125 X -> Y.
+THREAT_VERBS = frozenset({"threaten"})
+REFUSAL_VERBS = frozenset({"refuse", "decline"})
+STANCE_VERBS = THREAT_VERBS | REFUSAL_VERBS
+THREAT_CODES = {
+    "160": "1313", "161": "1313", "162": "1311", "163": "1312", "164": "134", "166": "136", "16": "131",
+    "172": "132", "17": "137", "14": "133", "191": "1381", "192": "1382", "18": "138", "19": "138",
+    "20": "138", "12": "131", "": "130",
+}
+REFUSAL_CODES = {
+    "04": "125", "046": "125", "045": "126", "057": "127", "05": "120", "061": "1211", "062": "1212",
+    "06": "121", "07": "122", "081": "1241", "084": "1243", "085": "1244", "087": "1246", "08": "124",
+    "": "120",
+}
+#: Roots of hostile acts whose report by a speaker is also the speaker's accusation.
+HOSTILE_ROOTS = frozenset({"13", "15", "17", "18", "19", "20"})
+#: Speech verbs that turn a reported "Y must / should V" into a demand of the speaker on Y.
+DEMAND_SPEECH_VERBS = frozenset({"say", "tell", "state", "declare", "insist", "stress", "reiterate", "warn", "announce", "add"})
+DEMAND_AUX = frozenset({"must", "should"})
+#: Agent nouns for a state's own forces, whose "in X" names the state ("security forces in X").
+LOCAL_FORCES = frozenset({"force", "troop", "police", "army", "military", "authority", "soldier"})
+#: Routes on the target side of an event (see ``SentenceCoder._people_of``).
+TARGET_ROUTES = frozenset({"object", "patient", "prep-object", "recipient", "dative", "complement-object", "helped"})
 #: Labels that start another clause: a search for a verb's own arguments stops there.
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "parataxis", "csubj", "pcomp"})
 #: Governing clause labels through which a subjectless complement takes its agent.
 COMPLEMENT_DEPS = frozenset({"xcomp", "advcl", "pcomp", "acl"})
 #: Prepositions through which a noun still takes the agent of the verb above it
-#: ("explored areas of cooperation with X", "expand cooperation, including the supply of arms").
+#: ("studied fields of cooperation with X", "widen ties, including the sale of rifles").
 TRANSPARENT_PREPS = frozenset({"of", "in", "including", "like", "as", "such"})
 CLIMB_TO_VERB = frozenset({"dobj", "pobj", "prep", "attr", "oprd", "conj", "appos", "compound", "nsubjpass", "npadvmod"})
 
@@ -107,6 +139,8 @@ class SentenceView:
     doc: Any
     actor_at: dict[int, str] = field(default_factory=dict)
     previous_subject: Side | None = None
+    #: coordinated subject actors of the preceding sentence ("A and B met"), for a later "they"
+    previous_group: list[Side] = field(default_factory=list)
     event_nouns: frozenset[str] = frozenset()
 
     def token_start(self, token: Any) -> int:
@@ -127,12 +161,13 @@ class EventCoder:
     def __call__(self, state: DocState) -> None:
         timeline = DocumentTimeline(state)
         previous: Side | None = None
+        group: list[Side] = []
         for view in self._views(state):
-            view.previous_subject = previous
+            view.previous_subject, view.previous_group = previous, group
             view.event_nouns = self.event_nouns
             for found in SentenceCoder(view, self.verbs).events():
                 state.events.append(self._event(state, view, found, timeline))
-            previous = main_subject(view)
+            previous, group = main_subject(view), coordinated_subjects(view)
 
     def _views(self, state: DocState) -> Iterator[SentenceView]:
         mentions_by_sentence: dict[int, list[Mention]] = {}
@@ -184,15 +219,28 @@ def build_view(sentence: Sentence, doc: Any, mentions: list[Mention]) -> Sentenc
 
 
 def main_subject(view: SentenceView) -> Side | None:
-    """The actor that is the grammatical subject of the sentence's root, if any."""
+    """The actor that is the grammatical subject of the sentence's root, if any; None when
+    coordinated subjects name several actors ("A and B met": a later "they" is both)."""
     roots = [t for t in view.doc if t.head.i == t.i]
     for root in roots:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
                 side = actor_of(view, child, "previous-subject", set()) or _possessor(view, child)
                 if side is not None and not side.actor.startswith(UNRESOLVED):
-                    return side
+                    others = {view.actor_at.get(c.i) for c in child.conjuncts} - {None, side.actor}
+                    return None if others else side
     return None
+
+
+def coordinated_subjects(view: SentenceView) -> list[Side]:
+    """The actors of a coordinated subject of the sentence's root ("A and B met"), else none."""
+    for root in (t for t in view.doc if t.head.i == t.i):
+        for child in root.children:
+            if child.dep_ in SUBJECT_DEPS:
+                sides = [actor_of(view, m, "previous-subject", set()) for m in (child, *child.conjuncts)]
+                found = _unique([s for s in sides if s is not None and not s.actor.startswith(UNRESOLVED)])
+                return found if len(found) > 1 else []
+    return []
 
 
 def _possessor(view: SentenceView, noun: Any) -> Side | None:
@@ -234,8 +282,31 @@ class SentenceCoder:
         for token in self.view.doc:
             if token.i not in self.consumed:
                 found.extend(self._code_trigger(token))
+        found.extend(self._reported_demands())
         dropped = self.consumed | self.helped
         return dedupe([f for f in found if f.trigger_i not in dropped])
+
+    def _reported_demands(self) -> list[FoundEvent]:
+        """"X said (that) Y must / should V": X demands of Y (CAMEO 100), besides the
+        prescribed action itself, which keeps its own event with the modality recommended."""
+        found: list[FoundEvent] = []
+        for verb in self.view.doc:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in DEMAND_SPEECH_VERBS:
+                continue
+            speakers, _ = self.subjects(verb)
+            for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+                if not any(c.dep_ == "aux" and c.lower_ in DEMAND_AUX for c in clause.children):
+                    continue
+                addressees = [s for c in clause.children if c.dep_ in SUBJECT_DEPS for s in self.actors(c, "demanded-of")]
+                cue = event_modality(verb)
+                found.extend(
+                    FoundEvent(verb.i, s.actor, t.actor, "100", cue.modality, None,
+                               f"reported-demand|speech:{s.route}>{t.route}|{cue.cue or '-'}", _confidence_for_demand(s, t))
+                    for s in speakers
+                    for t in addressees
+                    if s.actor != t.actor
+                )
+        return found
 
     def _code_trigger(self, token: Any) -> list[FoundEvent]:
         kind = trigger_kind(token)
@@ -254,19 +325,24 @@ class SentenceCoder:
         return NounRoles(self, token, entry).resolve()
 
     def _events_for(self, token: Any, entry: VerbEntry, sources: list[Side], targets: list[Side], route: str) -> list[FoundEvent]:
+        stance = stance_verb(token)
+        code = entry.code if stance is None else stance_code(stance.lemma_.lower(), entry.code)
         cue = event_modality(
-            token,
+            token if stance is None else stance,
             intrinsic=INTRINSIC_MODALITIES.get(entry.code[:2], frozenset()),
             presupposed=entry.kind == "noun" and route == "possessor",
         )
+        if stance is not None:
+            self.helped.add(stance.i)
+            route = f"{stance.lemma_.lower()}-to"
         claimant = self.claimant(token)
         pairs = dyads(sources, targets, entry)
-        return [
+        events = [
             FoundEvent(
                 trigger_i=token.i,
                 source=s.actor,
                 target=t.actor,
-                code=entry.code,
+                code=code,
                 modality=cue.modality,
                 claimant=claimant,
                 rule=f"{entry.id}|{route}:{s.route}>{t.route}|{cue.cue or '-'}",
@@ -274,9 +350,15 @@ class SentenceCoder:
             )
             for s, t in pairs
         ]
+        return events + self._reported_accusations(token, events) if claimant else events
 
     def claimant(self, trigger: Any) -> str | None:
         """The actor whose speech reports the event ("X said that Russia ..."), else None."""
+        found = self.speaker(trigger)
+        return None if found is None else found.actor
+
+    def speaker(self, trigger: Any) -> Side | None:
+        """The speaking actor of the speech verb that reports the event, its ``token_i`` the verb's."""
         chain = governing_chain(trigger)
         for below, token in zip(chain, chain[1:]):
             if below.dep_ not in ("ccomp", "parataxis") or token.lemma_.lower() not in SPEECH_VERBS:
@@ -284,19 +366,39 @@ class SentenceCoder:
             if token.pos_ in ("VERB", "AUX"):
                 for child in token.children:
                     if child.dep_ in SUBJECT_DEPS:
-                        side = actor_of(self.view, child, "speaker", self.heads)
+                        side = actor_of(self.view, child, "speaker", self.heads) or self.pronoun(child, "speaker")
                         if side is not None:
-                            return side.actor
+                            return Side(side.actor, token.i, side.route)
         return None
+
+    def _reported_accusations(self, trigger: Any, events: list[FoundEvent]) -> list[FoundEvent]:
+        """"X said / claimed that Y attacked Z": X accuses Y (112) of the hostile act, which
+        keeps its own event with X as claimant."""
+        hostile = [e for e in events if e.code[:2] in HOSTILE_ROOTS and e.modality not in ("negated", "recommended")]
+        found = self.speaker(trigger) if hostile else None
+        if found is None:
+            return []
+        cue = event_modality(self.view.doc[found.token_i])
+        return [
+            FoundEvent(found.token_i, found.actor, e.source, "112", cue.modality, None,
+                       f"reported-accusation|speech:{found.route}>{e.source}|{cue.cue or '-'}", 0.5)
+            for e in hostile
+            if e.source != found.actor and not e.source.startswith(UNRESOLVED)
+        ]
 
     def actors(self, token: Any, route: str) -> list[Side]:
         """The actors a noun phrase headed by ``token`` names, its conjuncts included."""
         sides: list[Side] = []
         members = [token, *token.conjuncts]
         for member in members:
-            side = actor_of(self.view, member, route, self.heads) or self.pronoun(member, route) or self._pronoun_owner(member, route)
+            side = (
+                actor_of(self.view, member, route, self.heads)
+                or self.pronoun(member, route)
+                or self._pronoun_owner(member, route)
+                or self._people_of(member, route)
+            )
             if side is None:
-                sides.extend(self.group(member, route))
+                sides.extend(self.group(member, route) or self._plural_antecedents(member, route))
             if side is not None and side.token_i != member.i:
                 members.extend(c for c in self.view.doc[side.token_i].conjuncts if c not in members)
             if side is not None:
@@ -344,8 +446,8 @@ class SentenceCoder:
         return None
 
     def group(self, noun: Any, route: str) -> list[Side]:
-        """The actors behind an agent noun that names several of them: "the joint statement
-        that emerged from the Chinese, Iranian and Russian ministers' meeting"."""
+        """The actors behind an agent noun that names several of them: "the communique
+        issued by the Chilean, Peruvian and Bolivian envoys' summit"."""
         if noun.lemma_.lower() not in self.heads:
             return []
         for source in _clause_sources(noun):
@@ -353,6 +455,25 @@ class SentenceCoder:
             if found:
                 return [Side(s.actor, s.token_i, route + "~group") for s in found]
         return []
+
+    def _plural_antecedents(self, pronoun: Any, route: str) -> list[Side]:
+        """"A and B met in X. They then ...": a sentence-initial subject "they" is both."""
+        if pronoun.lower_ != "they" or pronoun.dep_ not in SUBJECT_DEPS:
+            return []
+        if any(t.i in self.view.actor_at for t in self.view.doc[: pronoun.i]):
+            return []
+        return [Side(s.actor, pronoun.i, route + "~pronoun") for s in self.view.previous_group]
+
+    def _people_of(self, noun: Any, route: str) -> Side | None:
+        """"Liberian refugees", "Ruritania's villages": the actor whose people or places are
+        acted upon. Only on the target side: such people rarely act for their country."""
+        if route not in TARGET_ROUTES or noun.lemma_.lower() not in self.verbs.people_heads:
+            return None
+        for child in noun.children:
+            actor = self.view.actor_at.get(child.i)
+            if child.dep_ in MODIFIER_DEPS and child.i < noun.i and actor is not None and not actor.startswith(UNRESOLVED):
+                return Side(actor, child.i, route + "~people")
+        return None
 
     def _pronoun_owner(self, token: Any, route: str) -> Side | None:
         """"its leaders", "their representatives": the pronoun's actor stands for the agent noun."""
@@ -413,7 +534,7 @@ class SentenceCoder:
         return self.controller(verb, depth) if verb is not None else []
 
     def controller(self, governor: Any, depth: int) -> list[Side]:
-        """Object control ("help Kabul repair", "accuse X of backing") else subject control."""
+        """Object control ("help Lima rebuild", "accuse X of backing") else subject control."""
         for child in governor.children:
             if child.dep_ in OBJECT_DEPS:
                 found = self.actors(child, "governing-object")
@@ -483,7 +604,8 @@ class VerbRoles:
         if obj is None and not self.passive:
             obj = shared_object(self.verb)
         if obj is not None and self.entry.objects and not lemma_in(obj, self.entry.objects):
-            obj = quantified_noun(obj, self.entry.objects) or obj
+            listed = next((c for c in obj.conjuncts if lemma_in(c, self.entry.objects)), None)
+            obj = quantified_noun(obj, self.entry.objects) or listed or obj
         if obj is None and self.verb.dep_ == "acl" and self.verb.tag_ == "VBN":
             return self.verb.head
         if obj is None and self.verb.dep_ == "relcl" and self.passive:
@@ -579,7 +701,7 @@ class NounRoles:
         return sources, targets, route
 
     def _needs_owners(self) -> list[Side]:
-        """"a revision of the Taliban's status": the owner of the required phrase's object."""
+        """"a review of the militia's listing": the owner of the required phrase's object."""
         objects = [o for prep, _ in self.entry.needs for o in prep_objects(self.noun, {prep})]
         return [s for o in objects for s in owner_actors(self.coder, o, possessive_only=True)]
 
@@ -598,7 +720,7 @@ class NounRoles:
         return []
 
     def _example_of_targets(self) -> list[Side]:
-        """"cooperation with X, including the supply of arms": the example shares X."""
+        """"cooperation with X, including the sale of rifles": the example shares X."""
         if self.noun.dep_ != "pobj" or self.noun.head.lower_ not in EXAMPLE_PREPS:
             return []
         parent = self.noun.head.head
@@ -628,8 +750,8 @@ class NounRoles:
         return self._clause_subject(), "clause-subject"
 
     def _clause_subject(self) -> list[Side]:
-        """The subject actor of the nearest clause above the noun ("Russia is aware how
-        sensitive ties with X would be" -> Russia), never across a reported-speech verb."""
+        """The subject actor of the nearest clause above the noun ("Peru knows how
+        delicate links with X would be" -> Peru), never across a reported-speech verb."""
         for ancestor in self.noun.ancestors:
             if ancestor.pos_ not in ("VERB", "AUX"):
                 continue
@@ -640,6 +762,25 @@ class NounRoles:
             if found:
                 return found
         return []
+
+
+def stance_verb(trigger: Any) -> Any | None:
+    """"threatened to cut ties with X", "refused to meet X": the verb whose infinitive
+    complement the trigger heads, when that verb turns the action into a threat or a refusal."""
+    verb = trigger.head if trigger.dep_ in OBJECT_DEPS and trigger.pos_ == "NOUN" else trigger
+    if verb.dep_ != "xcomp" or verb.tag_ != "VB":
+        return None
+    head = verb.head
+    return head if head.pos_ == "VERB" and head.lemma_.lower() in STANCE_VERBS else None
+
+
+def stance_code(stance: str, action_code: str) -> str:
+    """The CAMEO code of threatening or refusing the action ``action_code`` (longest prefix wins)."""
+    table = THREAT_CODES if stance in THREAT_VERBS else REFUSAL_CODES
+    for width in (3, 2):
+        if action_code[:width] in table:
+            return table[action_code[:width]]
+    return table[""]
 
 
 def cooperative(entry: VerbEntry) -> bool:
@@ -666,7 +807,7 @@ def is_passive(verb: Any) -> bool:
 
 
 def misparsed_subject(view: SentenceView, verb: Any) -> list[Any]:
-    """An actor name the parser hung on a verb as a compound ("help Kabul repair"): its subject."""
+    """An actor name the parser hung on a verb as a compound ("help Lima rebuild"): its subject."""
     return [c for c in verb.children if c.dep_ == "compound" and c.i < verb.i and c.i in view.actor_at]
 
 
@@ -741,7 +882,7 @@ def prep_objects(token: Any, preps: frozenset[str] | set[str]) -> list[Any]:
 
 def owner_actors(coder: SentenceCoder, noun: Any, possessive_only: bool = False) -> list[Side]:
     """Actors that own or qualify a noun: possessor, actor adjective or compound ("Russian",
-    "Taliban"), also listed ones ("the Chinese, Iranian and Russian ministers' meeting")."""
+    "Taliban"), also listed ones ("the Chilean, Peruvian and Bolivian envoys' meeting")."""
     deps = {"poss"} if possessive_only else MODIFIER_DEPS
     sides = []
     for child in noun.children:
@@ -763,7 +904,13 @@ def _listed_modifier_actors(view: SentenceView, modifier: Any) -> list[Side]:
 def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] | set[str]) -> Side | None:
     """The actor a single noun phrase head stands for, if any."""
     if token.i in view.actor_at:
-        return Side(view.actor_at[token.i], token.i, route)
+        own = view.actor_at[token.i]
+        titled = _titled_person(view, token, route, heads) if own.startswith(UNRESOLVED) else None
+        return titled or Side(own, token.i, route)
+    if token.pos_ == "PROPN":
+        titled = _titled_person(view, token, route, heads)
+        if titled is not None:
+            return titled
     if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
         return actor_of(view, token.head.head, route, heads)
     if token.lemma_.lower() in heads or _is_event_noun(token, view):
@@ -771,7 +918,8 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
             actor = view.actor_at.get(child.i)
             if child.dep_ in MODIFIER_DEPS and actor is not None and not actor.startswith(UNRESOLVED):
                 return Side(actor, child.i, route + "~agent")
-        for obj in prep_objects(token, {"of", "from"}) + _leaders(token) + _relative_subjects(token):
+        preps = {"of", "from", "in"} if token.lemma_.lower() in LOCAL_FORCES else {"of", "from"}
+        for obj in prep_objects(token, preps) + _leaders(token) + _relative_subjects(token):
             side = actor_of(view, obj, route + "~agent", heads)
             if side is not None:
                 return side
@@ -785,8 +933,22 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
     return None
 
 
+def _titled_person(view: SentenceView, name: Any, route: str, heads: frozenset[str] | set[str]) -> Side | None:
+    """"Chilean Foreign Minister Ana Example", "Kenya's president Ann Example": a name the KB
+    does not know, after a title (an agent noun such as minister or president) that names
+    the actor it acts for."""
+    title = [t for c in name.lefts if c.dep_ in ("compound", "amod", "nmod", "poss") for t in c.subtree]
+    if not any(t.lemma_.lower() in heads for t in title):
+        return None
+    for token in title:
+        actor = view.actor_at.get(token.i)
+        if actor is not None and not actor.startswith(UNRESOLVED):
+            return Side(actor, token.i, route + "~title")
+    return None
+
+
 def _relative_subjects(noun: Any) -> list[Any]:
-    """"the effort that Russia undertakes": the subject of a relative clause on the noun."""
+    """"the initiative that Chile launches": the subject of a relative clause on the noun."""
     return [
         c
         for clause in noun.children
@@ -797,13 +959,13 @@ def _relative_subjects(noun: Any) -> list[Any]:
 
 
 def _clause_sources(noun: Any) -> list[Any]:
-    """"a statement that emerged from X", "a report issued by X": X."""
+    """"a communique issued after X", "a report issued by X": X."""
     clauses = [c for c in noun.children if c.dep_ in ("relcl", "acl")]
     return [o for clause in clauses for o in prep_objects(clause, {"from", "by"})]
 
 
 def _between_in(clause: Any) -> list[Any]:
-    """"relations that have been on display between A and B": the parties named in the clause."""
+    """"links that were visible between A and B": the parties named in the clause."""
     return [t for t in clause.subtree if t.dep_ == "pobj" and t.head.lower_ == "between"]
 
 
@@ -821,7 +983,7 @@ def _leaders(noun: Any) -> list[Any]:
 
 
 def _is_event_noun(token: Any, view: SentenceView) -> bool:
-    """A noun naming an action ("Russia's engagement", "Russia's support"): its possessor acts."""
+    """A noun naming an action ("Brazil's outreach", "Brazil's backing"): its possessor acts."""
     return token.pos_ == "NOUN" and token.lemma_.lower() in view.event_nouns
 
 
@@ -875,6 +1037,11 @@ def _confidence(entry: VerbEntry, source: Side, target: Side) -> float:
     if source.actor.startswith(UNRESOLVED) or target.actor.startswith(UNRESOLVED):
         score -= 0.2
     return round(max(score, 0.05), 2)
+
+
+def _confidence_for_demand(source: Side, target: Side) -> float:
+    score = 0.6 - (0.2 if source.actor.startswith(UNRESOLVED) or target.actor.startswith(UNRESOLVED) else 0.0)
+    return round(score - (0.1 if "pronoun" in f"{source.route} {target.route}" else 0.0), 2)
 
 
 def _unique(sides: list[Side]) -> list[Side]:

@@ -2,17 +2,17 @@
 
 The cue is looked for on the trigger and then on the words that govern it in
 the dependency parse (the verb a nominal trigger is the object of, the verb
-whose complement the trigger heads, ...), nearest first, so that in "Russia
-is reportedly contemplating the removal of X" the cue of *removal* is
-*contemplating* (possible), while in "they have reportedly allied with X" it
+whose complement the trigger heads, ...), nearest first, so that in "Chile
+is said to be weighing the lifting of X's ban" the cue of *lifting* is
+*weighing* (possible), while in "they have reportedly teamed up with X" it
 is *reportedly* (alleged). The definitions follow GUIDELINES.md:
 
 - negated: not/never/n't/no on the predicate, or a governing deny/refuse/fail ...
 - possible: could/might/may/would/can, consider/contemplate, possible/potential,
-  a conditional or a question, an author's forecast ("safe to bet that X will")
-- planned: will/shall, plan/intend/promise/propose/ready to, "promised delisting"
+  a conditional or a question, an author's forecast ("one can expect that X will")
+- planned: will/shall, plan/intend/promise/propose/ready to, "pledged unbanning"
 - recommended: should/must/ought/need to, "it is crucial/imperative/time to"
-- alleged: the content of an accusation, allegation or claim ("fake news alleging that")
+- alleged: the content of an accusation, allegation or claim ("bogus reports alleging that")
 """
 
 from __future__ import annotations
@@ -56,12 +56,12 @@ ALLEGED_GOVERNORS = frozenset(
     {"allege", "allegation", "alleged", "allegedly", "accuse", "accusation", "claim", "reportedly",
      "purportedly", "supposedly", "falsely", "fake", "rumor", "rumour", "portray"}
 )
-#: Governors that hedge a "will" into a forecast ("safe to bet that X will ...").
+#: Governors that hedge a "will" into a forecast ("analysts expect that X will ...").
 FORECAST_GOVERNORS = frozenset({"bet", "expect", "predict", "anticipate", "likely", "probably", "believe", "think", "assume"})
 
 
 #: A possible or planned hedge is kept unless a prescription or an allegation governs it in
-#: the same clause chain ("should consider repairing": recommended).
+#: the same clause chain ("ought to weigh rebuilding": recommended).
 HEDGES = frozenset({"possible", "planned"})
 OVERRIDING = frozenset({"recommended", "alleged"})
 REPORTED_CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
@@ -83,7 +83,7 @@ def event_modality(trigger: Any, intrinsic: frozenset[str] = frozenset(), presup
     ``intrinsic``: modalities the event's code already expresses, ignored when their cue sits
     on the trigger itself. An accusation that is called "fake" is still made (the dispute is
     about its content); "potential cooperation" explored is an expressed intent (root 03).
-    ``presupposed``: the trigger is a possessed nominal ("Russia's engagement with X"), whose
+    ``presupposed``: the trigger is a possessed nominal ("Brazil's outreach to X"), whose
     event the sentence takes for granted: only cues on the trigger itself count.
     """
     if trigger.doc.text.rstrip().rstrip("\u201d\"'").endswith("?"):
@@ -175,7 +175,7 @@ def _lexical_cue(token: Any) -> ModalityCue | None:
 
 
 def _modifier_cue(children: list[Any]) -> ModalityCue | None:
-    """Adverbs, adjectives and markers on a word: "potential cooperation", "promised delisting", "if"."""
+    """Adverbs, adjectives and markers on a word: "potential cooperation", "pledged unbanning", "if"."""
     for child in children:
         if child.dep_ not in ("advmod", "amod", "mark", "npadvmod", "acomp"):
             continue

@@ -7,16 +7,26 @@ wrongly curled mark cannot shift every later pair and a document with an odd
 number of marks keeps its other quotes. A quote left open at the end of its
 line runs to the line end; the next line's quote, which opens with its own
 mark by the multi-paragraph convention, keeps the same speaker when nothing
-else attributes it. Quotes nested inside another quote belong to the outer one.
+else attributes it; a quote paragraph left open takes the attribution found
+further down its chain of reopened paragraphs ("..., he added." at the end),
+or the speaker of the paragraph just before it. Quotes nested inside another
+quote belong to the outer one.
 
 Speakers come from the parse: the subject of a speech verb near the quote
 ("X said", "said X", "X, who declared"), "according to X", "in his words"
 (the last person named), a quote in the sentence after an attributed one, a
 role noun ("the ambassador") resolved to the last person named with those
-words, a pronoun to the last person named. Reported speech ("X said that
+words or, by title alone ("Iran's foreign minister", "the foreign minister"
+after a sentence about Iran), to the actor whose office holder on the date
+fits ``data/office_titles.yaml``; a pronoun to the last person named, "they"
+and "its officials" to a group; "the ministry" to the state its sentence
+names; a colon after a clause ("The minister was blunt: “...”") to that
+clause's subject. Reported speech ("X said that
 ...", "X warned of ...", "X accuses Y of ...", "X's claim that ...",
-"according to X, ...", "..., as revealed in a TASS report") is an indirect
-quote whose span is the reported clause. Scare quotes, names and titles are
+"according to X, ...", "..., as revealed in a news agency report", "X urged Y
+to ...", "X described Y as ...") is an indirect quote whose span is the
+reported clause, without a concessive aside (", although ...") or a second
+speech act ("... and said ...", its own quote). Scare quotes, names and titles are
 not quotes; interview answers count only when the transcript labels them
 ("Name: ..." or "A: ..." after an "interview with X" lead).
 """
@@ -25,9 +35,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from dyadlens.errors import DataFileError
 from dyadlens.model import Quote, Sentence, stable_id
 
 if TYPE_CHECKING:
@@ -131,13 +146,18 @@ SPEECH_VERBS = frozenset(
         "reveal", "explain", "write", "emphasize", "emphasise", "promise", "pledge", "vow",
         "reply", "respond", "answer", "predict", "threaten", "admit", "acknowledge", "complain",
         "urge", "demand", "ask", "recall", "tweet", "concede", "contend", "remark", "describe",
-        "suggest", "praise", "criticize", "criticise", "call",
+        "suggest", "praise", "criticize", "criticise", "call", "signal", "indicate", "testify", "brief",
+        "caution", "reiterate", "affirm", "observe",
     }
 )
 #: Speech verbs that report content ("said that ..."), unlike praise, calls and threats.
 REPORTING_VERBS = SPEECH_VERBS - frozenset(
     {"praise", "criticize", "criticise", "call", "urge", "demand", "ask", "threaten", "promise", "pledge", "vow", "describe", "remark"}
 )
+#: Verbs that report how a speaker characterises something ("described Y as a partner").
+DESCRIBING_VERBS = frozenset({"describe", "call", "hail", "label", "brand", "characterize", "characterise", "term", "dub", "praise", "condemn", "denounce", "welcome"})
+#: Verbs of appeal whose content is the addressee and an infinitive ("urged Y to withdraw").
+APPEAL_VERBS = frozenset({"urge", "call", "ask", "press", "appeal", "implore", "exhort", "encourage"})
 #: Nouns that report speech when they take a "that" clause ("Pakistan's claim that ...").
 SPEECH_NOUNS = frozenset(
     {"claim", "statement", "allegation", "assertion", "warning", "announcement", "accusation", "assurance", "pledge", "denial"}
@@ -150,7 +170,8 @@ ROLE_NOUNS = frozenset(
         "minister", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "president",
         "official", "representative", "secretary", "chief", "commander", "diplomat", "prime",
         "premier", "leader", "governor", "director", "general", "adviser", "advisor", "head",
-        "chairman", "deputy", "foreign", "emissary",
+        "chairman", "deputy", "foreign", "emissary", "lawmaker", "legislator", "senator", "parliamentarian",
+        "mp", "negotiator", "militant", "commander", "authority", "prosecutor", "judge", "mediator",
     }
 )
 #: Words before a quoted name or label ("known as “X”", "so-called “X”", "(“X”)"): not a quotation.
@@ -160,6 +181,7 @@ INSTITUTION_NOUNS = frozenset(
 )
 _NAMING_CUES = re.compile(r"(?:\b(?:as|so-called|called|dubbed|termed|labell?ed|named|the\s+term|the\s+word)|\()\s*$", re.IGNORECASE)
 _PRONOUN_SPEAKERS = frozenset({"he", "she", "him", "her", "his", "they", "them", "their"})
+_PLURAL_PRONOUNS = frozenset({"they", "them"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _NAME_DEPS = frozenset({"compound", "flat", "amod", "poss", "nmod", "det", "case", "punct", "nummod", "prep", "pobj"})
@@ -180,6 +202,7 @@ class Speaker:
     start: int | None
     end: int | None
     person_id: str | None = None  # KB person, whose office is looked up on the statement's date
+    office: frozenset[str] = frozenset()  # KB role names, when the text names the speaker by title only
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,17 +227,56 @@ class _PersonSeen:
     actor: str | None
 
 
+OFFICE_TITLES_FILE = Path(__file__).parent / "data" / "office_titles.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeTitles:
+    """Titles that name an office ("foreign minister") and the KB role names that hold it."""
+
+    titles: Mapping[tuple[str, ...], frozenset[str]]
+    blockers: frozenset[str]
+
+    def roles_in(self, words: list[str]) -> frozenset[str]:
+        """The KB role names of the longest title among ``words`` (lower case), if no blocker."""
+        if self.blockers & set(words):
+            return frozenset()
+        best: tuple[str, ...] = ()
+        for title in self.titles:
+            if len(title) > len(best) and any(tuple(words[i : i + len(title)]) == title for i in range(len(words))):
+                best = title
+        return self.titles.get(best, frozenset())
+
+
+def load_office_titles(path: Path = OFFICE_TITLES_FILE) -> OfficeTitles:
+    """Read an office-title file; problems raise :class:`DataFileError` naming it."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DataFileError(str(path), [f"cannot read: {error}"]) from error
+    if not isinstance(raw, dict) or not isinstance(raw.get("titles"), dict) or not isinstance(raw.get("blockers"), list):
+        raise DataFileError(str(path), ["expected a mapping with 'titles' (title -> role names) and 'blockers' (a list)"])
+    bad = [str(t) for t, roles in raw["titles"].items() if not isinstance(roles, list) or not roles]
+    if bad:
+        raise DataFileError(str(path), [f"titles.{t}: must list at least one role name" for t in bad])
+    return OfficeTitles(
+        titles={tuple(str(t).lower().split()): frozenset(str(r).lower() for r in roles) for t, roles in raw["titles"].items()},
+        blockers=frozenset(str(b).lower() for b in raw["blockers"]),
+    )
+
+
 class QuoteExtractor:
     """Direct and reported quotations with their speakers (component ``quotes``)."""
 
     name = "quotes"
     version = "1"
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, office_titles_file: Path = OFFICE_TITLES_FILE) -> None:
         self._resources = resources
+        self._offices = load_office_titles(office_titles_file)
 
     def __call__(self, state: DocState) -> None:
-        reader = _QuoteReader(state, self._resources.kb)
+        reader = _QuoteReader(state, self._resources.kb, self._offices)
         direct = reader.labelled_answers() + reader.direct_quotes()
         state.quotes.extend(_without_overlaps(direct + reader.indirect_quotes(direct)))
 
@@ -230,9 +292,10 @@ def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
 class _QuoteReader:
     """Everything the quote rules need about one document, computed once."""
 
-    def __init__(self, state: DocState, kb: KnowledgeBase) -> None:
+    def __init__(self, state: DocState, kb: KnowledgeBase, offices: OfficeTitles) -> None:
         self.state = state
         self.kb = kb
+        self.offices = offices
         self.text = state.text
         self.date = state.document.published
         self.sentences = sorted((s for s in state.analysed_sentences() if s.index in state.parses), key=lambda s: s.start)
@@ -249,14 +312,18 @@ class _QuoteReader:
     def direct_quotes(self) -> list[Quote]:
         quotes: list[Quote] = []
         previous: tuple[Speaker, Sentence] | None = None
-        for span in self.spans:
+        for k, span in enumerate(self.spans):
             host = self._sentence_at(span.start)
             if host is None or self._is_citation(host) or not self._is_quotation(span):
                 continue
             found = self._attribution(span)
             words = len(_WORDS.findall(self.text[span.start : span.end]))
+            if found is None and words > 3:
+                found = self._paragraph_chain_attribution(k)
             if found is None and words > 3 and previous is not None and self._continues(previous[1], host):
                 found = _Attribution(previous[0], "continuation", True)
+            if found is None and words > 3 and self._opens_line(span):
+                found = self._previous_paragraph_speaker(host)
             if found is None or (words <= 3 and not found.in_scope):
                 continue
             speaker = self._on_statement_date(found.speaker, found.verb)
@@ -273,6 +340,37 @@ class _QuoteReader:
         if len(words) <= 4 and _NAMING_CUES.search(before):
             return False
         return not _is_title(words)
+
+    def _opens_line(self, span: QuotedSpan) -> bool:
+        line_start = self.text.rfind("\n", 0, span.open_mark) + 1
+        return not self.text[line_start : span.open_mark].strip()
+
+    def _paragraph_chain_attribution(self, k: int) -> _Attribution | None:
+        """A quote paragraph left open ("We have ... years.) whose quotation goes on in the next
+        paragraph, reopened with its own mark: the attribution found further down the chain."""
+        span = self.spans[k]
+        for following in self.spans[k + 1 : k + 6]:
+            if span.close_mark is not None or self.text[span.line_end : following.open_mark].strip():
+                return None
+            found = self._attribution(following)
+            if found is not None:
+                return replace(found, cue="continuation")
+            span = following
+        return None
+
+    def _previous_paragraph_speaker(self, host: Sentence) -> _Attribution | None:
+        """A quote opening a paragraph right after one whose speaker reports speech
+        ("X said the sides had agreed ...", then a quoted paragraph): that speaker."""
+        before = [s for s in self.sentences if s.paragraph == host.paragraph - 1]
+        if not before:
+            return None
+        last = before[-1]
+        for token in self.state.parses[last.index]:
+            if token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_VERBS and not self._inside_quote(last.start + token.idx):
+                speaker = self._speaker_of_verb(token, last)
+                if speaker is not None:
+                    return _Attribution(speaker, "continuation", True)
+        return None
 
     def _continues(self, earlier: Sentence, host: Sentence) -> bool:
         """A quote right after another one, in the same or the next paragraph."""
@@ -291,7 +389,29 @@ class _QuoteReader:
                 if found is not None:
                     distance = min(abs(position - span.open_mark), abs(position - (span.close_mark or span.end)))
                     candidates.append((distance, found))
-        return min(candidates, key=lambda c: c[0])[1] if candidates else None
+        if candidates:
+            return min(candidates, key=lambda c: c[0])[1]
+        return self._colon_attribution(span)
+
+    def _colon_attribution(self, span: QuotedSpan) -> _Attribution | None:
+        """"The minister was blunt: “...”": the subject of the clause the colon ends."""
+        before = self.text[: span.open_mark].rstrip()
+        if not before.endswith(":"):
+            return None
+        colon = len(before) - 1
+        sentence = self._sentence_at(colon)
+        if sentence is None:
+            return None
+        doc = self.state.parses[sentence.index]
+        verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and sentence.start + t.idx < colon and not self._inside_quote(sentence.start + t.idx)]
+        verb = min(verbs, key=lambda t: len(list(t.ancestors)), default=None)
+        if verb is None:
+            return None
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        if subject is None or subject.lower_ in _RELATIVE_PRONOUNS:
+            return None
+        speaker = self._speaker_from(subject, sentence, sentence.start + verb.idx)
+        return _Attribution(speaker, "colon", True) if speaker is not None else None
 
     def _cue(self, token: Any, sentence: Sentence, span: QuotedSpan) -> _Attribution | None:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
@@ -346,6 +466,15 @@ class _QuoteReader:
             speaker = self._speaker_from(owner, sentence)
             span = self._clause_span(clause, sentence)
             return (span, speaker, lemma) if speaker and span else None
+        if token.pos_ == "VERB" and lemma in DESCRIBING_VERBS:
+            span = self._description(token, sentence)
+            speaker = self._speaker_of_verb(token, sentence) if span else None
+            if span and speaker:
+                return span, speaker, lemma
+        if token.pos_ == "VERB" and lemma in APPEAL_VERBS:
+            span = self._appeal_content(token, sentence)
+            speaker = self._speaker_of_verb(token, sentence) if span else None
+            return (span, speaker, lemma) if span and speaker else None
         if token.pos_ != "VERB" or lemma not in REPORTING_VERBS:
             return None
         if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
@@ -356,6 +485,9 @@ class _QuoteReader:
 
     def _content_of(self, verb: Any, sentence: Sentence) -> tuple[int, int] | None:
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        if clause is not None:
+            return self._clause_span(clause, sentence)
+        clause = self._that_clause_on_audience(verb)
         if clause is not None:
             return self._clause_span(clause, sentence)
         if verb.lemma_.lower() not in OF_CONTENT_VERBS:
@@ -373,6 +505,48 @@ class _QuoteReader:
                 last = clause.right_edge
         return self._token_span(first, last, sentence)
 
+    def _description(self, verb: Any, sentence: Sentence) -> tuple[int, int] | None:
+        """"described Y as a partner", "hailed the step as courageous", "called them a violation":
+        the object and what the speaker calls it."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None:
+            return None
+        as_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i), None)
+        as_phrase = as_phrase or next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+        complement = next((c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.i > obj.i), None)
+        last = as_phrase or complement
+        if last is None:
+            return None
+        return self._token_span(obj.left_edge, _right_edge_without_asides(last), sentence)
+
+    def _appeal_content(self, verb: Any, sentence: Sentence) -> tuple[int, int] | None:
+        """"urged Y to do Z", "called on Y to do Z": the addressee and the action asked of it."""
+        addressee = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if addressee is None:
+            on = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
+            addressee = _object_of(on) if on is not None else None
+        action = next((c for c in verb.children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None)
+        if addressee is None or action is None or action.i < addressee.i:
+            return None
+        return self._token_span(addressee.left_edge, _right_edge_without_asides(action), sentence)
+
+    def _that_clause_on_audience(self, verb: Any) -> Any | None:
+        """"told a briefing that X ...", "argued after the attack that X ...": a that-clause the
+        parse hangs on the audience or on a prepositional phrase; the clause."""
+        holders = [c for c in verb.children if c.dep_ == "dobj" and verb.lemma_.lower() in ("tell", "inform", "assure", "brief")]
+        holders += [o for c in verb.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+        for holder in holders:
+            clause = next((c for c in holder.children if c.dep_ == "relcl" and c.left_edge.lower_ == "that"), None)
+            if clause is None:
+                continue
+            complement = clause.left_edge.dep_ == "mark" or (
+                clause.left_edge.dep_ in ("dobj", "nsubj") and holder.dep_ == "dobj"
+                and any(c.dep_ in _SUBJECTS and c.i != clause.left_edge.i for c in clause.children)
+            )
+            if complement:
+                return clause
+        return None
+
     def _according_to(self, token: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
         """"According to X, <clause>": the clause without the attribution."""
         target = _object_of(token.doc[token.i + 1])
@@ -384,7 +558,7 @@ class _QuoteReader:
         return (span, speaker, "according to") if span else None
 
     def _as_reported(self, verb: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
-        """"..., as revealed in a TASS report" / "as reported by X": the main clause."""
+        """"..., as revealed in an agency report" / "as reported by X": the main clause."""
         source = None
         for prep in verb.children:
             if prep.dep_ in ("prep", "agent") and prep.lower_ in ("in", "by"):
@@ -415,11 +589,15 @@ class _QuoteReader:
 
     def _clause_span(self, clause: Any, sentence: Sentence) -> tuple[int, int] | None:
         """A reported clause without its "that" and without a trailing ", highlighting ..." gloss."""
-        tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head.i == clause.i and t.lower_ in ("that", "whether"))]
+        tokens = [t for t in clause.subtree if not (t.dep_ in ("mark", "dobj") and t.head.i == clause.i and t.lower_ in ("that", "whether") and t.i == clause.left_edge.i)]
         for child in clause.children:
             comma = child.left_edge.i - 1
-            if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > clause.i and comma >= 0 and child.doc[comma].text == ",":
+            after_comma = child.i > clause.i and comma >= 0 and child.doc[comma].text == ","
+            if child.dep_ == "advcl" and after_comma and (child.tag_ == "VBG" or _concessive(child)):
                 tokens = [t for t in tokens if t.i < comma]
+            elif child.dep_ == "conj" and child.i > clause.i and _new_speech_act(child):
+                cut = _conjunction_start(child)
+                tokens = [t for t in tokens if t.i < cut]
         return self._token_span(tokens[0], tokens[-1], sentence) if tokens else None
 
     def _token_span(self, first: Any, last: Any, sentence: Sentence) -> tuple[int, int]:
@@ -484,7 +662,7 @@ class _QuoteReader:
 
     def _speaker_of_verb(self, verb: Any, sentence: Sentence) -> Speaker | None:
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
-        subject = min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None  # not a dateline's "MOSCOW"
+        subject = min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None  # not a dateline's "NAIROBI"
         if subject is None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             subject = _object_of(agent) if agent is not None else None
@@ -511,6 +689,8 @@ class _QuoteReader:
 
     def _speaker_from(self, token: Any, sentence: Sentence, limit: int | None = None) -> Speaker | None:
         """The speaker a phrase names; ``limit`` ends the phrase before the speech verb."""
+        if token.lower_ in _PLURAL_PRONOUNS:
+            return self._plural_speaker(token, sentence)
         if token.lower_ in _PRONOUN_SPEAKERS:
             return self._last_person_before(sentence.start + token.idx)
         if token.lemma_.lower() in _REPORT_NOUNS:
@@ -524,17 +704,21 @@ class _QuoteReader:
         is_role = token.lemma_.lower() in ROLE_NOUNS
         is_body = is_role or token.lemma_.lower() in INSTITUTION_NOUNS
         if is_role:
-            named = self._person_with_role(token, sentence, start, end)
+            named = self._person_with_role(token, sentence, start, end) or self._office_holder(token, sentence, start, end, limit)
             if named is not None:
                 return named
         actor = self._actor_in(*self._offsets(token, sentence, limit))
+        if actor is None and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children):
+            actor = self._last_group_before(sentence.start + token.idx)
+        if actor is None and is_body and not self._names_a_person(token):
+            actor = self._recent_state(sentence)
         if actor is None and not any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i + 1]):
             return None
         name = _plain(self.text[start:end]) if is_body else self._display_name(start, end, actor)
         return Speaker(name, actor, None, start, end)
 
     def _report_source(self, report: Any, sentence: Sentence, limit: int | None = None) -> Speaker | None:
-        """"a TASS report", "a report by DW", "the ministry's statement": who issued it."""
+        """"a Reuters report", "a report by X", "the ministry's statement": who issued it."""
         for child in report.children:
             if child.dep_ == "prep" and child.lower_ == "by" and _object_of(child) is not None:
                 return self._speaker_from(_object_of(child), sentence)
@@ -615,7 +799,7 @@ class _QuoteReader:
         return inside[0] if inside else None
 
     def _full_name(self, person: _PersonSeen) -> _PersonSeen:
-        """"Kabulov" after "Zamir Kabulov": the fuller name seen in the document."""
+        """"Okafor" after "Grace Okafor": the fuller name seen in the document."""
         longer = [p for p in self.people if len(p.name) > len(person.name) and p.name.split()[-1] == person.name.split()[-1]]
         return longer[0] if longer and len(person.name.split()) == 1 else person
 
@@ -631,7 +815,7 @@ class _QuoteReader:
         return Speaker(name, known[0] if known else self._actor_near(person), role, start, end, person_id)
 
     def _actor_near(self, person: _PersonSeen) -> str | None:
-        """"Russia's Foreign Minister Sergey Lavrov": the actor named in the title before the name."""
+        """"Chile's Interior Minister Ana Ruiz": the actor named in the title before the name."""
         sentence = self._sentence_at(person.start)
         if sentence is None:
             return None
@@ -640,13 +824,19 @@ class _QuoteReader:
 
     def _on_statement_date(self, speaker: Speaker, verb: tuple[Any, Sentence] | None) -> Speaker:
         """A KB person's actor and office on the date the text gives the statement
-        ("Six years later, Rogozin, then envoy to NATO, warned ..."), not the document's date."""
+        ("In 2009, Ruiz, then ambassador to Peru, warned ..."), not the document's date."""
         if speaker.person_id is None or verb is None:
             return speaker
         token, sentence = verb
         dated = self.timeline.date_for(sentence.index, token.i, "asserted")
         if dated.start is None or dated.value is None:
             return speaker
+        if speaker.office and speaker.actor:
+            holder = self._holder(speaker.actor, speaker.office, dated.value)
+            if holder is None:
+                return replace(speaker, role=None, person_id=None)
+            entity, role = holder
+            return replace(speaker, role=f"{role}: {entity.name}", person_id=entity.id)
         actor = self.kb.acting_for(speaker.person_id, dated.value) or speaker.actor
         return replace(speaker, actor=actor, role=self._kb_role(speaker.person_id, dated.value) or speaker.role)
 
@@ -663,6 +853,97 @@ class _QuoteReader:
         for person in reversed(self.people):
             if person.start < start and words <= person.context:
                 return self._person_speaker(person, (start, end))
+        return None
+
+    def _office_holder(self, token: Any, sentence: Sentence, start: int, end: int, limit: int | None) -> Speaker | None:
+        """"Iran's foreign minister", "the foreign minister" (after a sentence about Iran): the actor
+        whose KB office holder on the document's date fits the title. The name stays as the text
+        writes it (annotators copy the title when the text names no one); the holder is kept as
+        ``person_id`` and in the role ("Minister of Foreign Affairs: <name>")."""
+        words = [t.lower_ for t in token.doc[token.left_edge.i : token.i + 1] if not t.is_punct and t.dep_ != "det"]
+        words += [t.lower_ for t in token.rights if t.dep_ in ("prep", "pobj", "compound") and t.i == token.i + 1]
+        roles = self.offices.roles_in(words)
+        if not roles:
+            return None
+        phrase_actor = self._actor_in(*self._offsets(token, sentence, limit))
+        candidates = [phrase_actor] if phrase_actor else self._recent_actors(sentence)
+        for actor in candidates:
+            holder = self._holder(actor, roles)
+            if holder is not None:
+                entity, role = holder
+                return Speaker(_plain(self.text[start:end]), actor, f"{role}: {entity.name}", start, end, entity.id, roles)
+        return None
+
+    def _recent_actors(self, sentence: Sentence) -> list[str]:
+        """Actors named in this sentence before the phrase and in the one before it, latest first."""
+        previous = [s for s in self.sentences if s.end <= sentence.start][-1:]
+        first = previous[0].start if previous else sentence.start
+        seen = [m.actor_id for m in self.mentions if first <= m.start < sentence.end and m.actor_id and not m.person]
+        return list(dict.fromkeys(reversed(seen)))
+
+    def _names_a_person(self, token: Any) -> bool:
+        """"the ambassador" (one person, resolved by name or not at all) but not "officials"."""
+        return token.lemma_.lower() in ROLE_NOUNS and token.tag_ != "NNS"
+
+    def _plural_speaker(self, token: Any, sentence: Sentence) -> Speaker | None:
+        """"they": the speaker of a speech verb earlier in the sentence ("Its officials said ...,
+        and they deny ..."), else the group or state named last."""
+        verb = token.head
+        for other in token.doc[: token.i]:
+            if other.pos_ == "VERB" and other.lemma_.lower() in SPEECH_VERBS and other.i != verb.i:
+                subject = next((c for c in other.children if c.dep_ in _SUBJECTS and c.lower_ not in _PLURAL_PRONOUNS), None)
+                if subject is not None:
+                    return self._speaker_from(subject, sentence, sentence.start + other.idx)
+        actor = self._last_group_before(sentence.start + token.idx)
+        if actor is None:
+            return None
+        entity = self.kb.get(actor)
+        return Speaker(entity.name if entity else actor, actor, None, sentence.start + token.idx, sentence.start + token.idx + len(token.text))
+
+    def _last_group_before(self, offset: int) -> str | None:
+        """The actor (not a person) a pronoun at ``offset`` refers to: the subject of the sentence
+        before ("Hamas held talks in Cairo. Its officials ..."), else the one named last."""
+        subject = self._previous_subject_actor(offset)
+        if subject is not None:
+            return subject
+        for mention in reversed(self.mentions):
+            if mention.start < offset and mention.actor_id and not mention.person and not self._inside_quote(mention.start):
+                if not mention.actor_id.startswith("unresolved:"):
+                    return mention.actor_id
+        return None
+
+    def _previous_subject_actor(self, offset: int) -> str | None:
+        earlier = [s for s in self.sentences if s.end <= offset]
+        if not earlier:
+            return None
+        sentence = earlier[-1]
+        doc = self.state.parses[sentence.index]
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
+        if subject is None:
+            return None
+        start, end = self._offsets(subject, sentence)
+        actor = self._actor_in(start, end)
+        return actor if actor is not None and not actor.startswith("unresolved:") else None
+
+    def _recent_state(self, sentence: Sentence) -> str | None:
+        """"X will ..., the ministry said": the first state named in the sentence (the reported
+        clause's subject, as a rule); else the last one named in the sentence before."""
+        own = [m.actor_id for m in self.mentions if sentence.start <= m.start < sentence.end and m.actor_id and not m.person]
+        earlier = [a for a in reversed(self._recent_actors(sentence)) if a not in own]
+        for actor in [*own, *earlier]:
+            entity = self.kb.get(actor)
+            if entity is not None and entity.type in ("state", "government"):
+                return actor
+        return None
+
+    def _holder(self, actor: str, roles: frozenset[str], when: str | None = None) -> tuple[Any, str] | None:
+        for entity in self.kb.entities():
+            if entity.type != "person":
+                continue
+            for role in entity.roles:
+                if role.actor == actor and role.role.lower() in roles and role.period.overlaps(when or self.date):
+                    return entity, role.role
         return None
 
     def _last_person_before(self, offset: int) -> Speaker | None:
@@ -740,6 +1021,27 @@ def _plain(words: str) -> str:
     """A name as shown: no leading article, no possessive ending."""
     words = re.sub(r"^(?:the|a|an)\s+", "", words.strip(), flags=re.IGNORECASE)
     return re.sub(r"(?:'s|’s|'|’)$", "", words)
+
+
+def _concessive(clause: Any) -> bool:
+    """", although ...": an aside that the reported clause does not include."""
+    return any(c.dep_ == "mark" and c.lower_ in ("although", "though", "whereas") for c in clause.children)
+
+
+def _new_speech_act(verb: Any) -> bool:
+    """"... and said that ...", "... and called them ...": a second speech act by the same speaker."""
+    own_subject = any(c.dep_ in _SUBJECTS for c in verb.children)
+    reports = any(c.dep_ in ("ccomp", "oprd") for c in verb.children) or verb.lemma_.lower() in ("call", "describe")
+    return verb.pos_ == "VERB" and verb.lemma_.lower() in SPEECH_VERBS and reports and not own_subject
+
+
+def _conjunction_start(conjunct: Any) -> int:
+    """Where a conjunct begins, with its "and" and the comma before it."""
+    first = conjunct.left_edge.i
+    doc = conjunct.doc
+    while first > 0 and (doc[first - 1].dep_ == "cc" or doc[first - 1].is_punct):
+        first -= 1
+    return first
 
 
 def _has_that(clause: Any) -> bool:

@@ -219,8 +219,13 @@ def _season_year(season: str, rel: str | None, published: PartialDate | None) ->
     return published.year
 
 
+#: "the end of 2023" is its last month, "the beginning of 2023" its first; early/mid/late stay vague.
+_EDGE_MONTHS: Mapping[str, int] = MappingProxyType({"the end of": 12, "the beginning of": 1, "the start of": 1, "the turn of": 1})
+
+
 def _year_mod(m: re.Match[str], ctx: _Context) -> _Resolved | None:
-    return PartialDate(int(m.group("year"))), "point", "explicit"
+    month = _EDGE_MONTHS.get(re.sub(r"\s+", " ", m.group("mod").lower()))
+    return PartialDate(int(m.group("year")), month), "point", "explicit"
 
 
 def _year(m: re.Match[str], ctx: _Context) -> _Resolved | None:
@@ -320,6 +325,35 @@ def _weekday(m: re.Match[str], ctx: _Context) -> _Resolved | None:
     return PartialDate(moved.year, moved.month, moved.day), "point", "relative"
 
 
+def _part_of_unit(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"by the end of the year", "at the start of last month": the unit itself, at its precision."""
+    reference = ctx.published
+    if reference is None:
+        return None
+    step = {"last": -1, "previous": -1, "next": 1, "coming": 1}.get((m.group("rel") or "").lower(), 0)
+    if m.group("unit").lower() == "year":
+        return PartialDate(reference.year + step, _EDGE_MONTHS.get("the " + m.group("part").lower() + " of")), "point", "relative"
+    return (reference.add_months(step), "point", "relative") if reference.month else None
+
+
+def _weekend(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"over the weekend" / "last weekend": the month of the latest Saturday before publication."""
+    reference = ctx.published
+    if reference is None or reference.month is None:
+        return None
+    if reference.day is None:
+        return reference, "point", "relative"
+    today = date(reference.year, reference.month, reference.day)
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+    return PartialDate(saturday.year, saturday.month), "point", "relative"
+
+
+def _fiscal_year(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"fiscal 2022", "FY2024", "FY24": the year the fiscal year is named after."""
+    year = m.group("year")
+    return PartialDate(int(year) if len(year) == 4 else 2000 + int(year)), "point", "explicit"
+
+
 def _count(word: str) -> int | None:
     if word.isdigit():
         return int(word)
@@ -387,7 +421,7 @@ RULES: tuple[_Rule, ...] = (
     _rule("month-year", _MOD + r"?" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", _month_year, 3, True),
     _rule("season-year", r"\b(?:" + _MOD + r")?(?:the\s+)?" + _SEASON + r"\s+(?:of\s+)?" + _YEAR + r"\b", _season, 3, True, _I),
     _rule("relative-season", r"\b" + _MOD + r"?(?P<rel>last|this|next|past|previous|coming)\s+(?:(?P<mod2>early|mid|late)[\s-]+)?" + _SEASON + r"\b", _season, 2, True, _I),
-    _rule("year-mod", r"\b(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of)[\s-]+" + _YEAR + r"\b", _year_mod, 3, True, _I),
+    _rule("year-mod", r"\b(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+" + _YEAR + r"\b", _year_mod, 3, True, _I),
     _rule("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:1[6-9]\d0|20\d0)s\b|\b(?:the\s+)?'\d0s\b", _decade, 1, False, _I),
     _rule("span", r"\b(?:the\s+(?:last|past)\s+|over\s+the\s+course\s+of\s+|for\s+)" + _NUMBER + r"\s+(?:decades?|years|centur(?:y|ies))\b", _span, 1, False, _I),
     _rule("ago", r"\b" + _NUMBER + r"\s+" + _UNIT + r"\s+(?:ago|back)\b", _ago, 2, True, _I),
@@ -399,7 +433,10 @@ RULES: tuple[_Rule, ...] = (
     _rule("day-first", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b(?!,?\s*\d)", _day_no_year, 3, True),
     _rule("month-alone", r"\b(?:(?P<mod>early|mid|late)[\s-]+)?(?:(?P<rel>last|this|next|past|coming)\s+)?" + _MONTH.replace("May|", "") + r"\b(?!\s+\d)", _month_alone, 2, True),
     _rule("may-alone", r"\b(?i:in|since|until|by|of|last|this|next|early|mid|late)\s+May\b(?!\s+\d)", _month_alone_may, 2, True),
-    _rule("weekday", r"\b(?:(?P<wrel>last)\s+)?(?:on\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", _weekday, 2, True),
+    _rule("part-of-unit", r"\b(?:the\s+)?(?P<part>start|beginning|end|middle|turn)\s+of\s+(?:the|this|(?P<rel>last|next|previous|coming))\s+(?P<unit>month|year)\b", _part_of_unit, 2, True, _I),
+    _rule("weekend", r"\b(?:(?:over|during|at|on)\s+the|(?P<rel>last|this|past))\s+weekend\b", _weekend, 2, True, _I),
+    _rule("fiscal-year", r"\b(?:fiscal(?:\s+year)?\s+|FY\s?)(?P<year>20\d\d|\d\d)\b(?![/-]\d)", _fiscal_year, 3, True, _I),
+    _rule("weekday", r"\b(?:(?P<wrel>(?i:last))\s+)?(?:on\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", _weekday, 2, True),
     _rule("present", r"\b(?:today|yesterday|nowadays|currently|at\s+present|presently|these\s+days|at\s+the\s+moment|for\s+now|now)\b(?!\s+(?:that\b|[a-z]+ed\b|defunct|former|ex-))", _present, 1, False, _I),
     _rule("year", _NOT_NUMBERED + r"(?<![\d$£€/#+-])(?<!\d[.,])\b" + _YEAR + r"(?:s(?<!0s))?" + _END_NUM + r"(?!\s*(?:people|troops|soldiers|km|kilometres|kilometers|miles|dollars|tons|tonnes|men|fighters|words|pages|votes|cases|metres|meters)\b)", _year, 2, True),
     _rule("later", r"\b" + _NUMBER + r"\s+" + _UNIT + r"\s+(?P<dir>later|after(?:wards)?|earlier|before|previously|prior)\b(?!\s+(?:the|a|an|his|her|its|their)\b)", _later, 2, True, _I),

@@ -29,7 +29,7 @@ ENTRY_KEYS = frozenset((*LIST_KEYS, *FLAG_KEYS, "code", "owner", "note"))
 OWNERS = ("source", "target")
 #: libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-WORD_LISTS = ("agent_heads", "helper_verbs")
+WORD_LISTS = ("agent_heads", "helper_verbs", "people_heads")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,8 @@ class VerbDictionary:
     entries: list[VerbEntry] = field(default_factory=list)
     agent_heads: frozenset[str] = frozenset()
     helper_verbs: frozenset[str] = frozenset()
+    #: nouns for a country's people ("Liberian refugees"): the country, as the target of an event
+    people_heads: frozenset[str] = frozenset()
     skipped: dict[str, int] = field(default_factory=dict)  # per file: patterns an importer could not use
     _index: dict[tuple[str, str], list[VerbEntry]] = field(default_factory=dict, repr=False)
 
@@ -132,6 +134,7 @@ def _load_file(path: Path, ontology: Ontology, order: int, dictionary: VerbDicti
     dictionary.entries.extend(entries)
     dictionary.agent_heads = dictionary.agent_heads | words["agent_heads"]
     dictionary.helper_verbs = dictionary.helper_verbs | words["helper_verbs"]
+    dictionary.people_heads = dictionary.people_heads | words["people_heads"]
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -4,6 +4,9 @@ the sentences, and spans that leave their document's text."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from sqlalchemy import Column, ColumnElement, Connection, Table, and_, exists, func, or_, select
 
 from dyadlens.store import schema
@@ -12,14 +15,14 @@ from dyadlens.store.backend import Backend
 D = schema.documents
 
 #: Span column pairs (start, end) each table holds; nullable pairs may be both NULL.
-SPANS: dict[str, tuple[tuple[str, str], ...]] = {
+SPANS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "regions": (("start", "end"),),
     "sentences": (("start", "end"),),
     "mentions": (("start", "end"),),
     "events": (("start", "end"), ("trigger_start", "trigger_end"), ("date_start", "date_end")),
     "quotes": (("start", "end"), ("speaker_start", "speaker_end")),
     "designations": (("start", "end"),),
-}
+})
 
 #: Tables whose rows name the sentence they come from.
 SENTENCE_INDEXED = ("mentions", "events", "quotes")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from sqlalchemy import Table
@@ -30,7 +31,7 @@ from dyadlens.store import schema
 T = TypeVar("T")
 
 #: Which list of :class:`DocumentRecords` each record table holds.
-RECORD_TYPES: dict[str, tuple[Table, type]] = {
+RECORD_TYPES: Mapping[str, tuple[Table, type]] = MappingProxyType({
     "regions": (schema.regions, Region),
     "sentences": (schema.sentences, Sentence),
     "actors": (schema.actors, ActorRef),
@@ -38,7 +39,7 @@ RECORD_TYPES: dict[str, tuple[Table, type]] = {
     "events": (schema.events, Event),
     "quotes": (schema.quotes, Quote),
     "designations": (schema.designations, Designation),
-}
+})
 
 def field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))

@@ -13,6 +13,10 @@ document never changes what another document loads back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -31,6 +35,24 @@ metadata = MetaData()
 
 def _doc_id_column() -> Column[str]:
     return Column("doc_id", String, ForeignKey("documents.id"), nullable=False, index=True)
+
+
+def _span_record_columns(*, in_sentence: bool) -> list[Column[Any]]:
+    """The leading columns of a record with an id and document offsets.
+
+    ``in_sentence`` adds ``sentence_index`` for records that lie inside one
+    sentence (mentions, events, quotes).
+    """
+    columns: list[Column[Any]] = [
+        Column("id", String, primary_key=True),
+        _doc_id_column(),
+        Column("seq", Integer, nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+    ]
+    if in_sentence:
+        columns.append(Column("sentence_index", Integer, nullable=False))
+    return columns
 
 
 documents = Table(
@@ -60,11 +82,7 @@ documents = Table(
 regions = Table(
     "regions",
     metadata,
-    Column("id", String, primary_key=True),
-    _doc_id_column(),
-    Column("seq", Integer, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
+    *_span_record_columns(in_sentence=False),
     Column("kind", String, nullable=False),
     Column("label", String, nullable=False),
     Column("excluded", Boolean, nullable=False),
@@ -104,12 +122,7 @@ actors = Table(
 mentions = Table(
     "mentions",
     metadata,
-    Column("id", String, primary_key=True),
-    _doc_id_column(),
-    Column("seq", Integer, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("sentence_index", Integer, nullable=False),
+    *_span_record_columns(in_sentence=True),
     Column("actor_id", String, index=True),
     Column("label", String, nullable=False),
     Column("rule", String, nullable=False),
@@ -119,12 +132,7 @@ mentions = Table(
 events = Table(
     "events",
     metadata,
-    Column("id", String, primary_key=True),
-    _doc_id_column(),
-    Column("seq", Integer, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("sentence_index", Integer, nullable=False),
+    *_span_record_columns(in_sentence=True),
     Column("trigger_start", Integer, nullable=False),
     Column("trigger_end", Integer, nullable=False),
     Column("source", String, index=True),
@@ -144,12 +152,7 @@ events = Table(
 quotes = Table(
     "quotes",
     metadata,
-    Column("id", String, primary_key=True),
-    _doc_id_column(),
-    Column("seq", Integer, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("sentence_index", Integer, nullable=False),
+    *_span_record_columns(in_sentence=True),
     Column("kind", String, nullable=False),
     Column("speaker", String, index=True),
     Column("speaker_actor", String, index=True),
@@ -162,11 +165,7 @@ quotes = Table(
 designations = Table(
     "designations",
     metadata,
-    Column("id", String, primary_key=True),
-    _doc_id_column(),
-    Column("seq", Integer, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
+    *_span_record_columns(in_sentence=False),
     Column("designator", String, nullable=False, index=True),
     Column("designee", String, nullable=False, index=True),
     Column("status", String, nullable=False, index=True),
@@ -199,4 +198,4 @@ schema_migrations = Table(
 RECORD_TABLES = (regions, sentences, actors, mentions, events, quotes, designations)
 
 #: Every table ``Store.rows`` can export, by name.
-EXPORTABLE = {t.name: t for t in (documents, *RECORD_TABLES, failures)}
+EXPORTABLE: Mapping[str, Table] = MappingProxyType({t.name: t for t in (documents, *RECORD_TABLES, failures)})

@@ -137,6 +137,16 @@
       nodeLayer.appendChild(g);
     });
     svg.appendChild(nodeLayer);
+    nodeLayer.querySelectorAll("g.node").forEach(function (g, i) {
+      keepLabelInside(g.querySelector("text"), data.nodes[i], width);
+    });
+  }
+
+  // Shift a node's label sideways so that a long name near the edge stays readable.
+  function keepLabelInside(label, node, width) {
+    var half = label.getBBox().width / 2, pad = 4;
+    var shift = Math.min(0, width - pad - (node.x + half)) + Math.max(0, pad - (node.x - half));
+    label.setAttribute("x", shift);
   }
 
   function enableDrag(svg, g, node, links, edgeLayer) {
