@@ -255,3 +255,11 @@ def test_subject_pronoun_takes_the_salient_actor_of_the_previous_sentence(analys
 )
 def test_subject_pronoun_without_a_single_antecedent_is_left_alone(analyse, text) -> None:
     assert pronoun_mentions(analyse(text, "2023-05-01")) == []
+
+
+def test_the_new_authorities_are_the_group_that_took_power(resources: Resources) -> None:
+    raw = RawInput(doc_id="t", path="t.txt", format="txt", meta={"published": "2015-03-01", "title": "T"},
+                   data="The Houthis seized Sanaa in September. Iran said it would judge the new authorities by their deeds.".encode())
+    records = build_pipeline(resources, upto="actors")(raw)
+    text = records.document.text
+    assert any(text[m.start:m.end] == "the new authorities" and m.actor_id == "houthis" for m in records.mentions)

@@ -66,3 +66,9 @@ def test_series_marks_left_out_periods_and_breaks_the_goldstein_line() -> None:
 ])
 def test_empty_periods_between(earlier: str, later: str, by: str, empty: int) -> None:
     assert empty_periods_between(earlier, later, by) == empty
+
+
+def test_timeline_spreads_events_on_the_same_day_around_their_date() -> None:
+    rows = [_row(f"e{i}", "2024-03-01", 2.0) for i in range(3)] + [_row("late", "2024-09-01", 2.0)]
+    xs = [float(c.get("cx") or 0) for c in ET.fromstring(str(timeline_svg(rows, "A – B"))).iter("circle")]
+    assert xs[1] - xs[0] == pytest.approx(7.0, abs=0.11) and xs[0] - xs[2] == pytest.approx(7.0, abs=0.11)

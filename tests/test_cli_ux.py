@@ -167,3 +167,17 @@ def test_series_shows_the_stretches_without_events(db: Path) -> None:
     periods = [line.split("  ")[0] for line in lines[4:]]
     assert periods == ["2003", "2004 to 2022", "2023", "2024"]
     assert lines[5].split() == ["2004", "to", "2022", "0"]
+
+
+def test_sources_without_a_dyad_or_a_code_is_a_usage_error(db: Path) -> None:
+    assert_clean_error(run(db, "sources"), 2, "give two actors (A B), or --code CAMEO")
+
+
+def test_show_wraps_long_sentences_under_their_number_on_a_terminal() -> None:
+    from dyadlens.cli import _fit
+
+    line = "  12 | " + " ".join(["convoy"] * 30)
+    wrapped = _fit(line, 60).splitlines()
+    assert wrapped[0].startswith("  12 | ") and all(w.startswith("     | ") for w in wrapped[1:])
+    assert max(len(w) for w in wrapped) <= 60
+    assert _fit(line, None) == line

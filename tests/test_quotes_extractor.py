@@ -235,3 +235,13 @@ def test_bad_office_titles_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="foreign minister") as error:
         load_office_titles(bad)
     assert str(bad) in str(error.value)
+
+
+def test_an_actor_named_inside_the_quote_is_not_the_speakers(resources: Resources) -> None:
+    text = (
+        "“Bishkek has decided that the Taliban will stay in power,” said Aida Mamyrova, a researcher in Osh. "
+        "Pakistani Foreign Minister Ishaq Dar said Islamabad would reopen the crossing."
+    )
+    by_speaker = {q.speaker: q.speaker_actor for q in full_quotes(resources, text)}
+    assert by_speaker["Aida Mamyrova"] is None
+    assert by_speaker["Ishaq Dar"] == "pakistan"

@@ -340,16 +340,25 @@ def _repeat_label(label: str, lines: list[Any]) -> str:
     return f"repeat of sentence{'s' if len(inside) > 1 else ''} {span}"
 
 
-def _show_line(line: Any, previous: Any) -> str:
-    """One piece of a shown document: ``index | text``, excluded text dimmed."""
+def _show_line(line: Any, previous: Any, width: int | None) -> str:
+    """One piece of a shown document: ``index | text``, excluded text dimmed; on a
+    terminal, long text wraps under itself so the numbers stay in their column."""
     text = _terminal_safe(line.text)
     if line.kind == "sentence":
         flag = f"[{line.sentence_kind}] " if line.sentence_kind not in (None, "body") else ""
         region = f"[{line.region_kind}: {line.label}] " if line.label else ""
         gap = "\n" if previous is not None and previous.paragraph != line.paragraph else ""
-        return f"{gap}{line.sentence_index:>4} | {flag}{region}{text}"
+        return gap + _fit(f"{line.sentence_index:>4} | {flag}{region}{text}", width)
     why = f"{line.region_kind}: {line.label}" if line.kind == "excluded" else "not in any sentence"
-    return click.style(f"   x | [excluded {why}] {text}", dim=True)
+    return click.style(_fit(f"   x | [excluded {why}] {text}", width), dim=True)
+
+
+def _fit(line: str, width: int | None) -> str:
+    import textwrap
+
+    if width is None or len(line) <= width:
+        return line
+    return textwrap.fill(line, width=max(width, 40), subsequent_indent="     | ", break_on_hyphens=False)
 
 
 @main.command("show")
@@ -376,10 +385,11 @@ def show_command(app: App, doc_id: str, as_json: bool) -> None:
             click.echo(f"{key}: {_terminal_safe(shown)}")
     click.echo("")
     previous = None
+    width = _terminal_width()
     for line in view.lines:
         if line.kind == "excluded" and line.label:
             line = replace(line, label=_repeat_label(line.label, view.lines))
-        click.echo(_show_line(line, previous))
+        click.echo(_show_line(line, previous, width))
         previous = line if line.kind == "sentence" else previous
 
 
@@ -963,8 +973,8 @@ def sources_command(app: App, actors: tuple[str, ...], code: str | None, as_json
     from dyadlens.analysis.sources import sources_side_by_side
     from dyadlens.analysis.text import sources_text
 
-    if len(actors) not in (0, 2):
-        raise click.UsageError("give two actors (A B), or none and --code")
+    if len(actors) not in (0, 2) or (not actors and code is None):
+        raise click.UsageError("give two actors (A B), or --code CAMEO, or both")
     with _analysis(app) as ctx:
         a, b = (ctx.resolve_actor(actors[0]), ctx.resolve_actor(actors[1])) if actors else (None, None)
         view = sources_side_by_side(ctx, a, b, code=code)

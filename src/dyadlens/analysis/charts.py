@@ -48,9 +48,15 @@ def timeline_svg(rows: list[EventRow], title: str) -> Markup:
         y = _goldstein_y(row.goldstein or 0.0)
         stack = seen.get((round(x), round(y)), 0)
         seen[(round(x), round(y))] = stack + 1
-        parts.append(_event_mark(row, x + 7 * stack, y))
+        parts.append(_event_mark(row, x + _spread(stack), y))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _spread(stack: int) -> float:
+    """Sideways offset of the n-th mark at the same spot: 0, +7, -7, +14, -14... (stays near its date)."""
+    step = (stack + 1) // 2
+    return 7.0 * step * (1 if stack % 2 else -1)
 
 
 def series_svg(series: Series) -> Markup:

@@ -3,7 +3,8 @@
 "the group", "the militant group", "the militants", "the insurgents", "the
 movement" refer to the armed group named last (within a few sentences);
 "the envoy", "the diplomat", "the ambassador" to the person named last whose
-office fits. Only definite noun phrases ("the" or "this" + optional
+office fits; "the new authorities", "the new rulers", "the new government" to the
+armed group or movement named last (the one that has just taken power). Only definite noun phrases ("the" or "this" + optional
 adjectives + the noun) are read, and not when a prepositional phrase names
 something else ("the group of experts") or a modifier sets the referent apart
 ("the second group", "the other group", "the same movement"). When two
@@ -40,6 +41,9 @@ DISTINGUISHING_MODIFIERS = frozenset(
     {"other", "another", "same", "second", "third", "first", "last", "next", "new", "different", "former", "latter", "whole", "entire", "such"}
 )
 DETERMINERS = frozenset({"the", "this"})
+#: "the new authorities": heads that, with "new", name a group that has taken power.
+NEW_RULER_NOUNS = frozenset({"authority", "ruler", "government", "regime", "administration", "leadership", "leader"})
+NEW_RULERS = "new-rulers"
 LOOKBACK_SENTENCES = 5
 #: Subject pronouns and the antecedents they accept: a plural or singular non-person actor, a person.
 PRONOUN_KINDS = {"they": "actor", "it": "actor", "he": "person", "she": "person"}
@@ -75,6 +79,9 @@ def find_anaphors(doc: Any) -> list[Anaphor]:
     found = []
     for token in doc:
         lemma = token.lemma_.lower()
+        if token.pos_ == "NOUN" and lemma in NEW_RULER_NOUNS and _new_definite(token):
+            found.append(Anaphor(token.left_edge.idx, token.idx + len(token.text), NEW_RULERS))
+            continue
         if token.pos_ != "NOUN" or lemma not in (GROUP_NOUNS | PERSON_NOUNS.keys()):
             continue
         if any(c.lower_ in DISTINGUISHING_MODIFIERS or c.dep_ == "nummod" for c in token.lefts):
@@ -88,6 +95,15 @@ def find_anaphors(doc: Any) -> list[Anaphor]:
             continue
         found.append(Anaphor(determiner.idx, token.idx + len(token.text), lemma))
     return found
+
+
+def _new_definite(token: Any) -> bool:
+    """"the new authorities": a definite phrase whose only modifier is "new"."""
+    lefts = list(token.lefts)
+    words = [c.lower_ for c in lefts]
+    if not words or words[0] not in DETERMINERS or "new" not in words:
+        return False
+    return all(c.dep_ in ("det", "amod") for c in lefts) and not any(c.dep_ == "prep" for c in token.children)
 
 
 def resolve_anaphor(anaphor: Anaphor, sentence_index: int, offset: int, earlier: Sequence[Antecedent]) -> Antecedent | None:
@@ -159,7 +175,7 @@ def _pronoun_fits(word: str, candidate: Antecedent) -> bool:
 
 
 def _compatible(noun: str, candidate: Antecedent) -> bool:
-    if noun in GROUP_NOUNS:
+    if noun in GROUP_NOUNS or noun == NEW_RULERS:
         return candidate.person is None and candidate.actor_type in GROUP_TYPES
     if candidate.person is None:
         return False

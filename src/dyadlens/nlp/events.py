@@ -44,6 +44,16 @@ coded as the threat (CAMEO 13x) or the refusal (12x) of that action, with the
 modality of the governing verb. "X said (that) Y must/should V" adds X's
 demand of Y (100) to the prescribed action's own event.
 
+Beyond single triggers (details in docs/verb-dictionary.md): multi-party
+gatherings ("the summit brought together envoys from A, B and C": each
+participant -> host), collective nouns that stand for the parties of the
+latest gathering ("the participants", "the other governments"), ellipsis
+("Kyrgyzstan followed", "has not done so"), bare nominal acts that take the
+latest target of the same act ("stopped short of recognition"), state organs
+that act for whoever governs the state at the document's date ("the
+authorities in X"), and places that stand for their state as the target of
+force ("struck targets in the Syrian border provinces").
+
 Symmetric triggers with several sources and no target ("A and B met") give one
 event per pair in text order. Each event records its trigger span, the
 dictionary entry and the route through the parse in ``rule``
@@ -54,13 +64,13 @@ the date from :class:`dyadlens.nlp.dates.DocumentTimeline`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Event, Mention, Sentence, stable_id
-from dyadlens.nlp.dates import DocumentTimeline
+from dyadlens.nlp.dates import DocumentTimeline, EventDate
 from dyadlens.nlp.modality import event_modality, governing_chain
 from dyadlens.nlp.verbs import VerbDictionary, VerbEntry
 from dyadlens.pipeline import DocState
@@ -110,8 +120,20 @@ DEMAND_SPEECH_VERBS = frozenset({"say", "tell", "state", "declare", "insist", "s
 DEMAND_AUX = frozenset({"must", "should"})
 #: Agent nouns for a state's own forces, whose "in X" names the state ("security forces in X").
 LOCAL_FORCES = frozenset({"force", "troop", "police", "army", "military", "authority", "soldier"})
+#: Agent nouns for the organs of a state's government, which act for whoever governs it.
+STATE_ORGANS = frozenset({"authority", "government", "administration", "ministry", "official", "leadership",
+                          "regime", "cabinet", "ruler", "spokesman", "spokeswoman", "spokesperson"})
+PAST_MARKERS = frozenset({"former", "previous", "ousted", "old", "fallen", "toppled", "deposed", "then"})
+#: Attacks by aircraft are aerial attacks (CAMEO 195), whatever the verb.
+AERIAL_HEADS = frozenset({"jet", "aircraft", "warplane", "bomber", "drone", "helicopter", "airstrike", "plane", "gunship"})
+AERIAL_CODE = "195"
+RELATIONSHIP_NOUNS = frozenset({"relation", "relationship", "tie", "link", "contact"})
+STATE_VERBS = frozenset({"be", "remain", "stay", "seem", "appear", "look", "become", "grow"})
+#: Roots of acts of force whose place ("in X", "inside X") stands for the target state.
+FORCE_ROOTS = frozenset({"18", "19", "20"})
+PLACE_PREPS = frozenset({"in", "inside", "into", "across"})
 #: Routes on the target side of an event (see ``SentenceCoder._people_of``).
-TARGET_ROUTES = frozenset({"object", "patient", "prep-object", "recipient", "dative", "complement-object", "helped"})
+TARGET_ROUTES = frozenset({"place", "object", "patient", "prep-object", "recipient", "dative", "complement-object", "helped"})
 #: Labels that start another clause: a search for a verb's own arguments stops there.
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "parataxis", "csubj", "pcomp"})
 #: Governing clause labels through which a subjectless complement takes its agent.
@@ -120,6 +142,32 @@ COMPLEMENT_DEPS = frozenset({"xcomp", "advcl", "pcomp", "acl"})
 #: ("studied fields of cooperation with X", "widen ties, including the sale of rifles").
 TRANSPARENT_PREPS = frozenset({"of", "in", "including", "like", "as", "such"})
 CLIMB_TO_VERB = frozenset({"dobj", "pobj", "prep", "attr", "oprd", "conj", "appos", "compound", "nsubjpass", "npadvmod"})
+#: Multi-party gatherings: "the summit brought together envoys from A, B and C", "X hosted
+#: talks that included A and B". The participants go to the host (042), or the host, when it
+#: is the subject of a hosting verb, to each participant (043).
+GATHERING_NOUNS = frozenset({"meeting", "talk", "talks", "summit", "conference", "session", "forum", "gathering",
+                             "round", "consultation", "format", "dialogue", "congress", "assembly"})
+GATHERING_VERBS = frozenset({"include", "involve", "bring", "gather", "assemble", "unite", "convene"})
+HOSTING_VERBS = frozenset({"host", "organize", "organise", "convene", "hold", "chair", "call"})
+PARTICIPANT_PREPS = frozenset({"from", "alongside", "including"})
+#: Prepositions of a participant noun that name whom it represents ("envoys from X", "ministers of X").
+REPRESENTED_PREPS = frozenset({"from", "of"})
+#: Collective nouns that refer back to the parties of the latest multi-party event ("the
+#: participants", "both sides", "the two countries", "the other governments").
+COLLECTIVE_NOUNS = frozenset({"participant", "delegate", "attendee", "side", "party", "country", "government",
+                              "nation", "state", "delegation", "member"})
+COLLECTIVE_DETERMINERS = frozenset({"the", "both", "all", "these", "those"})
+#: Prepositions whose object controls an infinitive complement ("called on X to act", "appealed to X to act").
+CONTROL_PREPS = frozenset({"on", "upon"})
+CONTROL_PREP_VERBS = frozenset({"call", "prevail", "rely", "count", "depend"})
+#: Roots of disapproval of an actor, whose object's possessor is the actor judged ("criticised
+#: Chile's policy" -> Chile, "rejected Peru's claims" -> Peru).
+EVALUATIVE_ROOTS = frozenset({"11", "12"})
+#: How many sentences back "X followed" / "X did so" looks for the act it repeats.
+ELLIPSIS_WINDOW = 2
+#: How many sentences the parties of a gathering stay available to a collective noun (each
+#: reference to them renews the window).
+PARTIES_WINDOW = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +189,19 @@ class SentenceView:
     previous_subject: Side | None = None
     #: coordinated subject actors of the preceding sentence ("A and B met"), for a later "they"
     previous_group: list[Side] = field(default_factory=list)
+    #: host and parties of the latest multi-party event of the document, for "the participants"
+    host: str | None = None
+    parties: list[str] = field(default_factory=list)
     event_nouns: frozenset[str] = frozenset()
+    #: who governs a state at the document's date ("the authorities in Kabul" in 2024 -> Taliban)
+    government_of: Callable[[str], str | None] | None = None
+    #: the latest target of each CAMEO code in the document, for a bare nominal trigger that
+    #: names no target of its own ("Chile recognised X ... Peru stopped short of recognition")
+    recent_targets: dict[str, str] = field(default_factory=dict)
+    #: (code, target) of the latest events of the document, newest last, for "X followed", "X did so"
+    earlier_events: list[tuple[str, str]] = field(default_factory=list)
+    #: the home state of an actor in the KB ("the movement returned to power" -> its country)
+    home_of: Callable[[str], str | None] | None = None
 
     def token_start(self, token: Any) -> int:
         return self.sentence.start + token.idx
@@ -157,17 +217,40 @@ class EventCoder:
     def __init__(self, resources: Resources) -> None:
         self.verbs: VerbDictionary = resources.verbs
         self.event_nouns = frozenset(lemma for e in self.verbs.entries if e.kind == "noun" for lemma in e.lemmas)
+        self.kb = resources.kb
 
     def __call__(self, state: DocState) -> None:
         timeline = DocumentTimeline(state)
         previous: Side | None = None
         group: list[Side] = []
+        gathering = Gathering()
+        published = state.document.published
+        recent_targets: dict[str, str] = {}
+        earlier: list[tuple[str, str, int]] = []
+
+        def government_of(actor: str) -> str | None:
+            return self.kb.government_of(actor, published)
+
         for view in self._views(state):
+            view.government_of, view.home_of = government_of, self._home_of
+            view.recent_targets = dict(recent_targets)
+            view.earlier_events = [(c, t) for c, t, i in earlier if view.sentence.index - i <= ELLIPSIS_WINDOW]
             view.previous_subject, view.previous_group = previous, group
+            view.host, view.parties = gathering.current(view.sentence.index)
             view.event_nouns = self.event_nouns
-            for found in SentenceCoder(view, self.verbs).events():
-                state.events.append(self._event(state, view, found, timeline))
+            coder = SentenceCoder(view, self.verbs)
+            found_events = coder.events()
+            events = [self._event(state, view, found, gathering.date_for(view.sentence.index, found, timeline)) for found in found_events]
+            state.events.extend(events)
+            resolved = [(e.code, e.target) for e in events if e.target and not e.target.startswith(UNRESOLVED)]
+            recent_targets.update(resolved)
+            earlier.extend((code, target, view.sentence.index) for code, target in resolved)
+            gathering.update(view.sentence.index, found_events, coder.gathered, events)
             previous, group = main_subject(view), coordinated_subjects(view)
+
+    def _home_of(self, actor: str) -> str | None:
+        entity = self.kb.get(actor)
+        return None if entity is None else entity.country
 
     def _views(self, state: DocState) -> Iterator[SentenceView]:
         mentions_by_sentence: dict[int, list[Mention]] = {}
@@ -179,9 +262,8 @@ class EventCoder:
                 continue
             yield build_view(sentence, doc, mentions_by_sentence.get(sentence.index, []))
 
-    def _event(self, state: DocState, view: SentenceView, found: FoundEvent, timeline: DocumentTimeline) -> Event:
+    def _event(self, state: DocState, view: SentenceView, found: FoundEvent, date: EventDate) -> Event:
         trigger = view.doc[found.trigger_i]
-        date = timeline.date_for(view.sentence.index, found.trigger_i, found.modality)
         start, end = view.token_start(trigger), view.token_end(trigger)
         return Event(
             id=stable_id(state.document.id, view.sentence.start, view.sentence.end, self.version,
@@ -248,6 +330,58 @@ def _possessor(view: SentenceView, noun: Any) -> Side | None:
     return None if owner is None else Side(view.actor_at[owner.i], owner.i, "previous-subject")
 
 
+@dataclass(slots=True)
+class Gathering:
+    """The host and the parties of the latest multi-party event of a document: a hosted
+    meeting, or a gathering with named participants. Collective nouns later in the text
+    ("the participants", "the other governments") stand for these parties."""
+
+    host: str | None = None
+    parties: list[str] = field(default_factory=list)
+    sentence_index: int = -1
+    #: the date of the hosting event, which later references to the same gathering share
+    date: EventDate | None = None
+
+    def current(self, sentence_index: int) -> tuple[str | None, list[str]]:
+        if sentence_index - self.sentence_index > PARTIES_WINDOW:
+            return None, []
+        return self.host, list(self.parties)
+
+    @staticmethod
+    def _hosts(event: FoundEvent) -> bool:
+        """A hosting its own clause asserts ("X hosted ..."), not one asked of someone or one
+        whose host is itself a collective reference."""
+        if event.source.startswith(UNRESOLVED) or event.modality != "asserted":
+            return False
+        return not any(word in event.rule for word in ("collective", "governing"))
+
+    def date_for(self, sentence_index: int, found: FoundEvent, timeline: DocumentTimeline) -> EventDate:
+        """The timeline's date; an event that refers back to the gathering ("the meeting
+        brought together ...", "the participants called ...") and has none takes the gathering's."""
+        date = timeline.date_for(sentence_index, found.trigger_i, found.modality)
+        refers_back = "host~earlier" in found.rule or "~collective" in found.rule
+        if date.value is None and refers_back and self.date is not None and self.date.value is not None:
+            return EventDate(self.date.value, self.date.start, self.date.end, "same-gathering")
+        return date
+
+    def update(self, sentence_index: int, found: list[FoundEvent], gathered: list[str], events: list[Event]) -> None:
+        hosted = [e for e in found if e.code.startswith("043") and self._hosts(e)]
+        if any("~collective" in e.rule for e in found):
+            self.sentence_index = sentence_index
+        if not hosted and not gathered:
+            return
+        if sentence_index - self.sentence_index > PARTIES_WINDOW:
+            self.host, self.parties, self.date = None, [], None
+        if hosted:
+            self.host = hosted[0].source
+            event = events[found.index(hosted[0])]
+            self.date = EventDate(event.date, event.date_start, event.date_end, event.date_rule or "")
+        new = [self.host] if self.host else []
+        new += [e.target for e in hosted] + gathered
+        self.parties = list(dict.fromkeys([*self.parties, *(a for a in new if a and not a.startswith(UNRESOLVED))]))
+        self.sentence_index = sentence_index
+
+
 @dataclass(frozen=True, slots=True)
 class FoundEvent:
     trigger_i: int
@@ -274,6 +408,8 @@ class SentenceCoder:
         self.helped: set[int] = set()
         #: pronouns being resolved (their resolution looks at clause subjects, which may be pronouns)
         self.resolving: set[int] = set()
+        #: participants of multi-party gatherings named in this sentence
+        self.gathered: list[str] = []
 
     def events(self) -> list[FoundEvent]:
         if self.view.doc.text.rstrip().rstrip("\u201d\"'").endswith("?"):
@@ -283,6 +419,8 @@ class SentenceCoder:
             if token.i not in self.consumed:
                 found.extend(self._code_trigger(token))
         found.extend(self._reported_demands())
+        found.extend(self._gatherings())
+        found.extend(self._ellipses(found))
         dropped = self.consumed | self.helped
         return dedupe([f for f in found if f.trigger_i not in dropped])
 
@@ -308,6 +446,86 @@ class SentenceCoder:
                 )
         return found
 
+    def _gatherings(self) -> list[FoundEvent]:
+        """"The summit brought together envoys from A, B and C" (host known from the text
+        before, or the meeting's owner): each participant -> host, 042. "X hosted a meeting that
+        included A and B": X -> each participant, 043."""
+        found: list[FoundEvent] = []
+        for noun in self.view.doc:
+            if noun.lemma_.lower() not in GATHERING_NOUNS and noun.lower_ not in GATHERING_NOUNS:
+                continue
+            participants = self._participants(noun)
+            if not participants:
+                continue
+            self.gathered.extend(p.actor for p in participants)
+            hosting = noun.head if noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in HOSTING_VERBS else None
+            if hosting is not None:
+                hosts, route = self.subjects(hosting)
+                code, trigger, pairs = "043", hosting, [(h, p) for h in hosts for p in participants]
+            else:
+                owners = owner_actors(self, noun)
+                hosts = owners or self._remembered_host(noun)
+                route = "possessor" if owners else "earlier-host"
+                code, trigger, pairs = "042", noun, [(p, h) for h in hosts for p in participants]
+            cue = event_modality(trigger)
+            found.extend(
+                FoundEvent(trigger.i, s.actor, t.actor, code, cue.modality, self.claimant(trigger),
+                           f"gathering|{route}:{s.route}>{t.route}|{cue.cue or '-'}", 0.55)
+                for s, t in pairs
+                if s.actor != t.actor and not (s.actor.startswith(UNRESOLVED) or t.actor.startswith(UNRESOLVED))
+            )
+        return found
+
+    def _ellipses(self, found: list[FoundEvent]) -> list[FoundEvent]:
+        """"Kazakhstan delisted X, and Kyrgyzstan followed", "whether Peru would follow suit",
+        "has not done so yet": the subject repeats the latest earlier act (code and target),
+        with the modality of its own verb."""
+        events: list[FoundEvent] = []
+        for verb in self.view.doc:
+            if not is_ellipsis(verb):
+                continue
+            earlier = [(e.code, e.target) for e in found if e.trigger_i < verb.i] or self.view.earlier_events
+            sources, route = self.subjects(verb)
+            actors = {s.actor for s in sources}
+            antecedent = next(((c, t) for c, t in reversed(earlier) if t not in actors), None)
+            if antecedent is None:
+                continue
+            code, target = antecedent
+            cue = event_modality(verb)
+            events.extend(
+                FoundEvent(verb.i, s.actor, target, code, cue.modality, self.claimant(verb),
+                           f"ellipsis|{route}:{s.route}>earlier-act|{cue.cue or '-'}", 0.5)
+                for s in sources
+                if not s.actor.startswith(UNRESOLVED) and s.actor != target
+            )
+        return events
+
+    def _participants(self, noun: Any) -> list[Side]:
+        """The actors a gathering noun brings together: objects (and their ``from`` /
+        ``alongside`` phrases) of a gathering verb whose subject, or relative antecedent, is the noun."""
+        verbs = [c for c in noun.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in GATHERING_VERBS]
+        if noun.dep_ in SUBJECT_DEPS and noun.head.lemma_.lower() in GATHERING_VERBS:
+            verbs.append(noun.head)
+        sides: list[Side] = []
+        for verb in verbs:
+            if verb.lemma_.lower() == "bring" and not any(c.lower_ == "together" for c in verb.children):
+                continue
+            phrases = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+            phrases += prep_objects(verb, PARTICIPANT_PREPS)
+            for phrase in list(phrases):
+                phrases += prep_objects(phrase, PARTICIPANT_PREPS)
+                if phrase.lemma_.lower() in self.heads:
+                    phrases += prep_objects(phrase, REPRESENTED_PREPS)
+            for phrase in phrases:
+                sides.extend(self.actors(phrase, "participant"))
+        return _unique(sides)
+
+    def _remembered_host(self, noun: Any) -> list[Side]:
+        host = self.view.host
+        if host is None or not any(c.lower_ in ("the", "this", "that") for c in noun.children):
+            return []
+        return [Side(host, noun.i, "host~earlier")]
+
     def _code_trigger(self, token: Any) -> list[FoundEvent]:
         kind = trigger_kind(token)
         if kind is None:
@@ -327,6 +545,8 @@ class SentenceCoder:
     def _events_for(self, token: Any, entry: VerbEntry, sources: list[Side], targets: list[Side], route: str) -> list[FoundEvent]:
         stance = stance_verb(token)
         code = entry.code if stance is None else stance_code(stance.lemma_.lower(), entry.code)
+        if code[:2] in ("18", "19") and any(self._aerial(s) for s in sources):
+            code = AERIAL_CODE
         cue = event_modality(
             token if stance is None else stance,
             intrinsic=INTRINSIC_MODALITIES.get(entry.code[:2], frozenset()),
@@ -351,6 +571,11 @@ class SentenceCoder:
             for s, t in pairs
         ]
         return events + self._reported_accusations(token, events) if claimant else events
+
+    def _aerial(self, side: Side) -> bool:
+        """"Chilean jets struck ...": the source acts through aircraft."""
+        token = self.view.doc[side.token_i]
+        return token.lemma_.lower() in AERIAL_HEADS or token.head.lemma_.lower() in AERIAL_HEADS
 
     def claimant(self, trigger: Any) -> str | None:
         """The actor whose speech reports the event ("X said that Russia ..."), else None."""
@@ -398,7 +623,9 @@ class SentenceCoder:
                 or self._people_of(member, route)
             )
             if side is None:
-                sides.extend(self.group(member, route) or self._plural_antecedents(member, route))
+                sides.extend(
+                    self.group(member, route) or self._plural_antecedents(member, route) or self.collective(member, route)
+                )
             if side is not None and side.token_i != member.i:
                 members.extend(c for c in self.view.doc[side.token_i].conjuncts if c not in members)
             if side is not None:
@@ -430,10 +657,21 @@ class SentenceCoder:
             actor = self.view.actor_at.get(candidate.i)
             if actor is None or actor in excluded or actor.startswith(UNRESOLVED):
                 continue
+            organ = self._organ_of(candidate, route)
+            if organ is not None and organ.actor not in excluded:
+                return Side(organ.actor, candidate.i, route + "~pronoun")
             if PRONOUN_NUMBER[word] == "singular" and candidate.tag_ in PLURAL_TAGS:
                 continue
             return Side(actor, candidate.i, route + "~pronoun")
         return None
+
+    def _organ_of(self, name: Any, route: str) -> Side | None:
+        """"the authorities in Kabul ... deal with them": a pronoun's antecedent is the agent
+        noun that the name qualifies, when there is one."""
+        prep = name.head
+        if name.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.lemma_.lower() not in self.heads:
+            return None
+        return actor_of(self.view, prep.head, route, self.heads)
 
     def _earlier_subject(self, token: Any, word: str) -> Side | None:
         for candidate in reversed(self.view.doc[: token.i]):
@@ -455,6 +693,23 @@ class SentenceCoder:
             if found:
                 return [Side(s.actor, s.token_i, route + "~group") for s in found]
         return []
+
+    def collective(self, noun: Any, route: str) -> list[Side]:
+        """"The participants", "both sides", "the two countries", "the other governments": the
+        parties of the latest multi-party event, else the coordinated subjects of the preceding
+        sentence. As a target only with "other" (the parties besides the source)."""
+        if noun.lemma_.lower() not in COLLECTIVE_NOUNS or noun.tag_ not in PLURAL_TAGS:
+            return []
+        children = list(noun.children)
+        if any(c.i in self.view.actor_at or c.dep_ in ("prep", "relcl", "acl", "poss") for c in children):
+            return []
+        words = {c.lower_ for c in children}
+        if not words & COLLECTIVE_DETERMINERS and not any(c.dep_ == "nummod" for c in children):
+            return []
+        if route in TARGET_ROUTES and "other" not in words:
+            return []
+        parties = self.view.parties or [s.actor for s in self.view.previous_group]
+        return [Side(actor, noun.i, route + "~collective") for actor in parties]
 
     def _plural_antecedents(self, pronoun: Any, route: str) -> list[Side]:
         """"A and B met in X. They then ...": a sentence-initial subject "they" is both."""
@@ -515,7 +770,8 @@ class SentenceCoder:
         if verb.dep_ == "acl" and verb.tag_ == "VBD" and head.dep_ == "ROOT":
             return self.actors(head, "subject"), "misparsed-subject"
         if verb.dep_ == "acl" and verb.tag_ == "VB" and head.lemma_.lower() in self.heads:
-            return owner_actors(self, head), "intention-owner"
+            by = [s for p in prep_objects(head, {"by"}) for s in self.actors(p, "by-agent")]
+            return owner_actors(self, head) or by, "intention-owner"
         return [], "none"
 
     def implied(self, token: Any) -> list[Side]:
@@ -527,6 +783,8 @@ class SentenceCoder:
         """Agent of "V-ing" in "accuses X of V-ing" (the prepositional phrase may hang off X or the verb)."""
         if governor.pos_ in ("VERB", "AUX"):
             return self.controller(governor, depth)
+        if governor.dep_ in ("advmod", "acomp") and governor.head.pos_ in ("VERB", "AUX"):
+            return self.controller(governor.head, depth)
         own = self.actors(governor, "governing-object")
         if own:
             return own
@@ -534,12 +792,15 @@ class SentenceCoder:
         return self.controller(verb, depth) if verb is not None else []
 
     def controller(self, governor: Any, depth: int) -> list[Side]:
-        """Object control ("help Lima rebuild", "accuse X of backing") else subject control."""
-        for child in governor.children:
-            if child.dep_ in OBJECT_DEPS:
-                found = self.actors(child, "governing-object")
-                if found:
-                    return found
+        """Object control ("help Lima rebuild", "accuse X of backing", "call on X to convene")
+        else subject control."""
+        objects = [c for c in governor.children if c.dep_ in OBJECT_DEPS]
+        if governor.lemma_.lower() in CONTROL_PREP_VERBS:
+            objects += prep_objects(governor, CONTROL_PREPS)
+        for child in objects:
+            found = self.actors(child, "governing-object")
+            if found:
+                return found
         if is_passive(governor):
             return [s for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for s in self.actors(c, "governing-patient")]
         return self.subjects(governor, depth + 1)[0]
@@ -573,6 +834,8 @@ class VerbRoles:
             targets = self._targets(obj)
         if obj is not None and self.entry.objects:
             self.coder.consumed.add(obj.i)
+        if self.entry.home and {t.actor for t in targets} <= {s.actor for s in sources}:
+            targets = self._home_targets(sources)
         if self.entry.reverse:
             sources, targets = targets, sources
         if not sources or not (targets or (self.entry.symmetric and len(sources) > 1)):
@@ -637,16 +900,42 @@ class VerbRoles:
                 self.coder.consumed.update(p.i for p in objects)
             found = [s for p in objects for s in self.coder.actors_or_owners(p, "prep-object")]
             found = found or self._recipients(obj)
+            if not found and obj is not None and self.entry.objects:
+                found = self._agent_object(obj)
             if found or not (self.passive and obj is not None):
                 return found
         if obj is None:
-            return self._complement_targets()
+            return self._complement_targets() or self._place_targets()
         if self.entry.objects:
-            return owner_actors(self.coder, obj, possessive_only=True)
+            owners = owner_actors(self.coder, obj, possessive_only=True) or self._agent_object(obj)
+            return owners or (self.coder.implied(self.verb) if self.entry.answers else [])
         found = self.coder.actors_or_owners(obj, "patient" if self.passive else "object")
-        if not found and self.entry.complement:
+        if not found and (self.entry.complement or self.entry.code[:2] in EVALUATIVE_ROOTS):
             found = owner_actors(self.coder, obj, possessive_only=True)
-        return found or self._complement_targets()
+        return found or self._complement_targets() or self._place_targets()
+
+    def _home_targets(self, sources: list[Side]) -> list[Side]:
+        """"seized power in X": X; "returned to power": the source's home state."""
+        places = [s for p in prep_objects(self.verb, PLACE_PREPS) for s in self.coder.actors(p, "place")]
+        if places or self.coder.view.home_of is None:
+            return places
+        homes = [(s, self.coder.view.home_of(s.actor)) for s in sources]
+        return [Side(home, s.token_i, "home") for s, home in homes if home]
+
+    def _agent_object(self, obj: Any) -> list[Side]:
+        """"summoned the Chilean ambassador", "accepted a Peruvian envoy": an agent noun as the
+        required object stands for its actor."""
+        if obj.lemma_.lower() not in self.coder.heads or any(c.dep_ == "poss" for c in obj.children):
+            return []
+        return self.coder.actors(obj, "object")
+
+    def _place_targets(self) -> list[Side]:
+        """"struck targets in the Chilean border provinces", "struck inside Peru": for an act of
+        force, a place named by a state (or the state's adjective) stands for that state."""
+        if self.entry.code[:2] not in FORCE_ROOTS or self.passive:
+            return []
+        places = prep_objects(self.verb, PLACE_PREPS)
+        return [s for p in places for s in self.coder.actors(p, "place")]
 
     def _recipients(self, obj: Any | None) -> list[Side]:
         """The indirect object: "gave X weapons" (parsed as a dative, or as a name compounded
@@ -681,6 +970,8 @@ class NounRoles:
     def resolve(self) -> tuple[list[Side], list[Side], str] | None:
         if self.entry.modifiers and not has_modifier(self.noun, self.entry.modifiers):
             return None
+        if described_state(self.noun):
+            return None
         if self.entry.needs and not any(has_phrase(self.noun, p, n) for p, n in self.entry.needs):
             return None
         between = prep_objects(self.noun, {"between"}) or [
@@ -692,13 +983,20 @@ class NounRoles:
         owners = owner_actors(self.coder, self.noun)
         targets = self._targets() or self._example_of_targets() or self._content_targets() or self._needs_owners()
         if self.entry.owner == "target" and not prep_objects(self.noun, self._target_preps()):
-            targets, owners = owners, []
+            targets, owners = owners or self._earlier_target(), []
         sources, route = (owners, "possessor") if owners else self._agent()
-        if not sources and targets and cooperative(self.entry):
+        remembered = any(t.route == "earlier-target" for t in targets)
+        if not sources and targets and cooperative(self.entry) and not remembered:
             sources, route = self.coder.implied(self.noun), "implied"
         if not sources or not (targets or (self.entry.symmetric and len(sources) > 1)):
             return None
         return sources, targets, route
+
+    def _earlier_target(self) -> list[Side]:
+        """"Chile recognised X in May; Peru has stopped short of formal recognition": a bare
+        nominal of an act on a target takes the latest target of the same act in the document."""
+        target = self.coder.view.recent_targets.get(self.entry.code)
+        return [] if target is None else [Side(target, self.noun.i, "earlier-target")]
 
     def _needs_owners(self) -> list[Side]:
         """"a review of the militia's listing": the owner of the required phrase's object."""
@@ -737,8 +1035,9 @@ class NounRoles:
         return [s for p in objects for s in self.coder.actors(p, "prep-object")]
 
     def _agent(self) -> tuple[list[Side], str]:
-        by = [s for p in prep_objects(self.noun, {"by"}) for s in self.coder.actors(p, "by-agent")]
-        if by:
+        agents = prep_objects(self.noun, {"by"})
+        by = [s for p in agents for s in self.coder.actors(p, "by-agent")]
+        if by or agents:
             return by, "by-agent"
         verb = governing_verb(self.noun)
         if verb is not None and not is_passive(verb):
@@ -751,17 +1050,41 @@ class NounRoles:
 
     def _clause_subject(self) -> list[Side]:
         """The subject actor of the nearest clause above the noun ("Peru knows how
-        delicate links with X would be" -> Peru), never across a reported-speech verb."""
+        delicate links with X would be" -> Peru), never across a reported-speech verb into
+        the speech it reports ("X announced the deal after a meeting with Y" -> X)."""
+        below = self.noun
         for ancestor in self.noun.ancestors:
+            reported = below.dep_ in ("ccomp", "parataxis")
+            below = ancestor
             if ancestor.pos_ not in ("VERB", "AUX"):
                 continue
-            if ancestor.lemma_.lower() in SPEECH_VERBS:
+            if ancestor.lemma_.lower() in SPEECH_VERBS and reported:
                 return []
             subjects = [c for c in ancestor.children if c.dep_ in SUBJECT_DEPS and self.noun not in c.subtree]
             found = [s for c in subjects for s in self.coder.actors(c, "clause-subject")]
             if found:
                 return found
         return []
+
+
+def is_ellipsis(verb: Any) -> bool:
+    """"followed", "follow suit", "did so", "do the same": a verb standing for an earlier act."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ == "aux":
+        return False
+    lemma = verb.lemma_.lower()
+    objects = {t.lower_ for c in verb.children if c.dep_ in OBJECT_DEPS or c.dep_ == "advmod" for t in c.subtree}
+    if lemma == "follow":
+        return not any(c.dep_ in OBJECT_DEPS for c in verb.children) or bool(objects & {"suit"})
+    return lemma == "do" and bool(objects & {"so", "same"})
+
+
+def described_state(noun: Any) -> bool:
+    """"Relations between A and B remain tense", "ties are strained": a relationship described
+    by a copula and an adjective is a state, not an event."""
+    if noun.lemma_.lower() not in RELATIONSHIP_NOUNS or noun.dep_ not in SUBJECT_DEPS:
+        return False
+    verb = noun.head
+    return verb.lemma_.lower() in STATE_VERBS and any(c.dep_ in ("acomp", "attr") for c in verb.children)
 
 
 def stance_verb(trigger: Any) -> Any | None:
@@ -864,8 +1187,12 @@ def has_modifier(token: Any, lemmas: frozenset[str]) -> bool:
 
 
 def has_phrase(token: Any, prep: str, noun: str) -> bool:
-    """Whether ``token`` has a ``prep`` child whose object (or its compound) is ``noun``."""
-    for obj in prep_objects(token, {prep}):
+    """Whether ``token`` has a ``prep`` child whose object (or its compound) is ``noun``; an
+    object predicate counts as ``as`` ("called X a partner" = "described X as a partner")."""
+    objects = prep_objects(token, {prep})
+    if prep == "as":
+        objects += [c for c in token.children if c.dep_ == "oprd"]
+    for obj in objects:
         if obj.lemma_.lower() == noun or obj.lower_ == noun or any(c.lemma_.lower() == noun for c in obj.children if c.dep_ in ("compound", "amod")):
             return True
     return False
@@ -905,8 +1232,9 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
     """The actor a single noun phrase head stands for, if any."""
     if token.i in view.actor_at:
         own = view.actor_at[token.i]
-        titled = _titled_person(view, token, route, heads) if own.startswith(UNRESOLVED) else None
-        return titled or Side(own, token.i, route)
+        if own.startswith(UNRESOLVED):
+            return _titled_person(view, token, route, heads) or _owning_state(view, token, route) or Side(own, token.i, route)
+        return Side(own, token.i, route)
     if token.pos_ == "PROPN":
         titled = _titled_person(view, token, route, heads)
         if titled is not None:
@@ -917,12 +1245,12 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
         for child in token.children:
             actor = view.actor_at.get(child.i)
             if child.dep_ in MODIFIER_DEPS and actor is not None and not actor.startswith(UNRESOLVED):
-                return Side(actor, child.i, route + "~agent")
+                return _governing(view, token, Side(actor, child.i, route + "~agent"))
         preps = {"of", "from", "in"} if token.lemma_.lower() in LOCAL_FORCES else {"of", "from"}
         for obj in prep_objects(token, preps) + _leaders(token) + _relative_subjects(token):
             side = actor_of(view, obj, route + "~agent", heads)
             if side is not None:
-                return side
+                return _governing(view, token, side)
     for child in token.children:
         if child.dep_ == "appos" and child.i in view.actor_at:
             return Side(view.actor_at[child.i], child.i, route + "~apposition")
@@ -931,6 +1259,28 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
         if side is not None:
             return side
     return None
+
+
+def _owning_state(view: SentenceView, name: Any, route: str) -> Side | None:
+    """"Ruritania's Supreme Court", "Ruritania's Election Board": an institution the KB does
+    not know, possessed by an actor it does, acts for that actor."""
+    for child in name.children:
+        actor = view.actor_at.get(child.i)
+        if child.dep_ == "poss" and actor is not None and not actor.startswith(UNRESOLVED):
+            return Side(actor, child.i, route + "~institution")
+    return None
+
+
+def _governing(view: SentenceView, organ: Any, side: Side) -> Side:
+    """An organ of a state ("Afghan ministries", "the authorities in X") acts for whoever
+    governs that state at the document's date, unless it is marked as a past one ("the
+    former government")."""
+    if view.government_of is None or organ.lemma_.lower() not in STATE_ORGANS:
+        return side
+    if any(c.lower_ in PAST_MARKERS for c in organ.children):
+        return side
+    governor = view.government_of(side.actor)
+    return side if governor is None or governor == side.actor else Side(governor, side.token_i, side.route + "~government")
 
 
 def _titled_person(view: SentenceView, name: Any, route: str, heads: frozenset[str] | set[str]) -> Side | None:
@@ -1013,13 +1363,14 @@ def dyads(sources: list[Side], targets: list[Side], entry: VerbEntry) -> list[tu
 
 
 def dedupe(found: list[FoundEvent]) -> list[FoundEvent]:
-    """One event per dyad and CAMEO root in a sentence: the most confident one."""
-    best: dict[tuple[str, str, str], FoundEvent] = {}
+    """One event per dyad, CAMEO root and modality in a sentence: the most confident one
+    ("moved closer to delisting X but has not done so": a possible and a negated delisting)."""
+    best: dict[tuple[str, str, str, str], FoundEvent] = {}
     for event in found:
-        key = (event.source, event.target, event.code[:2])
+        key = (event.source, event.target, event.code[:2], event.modality)
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
-    return [e for e in found if best[(e.source, e.target, e.code[:2])] is e]
+    return [e for e in found if best[(e.source, e.target, e.code[:2], e.modality)] is e]
 
 
 def _confidence(entry: VerbEntry, source: Side, target: Side) -> float:

@@ -7,11 +7,12 @@ is said to be weighing the lifting of X's ban" the cue of *lifting* is
 *weighing* (possible), while in "they have reportedly teamed up with X" it
 is *reportedly* (alleged). The definitions follow GUIDELINES.md:
 
-- negated: not/never/n't/no on the predicate, or a governing deny/refuse/fail ...
-- possible: could/might/may/would/can, consider/contemplate, possible/potential,
+- negated: not/never/n't/no on the predicate, or a governing deny/refuse/fail/"stop short of" ...;
+  a negated preventing verb asserts the event ("never stopped X from meeting Y")
+- possible: could/might/may/would/can, consider/contemplate, possible/potential, "moved closer to",
   a conditional or a question, an author's forecast ("one can expect that X will")
 - planned: will/shall, plan/intend/promise/propose/ready to, "pledged unbanning"
-- recommended: should/must/ought/need to, "it is crucial/imperative/time to"
+- recommended: should/must/ought/need to/have to, "it is crucial/imperative/time to"
 - alleged: the content of an accusation, allegation or claim ("bogus reports alleging that")
 """
 
@@ -33,14 +34,14 @@ RECOMMENDED_AUX = frozenset({"should", "must", "ought"})
 CONDITIONAL_MARKS = frozenset({"if", "whether", "unless"})
 
 NEGATING_GOVERNORS = frozenset(
-    {"deny", "refuse", "decline", "fail", "refrain", "avoid", "reject", "absence", "lack", "abstain"}
+    {"deny", "refuse", "decline", "fail", "refrain", "avoid", "reject", "absence", "lack", "abstain", "short"}
 )
 POSSIBLE_GOVERNORS = frozenset(
     {"consider", "contemplate", "mull", "weigh", "possibility", "option", "opportunity",
      "possible", "potential", "potentially", "possibly", "perhaps", "maybe", "likely", "unlikely",
      "prospect", "prospective", "speculate", "hint", "eventual", "eventually", "hypothetical",
      "bet", "expect", "predict", "anticipate", "whether", "if", "chance", "scenario", "risk", "able",
-     "position", "capable", "threaten", "threat"}
+     "position", "capable", "threaten", "threat", "closer", "verge", "brink"}
 )
 PLANNED_GOVERNORS = frozenset(
     {"plan", "intend", "promise", "pledge", "vow", "propose", "proposal", "prepare", "ready",
@@ -56,6 +57,10 @@ ALLEGED_GOVERNORS = frozenset(
     {"allege", "allegation", "alleged", "allegedly", "accuse", "accusation", "claim", "reportedly",
      "purportedly", "supposedly", "falsely", "fake", "rumor", "rumour", "portray"}
 )
+#: Governors that would keep the event from happening ("stopped X from meeting Y"). Negated
+#: themselves ("never stopped X from meeting Y", "does not prevent contacts"), they assert it;
+#: otherwise they leave it to the other cues (the prevented acts are usually under way).
+PREVENTING_GOVERNORS = frozenset({"stop", "prevent", "bar", "block", "prohibit", "forbid", "hinder", "preclude", "deter"})
 #: Governors that hedge a "will" into a forecast ("analysts expect that X will ...").
 FORECAST_GOVERNORS = frozenset({"bet", "expect", "predict", "anticipate", "likely", "probably", "believe", "think", "assume"})
 
@@ -93,6 +98,11 @@ def event_modality(trigger: Any, intrinsic: frozenset[str] = frozenset(), presup
     for depth, token in enumerate(chain):
         if hedge is not None and chain[depth - 1].dep_ in REPORTED_CLAUSE_DEPS:
             break
+        if depth > 0 and _obligation(token, chain[depth - 1]):
+            return ModalityCue("recommended", f"{token.text} to", token.i)
+        prevention = _prevention(token) if depth > 0 else None
+        if prevention is not None:
+            return hedge or prevention
         cue = _cue_on(token, is_trigger=depth == 0, above=chain[depth + 1 :])
         if cue is None or (depth == 0 and cue.modality in intrinsic):
             continue
@@ -110,6 +120,22 @@ def governing_chain(trigger: Any) -> list[Any]:
         token = token.head
         chain.append(token)
     return chain
+
+
+def _obligation(token: Any, below: Any) -> bool:
+    """"X has to / had to V": an obligation on the infinitive below."""
+    if token.lemma_.lower() != "have" or below.dep_ != "xcomp":
+        return False
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in below.children)
+
+
+def _prevention(token: Any) -> ModalityCue | None:
+    """"never stopped X from meeting Y", "does not prevent contacts": the double negation
+    asserts the event."""
+    if token.lemma_.lower() not in PREVENTING_GOVERNORS or token.pos_ not in ("VERB", "AUX"):
+        return None
+    negation = next((c for c in token.children if _is_negation(c)), None)
+    return None if negation is None else ModalityCue("asserted", f"{negation.text} {token.text}", token.i)
 
 
 def _cue_on(token: Any, is_trigger: bool, above: list[Any]) -> ModalityCue | None:

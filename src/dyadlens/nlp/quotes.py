@@ -192,6 +192,10 @@ _QUESTION_LABELS = frozenset({"q", "question", "interviewer"})
 _ANSWER_LABELS = frozenset({"a", "answer"})
 
 
+#: Where a speaker's title ends, looking back from the name: quote marks,
+#: clause punctuation, or a speech verb.
+_TITLE_BREAK = re.compile(r"[\"“”«»„‘’;:,(]|\b(?:said|says|told|added|according to)\b")
+
 @dataclass(frozen=True, slots=True)
 class Speaker:
     """Who speaks: the name to show, the actor they act for, the span naming them."""
@@ -815,11 +819,19 @@ class _QuoteReader:
         return Speaker(name, known[0] if known else self._actor_near(person), role, start, end, person_id)
 
     def _actor_near(self, person: _PersonSeen) -> str | None:
-        """"Chile's Interior Minister Ana Ruiz": the actor named in the title before the name."""
+        """"Chile's Interior Minister Ana Ruiz": the actor named in the title before the name.
+
+        The title is what directly precedes the name: the window stops at a quote
+        mark, a clause break or a speech verb, so in "“… the Pacific Front …,” said
+        Ana Ruiz" the actor named inside the quotation is not taken for hers.
+        """
         sentence = self._sentence_at(person.start)
         if sentence is None:
             return None
         window_start = max(sentence.start, person.start - 60)
+        breaks = list(_TITLE_BREAK.finditer(self.text, window_start, person.start))
+        if breaks:
+            window_start = breaks[-1].end()
         return self._actor_in(window_start, person.start)
 
     def _on_statement_date(self, speaker: Speaker, verb: tuple[Any, Sentence] | None) -> Speaker:

@@ -24,7 +24,7 @@ from dyadlens.errors import DataFileError
 from dyadlens.kb.ontology import Ontology
 
 LIST_KEYS = ("verb", "noun", "particle", "preps", "object", "modifiers", "needs")
-FLAG_KEYS = ("symmetric", "reverse", "complement")
+FLAG_KEYS = ("symmetric", "reverse", "complement", "answers", "home")
 ENTRY_KEYS = frozenset((*LIST_KEYS, *FLAG_KEYS, "code", "owner", "note"))
 OWNERS = ("source", "target")
 #: libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one.
@@ -48,6 +48,12 @@ class VerbEntry:
     symmetric: bool = False
     reverse: bool = False
     complement: bool = False
+    #: the target is the actor answered: the possessor of the object, else the subject of the
+    #: preceding sentence ("Y accused X of ... X denied this")
+    answers: bool = False
+    #: with no target in the clause, the target is the source's home state (KB ``country``):
+    #: "the movement returned to power" -> its country
+    home: bool = False
     owner: str = "source"
     note: str = ""
     order: int = 0  # later files get higher numbers and win ties
@@ -206,6 +212,8 @@ def _entry(raw: Any, entry_id: str, ontology: Ontology, order: int) -> VerbEntry
         symmetric=_flag(raw, "symmetric"),
         reverse=_flag(raw, "reverse"),
         complement=_flag(raw, "complement"),
+        answers=_flag(raw, "answers"),
+        home=_flag(raw, "home"),
         owner=owner,
         note=str(raw.get("note", "")),
         order=order,
