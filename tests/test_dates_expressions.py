@@ -118,3 +118,17 @@ def test_wire_style_relative_dates(text: str, value: str) -> None:
 
 def test_a_decade_has_no_point_value() -> None:
     assert [(e.value, e.kind) for e in resolve("The group emerged in the 1990s.", "2024-03-14")] == [(None, "decade")]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "value"),
+    [
+        ("The consulate stayed open throughout the summer.", "2021-10-21", "2021"),
+        ("The consulate stayed open during the summer.", "2021-04-02", "2020"),
+        ("The convoys ran during the winter.", "2022-01-10", "2021"),
+        ("The rebels regrouped in the late summer.", "2021-10-21", "2021-08"),
+        ("The rebels regrouped during the summer of 2019.", "2021-10-21", "2019"),
+    ],
+)
+def test_a_bare_season_is_the_latest_one_already_begun(text: str, published: str, value: str) -> None:
+    assert [e.value for e in resolve(text, published)] == [value]

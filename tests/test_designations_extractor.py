@@ -113,7 +113,7 @@ def test_moving_closer_to_a_delisting_is_only_a_proposal(resources: Resources) -
 
 def test_recognition_not_yet_granted_is_withheld_as_of_publication(resources: Resources) -> None:
     text = "Tashkent has not recognised the Taliban government."
-    assert ("uzbekistan", "taliban", "recognition_withheld", "2024-06") in statuses(designations_of(resources, text))
+    assert ("uzbekistan", "taliban", "recognition_withheld", "2024-06-14") in statuses(designations_of(resources, text))
 
 
 def test_accepted_credentials_accredit_an_ambassador_but_a_hypothetical_does_not(resources: Resources) -> None:
@@ -195,7 +195,7 @@ def test_proposal_by_ministries_names_their_state(resources: Resources) -> None:
 def test_stopping_short_of_recognition_is_withheld_as_of_publication(resources: Resources) -> None:
     text = "Beijing accepted a Taliban envoy last year but has stopped short of formal recognition."
     found = statuses(designations_of(resources, text, "2025-07-04"))
-    assert ("china", "taliban", "recognition_withheld", "2025-07") in found
+    assert ("china", "taliban", "recognition_withheld", "2025-07-04") in found
     assert not any(status == "recognized" for _, _, status, _ in found)
 
 

@@ -1,4 +1,4 @@
-"""The quality gate: the seeds and the held-out examples must reach the floors of ``quality_floors.json``."""
+"""The quality gate: the seeds and the examples gold must reach the floors of ``quality_floors.json``."""
 
 from __future__ import annotations
 
@@ -177,4 +177,4 @@ def test_the_examples_reach_the_quality_floors(resources: Resources) -> None:
     report = evaluate_examples(REPO, floors, resources)
     assert not [w for w in report.warnings if "not ingested" in w]
     failures = gate_failures(gate_values(report), floors.floors)
-    assert not failures, "quality gate (held-out examples): " + "; ".join(failures)
+    assert not failures, "quality gate (examples gold): " + "; ".join(failures)

@@ -5,7 +5,7 @@
 - the seeds set at the top level (``floors``, ``gold_sha256``, ``why``): the
   development gold in ``../shared``, whose gold and documents live outside
   the repository;
-- ``examples``: the held-out gold ``examples/gold.jsonl`` over the sample
+- ``examples``: the second gold set ``examples/gold.jsonl`` over the sample
   corpus ``examples/corpus`` (paths relative to the repository root, in
   ``gold`` and ``docs``), with its own ``floors``, ``gold_sha256`` and ``why``.
   It needs nothing outside the repository: actor names are compared by the

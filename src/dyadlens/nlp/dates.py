@@ -10,11 +10,18 @@ annotation guidelines to one event trigger:
 - an expression that governs the trigger in the parse gives the date: a point
   gives its value, a range of ongoing activity gives its start ("since 2021",
   "(1979-1989)"), a point event inside a range or a decade gives null;
-- otherwise a present-tense action takes the publication date (at month
-  precision, like the gold), a modal or present statement reported from a
-  speech act or inside a quotation takes the statement's date, and everything
-  else (undated past events, the author's own hypotheticals, forecasts and
-  prescriptions) takes null. The publication date is never a default.
+- an adjacent narrower point refines the governing one ("earlier this year,
+  in March" gives the month);
+- otherwise a present-tense action takes the publication date at its own
+  precision, and so do an actor's standing commitment or existing plan
+  ("promised to send", "plans by X to use"), and a prospect under a perfect
+  ("has moved closer to lifting"); a modal or present statement reported
+  from a speech act or inside a quotation, a backshifted obligation
+  ("added that X had to ..."), an act joined to an undated speech, and a
+  single past act reported by an undated speech take the statement's date;
+  everything else (undated past events, repeated acts, the author's own
+  hypotheticals, forecasts and prescriptions) takes null. The publication
+  date is never a default.
 
 Seasons: a season alone has year precision ("last summer" -> 2022); with
 early/mid/late it gets the month in the northern hemisphere ("late last summer"
@@ -50,8 +57,15 @@ _MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "w
 _DOCUMENT_NOUNS = frozenset({"statement", "report", "declaration", "communique", "communiqué", "resolution", "letter", "decree", "announcement"})
 _STANCE_NOUNS = frozenset({"view", "position", "stance", "belief", "message", "assessment", "argument", "line"})
 _TEMPORAL_MARKS = frozenset({"when", "while", "as", "after", "before", "until", "once", "since"})
+_ITERATIVE_ADVERBS = frozenset({"repeatedly", "often", "frequently", "regularly", "routinely", "long", "always", "again"})
 _REPORT_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
 _HYPOTHETICAL_MODALITIES = frozenset({"possible", "recommended", "planned"})
+#: What may separate a date from the narrower date that refines it ("this year, in March").
+_ADJACENT_GAP = re.compile(r"\s*[,(–—-]?\s*(?:in|on|during)?\s*", re.IGNORECASE)
+#: Words of an actor's own commitment ("promised to", "the pledge to").
+_COMMITMENT_LEMMAS = frozenset({"promise", "pledge", "vow", "commit", "announce"})
+#: Nouns naming an actor's existing plan ("plans by X to ...").
+_PLAN_NOUNS = frozenset({"plan", "intention", "commitment", "ambition"})
 _PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 _PAST_TAGS = frozenset({"VBD"})
 
@@ -171,21 +185,43 @@ class DocumentTimeline:
             rank = (distance, expression.kind != "point", -expression.specificity)
             if best is None or rank < best[0]:
                 best = (rank, expression)
-        return best[1] if best else None
+        return self._refined(sentence, best[1]) if best else None
+
+    def _refined(self, sentence: Sentence, chosen: TemporalExpression) -> TemporalExpression:
+        """"Earlier this year, in March": a point set off right next to the chosen one that
+        narrows it (its value extends the chosen value) dates the same event more precisely."""
+        if chosen.kind != "point" or not chosen.value:
+            return chosen
+        text = self._state.text
+        for other in self._expressions.get(sentence.index, ()):
+            if other.kind != "point" or not other.value or not other.value.startswith(chosen.value + "-"):
+                continue
+            first, second = sorted((chosen, other), key=lambda e: e.start)
+            if _ADJACENT_GAP.fullmatch(text[first.end : second.start]):
+                return other
+        return chosen
 
     def _undated(self, sentence: Sentence, trigger: Any, modality: str) -> EventDate:
         """No expression governs the trigger: tense, modality and reporting decide."""
         tense = _tense(trigger)
         reported = self._is_reported(sentence, trigger)
         if tense == "past":
-            if trigger.lemma_.lower() in REPORTING_VERBS and _has_reported_content(trigger):
+            if _is_undated_speech(trigger):
                 return self._statement_context(sentence, "speech-recent")
+            if modality == "planned" and _commitment_head(trigger):
+                return self._publication_date("standing-commitment")
+            if modality in _HYPOTHETICAL_MODALITIES and reported:
+                return self._statement_context(sentence, "statement-backshifted")
+            if self._reported_by_undated_speech(sentence, trigger):
+                return self._statement_context(sentence, "reported-recent")
             return EventDate(None, None, None, "past-undated")
         if tense == "perfect":
             if _since_clause(trigger):
                 return self._publication_date("since-event")
             if modality == "negated":
                 return self._publication_date("not-yet")  # "has not recognised": a state as of publication
+            if modality in _HYPOTHETICAL_MODALITIES and _finite_verb(trigger) is not trigger:
+                return self._publication_date("prospect")  # "has moved closer to lifting": a prospect as of publication
             return EventDate(None, None, None, "perfect-undated")
         if tense == "modal" or modality in _HYPOTHETICAL_MODALITIES:
             if reported:
@@ -196,6 +232,20 @@ class DocumentTimeline:
         if reported:
             return self._statement_context(sentence, "statement")
         return self._publication_date("present")
+
+    def _reported_by_undated_speech(self, sentence: Sentence, trigger: Any) -> bool:
+        """"The ministry confirmed that it had accepted ...": a past act reported by an undated
+        past speech act is news of that speech's time; a repeated act ("had repeatedly asked")
+        has no single date."""
+        speech = _speech_ancestor(trigger)
+        verb = _finite_verb(trigger) or trigger
+        return (
+            speech is not None
+            and not any(c.lower_ in _ITERATIVE_ADVERBS for c in (*verb.children, *trigger.children))
+            and speech.lemma_.lower() in REPORTING_VERBS
+            and _tense(speech) == "past"
+            and self._governing_expression(sentence, trigger.doc, speech) is None
+        )
 
     def _is_reported(self, sentence: Sentence, trigger: Any) -> bool:
         """Content of a speech act, a quotation, or a report ("reportedly")."""
@@ -239,7 +289,7 @@ class DocumentTimeline:
     def _publication_date(self, rule: str) -> EventDate:
         if self._published is None:
             return EventDate(None, None, None, rule + "-no-publication-date")
-        return EventDate(self._published.truncate("month").iso(), None, None, rule)
+        return EventDate(self._published.iso(), None, None, rule)
 
 
 # -- helpers over the parse ---------------------------------------------------
@@ -401,7 +451,31 @@ def _has_reported_content(verb: Any) -> bool:
     return any(c.dep_ == "ccomp" for c in verb.children)
 
 
+def _is_undated_speech(trigger: Any) -> bool:
+    """A reporting verb with reported content, or an act joined to one by the same speaker
+    ("welcomed the remarks and said that ..."): one recent speech occasion."""
+    if trigger.lemma_.lower() in REPORTING_VERBS and _has_reported_content(trigger):
+        return True
+    partners = [c for c in trigger.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    return any(
+        p.lemma_.lower() in REPORTING_VERBS
+        and _has_reported_content(p)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in p.children)
+        for p in partners
+    )
+
+
+def _commitment_head(trigger: Any) -> bool:
+    """"X promised to send ...": the complement of a commitment the actor made; undated, the
+    commitment stands as of publication."""
+    head = trigger.head if trigger.dep_ == "xcomp" else None
+    return head is not None and head.lemma_.lower() in _COMMITMENT_LEMMAS
+
+
 def _is_promise_noun(trigger: Any) -> bool:
-    """"promised delisting", "the pledge to ...": a commitment already made."""
+    """"promised delisting", "the pledge to ...", "plans by X to build ...": a commitment or
+    plan that already exists, even when the sentence around it is hypothetical."""
     words = [trigger, *trigger.children, *list(trigger.ancestors)[:2]]
-    return any(w.lemma_.lower() in ("promise", "pledge", "vow", "commit", "announce") for w in words)
+    return any(
+        w.lemma_.lower() in _COMMITMENT_LEMMAS or (w.pos_ == "NOUN" and w.lemma_.lower() in _PLAN_NOUNS) for w in words
+    )

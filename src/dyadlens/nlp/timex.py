@@ -206,7 +206,8 @@ def _season(m: re.Match[str], ctx: _Context) -> _Resolved | None:
 
 
 def _season_year(season: str, rel: str | None, published: PartialDate | None) -> int | None:
-    """Year of "last/this/next summer": last = the latest one already over."""
+    """Year of "last/this/next summer": last = the latest one already over; "during the
+    summer" (no rel) = the latest one already begun."""
     if published is None or published.month is None:
         return published.year - (1 if rel in ("last", "past", "previous") else 0) if published else None
     months = _SEASON_MONTHS[season]
@@ -216,6 +217,8 @@ def _season_year(season: str, rel: str | None, published: PartialDate | None) ->
         return published.year if over_this_year else published.year - 1
     if rel in ("next", "coming"):
         return published.year + 1 if over_this_year or published.month >= months[0] else published.year
+    if not rel:
+        return published.year if published.month >= months[0] else published.year - 1
     return published.year
 
 
@@ -421,6 +424,7 @@ RULES: tuple[_Rule, ...] = (
     _rule("month-year", _MOD + r"?" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", _month_year, 3, True),
     _rule("season-year", r"\b(?:" + _MOD + r")?(?:the\s+)?" + _SEASON + r"\s+(?:of\s+)?" + _YEAR + r"\b", _season, 3, True, _I),
     _rule("relative-season", r"\b" + _MOD + r"?(?P<rel>last|this|next|past|previous|coming)\s+(?:(?P<mod2>early|mid|late)[\s-]+)?" + _SEASON + r"\b", _season, 2, True, _I),
+    _rule("the-season", r"\b(?:throughout|during|over|in)\s+the\s+(?:(?P<mod>early|mid|late)[\s-]+)?" + _SEASON + r"\b(?!\s+(?:of\s+)?\d)", _season, 2, False, _I),
     _rule("year-mod", r"\b(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+" + _YEAR + r"\b", _year_mod, 3, True, _I),
     _rule("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:1[6-9]\d0|20\d0)s\b|\b(?:the\s+)?'\d0s\b", _decade, 1, False, _I),
     _rule("span", r"\b(?:the\s+(?:last|past)\s+|over\s+the\s+course\s+of\s+|for\s+)" + _NUMBER + r"\s+(?:decades?|years|centur(?:y|ies))\b", _span, 1, False, _I),
