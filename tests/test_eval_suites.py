@@ -81,3 +81,13 @@ def test_petrarch_country_level_ignores_sector_suffixes() -> None:
     result = SuiteResult("demo")
     score_case(case([{"source": "USAGOV", "target": "---LEG", "event": "042"}]), [("USA", "---", "043")], result, False)
     assert (result.exact.tp, result.root.tp, result.country.tp) == (0, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("gold", "system", "same"),
+    [("DEMAND", "REQUEST", True), ("FIGHT", "ASSAULT", True), ("disapprove", "ACCUSE", True), ("AGREE", "REQUEST", False)],
+)
+def test_plover_categories_compare_across_the_0_5b1_renames(gold: str, system: str, same: bool) -> None:
+    from dyadlens.evaluation.suites import plover_category
+
+    assert (plover_category(gold) == plover_category(system)) is same

@@ -8,7 +8,8 @@ goes through the pipeline up to the event coder. Per suite:
   code; PLOVER compares ISO3 codes (``ActorRef.iso3``, any of the expected
   codes of a slot) and the PLOVER category of the system's CAMEO code.
 - ``root``: PETRARCH, the same dyad and CAMEO root; PLOVER, the category
-  alone, whoever the actors.
+  alone, whoever the actors. PLOVER categories are compared under their 2021
+  names (the gold records use 0.5b1's FIGHT, DEMAND, DISAPPROVE).
 - ``country``: PETRARCH, the dyad compared on the country part of the codes
   (their first three characters: ``USAGOV`` -> ``USA``) and the CAMEO root;
   PLOVER codes are ISO3 already, so it equals ``exact``.
@@ -29,6 +30,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.errors import DyadlensError, InputError
@@ -233,6 +235,18 @@ def _petrarch_accepts(
     return exact, root, country
 
 
+#: PLOVER 0.5b1 (the gold records) named three categories that the 2021
+#: mapping of the ontology names otherwise: FIGHT was merged into ASSAULT,
+#: DEMAND became REQUEST and DISAPPROVE became ACCUSE. Both sides are compared
+#: under the 2021 names.
+PLOVER_RENAMED = MappingProxyType({"FIGHT": "ASSAULT", "DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE"})
+
+
+def plover_category(name: str) -> str:
+    upper = name.upper()
+    return PLOVER_RENAMED.get(upper, upper)
+
+
 def _plover_accepts(
     expected: Sequence[dict[str, Any]], system: Sequence[Triple]
 ) -> tuple[Accept, Accept, Accept]:
@@ -241,7 +255,8 @@ def _plover_accepts(
         return code in wanted if wanted else code == NO_ACTOR
 
     def category(g: int, s: int) -> bool:
-        return bool(system[s][2]) and str(expected[g].get("event")).upper() == system[s][2].upper()
+        wanted = plover_category(str(expected[g].get("event")))
+        return bool(system[s][2]) and wanted == plover_category(system[s][2])
 
     def exact(g: int, s: int) -> bool:
         want = expected[g]

@@ -132,6 +132,8 @@ STATE_VERBS = frozenset({"be", "remain", "stay", "seem", "appear", "look", "beco
 #: Roots of acts of force whose place ("in X", "inside X") stands for the target state.
 FORCE_ROOTS = frozenset({"18", "19", "20"})
 PLACE_PREPS = frozenset({"in", "inside", "into", "across"})
+#: prepositions naming the author of a request, call or proposal that is answered ("calls by X")
+AUTHOR_PREPS = frozenset({"by", "from"})
 #: Routes on the target side of an event (see ``SentenceCoder._people_of``).
 TARGET_ROUTES = frozenset({"place", "object", "patient", "prep-object", "recipient", "dative", "complement-object", "helped"})
 #: Labels that start another clause: a search for a verb's own arguments stops there.
@@ -908,7 +910,9 @@ class VerbRoles:
             return self._complement_targets() or self._place_targets()
         if self.entry.objects:
             owners = owner_actors(self.coder, obj, possessive_only=True) or self._agent_object(obj)
-            return owners or (self.coder.implied(self.verb) if self.entry.answers else [])
+            if owners or not self.entry.answers:
+                return owners
+            return self._authors(obj) or self.coder.implied(self.verb)
         found = self.coder.actors_or_owners(obj, "patient" if self.passive else "object")
         if not found and (self.entry.complement or self.entry.code[:2] in EVALUATIVE_ROOTS):
             found = owner_actors(self.coder, obj, possessive_only=True)
@@ -921,6 +925,12 @@ class VerbRoles:
             return places
         homes = [(s, self.coder.view.home_of(s.actor)) for s in sources]
         return [Side(home, s.token_i, "home") for s, home in homes if home]
+
+    def _authors(self, obj: Any) -> list[Side]:
+        """Who made the act that is answered: "rejected a US request", "dismissed calls by X",
+        "turned down an appeal from X" (an actor modifier, or the object of by/from)."""
+        authors = [s for p in prep_objects(obj, AUTHOR_PREPS) for s in self.coder.actors(p, "author")]
+        return authors or owner_actors(self.coder, obj)
 
     def _agent_object(self, obj: Any) -> list[Side]:
         """"summoned the Chilean ambassador", "accepted a Peruvian envoy": an agent noun as the
