@@ -781,19 +781,19 @@ def quotes_command(
     as_json: bool,
 ) -> None:
     """List quotations: speaker, role, actor, kind, the words, outlet and date."""
-    from dyadlens.nlp.quote_views import list_quotes
+    from dyadlens.analysis.common import to_jsonable
+    from dyadlens.analysis.quotes import list_quotes
 
-    kb = app.resources().kb
-    with _opened_store(app) as store:
-        _known_document(app, store, doc_id)
-        actor_id = _known_actor(kb, store, actor) if actor else None
-        rows = list_quotes(store, kb, speaker=speaker, actor=actor_id, doc_id=doc_id, kind=kind, limit=limit)
+    with _analysis(app) as ctx:
+        _known_document(app, ctx.store, doc_id)
+        actor_id = _known_actor(ctx.kb, ctx.store, actor) if actor else None
+        rows = list_quotes(ctx, speaker=speaker, actor_id=actor_id, doc_id=doc_id, kind=kind, limit=limit)
     if _json_wanted(app, as_json):
-        app.emit_json([r.as_dict() for r in rows])
+        app.emit_json(to_jsonable(rows))
         return
     for row in rows:
         role = f", {row.speaker_role}" if row.speaker_role else ""
-        click.echo(_hanging(f"{row.speaker or '?'}{role} [{row.actor_name or row.speaker_actor or '-'}] ({row.kind}, {row.cue or '-'})"))
+        click.echo(_hanging(f"{row.speaker or '?'}{role} [{row.speaker_name or row.speaker_actor or '-'}] ({row.kind}, {row.cue or '-'})"))
         click.echo(_wrapped(_quoted(row)))
         click.echo(f"    {row.outlet or row.doc_id}, {row.published or 'undated'}")
     if not app.quiet:
