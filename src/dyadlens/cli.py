@@ -65,6 +65,9 @@ class App:
 
 pass_app = click.make_pass_decorator(App)
 
+#: ``--json`` after a command name, as well as before it (the root option).
+_json_flag = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="dyadlens")
@@ -74,7 +77,7 @@ pass_app = click.make_pass_decorator(App)
     default=None,
     help="Store file (default: $DYADLENS_DB or the user data directory).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary chatter.")
 @click.option(
     "--kb",
@@ -308,7 +311,7 @@ def ingest_command(
 
 
 @main.command("docs")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def docs_command(app: App, as_json: bool) -> None:
     """List the stored documents, oldest first (undated ones last)."""
@@ -363,7 +366,7 @@ def _fit(line: str, width: int | None) -> str:
 
 @main.command("show")
 @click.argument("doc_id")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def show_command(app: App, doc_id: str, as_json: bool) -> None:
     """Show a document: metadata, its sentences, and what was excluded and why."""
@@ -440,7 +443,7 @@ def export_command(app: App, target: str | None, table: str | None, fmt: str, ou
 
 @main.command("stats")
 @click.option("--check", is_flag=True, help="Also run the integrity check (exit 1 on problems).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def stats_command(app: App, check: bool, as_json: bool) -> None:
     """Counts of what the store holds."""
@@ -483,7 +486,7 @@ def _emit_report(app: App, report: Any, show_errors: bool, as_json: bool) -> Non
 @click.option("--actors", "actors", type=_existing_path, default=None,
               help="Canonical actors table (default: ../shared/eval/actors.tsv from the current directory).")
 @click.option("--errors", "show_errors", is_flag=True, help="List every false alarm and miss with its sentence.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def score_command(
     app: App, system: Path, gold: Path, docs: Path, actors: Path | None, show_errors: bool, as_json: bool
@@ -505,7 +508,7 @@ def score_command(
 @click.option("--actors", "actors", type=_existing_path, default=None,
               help="Canonical actors table (default: ../shared/eval/actors.tsv from the current directory).")
 @click.option("--errors", "show_errors", is_flag=True, help="List every false alarm and miss with its sentence.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def eval_command(
     app: App, gold: Path, docs: Path, actors: Path | None, show_errors: bool, as_json: bool
@@ -526,7 +529,7 @@ def eval_command(
 
 @main.command("eval-suite")
 @click.argument("cases", type=_existing_path)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def eval_suite_command(app: App, cases: Path, as_json: bool) -> None:
     """Score the event coder on a PETRARCH or PLOVER cases.jsonl, per suite."""
@@ -556,7 +559,7 @@ def eval_suite_command(app: App, cases: Path, as_json: bool) -> None:
 @click.option("--unresolved", is_flag=True, help="List names the KB does not know, most frequent first.")
 @click.option("--type", "actor_type", default=None, metavar="T", help="Only actors of this type (state, armed_group, ...).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many rows.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def actors_command(app: App, unresolved: bool, actor_type: str | None, limit: int | None, as_json: bool) -> None:
     """List the actors in the store, most mentioned first.
@@ -585,7 +588,7 @@ def actors_command(app: App, unresolved: bool, actor_type: str | None, limit: in
 @main.command("actor")
 @click.argument("name")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Mentions shown.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def actor_command(app: App, name: str, limit: int, as_json: bool) -> None:
     """One actor by id, name or alias: KB entry and mentions in context."""
@@ -628,7 +631,7 @@ def _actor_profile_lines(profile: Any) -> list[str]:
 
 
 @main.command("kb-check")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def kb_check_command(app: App, as_json: bool) -> None:
     """Validate the knowledge base and list aliases shared by several actors.
@@ -672,7 +675,7 @@ _MODALITY_CHOICE = click.Choice(["asserted", "negated", "possible", "planned", "
 @_date_option("--until", "Events dated on or before.")
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only events of this document.")
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many events.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def events_command(app: App, limit: int | None, as_json: bool, **filters: str | None) -> None:
     """List coded events with their evidence sentences.
@@ -719,7 +722,7 @@ def _event_line(row: Any, kb: Any) -> str:
 
 @main.command("explain")
 @click.argument("event_id")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def explain_command(app: App, event_id: str, as_json: bool) -> None:
     """Show how one event was coded.
@@ -774,7 +777,7 @@ def _explain_lines(p: dict[str, Any]) -> list[str]:
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only quotes of this document.")
 @click.option("--kind", default=None, type=click.Choice(["direct", "indirect"]), help="Only direct or reported quotes.")
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many quotes.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def quotes_command(
     app: App, speaker: str | None, actor: str | None, doc_id: str | None, kind: str | None, limit: int | None,
@@ -809,7 +812,7 @@ def _quoted(row: Any) -> str:
 @click.argument("designator")
 @click.argument("designee")
 @_date_option("--as-of", "Only the status in force on DATE (YYYY, YYYY-MM, YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+@_json_flag
 @pass_app
 def status_command(app: App, designator: str, designee: str, as_of: str | None, as_json: bool) -> None:
     """Designation status of DESIGNEE by DESIGNATOR over time.
@@ -847,7 +850,6 @@ def status_command(app: App, designator: str, designee: str, as_of: str | None, 
 # --- analysis commands: timeline, series, network, profile, sources, search, report, serve
 
 _ANALYSIS_MODALITIES = click.Choice(["asserted", "negated", "possible", "planned", "recommended", "alleged", "any"])
-_json_flag = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 
 
 @contextmanager
