@@ -342,3 +342,12 @@ def test_read_only_store_reads_but_refuses_writes(tmp_path: Path) -> None:
             reader.write(DocumentRecords(document=Document(id="d2", path="d2.txt", format="txt", text="More.")))
     with pytest.raises(StoreError):
         open_store(tmp_path / "missing.db", read_only=True)
+
+
+def test_one_event_by_id(tmp_path: Path) -> None:
+    records = make_records()
+    with open_store(tmp_path / "e.db") as store:
+        store.write(records)
+        wanted = records.events[0]
+        assert store.event(wanted.id) == wanted
+        assert store.event("no-such-event") is None

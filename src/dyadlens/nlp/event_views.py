@@ -163,13 +163,9 @@ def _row(event: Event, text: str, names: dict[str, str], ontology: Any) -> Event
     )
 
 
-def find_event(store: Any, event_id: str) -> Event | None:
-    return next((e for e in store.events(include_duplicates=True) if e.id == event_id), None)
-
-
 def explain_event(store: Any, resources: Any, event_id: str) -> EventExplanation | None:
     """The chain behind one stored event, or None when there is no such event."""
-    event = find_event(store, event_id)
+    event = store.event(event_id)
     if event is None:
         return None
     records = store.load_records(event.doc_id)

@@ -335,6 +335,11 @@ class Store:
 
     # --- records across documents -------------------------------------------
 
+    def event(self, event_id: str) -> Event | None:
+        """One event by id, from any document (duplicates included)."""
+        found = self._records_of(schema.events, Event, schema.events.c.id == event_id, limit=1)
+        return found[0] if found else None
+
     def events(
         self,
         source: str | None = None,
