@@ -80,5 +80,5 @@ def test_horizontal_rules_are_not_front_matter() -> None:
     from dyadlens.ingest.meta import front_matter_end, read_front_matter
 
     text = "---\nThe talks went on. They ended late.\n\n---\nMore text.\n"
-    assert front_matter_end(text) is None and read_front_matter(text) == {}
+    assert front_matter_end(text) is None and read_front_matter(text).fields == {}
     assert front_matter_end("---\ntitle: X\n---\nBody.") == len("---\ntitle: X\n---\n")

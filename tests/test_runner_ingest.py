@@ -64,9 +64,9 @@ class InterruptOn:
 class StoreInterruptedWhileWriting(Store):
     """A store that receives Ctrl-C in the middle of every write."""
 
-    def write(self, records: DocumentRecords, *, pipeline: str = "") -> WriteResult:
+    def write(self, records: DocumentRecords, *, pipeline: str = "", replace: bool = False) -> WriteResult:
         os.kill(os.getpid(), signal.SIGINT)
-        return super().write(records, pipeline=pipeline)
+        return super().write(records, pipeline=pipeline, replace=replace)
 
 
 def assert_complete(store: Store, doc_id: str) -> None:
@@ -95,11 +95,11 @@ def test_runner_stores_every_input_and_skips_them_on_a_rerun(tmp_path: Path, sto
     assert store.integrity_check() == []
 
 
-def test_runner_reprocesses_when_the_input_or_the_pipeline_changes(tmp_path: Path, store: Store) -> None:
+def test_runner_reprocesses_a_replaced_input_or_a_changed_pipeline(tmp_path: Path, store: Store) -> None:
     ids = write_corpus(tmp_path / "corpus")
     ingest([tmp_path / "corpus"], store, SPEC)
     (tmp_path / "corpus" / "brief-01.txt").write_text("A new version of the brief. It has two sentences.\n")
-    changed_input = ingest([tmp_path / "corpus"], store, SPEC)
+    changed_input = ingest([tmp_path / "corpus"], store, SPEC, replace=True)
     assert changed_input.stored == ["brief-01"]
     longer = Pipeline([Cleaner(), SentenceSplitter(), Exploding()])
     changed_pipeline = ingest([tmp_path / "corpus"], store, longer)
@@ -125,19 +125,19 @@ def test_runner_keeps_what_is_stored_when_a_document_starts_failing(tmp_path: Pa
     write_corpus(tmp_path / "corpus", count=2)
     ingest([tmp_path / "corpus"], store, SPEC)
     (tmp_path / "corpus" / "brief-00.txt").write_bytes(b"")
-    report = ingest([tmp_path / "corpus"], store, SPEC)
+    report = ingest([tmp_path / "corpus"], store, SPEC, replace=True)
     assert [(f.doc_id, f.reason) for f in report.failed] == [("brief-00", "empty input")]
     assert_complete(store, "brief-00")
 
 
-def test_runner_reports_two_inputs_with_the_same_id(tmp_path: Path, store: Store) -> None:
+def test_runner_stores_two_inputs_with_the_same_id_under_two_ids(tmp_path: Path, store: Store) -> None:
     write_corpus(tmp_path / "a", count=1)
-    write_corpus(tmp_path / "b", count=1)
+    write_corpus(tmp_path / "b", count=2)
+    (tmp_path / "b" / "brief-00.txt").write_text("Other ministers met on another river.\n", encoding="utf-8")
     report = ingest([tmp_path / "a", tmp_path / "b"], store, SPEC)
-    assert report.stored == ["brief-00"]
-    assert len(report.failed) == 1
-    assert report.failed[0].path == str(tmp_path / "b" / "brief-00.txt")
-    assert "also the id of" in report.failed[0].reason
+    assert report.ok
+    assert report.stored[0] == "brief-00" and report.stored[1].startswith("brief-00~")
+    assert report.warnings == [(str(tmp_path / "b" / "brief-00.txt"), f"id 'brief-00' already holds another input; stored as {report.stored[1]!r}")]
     stored = store.document("brief-00")
     assert stored is not None and stored.path == str(tmp_path / "a" / "brief-00.txt")
 

@@ -24,7 +24,7 @@ from dyadlens.model import (
     Sentence,
     stable_id,
 )
-from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START, TABLES, Store, open_store
+from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START, TABLES, Store, StoredInput, open_store
 from dyadlens.store.migrations import MIGRATIONS
 
 TEXT = (
@@ -266,13 +266,12 @@ def test_store_queries_by_actor(store: Store) -> None:
     assert (stats["documents"], stats["sentences"], stats["analysed_sentences"], stats["events"]) == (1, 4, 3, 1)
 
 
-def test_store_has_document_compares_hash_and_pipeline(store: Store) -> None:
-    store.write(make_records(), pipeline="clean@1,sentences@1")
-    assert store.has_document("oslo-talks", "hash-oslo-talks", "clean@1,sentences@1")
-    assert store.has_document("oslo-talks", "hash-oslo-talks")
-    assert not store.has_document("oslo-talks", "hash-oslo-talks", "clean@1,sentences@2")
-    assert not store.has_document("oslo-talks", "other-bytes")
-    assert not store.has_document("unknown", "hash-oslo-talks")
+def test_store_stored_input_names_path_hash_and_pipeline(store: Store) -> None:
+    records = make_records()
+    store.write(records, pipeline="clean@1,sentences@1")
+    found = store.stored_input("oslo-talks")
+    assert found == StoredInput(records.document.path, "hash-oslo-talks", "clean@1,sentences@1")
+    assert store.stored_input("unknown") is None
 
 
 def test_store_integrity_check_finds_a_span_outside_the_text(store: Store) -> None:

@@ -20,6 +20,7 @@ import click
 import platformdirs
 
 from dyadlens import __version__
+from dyadlens.terminal_safety import escape_for_terminal, escape_json_output
 
 
 def default_db_path() -> Path:
@@ -60,7 +61,7 @@ class App:
         return self._resources
 
     def emit_json(self, payload: Any) -> None:
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        click.echo(escape_json_output(json.dumps(payload, ensure_ascii=False, indent=2, default=str)))
 
 
 pass_app = click.make_pass_decorator(App)
@@ -163,9 +164,9 @@ def _opened_store(app: App, create: bool = False) -> Iterator[Any]:
 
 
 def _terminal_safe(text: str) -> str:
-    """Article text on one line, without control characters (an escape
-    sequence in an article must not reach the terminal)."""
-    return "".join(ch if ch.isprintable() else " " for ch in " ".join(text.split()))
+    """Article text on one line, its control and bidi characters escaped (an escape
+    sequence or a right-to-left override in an article must not reach the terminal)."""
+    return escape_for_terminal(" ".join(text.split()))
 
 
 def _wrapped(text: str, indent: str = "    ") -> str:
@@ -179,7 +180,9 @@ def _hanging(line: str, indent: str = "      ") -> str:
     """One long ``label: value`` line wrapped to 100 columns, continuation lines indented."""
     import textwrap
 
-    return textwrap.fill(line, width=100, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
+    return textwrap.fill(
+        escape_for_terminal(line), width=100, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+    )
 
 
 def _terminal_width() -> int | None:
@@ -203,20 +206,32 @@ def _echo_table(headers: list[str], rows: list[list[Any]]) -> None:
 
 
 def _count_inputs(paths: tuple[str, ...]) -> int:
-    """A quick estimate of the number of inputs, for the progress bar's length."""
+    """A quick estimate of the number of inputs, for the progress bar's length.
+
+    Only an estimate: a file it cannot open counts as one input, and the
+    ingest itself reports why it could not be read.
+    """
     total = 0
     for given in paths:
         path = Path(given)
-        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        try:
+            files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        except OSError:
+            files = [path]
         for file in files:
             if file.name.startswith(".") or file.name == "meta.jsonl":
                 continue
-            if file.suffix == ".jsonl" and file.is_file():
-                with file.open("rb") as lines:
-                    total += sum(1 for line in lines if line.strip())
-            else:
-                total += 1
+            total += _count_lines(file) if file.suffix == ".jsonl" else 1
     return total
+
+
+def _count_lines(file: Path) -> int:
+    """Non-blank lines of a JSON Lines file; 1 when it cannot be read."""
+    try:
+        with file.open("rb") as lines:
+            return sum(1 for line in lines if line.strip())
+    except OSError:
+        return 1
 
 
 @contextmanager
@@ -232,6 +247,8 @@ def _ingest_progress(paths: tuple[str, ...], show_bar: bool, show_failures: bool
         def on_progress(progress: Any) -> None:
             if progress.failure is not None and show_failures:
                 click.echo(("\n" if bar is not None else "") + _failure_line(progress.failure), err=True)
+            for warning in progress.warnings if show_failures else ():
+                click.echo(_terminal_safe(f"warning: {progress.path}: {warning}"), err=True)
             if bar is not None:
                 bar.length = max(bar.length or 0, progress.done)
                 bar.update(1)
@@ -268,10 +285,21 @@ def _ingest_summary(report: Any) -> list[str]:
 @click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes running the pipeline."
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Let an edited input replace the document stored from it (by default it is refused).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON report.")
 @pass_app
 def ingest_command(
-    app: App, paths: tuple[str, ...], upto: str | None, max_bytes: int | None, workers: int, as_json: bool
+    app: App,
+    paths: tuple[str, ...],
+    upto: str | None,
+    max_bytes: int | None,
+    workers: int,
+    replace: bool,
+    as_json: bool,
 ) -> None:
     """Read files, folders, JSON Lines or - (stdin) into the store.
 
@@ -279,7 +307,10 @@ def ingest_command(
     recursively; a meta.jsonl beside the files gives their metadata).
 
     Inputs already stored from the same bytes by the same pipeline are
-    skipped, so running it again finishes an interrupted ingest.
+    skipped, so running it again finishes an interrupted ingest. A stored
+    document is never replaced by other content unless --replace is given:
+    another file with the same id is stored as ID~HASH, and an edited file
+    is refused.
     """
     import logging
 
@@ -297,7 +328,9 @@ def ingest_command(
     with _opened_store(app, create=True) as store:
         with _ingest_progress(paths, show_bar, show_failures=not as_json) as on_progress:
             limit = max_bytes or DEFAULT_MAX_BYTES
-            report = ingest(paths, store, spec, max_bytes=limit, on_progress=on_progress, workers=workers)
+            report = ingest(
+                paths, store, spec, max_bytes=limit, on_progress=on_progress, workers=workers, replace=replace
+            )
         stats = store.stats()
     if as_json:
         app.emit_json({**report.as_dict(), "store": dict(stats), "db": str(app.db)})
@@ -476,7 +509,7 @@ def _emit_report(app: App, report: Any, show_errors: bool, as_json: bool) -> Non
     if as_json or app.as_json:
         app.emit_json(report.as_dict(with_errors=show_errors))
     else:
-        click.echo(format_report(report, with_errors=show_errors))
+        click.echo(escape_for_terminal(format_report(report, with_errors=show_errors)))
 
 
 @main.command("score")
@@ -798,7 +831,7 @@ def quotes_command(
         role = f", {row.speaker_role}" if row.speaker_role else ""
         click.echo(_hanging(f"{row.speaker or '?'}{role} [{row.speaker_name or row.speaker_actor or '-'}] ({row.kind}, {row.cue or '-'})"))
         click.echo(_wrapped(_quoted(row)))
-        click.echo(f"    {row.outlet or row.doc_id}, {row.published or 'undated'}")
+        click.echo(f"    {_terminal_safe(row.outlet or row.doc_id)}, {row.published or 'undated'}")
     if not app.quiet:
         click.echo(f"{len(rows)} quotes", err=True)
 
@@ -835,14 +868,14 @@ def status_command(app: App, designator: str, designee: str, as_of: str | None, 
         app.emit_json({"designator": pair[0], "designator_name": names[0], "designee": pair[1],
                        "designee_name": names[1], "as_of": as_of, "steps": [s.as_dict() for s in steps]})
         return
-    click.echo(f"{names[0]} -> {names[1]}" + (f" as of {as_of}" if as_of else ""))
+    click.echo(_terminal_safe(f"{names[0]} -> {names[1]}" + (f" as of {as_of}" if as_of else "")))
     if not steps:
         click.echo("  no status found")
     for step in steps:
         claimant = _actor_label(kb, step.claimant)
         claim = f", claimed by {claimant}" if claimant else ""
         source = f"{step.outlet or step.doc_id}, {step.observed or 'undated'}{claim}"
-        click.echo(f"  {step.date or 'undated':<10}  {step.status:<21} [{source}]")
+        click.echo(f"  {step.date or 'undated':<10}  {step.status:<21} [{_terminal_safe(source)}]")
         click.echo(_wrapped(step.sentence, "      "))
 
 # --- end of quote and status commands --------------------------------------------
@@ -874,7 +907,7 @@ def _emit_view(app: App, as_json: bool, view: Any, render: Any) -> None:
     if _json_wanted(app, as_json):
         app.emit_json(to_jsonable(view))
     else:
-        click.echo(render(view))
+        click.echo(escape_for_terminal(render(view)))
 
 
 @main.command("timeline")
@@ -1032,16 +1065,28 @@ def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (keep it local unless you mean it).")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable); '*' answers any name.")
 @pass_app
-def serve_command(app: App, host: str, port: int) -> None:
-    """Browse the store in a web browser (read-only)."""
+def serve_command(app: App, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
+    """Browse the store in a web browser (read-only).
+
+    Answers only requests addressed to the bound host (and localhost names when local or bound to
+    all interfaces) or to an --allow-host name, so other web sites cannot read the store.
+    """
     from dyadlens.web.app import WebApp
+    from dyadlens.web.hosts import HostPolicy, host_name, is_all_interfaces, network_warning
     from dyadlens.web.server import make_web_server
 
     store = app.store(read_only=True)
     resources = app.resources()
-    server = make_web_server(WebApp(store, resources.ontology, resources.kb), host=host, port=port)
-    click.echo(f"dyadlens serving {app.db} at http://{host}:{server.server_port}/ (Ctrl-C to stop)", err=True)
+    hosts = HostPolicy.for_bind(host, allow_hosts)
+    server = make_web_server(WebApp(store, resources.ontology, resources.kb, hosts=hosts), host=host, port=port)
+    warning = network_warning(host, server.server_port, hosts)
+    if warning:
+        click.echo(warning, err=True)
+    url_host = "localhost" if is_all_interfaces(host) else host_name(host)
+    click.echo(f"dyadlens serving {app.db} at http://{url_host}:{server.server_port}/ (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -15,8 +15,11 @@ the only writer.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
 import signal
 import threading
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 from dyadlens.errors import DyadlensError, InputError, StoreError
-from dyadlens.ingest.discover import DEFAULT_MAX_BYTES, discover
+from dyadlens.ingest.discover import DEFAULT_MAX_BYTES, discover, shown_text
 from dyadlens.model import DocumentRecords, Failure, RawInput
 from dyadlens.pipeline import STAGES, Component, DocState, Pipeline, build_pipeline
 from dyadlens.resources import Resources
@@ -64,6 +67,7 @@ class Progress:
     doc_id: str | None
     outcome: Outcome
     failure: Failure | None = None
+    warnings: tuple[str, ...] = ()  # what was left out or changed, though the input was stored
 
 
 @dataclass(slots=True)
@@ -72,6 +76,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)  # unchanged since an earlier run
     duplicates: dict[str, str] = field(default_factory=dict)  # doc id -> the earlier doc it repeats
     failed: list[Failure] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, what was left out or changed)
     counts: Counter[str] = field(default_factory=Counter)  # records of the stored documents
     interrupted: bool = False
     pipeline: str = ""
@@ -88,6 +93,7 @@ class IngestReport:
             "failed": [
                 {"path": f.path, "doc_id": f.doc_id, "stage": f.stage, "reason": f.reason} for f in self.failed
             ],
+            "warnings": [{"path": path, "warning": text} for path, text in self.warnings],
             "counts": {name: self.counts[name] for name in COUNTED},
             "interrupted": self.interrupted,
             "pipeline": self.pipeline,
@@ -147,16 +153,19 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_progress: Callable[[Progress], None] | None = None,
     workers: int = 1,
+    replace: bool = False,
 ) -> IngestReport:
     """Ingest every input under ``paths`` into ``store``.
 
     Ctrl-C stops the run after the document being written (``interrupted``
     in the report). ``workers > 1`` needs a :class:`PipelineSpec`, from which
-    each worker process builds its own pipeline.
+    each worker process builds its own pipeline. ``replace`` lets an input
+    replace a stored document of the same id that came from other bytes
+    (see :class:`_Placement` for what happens without it).
     """
     if workers > 1 and not isinstance(pipeline, PipelineSpec):
         raise ValueError("workers > 1 needs a PipelineSpec: each worker process builds its own pipeline")
-    run = _Run(store=store, on_progress=on_progress)
+    run = _Run(store=store, on_progress=on_progress, placement=_Placement(store, replace))
     try:
         if isinstance(pipeline, PipelineSpec) and workers > 1:
             run.parallel(discover(paths, max_bytes), pipeline, workers)
@@ -168,14 +177,74 @@ def ingest(
     return run.report
 
 
+#: Placed: the input under the id it is stored as, or the outcome that settles it without the pipeline.
+Placed = RawInput | Literal["skipped"] | Failure
+
+
+class _Placement:
+    """Which id an input is stored under, so that nothing stored is replaced by accident.
+
+    - Same id, same input bytes: the input is unchanged and skipped (it is
+      processed again only when the pipeline changed), whichever path it
+      comes from now.
+    - Same id, other bytes, from the same file (an edited article): refused,
+      unless ``replace``, which updates the stored document.
+    - Same id, other bytes, from another file (``2023/article.txt`` and
+      ``2024/article.txt``, or the same id twice in one run): stored under
+      ``ID~HASH``, the id with the first 8 hex digits of the input's sha1, and
+      a warning says so.
+    """
+
+    def __init__(self, store: Store, replace: bool) -> None:
+        self.store = store
+        self.replace = replace
+        self.in_run: dict[str, tuple[str, str]] = {}  # id -> (path, input hash) placed in this run
+
+    def place(self, raw: RawInput, pipeline: str) -> tuple[Placed, str, str | None]:
+        """Where ``raw`` goes, the id that settles it, and a warning when that is not its own id."""
+        digest = content_hash(raw)
+        placed = self._settle(raw, raw.doc_id, digest, pipeline)
+        if placed != "taken":
+            return placed, raw.doc_id, None
+        moved = f"{raw.doc_id}~{digest[:8]}"
+        placed = self._settle(raw, moved, digest, pipeline)
+        if placed == "taken":  # only when ids were given that look like ours
+            reason = f"ids {raw.doc_id!r} and {moved!r} both hold other inputs; give this input an id of its own"
+            return Failure(raw.path, reason, stage="discover", doc_id=raw.doc_id), raw.doc_id, None
+        note = f"id {raw.doc_id!r} already holds another input; stored as {moved!r}"
+        return placed, moved, note if isinstance(placed, RawInput) else None
+
+    def _settle(self, raw: RawInput, doc_id: str, digest: str, pipeline: str) -> Placed | Literal["taken"]:
+        earlier = self.in_run.get(doc_id)
+        if earlier is not None:
+            return "skipped" if earlier[1] == digest else "taken"
+        stored = self.store.stored_input(doc_id)
+        if stored is not None and stored.content_hash == digest:
+            if stored.pipeline == pipeline:
+                self.in_run[doc_id] = (raw.path, digest)
+                return "skipped"
+        elif stored is not None and not self.replace:
+            if not _same_source(stored.path, raw.path):
+                return "taken"
+            reason = f"changed since it was stored as {doc_id!r}; pass --replace to update the stored document"
+            return Failure(raw.path, reason, stage="discover", doc_id=doc_id)
+        self.in_run[doc_id] = (raw.path, digest)
+        return raw if doc_id == raw.doc_id else dataclasses.replace(raw, doc_id=doc_id)
+
+
+def _same_source(stored_path: str, path: str) -> bool:
+    return os.path.realpath(stored_path) == os.path.realpath(path)
+
+
 @dataclass(slots=True)
 class _Run:
-    """The state of one ingest run: the report and the ids seen so far."""
+    """The state of one ingest run: the report and where each input goes."""
 
     store: Store
     on_progress: Callable[[Progress], None] | None
+    placement: _Placement
     report: IngestReport = field(default_factory=IngestReport)
-    paths_by_id: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # doc id -> placement warning, until stored
     done: int = 0
 
     def sequential(self, items: Iterable[RawInput | Failure], pipeline: Pipeline) -> None:
@@ -199,43 +268,63 @@ class _Run:
         for item in items:
             if isinstance(item, Failure):
                 self.fail(item)
-            elif item.doc_id in self.paths_by_id:
-                first = self.paths_by_id[item.doc_id]
-                self.fail(Failure(item.path, f"document id {item.doc_id!r} is also the id of {first}", "discover"))
-            elif self.store.has_document(item.doc_id, content_hash(item), self.report.pipeline):
-                self.paths_by_id[item.doc_id] = item.path
-                self.report.skipped.append(item.doc_id)
-                self.progress(item.path, item.doc_id, "skipped")
+                continue
+            placed, doc_id, note = self.placement.place(item, self.report.pipeline)
+            if isinstance(placed, Failure):
+                self.fail(placed)
+            elif placed == "skipped":
+                self.report.skipped.append(doc_id)
+                self.progress(item.path, doc_id, "skipped")
             else:
-                self.paths_by_id[item.doc_id] = item.path
-                yield item
+                self.notes[placed.doc_id] = (note,) if note else ()
+                yield placed
 
     def finish(self, raw: RawInput, result: DocumentRecords | Failure) -> None:
+        """Store one document's records, or record why it failed; any error here is that document's alone."""
+        notes = self.notes.pop(raw.doc_id, ())
         if isinstance(result, Failure):
             self.fail(result)
             return
         with _interrupts_held():
             try:
-                written = self.store.write(result, pipeline=self.report.pipeline)
-            except StoreError as error:
-                self.fail(Failure(raw.path, str(error), stage="store", doc_id=raw.doc_id))
+                written = self.store.write(result, pipeline=self.report.pipeline, replace=self.placement.replace)
+            except Exception as error:  # noqa: BLE001 - the batch goes on without this document
+                reason = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
+                self.fail(Failure(raw.path, reason, stage="store", doc_id=raw.doc_id))
                 return
             self.report.stored.append(written.doc_id)
             self.report.counts.update({name: len(getattr(result, name)) for name in COUNTED})
             if written.duplicate_of:
                 self.report.duplicates[written.doc_id] = written.duplicate_of
-            self.progress(raw.path, raw.doc_id, "duplicate" if written.duplicate_of else "stored")
+            warnings = (*notes, *result.document.meta.get("warnings", ()))
+            self.report.warnings.extend((raw.path, text) for text in warnings)
+            outcome: Outcome = "duplicate" if written.duplicate_of else "stored"
+            self.progress(raw.path, raw.doc_id, outcome, warnings=tuple(warnings))
 
     def fail(self, failure: Failure) -> None:
+        failure = _printable(failure)
         with _interrupts_held():
             self.store.record_failure(failure)
             self.report.failed.append(failure)
             self.progress(failure.path, failure.doc_id, "failed", failure)
 
-    def progress(self, path: str, doc_id: str | None, outcome: Outcome, failure: Failure | None = None) -> None:
+    def progress(
+        self,
+        path: str,
+        doc_id: str | None,
+        outcome: Outcome,
+        failure: Failure | None = None,
+        warnings: tuple[str, ...] = (),
+    ) -> None:
         self.done += 1
         if self.on_progress is not None:
-            self.on_progress(Progress(self.done, path, doc_id, outcome, failure))
+            self.on_progress(Progress(self.done, path, doc_id, outcome, failure, warnings))
+
+
+def _printable(failure: Failure) -> Failure:
+    """``failure`` with lone surrogates escaped, so it can be stored and printed whatever the input held."""
+    doc_id = None if failure.doc_id is None else shown_text(failure.doc_id)
+    return Failure(shown_text(failure.path), shown_text(failure.reason), failure.stage, doc_id)
 
 
 def _in_order(
@@ -330,6 +419,7 @@ def _serve(
 ) -> None:
     """A worker process: build the pipeline once, then process inputs until a ``None`` task."""
     _ignore_interrupts()
+    _exit_with_parent()
     try:
         pipeline = spec.build()
     except Exception as error:  # reported to the parent, which stops the batch
@@ -339,6 +429,25 @@ def _serve(
     for task in iter(tasks.get, None):
         number, raw = task
         results.put(("done", number, process(pipeline, raw)))
+
+
+def _exit_with_parent() -> None:
+    """End this worker as soon as the parent process ends, however it ends.
+
+    ``daemon`` workers are stopped only when the parent exits normally; a
+    parent killed with SIGKILL would leave them running, each holding a
+    spaCy model. A thread waits on the parent's sentinel and ends the
+    process when it fires.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _ignore_interrupts() -> None:

@@ -11,13 +11,13 @@ for day-precise event dates, ``MonthYear`` for month-precise ones and
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from importlib import resources as importlib_resources
 from typing import IO
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
 from dyadlens.analysis.charts import fractional_year
+from dyadlens.exports.csv_safety import csv_line
 from dyadlens.model import ActorRef
 
 EVIDENCE_COLUMNS = (
@@ -122,10 +122,9 @@ def write_gdelt(ctx: AnalysisContext, out: IO[str], modalities: tuple[str, ...] 
                 since: str | None = None, until: str | None = None) -> int:
     """Write the table to ``out``; returns the number of event rows."""
     columns = gdelt_columns() + list(EVIDENCE_COLUMNS)
-    writer = csv.DictWriter(out, fieldnames=columns, delimiter=DELIMITER, restval="", lineterminator="\n")
-    writer.writeheader()
+    out.write(csv_line(columns, DELIMITER, "\n"))
     count = 0
     for row in gdelt_rows(ctx, modalities, since, until):
-        writer.writerow(row)
+        out.write(csv_line((row.get(column, "") for column in columns), DELIMITER, "\n"))
         count += 1
     return count

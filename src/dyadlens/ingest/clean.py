@@ -11,6 +11,9 @@ into it); it adds :class:`Region` records over spans of it:
 - ``repeat`` (excluded): a later copy of a paragraph that already appeared in
   the document, labelled with the first copy's offsets.
 
+A document with no article text left (its lines all excluded, without
+letters, or an HTML page's title) is refused with an :class:`InputError`.
+
 It also sets ``Document.fingerprint``: a hash of the normalised body text
 (furniture, footnotes, repeats and short title-like lines left out), equal
 for the same article republished by two outlets with different chrome.
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from dyadlens.errors import DataFileError
+from dyadlens.errors import DataFileError, InputError
 from dyadlens.ingest.meta import front_matter_end
 from dyadlens.model import Document, Region, stable_id
 from dyadlens.pipeline import DocState
@@ -158,6 +161,7 @@ class Cleaner:
         marks = _front_matter_marks(blocks, document.text) if document.format == "md" else []
         marks += self._furniture_marks([b for b in blocks if b.start >= (marks[-1].end if marks else 0)], document)
         marks += _repeat_marks(blocks, marks)
+        _require_article_text(document, blocks, marks)
         state.regions.extend(_region(document.id, mark, self.version) for mark in sorted(marks, key=lambda m: m.start))
         document.fingerprint = fingerprint(blocks, marks)
 
@@ -215,6 +219,27 @@ def _repeat_marks(blocks: Sequence[Block], marks: Sequence[_Mark]) -> list[_Mark
         if first is not block:
             repeats.append(_Mark(block.start, block.end, "repeat", f"repeat of {first.start}-{first.end}"))
     return repeats
+
+
+def _require_article_text(document: Document, blocks: Sequence[Block], marks: Sequence[_Mark]) -> None:
+    """Refuse a document with no line of article text: every line is excluded, has no
+    letters, or is the title an HTML page opens with (the reader puts it there).
+
+    That is a page of navigation, share and cookie prompts and notices, whatever its title.
+    """
+    excluded = {m.start for m in marks if m.kind != "footnote"}
+    title = (document.title or "").strip()
+    page_title = blocks[0] if document.format == "html" and blocks and blocks[0].text == title else None
+    if not any(b.start not in excluded and b is not page_title and _has_letter(b.text) for b in blocks):
+        raise InputError(
+            document.path,
+            "no article text: every line is a page title, site furniture (navigation, share or cookie prompts, "
+            "notices) or has no letters",
+        )
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
 
 
 def _region(doc_id: str, mark: _Mark, version: str) -> Region:

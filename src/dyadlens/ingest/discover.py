@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -79,8 +80,10 @@ def discover(
             yield from failures
             if path.name != SIDECAR_NAME:
                 yield from _discover_file(path, sidecar, max_bytes)
+        elif path.is_symlink():
+            yield Failure(shown_path(path), "dangling symbolic link: its target does not exist", stage=_STAGE)
         else:
-            yield Failure(str(path), "no such file or folder", stage=_STAGE)
+            yield Failure(shown_path(path), "no such file or folder", stage=_STAGE)
 
 
 # --- folders and files -------------------------------------------------------
@@ -106,9 +109,27 @@ def _discover_folder(folder: Path, max_bytes: int, visited: set[Path]) -> Iterat
             yield from _discover_folder(entry, max_bytes, visited)
         elif entry.is_file():
             yield from _discover_file(entry, sidecar, max_bytes)
+        elif entry.is_symlink():
+            yield Failure(shown_path(entry), "dangling symbolic link: its target does not exist", stage=_STAGE)
+
+
+def shown_path(path: Path | str) -> str:
+    """``path`` as text that can be printed and stored: bytes that are not UTF-8 become ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def _discover_file(path: Path, sidecar: Sidecar, max_bytes: int) -> Iterator[Item]:
+    """The inputs of one file; anything unexpected becomes one failure naming the file."""
+    if shown_path(path) != str(path):
+        yield Failure(shown_path(path), "the file name is not valid UTF-8; rename the file", stage=_STAGE)
+        return
+    try:
+        yield from _file_inputs(path, sidecar, max_bytes)
+    except Exception as error:  # noqa: BLE001 - one odd file (a race, a special file) must not end the walk
+        yield Failure(str(path), f"cannot read the file ({type(error).__name__}: {error})", stage=_STAGE)
+
+
+def _file_inputs(path: Path, sidecar: Sidecar, max_bytes: int) -> Iterator[Item]:
     suffix = path.suffix.lower()
     fmt = EXTENSIONS.get(suffix)
     if fmt is None:
@@ -153,6 +174,9 @@ def _load_sidecar(folder: Path) -> tuple[Sidecar, list[Failure]]:
         if not line.strip():
             continue
         row, problem = _parse_record(line)
+        if row is not None:
+            problem = _unicode_problem(row) or _id_problem(row.get("id"))
+            row = None if problem else row
         if row is None or not (row.get("file") or row.get("id")):
             reason = problem or "sidecar row has neither 'file' nor 'id'"
             failures.append(Failure(f"{path}:{number}", reason, stage=_STAGE))
@@ -191,8 +215,11 @@ def _jsonl_records(path: str, stem: str, lines: Iterator[bytes] | BinaryIO, max_
 def _json_file_records(path: str, stem: str, data: bytes) -> Iterator[Item]:
     try:
         parsed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        yield Failure(path, f"not valid JSON ({exc})", stage=_STAGE)
+    except UnicodeDecodeError:
+        yield Failure(path, "not valid JSON (not UTF-8 text)", stage=_STAGE)
+        return
+    except (ValueError, RecursionError) as exc:
+        yield Failure(path, _json_problem(exc), stage=_STAGE)
         return
     if isinstance(parsed, dict):
         yield _record_to_input(path, stem, parsed)
@@ -217,14 +244,28 @@ def _parse_record(line: str | bytes) -> tuple[dict[str, Any] | None, str | None]
         return None, "not valid UTF-8"
     except json.JSONDecodeError as exc:
         return None, f"broken JSON line ({exc.msg} at column {exc.colno})"
+    except (ValueError, RecursionError) as exc:
+        return None, _json_problem(exc)
     if not isinstance(value, dict):
         return None, "a JSON line must be an object"
     return value, None
 
 
+def _json_problem(error: Exception) -> str:
+    """Why JSON could not be read, in the user's terms."""
+    if isinstance(error, RecursionError):
+        return "not valid JSON: nested too deeply"
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+    return "not valid JSON: a number over 4,300 digits"  # Python's limit on integer literals
+
+
 def _record_to_input(where: str, fallback_id: str, record: Any) -> Item:
     if not isinstance(record, dict):
         return Failure(where, "a JSON record must be an object", stage=_STAGE)
+    problem = _unicode_problem(record) or _id_problem(record.get("id"))
+    if problem:
+        return Failure(where, problem, stage=_STAGE)
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return Failure(where, "JSON record has no 'text'", stage=_STAGE, doc_id=_record_id(record))
@@ -236,6 +277,34 @@ def _record_to_input(where: str, fallback_id: str, record: Any) -> Item:
 def _record_id(record: Mapping[str, Any]) -> str | None:
     value = record.get("id")
     return str(value) if value not in (None, "") else None
+
+
+#: The longest document id a record or sidecar row may give.
+MAX_ID_CHARS = 200
+
+
+def _id_problem(value: object) -> str | None:
+    if value is None or isinstance(value, (str, int)) and len(str(value)) <= MAX_ID_CHARS:
+        return None
+    if not isinstance(value, (str, int)):
+        return f"'id' must be a string or a number, not {type(value).__name__}"
+    return f"'id' over {MAX_ID_CHARS} characters"
+
+
+def _unicode_problem(record: Mapping[str, Any]) -> str | None:
+    """Which field holds text that is not valid Unicode (JSON's ``\\ud800`` escapes can make a lone surrogate)."""
+    for key, value in record.items():
+        try:
+            json.dumps({key: value}, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = ord(error.object[error.start])
+            return f"field {shown_text(str(key))!r} is not valid Unicode (lone surrogate U+{bad:04X})"
+    return None
+
+
+def shown_text(value: str) -> str:
+    """``value`` with lone surrogates escaped, so it can be printed and stored."""
+    return value.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
 # --- standard input --------------------------------------------------------------

@@ -10,6 +10,7 @@ a day is never invented.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,6 +75,27 @@ _HEADER_DATE = re.compile(
 _MAX_TITLE_WORDS = 30
 
 
+#: The longest value of each document field; a longer one is cut there, with a warning.
+FIELD_LIMITS: Mapping[str, int] = MappingProxyType({
+    "title": 300,
+    "author": 200,
+    "outlet": 200,
+    "url": 2048,
+    "kind": 40,
+    "published": 64,
+})
+#: Extra metadata (the other fields of a sidecar row or JSON record), as JSON characters per field.
+MAX_EXTRA_FIELD_CHARS = 2_000
+
+
+def bounded_field(name: str, value: str) -> tuple[str, str | None]:
+    """``value`` cut to the limit of field ``name``, and a warning when it was cut."""
+    limit = FIELD_LIMITS[name]
+    if len(value) <= limit:
+        return value, None
+    return value[: limit - 1].rstrip() + "…", f"{name} over {limit} characters ({len(value)}); cut"
+
+
 @dataclass(frozen=True, slots=True)
 class TextMeta:
     """What the top of a text says about itself; ``None`` where it says nothing."""
@@ -109,8 +131,8 @@ def _iso_from_match(match: re.Match[str]) -> str | None:
     day = parts.get("day")
     if day is None:
         return f"{year}-{month:02d}"
-    if not 1 <= int(day) <= 31:
-        return None
+    if not 1 <= int(day) <= calendar.monthrange(int(year), month)[1]:
+        return None  # "31 June", "30 February": no such day
     return f"{year}-{month:02d}-{int(day):02d}"
 
 
@@ -189,38 +211,114 @@ def _header_date(lines: list[str]) -> str | None:
 def front_matter_end(text: str) -> int | None:
     """End offset of a YAML front-matter block (a mapping between ``---`` lines) opening a text, if any."""
     found = _front_matter(text)
-    return found[1] if found else None
+    return found.end if found else None
 
 
-def read_front_matter(text: str) -> dict[str, str]:
-    """Document fields from a markdown text's YAML front matter; ``{}`` when it has none."""
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """Document fields read from a front-matter block, and why any were left out."""
+
+    fields: dict[str, str]
+    warnings: tuple[str, ...] = ()
+
+
+def read_front_matter(text: str) -> FrontMatter:
+    """Document fields from a markdown text's YAML front matter; no fields when it has none."""
     found = _front_matter(text)
     if not found:
-        return {}
-    data = found[0]
-    fields = {name: _front_matter_value(data, keys) for name, keys in _FRONT_MATTER_KEYS.items()}
-    if fields["published"]:
-        fields["published"] = parse_date(fields["published"]) or find_date(fields["published"])
-    return {k: v for k, v in fields.items() if v}
+        return FrontMatter({})
+    warnings = [found.problem] if found.problem else []
+    fields: dict[str, str] = {}
+    for name, keys in _FRONT_MATTER_KEYS.items():
+        value, problem = _front_matter_value(found.data, keys)
+        if problem:
+            warnings.append(problem)
+        if value:
+            fields[name] = value
+    if "published" in fields:
+        raw_date = fields.pop("published")
+        date = parse_date(raw_date) or find_date(raw_date)
+        if date:
+            fields["published"] = date
+        else:
+            warnings.append(f"front matter date {_shown(raw_date)} is not a valid date; ignored")
+    return FrontMatter(fields, tuple(warnings))
 
 
-def _front_matter(text: str) -> tuple[dict[Any, Any], int] | None:
-    """The parsed front matter and where it ends; a block that is not a YAML mapping is not front matter."""
+#: Front matter longer than this is not read for metadata (the block is still kept out of the analysis).
+MAX_FRONT_MATTER_CHARS = 16_384
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases and without timestamps.
+
+    Aliases are refused because a few hundred bytes of nested aliases expand
+    to gigabytes once a value is turned into text. Timestamps stay strings so
+    that an impossible date ("2024-13-01") is judged by :func:`parse_date`
+    instead of raising inside the YAML constructor.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not accepted", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    data: dict[Any, Any]
+    end: int
+    problem: str | None = None
+
+
+def _front_matter(text: str) -> _Block | None:
+    """The parsed front matter and where it ends; a block that is not a YAML mapping is not front matter.
+
+    A block refused for its size or its content (aliases, nesting, huge
+    numbers) still ends where it ends, with no data and the reason.
+    """
     match = _FRONT_MATTER.match(text)
     if not match:
         return None
+    body = match.group("body") or ""
+    if len(body) > MAX_FRONT_MATTER_CHARS:
+        return _Block({}, match.end(), f"front matter over {MAX_FRONT_MATTER_CHARS} characters; not read")
     try:
-        data: Any = yaml.safe_load(match.group("body") or "")
+        data: Any = yaml.load(body, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.composer.ComposerError as error:
+        return _Block({}, match.end(), f"front matter not read: {error.problem}")
     except yaml.YAMLError:
         return None
-    return (data, match.end()) if isinstance(data, dict) else None
+    except (RecursionError, ValueError) as error:  # nesting past the stack; an integer over 4,300 digits
+        return _Block({}, match.end(), f"front matter not read: {type(error).__name__}")
+    return _Block(data, match.end()) if isinstance(data, dict) else None
 
 
-def _front_matter_value(data: dict[Any, Any], keys: tuple[str, ...]) -> str | None:
+#: The YAML and JSON values that read as one piece of text.
+SCALAR_TYPES = (str, int, float, bool)
+
+
+def _front_matter_value(data: dict[Any, Any], keys: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """The first of ``keys`` with a value, as text; a list of scalars is joined, anything else refused."""
     for key in keys:
         value = data.get(key)
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        if value not in (None, ""):
-            return str(value).strip()
-    return None
+        if value in (None, ""):
+            continue
+        if isinstance(value, list) and all(isinstance(v, SCALAR_TYPES) for v in value):
+            return ", ".join(str(v) for v in value), None
+        if isinstance(value, SCALAR_TYPES):
+            return str(value).strip(), None
+        return None, f"front matter field {key!r} is not text ({type(value).__name__}); ignored"
+    return None, None
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for a message, cut at ``limit`` characters."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")

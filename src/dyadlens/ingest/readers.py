@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,15 @@ from types import MappingProxyType
 from typing import Any
 
 from dyadlens.errors import InputError
-from dyadlens.ingest.meta import find_date, parse_date, read_front_matter, read_text_meta
+from dyadlens.ingest.meta import (
+    MAX_EXTRA_FIELD_CHARS,
+    SCALAR_TYPES,
+    bounded_field,
+    find_date,
+    parse_date,
+    read_front_matter,
+    read_text_meta,
+)
 from dyadlens.model import Document, RawInput
 
 FORMATS = ("txt", "md", "html", "pdf", "json")
@@ -52,6 +61,7 @@ class _Extracted:
     meta: dict[str, Any] = field(default_factory=dict)  # format metadata (HTML meta, PDF info, front matter)
     raw: str | None = None
     meta_source: str = "html-meta"  # Document.published_source for a date taken from ``meta``
+    warnings: tuple[str, ...] = ()  # what the reader left out of the metadata, and why
 
 
 def read_document(raw: RawInput) -> Document:
@@ -64,40 +74,86 @@ def read_document(raw: RawInput) -> Document:
     extracted = reader(raw)
     if not extracted.text.strip():
         raise InputError(raw.path, "no text found in the input")
+    if not any(ch.isalpha() for ch in extracted.text):
+        raise InputError(raw.path, "no article text: the text has no letters")
     return _build_document(raw, extracted)
 
 
 def _build_document(raw: RawInput, extracted: _Extracted) -> Document:
-    given = {k: _as_text(v) for k, v in raw.meta.items() if k in META_FIELDS and v not in (None, "", [])}
+    warnings = list(extracted.warnings)
+    given = _given_fields(raw.meta, warnings)
     from_format = {k: v for k, v in extracted.meta.items() if v not in (None, "")}
     from_text = read_text_meta(extracted.text)
     published, published_source = _published(raw, given, extracted, from_text.published, from_text.published_source)
-    extra = {k: v for k, v in raw.meta.items() if k not in META_FIELDS and k not in ("id", "file", "text")}
+    extra = _extra_fields(raw.meta, warnings)
     if given.get("published") and published_source not in ("sidecar", "json"):
-        extra["published_unparsed"] = str(given["published"])
+        extra["published_unparsed"] = given["published"]
+        warnings.append(f"published date {given['published']!r} is not a valid date; ignored")
+    fields = {
+        "title": given.get("title") or from_format.get("title") or from_text.title,
+        "author": given.get("author") or from_format.get("author") or from_text.author,
+        "outlet": given.get("outlet") or from_format.get("outlet"),
+        "url": given.get("url") or from_format.get("url"),
+        "kind": given.get("kind"),
+    }
+    for name, value in fields.items():
+        if value is not None:
+            fields[name], cut = bounded_field(name, value)
+            warnings.extend([cut] if cut else [])
+    if warnings:
+        extra["warnings"] = warnings
     return Document(
         id=raw.doc_id,
         path=raw.path,
         format=raw.format,
         text=extracted.text,
-        title=given.get("title") or from_format.get("title") or from_text.title,
-        author=given.get("author") or from_format.get("author") or from_text.author,
-        outlet=given.get("outlet") or from_format.get("outlet"),
-        url=given.get("url") or from_format.get("url"),
         published=published,
         published_source=published_source,
-        kind=given.get("kind"),
         raw=extracted.raw,
         content_hash=hashlib.sha1(raw.data).hexdigest(),
         meta=extra,
+        **fields,
     )
 
 
-def _as_text(value: object) -> str:
-    """A metadata value as one string (a JSON list of authors becomes "A, B")."""
-    if isinstance(value, list):
+def _given_fields(meta: Mapping[str, Any], warnings: list[str]) -> dict[str, str]:
+    """The document fields a sidecar row or JSON record gives, as text; a value that is not text is refused."""
+    given: dict[str, str] = {}
+    for key in META_FIELDS:
+        value = meta.get(key)
+        if value in (None, "", []):
+            continue
+        text = _as_text(value)
+        if text is None:
+            warnings.append(f"{key} is not text ({type(value).__name__}); ignored")
+        elif key == "published":
+            given[key] = bounded_field(key, text)[0]
+        else:
+            given[key] = text
+    return given
+
+
+def _extra_fields(meta: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """The other metadata fields, each kept while its JSON stays under the limit."""
+    extra: dict[str, Any] = {}
+    for key, value in meta.items():
+        if key in META_FIELDS or key in ("id", "file", "text"):
+            continue
+        size = len(json.dumps(value, ensure_ascii=False, default=str))
+        if len(str(key)) > 100 or size > MAX_EXTRA_FIELD_CHARS:
+            warnings.append(f"metadata field {str(key)[:40]!r} over {MAX_EXTRA_FIELD_CHARS} characters ({size}); dropped")
+        else:
+            extra[str(key)] = value
+    return extra
+
+
+def _as_text(value: object) -> str | None:
+    """A metadata value as one string (a JSON list of authors becomes "A, B"); None for a nested value."""
+    if isinstance(value, list) and all(isinstance(v, SCALAR_TYPES) or v is None for v in value):
         return ", ".join(str(v) for v in value if v not in (None, ""))
-    return str(value).strip()
+    if isinstance(value, SCALAR_TYPES):
+        return str(value).strip()
+    return None
 
 
 def _published(
@@ -132,20 +188,48 @@ def _metadata_date(value: object) -> str | None:
 
 
 def decode_text(raw: RawInput, declared: str | None = None) -> str:
-    """UTF-8 text (a BOM is dropped) with ``\\n`` line ends; binary or undecodable input is an error.
+    """UTF-8 text, or UTF-16 or UTF-32 text that opens with its byte-order mark (the mark
+    is dropped), with ``\\n`` line ends; binary or undecodable input is an error.
 
     ``declared`` is a charset the input names for itself (an HTML ``<meta charset>``),
     tried when the bytes are not UTF-8.
     """
-    if b"\x00" in raw.data:
-        raise InputError(raw.path, "binary content (NUL bytes), not text")
-    try:
-        text = raw.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = _decode_declared(raw, declared, exc.start)
+    wide = next((encoding for mark, encoding in _WIDE_BOMS if raw.data.startswith(mark)), None)
+    text = _decode_wide(raw, wide) if wide else _decode_utf8(raw, declared)
     if _non_text_share(text) > _MAX_NON_TEXT_SHARE:
         raise InputError(raw.path, "binary content (mostly control characters), not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: Byte-order marks of the encodings whose text is full of NUL bytes. UTF-32's
+#: come first: its little-endian mark starts with UTF-16's.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode_wide(raw: RawInput, encoding: str) -> str:
+    """UTF-16 or UTF-32 text after its byte-order mark; a NUL character in it means binary, as in UTF-8."""
+    try:
+        text = raw.data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        problem = f"not valid {encoding.upper()} text (byte {exc.start}) after its byte-order mark"
+        raise InputError(raw.path, problem) from None
+    if "\x00" in text:
+        raise InputError(raw.path, "binary content (NUL characters), not text")
+    return text
+
+
+def _decode_utf8(raw: RawInput, declared: str | None) -> str:
+    if b"\x00" in raw.data:
+        raise InputError(raw.path, "binary content (NUL bytes), not text")
+    try:
+        return raw.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _decode_declared(raw, declared, exc.start)
 
 
 def _decode_declared(raw: RawInput, declared: str | None, bad_byte: int) -> str:
@@ -170,7 +254,8 @@ def _read_plain(raw: RawInput) -> _Extracted:
 def _read_markdown(raw: RawInput) -> _Extracted:
     """Markdown as read; a YAML front-matter block gives format metadata (the Cleaner marks the block)."""
     text = decode_text(raw)
-    return _Extracted(text=text, meta=read_front_matter(text), meta_source="front-matter")
+    front = read_front_matter(text)
+    return _Extracted(text=text, meta=front.fields, meta_source="front-matter", warnings=front.warnings)
 
 
 # --- html ------------------------------------------------------------------
@@ -184,7 +269,13 @@ def _read_html(raw: RawInput) -> _Extracted:
     from trafilatura import bare_extraction
 
     markup = decode_text(raw, declared=_declared_charset(raw.data))
-    result = bare_extraction(markup, with_metadata=True, include_comments=False, include_tables=True)
+    tree, too_deep = _parse_html(markup)
+    result = bare_extraction(
+        _deep_tree(raw, markup) if too_deep else markup,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+    )
     fields: dict[str, Any] = {} if result is None else result if isinstance(result, dict) else result.as_dict()
     body = fields.get("text") or ""
     if not body.strip():
@@ -192,7 +283,7 @@ def _read_html(raw: RawInput) -> _Extracted:
     date = fields.get("date")
     meta = {
         "title": fields.get("title"),
-        "author": _author_from_markup(markup) or fields.get("author"),
+        "author": (_author_from_meta(tree) if tree is not None else None) or fields.get("author"),
         "outlet": fields.get("sitename"),
         "url": fields.get("url"),
         "published": parse_date(date) if date and _has_date_markup(markup) else None,
@@ -216,13 +307,37 @@ def _html_blocks(text: str, title: str | None) -> str:
     return "\n\n".join(blocks)
 
 
-def _author_from_markup(markup: str) -> str | None:
+#: How deep libxml2 builds an HTML tree with lxml's ``huge_tree`` option (without
+#: it, 255 levels); it drops everything nested deeper without raising.
+_MAX_HTML_DEPTH = 2048
+
+
+def _parse_html(markup: str, huge_tree: bool = False) -> tuple[Any, bool]:
+    """The page's lxml tree (None when there is no document) and whether the parser
+    stopped at its nesting limit, leaving out what lies deeper."""
+    import lxml.etree
     import lxml.html
 
+    parser = lxml.html.HTMLParser(
+        huge_tree=huge_tree, encoding="utf-8", collect_ids=False, remove_comments=True, remove_pis=True
+    )
     try:
-        tree = lxml.html.fromstring(markup)
+        tree = lxml.html.fromstring(markup.encode("utf-8"), parser=parser)
     except (ValueError, lxml.etree.ParserError):
-        return None
+        return None, False
+    return tree, any("Excessive depth" in error.message for error in parser.error_log)
+
+
+def _deep_tree(raw: RawInput, markup: str) -> Any:
+    """A page nested deeper than 255 levels, parsed whole for trafilatura (which would
+    parse it without ``huge_tree`` and find no text); deeper than the parser can go at all is an error."""
+    tree, too_deep = _parse_html(markup, huge_tree=True)
+    if too_deep or tree is None:
+        raise InputError(raw.path, f"HTML nested deeper than {_MAX_HTML_DEPTH} levels: the parser would drop its text")
+    return tree
+
+
+def _author_from_meta(tree: Any) -> str | None:
     for name in _AUTHOR_META:
         for attr in ("name", "property"):
             values = tree.xpath(f"//meta[{_lower(f'@{attr}')}='{name}']/@content")
@@ -270,23 +385,37 @@ class _LineBox:
 
 def _read_pdf(raw: RawInput) -> _Extracted:
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     if not raw.data.lstrip().startswith(b"%PDF"):
         raise InputError(raw.path, "not a PDF file (no %PDF header)")
     try:
         reader = PdfReader(io.BytesIO(raw.data), strict=False)
-        encrypted = reader.is_encrypted
-        pages = [] if encrypted else [_page_paragraphs(page) for page in reader.pages]
-        info = None if encrypted else reader.metadata
+        locked = _needs_password(reader)
+        pages = [] if locked else [_page_paragraphs(page) for page in reader.pages]
+        info = None if locked else reader.metadata
+    except DependencyError as exc:  # AES encryption without the optional ``cryptography`` package
+        raise InputError(raw.path, f"PDF that needs an optional package to be read ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - a damaged file makes pypdf raise almost any exception type
         raise InputError(raw.path, f"malformed or truncated PDF ({type(exc).__name__}: {exc})") from None
-    if encrypted:
-        raise InputError(raw.path, "encrypted PDF")
+    if locked:
+        raise InputError(raw.path, "encrypted PDF (needs a password)")
     text = "\n\n".join(p for p in pages if p)
     if not text.strip():
         raise InputError(raw.path, "the PDF has no text layer (scanned pages need OCR)")
     meta = {"title": _clean_info(info.title), "author": _clean_info(info.author)} if info else {}
     return _Extracted(text=text, meta=meta)
+
+
+def _needs_password(reader: Any) -> bool:
+    """Whether the PDF is encrypted and the empty password does not open it.
+
+    A PDF with only an owner password (which restricts printing or copying) has an
+    empty user password: every viewer opens it without asking, and so does this reader.
+    """
+    from pypdf import PasswordType
+
+    return bool(reader.is_encrypted) and reader.decrypt("") == PasswordType.NOT_DECRYPTED
 
 
 def _clean_info(value: object) -> str | None:

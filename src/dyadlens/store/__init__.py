@@ -8,6 +8,7 @@ from dyadlens.store.store import (
     SearchHit,
     Store,
     StoredFailure,
+    StoredInput,
     StoreStats,
     WriteResult,
     open_store,
@@ -25,6 +26,7 @@ __all__ = [
     "Store",
     "StoreStats",
     "StoredFailure",
+    "StoredInput",
     "WriteResult",
     "open_store",
 ]

@@ -7,8 +7,6 @@ table never sits in memory whole.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice
@@ -16,6 +14,7 @@ from typing import IO, Any
 
 from sqlalchemy import Boolean, Float, Integer, Table
 
+from dyadlens.exports.csv_safety import csv_line
 from dyadlens.store.schema import EXPORTABLE
 
 ROW_FORMATS = ("jsonl", "csv", "parquet")
@@ -47,17 +46,16 @@ def _write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[bytes]) -> int:
 
 
 def _write_csv(rows: Iterable[Mapping[str, Any]], out: IO[bytes], columns: Sequence[str] | None) -> int:
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    """RFC 4180 CSV whose text cells cannot run as spreadsheet formulas (:mod:`dyadlens.exports.csv_safety`)."""
     rows = iter(rows)
     first = next(rows, None)
     header = columns or (list(first) if first is not None else [])
-    writer = csv.DictWriter(text, fieldnames=header, extrasaction="ignore")
-    writer.writeheader()
+    out.write(csv_line(header).encode("utf-8"))
     count = 0
     for row in chain([first] if first is not None else [], rows):
-        writer.writerow(_csv_values(row))
+        values = _csv_values(row)
+        out.write(csv_line(values.get(column) for column in header).encode("utf-8"))
         count += 1
-    text.detach()
     return count
 
 

@@ -60,6 +60,15 @@ class WriteResult:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredInput:
+    """What the store knows of the input behind a document id."""
+
+    path: str
+    content_hash: str
+    pipeline: str
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentInfo:
     """A document's metadata and record counts, without its text."""
 
@@ -182,16 +191,23 @@ class Store:
 
     # --- writing -----------------------------------------------------------
 
-    def write(self, records: DocumentRecords, *, pipeline: str = "") -> WriteResult:
+    def write(self, records: DocumentRecords, *, pipeline: str = "", replace: bool = False) -> WriteResult:
         """Store one document and its records in one transaction, replacing earlier rows.
 
         ``pipeline`` is the signature of the pipeline that made the records
-        (see :meth:`has_document`).
+        (see :meth:`has_document`). A document stored from other input bytes
+        under the same id is replaced only when ``replace`` is set; otherwise
+        the write is refused with :class:`StoreError`, so nothing stored is
+        ever replaced by accident.
         """
         doc = records.document
         try:
             with self._writer() as conn:
-                old = conn.execute(select(D.c.seq, D.c.fingerprint).where(D.c.id == doc.id)).first()
+                old = conn.execute(
+                    select(D.c.seq, D.c.fingerprint, D.c.content_hash, D.c.path).where(D.c.id == doc.id)
+                ).first()
+                if old and old.content_hash != doc.content_hash and not replace:
+                    raise StoreError(f"id {doc.id!r} already holds other content (from {old.path}); not replaced")
                 self._delete_records(conn, doc.id)
                 seq = old.seq if old else self._next_seq(conn)
                 row = document_row(doc, seq=seq, duplicate_of=None, pipeline=pipeline, ingested_at=_now())
@@ -261,14 +277,12 @@ class Store:
 
     # --- documents ---------------------------------------------------------
 
-    def has_document(self, doc_id: str, content_hash: str, pipeline: str | None = None) -> bool:
-        """Whether ``doc_id`` is stored from the same input bytes (and, when
-        ``pipeline`` is given, by a pipeline with that signature)."""
+    def stored_input(self, doc_id: str) -> StoredInput | None:
+        """The path, input hash and pipeline behind a stored document, or None."""
+        columns = (D.c.path, D.c.content_hash, D.c.pipeline)
         with self.reader() as conn:
-            found = conn.execute(select(D.c.content_hash, D.c.pipeline).where(D.c.id == doc_id)).first()
-        if found is None or found.content_hash != content_hash:
-            return False
-        return pipeline is None or found.pipeline == pipeline
+            found = conn.execute(select(*columns).where(D.c.id == doc_id)).first()
+        return None if found is None else StoredInput(found.path, found.content_hash, found.pipeline)
 
     def document(self, doc_id: str) -> Document | None:
         with self.reader() as conn:

@@ -3,32 +3,37 @@
 URLs: ``/`` overview, ``/actor/<id>``, ``/dyad/<a>/<b>``, ``/network``,
 ``/doc/<id>``, ``/search``; the same paths under ``/api/`` (or any page with
 ``?format=json``) return the page's payload as JSON. ``/static/<file>`` serves
-the bundled CSS and JavaScript. Nothing is ever written to the store.
+the bundled CSS and JavaScript. Nothing is ever written to the store. Requests
+whose ``Host`` is not one of the server's names are refused first, whatever
+the path (:mod:`dyadlens.web.hosts`).
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources as importlib_resources
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, quote, unquote_to_bytes
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from dyadlens.analysis.common import AnalysisContext, UnknownActorError, UnknownDocumentError, to_jsonable
 from dyadlens.errors import DyadlensError
+from dyadlens.web.hosts import LOCAL_ONLY, HostPolicy
 from dyadlens.web.links import WebLinks, evidence_anchor
 from dyadlens.web.views import ROUTES, Page
 
 StartResponse = Callable[..., Any]
 
-#: Scripts and styles come from this server only; article text cannot run code.
+#: Scripts and styles come from this server only, so article text cannot run code;
+#: no other site may frame the pages (clickjacking).
 SECURITY_HEADERS = (
     (
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'",
     ),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
@@ -62,27 +67,65 @@ def split_marked(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, boo
     return [run for run in runs if run[0]]
 
 
+def _wsgi_bytes(text: str) -> bytes:
+    """The bytes behind a WSGI string (latin-1 per PEP 3333; UTF-8 from callers that ignore that)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+def path_segments(environ: Mapping[str, Any]) -> list[str]:
+    """The request path as its decoded segments, a ``/`` inside a segment kept.
+
+    Links quote each segment whole (``/doc/2024%2Farticle`` for the document
+    ``2024/article``), but a WSGI server hands over ``PATH_INFO`` already
+    percent-decoded, where that ``%2F`` is a plain ``/`` (and decoding once
+    more would turn an id's literal ``%41`` into ``A``). So the raw request
+    path is split instead, on ``/``, and each segment decoded exactly once, as
+    UTF-8: ``REQUEST_URI`` (set by ``dyadlens serve``'s handler, uWSGI and
+    others) or gunicorn's ``RAW_URI``. Without either, ``PATH_INFO`` is split
+    as it is; there an id containing ``/`` cannot be told apart.
+    """
+    raw = str(environ.get("REQUEST_URI") or environ.get("RAW_URI") or "").partition("?")[0]
+    if raw.startswith("/"):
+        parts = [unquote_to_bytes(part) for part in _wsgi_bytes(raw).split(b"/")]
+    else:
+        parts = _wsgi_bytes(environ.get("PATH_INFO") or "/").split(b"/")
+    return [part.decode("utf-8", "replace") for part in parts if part]
+
+
+def _json_url(segments: list[str], query_string: str) -> str:
+    """The ``/api/`` twin of the page at ``segments``, each segment quoted as the links quote it."""
+    url = "/api/" + ("/".join(quote(segment, safe="") for segment in segments) or "overview")
+    return f"{url}?{query_string}" if query_string else url
+
+
 class WebApp:
     """The WSGI callable. One :class:`AnalysisContext` per request, so no cache outlives it."""
 
-    def __init__(self, store: Any, ontology: Any, kb: Any = None) -> None:
+    def __init__(self, store: Any, ontology: Any, kb: Any = None, hosts: HostPolicy = LOCAL_ONLY) -> None:
         self.store = store
         self.ontology = ontology
         self.kb = kb
+        self.hosts = hosts
         self.env = template_environment()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST")
+        if not self.hosts.admits(host, environ.get("SERVER_PORT")):
+            message = f"refused: Host {host or '(none)'} is not a name of this server (serve --allow-host NAME adds one)"
+            return self._respond(start_response, "400 Bad Request", "text/plain; charset=utf-8", message.encode())
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self._respond(start_response, "405 Method Not Allowed", "text/plain", b"read-only: GET only")
-        path = environ.get("PATH_INFO", "/") or "/"
-        if path.startswith("/static/"):
-            return self._static(start_response, path.removeprefix("/static/"))
+        segments = path_segments(environ)
+        if segments[:1] == ["static"]:
+            return self._static(start_response, segments[1] if len(segments) == 2 else "")
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=False)
-        as_json = path.startswith("/api/") or path == "/api" or query.get("format") == ["json"]
-        segments = [unquote(s) for s in path.removeprefix("/api").strip("/").split("/") if s]
-        json_url = "/api" + (path if path != "/" else "/overview") + "?" + environ.get("QUERY_STRING", "")
-        return self._page(start_response, segments, query, as_json, json_url.rstrip("?"))
+        as_json = segments[:1] == ["api"] or query.get("format") == ["json"]
+        segments = segments[1:] if segments[:1] == ["api"] else segments
+        return self._page(start_response, segments, query, as_json, _json_url(segments, environ.get("QUERY_STRING", "")))
 
     def _page(
         self,
