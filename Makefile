@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= .demo/dyadlens.db
 DYADLENS := $(BIN)/dyadlens --db $(DEMO_DB)
 
-.PHONY: demo test install install-dev browser bench clean
+.PHONY: demo test fuzz install install-dev browser bench clean
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -19,6 +19,10 @@ demo: install
 
 test: install-dev browser
 	$(BIN)/python -m pytest
+
+# The property-based tests with many more examples (a few minutes).
+fuzz: install-dev
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:cacheprovider tests/test_fuzz_inputs.py
 
 bench: install
 	$(BIN)/python benchmarks/run.py

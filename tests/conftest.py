@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from dyadlens.resources import Resources
 
@@ -50,3 +51,9 @@ def examples_dir() -> Path:
 @pytest.fixture()
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
+
+
+# Property-based tests: few examples by default; ``make fuzz`` sets HYPOTHESIS_PROFILE=fuzz.
+settings.register_profile("default", max_examples=40, deadline=None)
+settings.register_profile("fuzz", max_examples=3000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

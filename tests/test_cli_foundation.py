@@ -232,20 +232,24 @@ def write_long_corpus(folder: Path, count: int, sentences: int) -> None:
         (folder / f"log-{number:02d}.txt").write_text(f"{body}\n", encoding="utf-8")
 
 
-def test_cli_ingest_killed_mid_batch_keeps_whole_documents_and_reruns_to_the_end(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cli_ingest_killed_mid_batch_keeps_whole_documents_and_reruns_to_the_end(tmp_path: Path, workers: int) -> None:
     count, sentences = 30, 60
     write_long_corpus(tmp_path / "logs", count, sentences)
     db = tmp_path / "killed.db"
     command = [sys.executable, "-c", "from dyadlens.cli import run; run()", "--db", str(db), "-q"]
-    ingest = [*command, "ingest", str(tmp_path / "logs"), "--upto", "sentences"]
+    ingest = [*command, "ingest", str(tmp_path / "logs"), "--upto", "sentences", "--workers", str(workers)]
     child = subprocess.Popen(ingest, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while child.poll() is None and not _stored_at_least(db, 3):
             time.sleep(0.01)
+        helpers = _children(child.pid)
     finally:
         if child.poll() is None:
             os.kill(child.pid, signal.SIGKILL)
         child.wait()
+    assert len(helpers) >= workers - 1  # the workers (and, with spawn, its resource tracker)
+    assert _all_ended(helpers, within=10.0), "worker processes outlived the killed ingest"
     store = open_store(db)
     stored = store.documents()
     assert len(stored) >= 3
@@ -264,6 +268,37 @@ def test_cli_ingest_killed_mid_batch_keeps_whole_documents_and_reruns_to_the_end
     assert [info.sentences for info in store.documents()] == [sentences] * count
     assert store.integrity_check() == []
     store.close()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _all_ended(pids: list[int], within: float) -> bool:
+    """Whether every process in ``pids`` has ended (or is a zombie nobody reaped) within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not any(_running(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _stored_at_least(db: Path, wanted: int) -> bool:

@@ -27,7 +27,8 @@ def _hostile_records() -> DocBuilder:
     """A document whose sentence, actor name, outlet, title and quote speaker all start like formulas."""
     doc = DocBuilder("csv-hostile", [SENTENCE], "2024-07-01", "@SUM(1+1)", "+title")
     start, end = doc.span(0, "Mallory")
-    doc.records.mentions.append(Mention(stable_id(doc.doc_id, start, end, "m"), doc.doc_id, start, end, 0, "mallory", "PERSON", "alias"))
+    mention_id = stable_id(doc.doc_id, start, end, "m")
+    doc.records.mentions.append(Mention(mention_id, doc.doc_id, start, end, 0, "mallory", "PERSON", "alias"))
     doc.records.actors.append(ActorRef("mallory", EVIL_NAME, "person"))
     doc.mention(0, "Taliban", "taliban")
     doc.event(0, "attacked", "mallory", "taliban", "190", "asserted", "2024")
@@ -84,26 +85,31 @@ def test_gdelt_table_neutralises_article_text_and_keeps_goldstein_a_number(ctx: 
     assert risky and all(float(cell) < 0 for cell in risky)
 
 
+def _export_csv(store_path: Path, tmp_path: Path, table: str) -> str:
+    """``dyadlens export --table TABLE --format csv`` to a file; its text."""
+    target = tmp_path / f"{table}.csv"
+    args = ["--db", str(store_path), "export", "--table", table, "--format", "csv", str(target)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return target.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("table", "column", "expected"),
     [("quotes", "speaker", "'-Mallory's spokesman"), ("actors", "name", "'" + EVIL_NAME),
      ("documents", "outlet", "'@SUM(1+1)"), ("documents", "title", "'+title"), ("documents", "text", "'" + SENTENCE)],
 )
-def test_export_csv_neutralises_formula_cells(store_path: Path, tmp_path: Path, table: str, column: str, expected: str) -> None:
-    target = tmp_path / f"{table}.csv"
-    result = CliRunner().invoke(main, ["--db", str(store_path), "export", "--table", table, "--format", "csv", str(target)])
-    assert result.exit_code == 0, result.output
-    text = target.read_text(encoding="utf-8")
+def test_export_csv_neutralises_formula_cells(
+    store_path: Path, tmp_path: Path, table: str, column: str, expected: str
+) -> None:
+    text = _export_csv(store_path, tmp_path, table)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert expected in [row[column] for row in rows]
     assert f'"{expected.replace(chr(34), chr(34) * 2)}"' in text
 
 
 def test_export_csv_leaves_ordinary_cells_and_numbers_bare(store_path: Path, tmp_path: Path) -> None:
-    target = tmp_path / "events.csv"
-    result = CliRunner().invoke(main, ["--db", str(store_path), "export", "--table", "events", "--format", "csv", str(target)])
-    assert result.exit_code == 0, result.output
-    header, *lines = target.read_text(encoding="utf-8").splitlines()
+    header, *lines = _export_csv(store_path, tmp_path, "events").splitlines()
     assert header.startswith("id,doc_id,seq,start,end,sentence_index,trigger_start,trigger_end,")
     assert len(lines) == 9 and all(line.endswith(",test,0.9") for line in lines)
     assert all('"' not in line and "'" not in line for line in lines)

@@ -43,6 +43,11 @@ def cleaned(data: bytes | str, fmt: str = "txt") -> DocumentRecords | Failure:
     return process(Pipeline([Cleaner()]), raw(data, fmt=fmt, path=f"in.{fmt}"))
 
 
+def page(title: str, *paragraphs: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>{title}</title></head><body><div>{body}</div></body></html>"
+
+
 # --- a. encrypted PDFs --------------------------------------------------------
 
 
@@ -69,16 +74,17 @@ def test_pdf_that_needs_a_user_password_is_refused() -> None:
     assert problem_of(encrypted_pdf("user-secret", "owner-secret"), "pdf") == "encrypted PDF (needs a password)"
 
 
-def test_pdf_that_needs_an_optional_package_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_encrypted_with_any_usual_algorithm_and_no_user_password_is_read(algorithm: str) -> None:
+    from pypdf import PdfReader, PdfWriter
 
-    def needs_cryptography(self: PdfReader, password: str) -> None:
-        raise DependencyError("cryptography>=3.1 is required for AES algorithm")
-
-    monkeypatch.setattr(PdfReader, "decrypt", needs_cryptography)
-    problem = problem_of(encrypted_pdf("", "owner-secret"), "pdf")
-    assert problem.startswith("PDF that needs an optional package to be read") and "cryptography" in problem
+    plain = encrypted_pdf("", "owner-secret")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(plain), password=""))
+    writer.encrypt("", "owner-secret", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    document = read_document(raw(buffer.getvalue(), fmt="pdf", path="brief.pdf"))
+    assert "agreed on Monday to reopen the mountain border crossing" in document.text
 
 
 # --- b. UTF-16 and UTF-32 -----------------------------------------------------
@@ -101,7 +107,7 @@ def test_text_with_a_utf16_or_utf32_byte_order_mark_is_decoded(bom: bytes, encod
 
 
 def test_utf16_html_is_read() -> None:
-    markup = f"<html><head><title>Border talks</title></head><body><article><p>{PARAGRAPH}</p></article></body></html>"
+    markup = page("Border talks", PARAGRAPH)
     document = read_document(raw(markup.encode("utf-16"), fmt="html", path="page.html"))
     assert PARAGRAPH in document.text
 
@@ -133,11 +139,6 @@ def test_binary_is_still_refused_whatever_it_starts_with(data: bytes, problem: s
 )
 def test_text_without_letters_is_refused(data: str, fmt: str) -> None:
     assert problem_of(data, fmt) == "no article text: the text has no letters"
-
-
-def page(title: str, *paragraphs: str) -> str:
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return f"<html><head><title>{title}</title></head><body><div>{body}</div></body></html>"
 
 
 @pytest.mark.parametrize(
@@ -206,6 +207,8 @@ def test_html_nested_beyond_the_parser_limit_is_refused() -> None:
 
 RLO, ESC = "\u202e", "\x1b"
 HOSTILE_TITLE = f"Talks {RLO}gnp.exe{ESC}[2J resumed"
+#: Joiners are format characters too, but Persian words and emoji need them: they stay.
+PERSIAN_AND_EMOJI = "Tehran \u0645\u06cc\u200c\u06af\u0648\u06cc\u062f 👩\u200d💻"
 
 
 @pytest.mark.parametrize(
@@ -214,9 +217,9 @@ HOSTILE_TITLE = f"Talks {RLO}gnp.exe{ESC}[2J resumed"
         (f"a{RLO}b", "a\\u202eb"),
         (f"a{ESC}[31mb", "a\\x1b[31mb"),
         ("a\rb\x07c\x9bd", "a\\x0db\\x07c\\x9bd"),
-        ("\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u202a", "\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061c\\u202a"),
+        ("\u2066\u2069\u200e\u200f\u061c\u202a", "\\u2066\\u2069\\u200e\\u200f\\u061c\\u202a"),
         ("line one\n\tline two", "line one\n\tline two"),
-        ("Tehran \u0645\u06cc\u200c\u06af\u0648\u06cc\u062f 👩\u200d💻", "Tehran \u0645\u06cc\u200c\u06af\u0648\u06cc\u062f 👩\u200d💻"),
+        (PERSIAN_AND_EMOJI, PERSIAN_AND_EMOJI),
     ],
 )
 def test_escape_for_terminal(text: str, shown: str) -> None:
@@ -234,7 +237,8 @@ def test_escaped_json_is_the_same_value() -> None:
 def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     (root / "in").mkdir()
-    record = {"id": "rlo", "title": HOSTILE_TITLE, "text": f"Envoys met at the lake.{RLO} They spoke{ESC}]0;x{ESC}\\ for an hour."}
+    text = f"Envoys met at the lake.{RLO} They spoke{ESC}]0;x{ESC}\\ for an hour."
+    record = {"id": "rlo", "title": HOSTILE_TITLE, "text": text}
     (root / "in" / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     db = root / "hostile.db"
     result = cli(db, "ingest", str(root / "in"), "--upto", "sentences")

@@ -13,11 +13,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from analysis_corpus import build_store
+from test_web_security import ODD_ID, add_odd_document
 
 CHROMIUM = Path(os.environ.get("DYADLENS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -50,9 +52,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"dyadlens serve did not answer at {url}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = build_store(tmp_path_factory.mktemp("serve") / "corpus.db")
+@contextmanager
+def _serving(db: Path) -> Iterator[str]:
+    """``dyadlens serve`` on ``db`` in a subprocess; yields its base URL."""
     port = _free_port()
     command = [sys.executable, "-c", "from dyadlens.cli import run; run()", "--db", str(db), "serve", "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -63,6 +65,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _serving(build_store(tmp_path_factory.mktemp("serve") / "corpus.db")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -155,4 +163,15 @@ def test_script_in_article_text_is_inert_and_shown_literally(server: str, page: 
     page.goto(server + "/dyad/kazakhstan/taliban")
     assert page.locator("table.events script").count() == 0
     page.screenshot(path=str(shots / "hostile-document.png"), full_page=True)
+    assert page.problems == []
+
+
+def test_a_document_id_with_url_syntax_opens_from_its_link(tmp_path: Path, page: Any) -> None:
+    with _serving(add_odd_document(build_store(tmp_path / "odd.db"))) as base:
+        page.goto(base + "/")
+        page.locator("a.doc-link", has_text="Odd id").click()
+        page.wait_for_selector("#doc-text")
+        assert page.locator("p.subtitle span.code").first.inner_text() == ODD_ID
+        twin = page.evaluate("fetch(document.querySelector('footer a').href).then(r => r.json())")
+        assert twin["id"] == ODD_ID
     assert page.problems == []

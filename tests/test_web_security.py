@@ -27,9 +27,8 @@ from dyadlens.web.server import make_web_server
 ODD_ID = "2024/50% off? #1 café %41"
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = build_store(tmp_path_factory.mktemp("websec") / "corpus.db")
+def add_odd_document(path: Path) -> Path:
+    """Add a document with the id :data:`ODD_ID` (title "Odd id") to the store at ``path``."""
     doc = DocBuilder(ODD_ID, ["Russia sent grain to the Taliban in June 2024."], "2024-06-02", "Odd Wire", "Odd id")
     doc.mention(0, "Russia", "russia")
     doc.mention(0, "Taliban", "taliban")
@@ -40,6 +39,11 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         store.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return add_odd_document(build_store(tmp_path_factory.mktemp("websec") / "corpus.db"))
 
 
 @pytest.fixture()
@@ -78,7 +82,9 @@ def test_foreign_host_names_are_refused_on_every_path(app: WebApp, path: str, ho
     assert "Russia" not in body
 
 
-@pytest.mark.parametrize("host", ["localhost", "localhost:8765", "127.0.0.1", "127.0.0.1:8765", "[::1]:8765", "LocalHost"])
+@pytest.mark.parametrize(
+    "host", ["localhost", "localhost:8765", "127.0.0.1", "127.0.0.1:8765", "[::1]:8765", "LocalHost"]
+)
 def test_loopback_names_with_or_without_the_port_are_answered(app: WebApp, host: str) -> None:
     assert request(app, "/api/overview", host=host)[0] == "200 OK"
 
@@ -135,7 +141,9 @@ def _serve(store_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tup
     return result, started
 
 
-def test_serve_on_all_interfaces_warns_that_the_store_is_readable(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_on_all_interfaces_warns_that_the_store_is_readable(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result, started = _serve(store_path, monkeypatch, "--host", "0.0.0.0", "--allow-host", "analyst-box.lan")
     assert "warning: --host 0.0.0.0 is not loopback" in result.stderr
     assert "can read the whole store" in result.stderr and "analyst-box.lan" in result.stderr
@@ -222,3 +230,13 @@ def test_serve_binds_ipv6_loopback_and_answers_its_bracketed_name(app: WebApp) -
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def test_allow_host_with_a_port_is_a_usage_error(store_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(store_path), "serve", "--allow-host", "analyst-box.lan:8765"])
+    assert result.exit_code == 2 and "without a port" in result.output
+
+
+def test_ipv6_names_are_compared_in_their_compressed_form() -> None:
+    assert HostPolicy.for_bind("0:0:0:0:0:0:0:1").admits("[::1]:8765", "8765")
+    assert HostPolicy.for_bind("::", ["FE80:0:0:0:0:0:0:1"]).admits("[fe80::1]", "8765")

@@ -1078,9 +1078,12 @@ def serve_command(app: App, host: str, port: int, allow_hosts: tuple[str, ...]) 
     from dyadlens.web.hosts import HostPolicy, host_name, is_all_interfaces, network_warning
     from dyadlens.web.server import make_web_server
 
+    try:
+        hosts = HostPolicy.for_bind(host, allow_hosts)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--allow-host") from error
     store = app.store(read_only=True)
     resources = app.resources()
-    hosts = HostPolicy.for_bind(host, allow_hosts)
     server = make_web_server(WebApp(store, resources.ontology, resources.kb, hosts=hosts), host=host, port=port)
     warning = network_warning(host, server.server_port, hosts)
     if warning:

@@ -140,7 +140,9 @@ def process(pipeline: Pipeline, raw: RawInput) -> DocumentRecords | Failure:
     except InputError as error:
         return Failure(raw.path, error.problem, stage="read", doc_id=raw.doc_id)
     except ComponentError as error:
-        return Failure(raw.path, str(error), stage=error.stage, doc_id=raw.doc_id)
+        cause = error.__cause__
+        reason = cause.problem if isinstance(cause, InputError) else str(error)  # a stage that refuses the input
+        return Failure(raw.path, reason, stage=error.stage, doc_id=raw.doc_id)
     except Exception as error:  # a reader bug must not end the batch either
         return Failure(raw.path, f"{type(error).__name__}: {error}", stage="read", doc_id=raw.doc_id)
 

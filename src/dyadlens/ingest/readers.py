@@ -8,9 +8,11 @@ reader decides once what the text is:
   front-matter block gives metadata: ``published_source`` "front-matter");
 - ``html``: the main text trafilatura extracts, one block per paragraph,
   blocks separated by a blank line, the page title first; ``Document.raw``
-  keeps the markup;
+  keeps the markup (a page nested deeper than libxml2's default 255 levels
+  is parsed with ``huge_tree``);
 - ``pdf``: pypdf's text layer in reading order, wrapped lines joined into
-  paragraphs, the double spaces of justified lines collapsed;
+  paragraphs, the double spaces of justified lines collapsed (an encrypted
+  PDF is read when the empty password opens it);
 - ``json``: the ``text`` field of a JSON record (discovery put it in ``data``
   and the other fields in ``meta``).
 
@@ -329,10 +331,10 @@ def _parse_html(markup: str, huge_tree: bool = False) -> tuple[Any, bool]:
 
 
 def _deep_tree(raw: RawInput, markup: str) -> Any:
-    """A page nested deeper than 255 levels, parsed whole for trafilatura (which would
-    parse it without ``huge_tree`` and find no text); deeper than the parser can go at all is an error."""
+    """A page nested deeper than 255 levels, parsed whole for trafilatura (which parses
+    without ``huge_tree`` and would find no text); deeper than the parser can go at all is an error."""
     tree, too_deep = _parse_html(markup, huge_tree=True)
-    if too_deep or tree is None:
+    if too_deep:
         raise InputError(raw.path, f"HTML nested deeper than {_MAX_HTML_DEPTH} levels: the parser would drop its text")
     return tree
 
@@ -385,7 +387,6 @@ class _LineBox:
 
 def _read_pdf(raw: RawInput) -> _Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError
 
     if not raw.data.lstrip().startswith(b"%PDF"):
         raise InputError(raw.path, "not a PDF file (no %PDF header)")
@@ -394,8 +395,6 @@ def _read_pdf(raw: RawInput) -> _Extracted:
         locked = _needs_password(reader)
         pages = [] if locked else [_page_paragraphs(page) for page in reader.pages]
         info = None if locked else reader.metadata
-    except DependencyError as exc:  # AES encryption without the optional ``cryptography`` package
-        raise InputError(raw.path, f"PDF that needs an optional package to be read ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - a damaged file makes pypdf raise almost any exception type
         raise InputError(raw.path, f"malformed or truncated PDF ({type(exc).__name__}: {exc})") from None
     if locked:

@@ -114,7 +114,7 @@ class WebApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         host = environ.get("HTTP_HOST")
         if not self.hosts.admits(host, environ.get("SERVER_PORT")):
-            message = f"refused: Host {host or '(none)'} is not a name of this server (serve --allow-host NAME adds one)"
+            message = f"refused: Host {host or '(none)'} is not a name of this server (serve --allow-host NAME)"
             return self._respond(start_response, "400 Bad Request", "text/plain; charset=utf-8", message.encode())
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
@@ -125,7 +125,8 @@ class WebApp:
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=False)
         as_json = segments[:1] == ["api"] or query.get("format") == ["json"]
         segments = segments[1:] if segments[:1] == ["api"] else segments
-        return self._page(start_response, segments, query, as_json, _json_url(segments, environ.get("QUERY_STRING", "")))
+        json_url = _json_url(segments, environ.get("QUERY_STRING", ""))
+        return self._page(start_response, segments, query, as_json, json_url)
 
     def _page(
         self,

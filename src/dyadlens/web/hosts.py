@@ -49,9 +49,20 @@ def is_all_interfaces(host: str) -> bool:
 
 
 def host_name(host: str) -> str:
-    """``host`` as a Host header names it: lower case, IPv6 literals in brackets."""
-    name = host.lower().strip("[]")
-    return f"[{name}]" if ":" in name else name
+    """``host`` as a browser's Host header names it: lower case, IPv6 literals compressed and in brackets."""
+    address = _address(host)
+    if address is None:
+        return host.lower()
+    return f"[{address.compressed}]" if address.version == 6 else address.compressed
+
+
+def _allowed_name(name: str) -> str:
+    """An ``--allow-host`` name in Host-header form; ValueError for one with a port or a stray character."""
+    normalised = host_name(name)
+    match = _HOST_HEADER.fullmatch(normalised)
+    if match is None or match.group(2) is not None:
+        raise ValueError(f"not a host name (give it without a port): {name!r}")
+    return normalised
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +74,9 @@ class HostPolicy:
 
     @classmethod
     def for_bind(cls, host: str, allow: Iterable[str] = ()) -> HostPolicy:
-        """The names for a server bound to ``host``, plus the user's ``allow`` list."""
+        """The names for a server bound to ``host``, plus the user's ``allow`` list (ValueError for a bad name)."""
         allowed = set(allow)
-        names = {host_name(name) for name in allowed - {ANY_HOST}}
+        names = {_allowed_name(name) for name in allowed - {ANY_HOST}}
         if is_loopback(host) or is_all_interfaces(host):
             names |= LOOPBACK_NAMES
         if not is_all_interfaces(host):
@@ -91,9 +102,10 @@ def network_warning(host: str, port: int, policy: HostPolicy) -> str | None:
     """The warning ``dyadlens serve`` prints when ``host`` is reachable from the network, else None."""
     if is_loopback(host):
         return None
-    names = "any name (--allow-host '*'), so web pages you visit can read it too" if policy.any_host else (
-        ", ".join(sorted(policy.names)) + " (add more with --allow-host NAME)"
-    )
+    if policy.any_host:
+        names = "any name (--allow-host '*'), so web pages you visit can read it too"
+    else:
+        names = ", ".join(sorted(policy.names)) + " (add more with --allow-host NAME)"
     return (
         f"warning: --host {host or '(all interfaces)'} is not loopback: anyone who can reach this machine on "
         f"port {port} can read the whole store.\nRequests are answered for Host: {names}."
