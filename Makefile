@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= .demo/dyadlens.db
 DYADLENS := $(BIN)/dyadlens --db $(DEMO_DB)
 
-.PHONY: demo test fuzz install install-dev browser bench clean
+.PHONY: demo test lint fuzz install install-dev browser bench clean
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -19,6 +19,11 @@ demo: install
 
 test: install-dev browser
 	$(BIN)/python -m pytest
+
+# Style and types: ruff and mypy (strict), configured in pyproject.toml.
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 
 # The property-based tests with many more examples (a few minutes).
 fuzz: install-dev

@@ -174,7 +174,7 @@ def test_sources_without_a_dyad_or_a_code_is_a_usage_error(db: Path) -> None:
 
 
 def test_show_wraps_long_sentences_under_their_number_on_a_terminal() -> None:
-    from dyadlens.cli import _fit
+    from dyadlens.cli.render import fit as _fit
 
     line = "  12 | " + " ".join(["convoy"] * 30)
     wrapped = _fit(line, 60).splitlines()

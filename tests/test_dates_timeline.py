@@ -7,7 +7,8 @@ import pytest
 from dyadlens.ingest.readers import read_document
 from dyadlens.model import RawInput
 from dyadlens.nlp.dates import DocumentTimeline
-from dyadlens.pipeline import DocState, build_pipeline
+from dyadlens.pipeline import build_pipeline
+from dyadlens.state import DocState
 from dyadlens.resources import Resources
 
 

@@ -9,7 +9,7 @@ import pytest
 from dyadlens.errors import DataFileError
 from dyadlens.ingest.clean import Cleaner, load_furniture_rules
 from dyadlens.model import Document
-from dyadlens.pipeline import DocState
+from dyadlens.state import DocState
 
 BODY = (
     "Ministers from three neighbouring countries met on Tuesday to discuss a rail line "

@@ -208,7 +208,7 @@ def test_pdf_without_readable_text_is_an_input_error(encrypt: bool, problem: str
 
 def test_markdown_front_matter_gives_metadata_and_is_furniture() -> None:
     from dyadlens.ingest.clean import Cleaner
-    from dyadlens.pipeline import DocState
+    from dyadlens.state import DocState
 
     text = (
         "---\ntitle: Rail corridor plans\nauthors: [Ana Writer, Ben Reporter]\ndate: 2025-07-21\n"

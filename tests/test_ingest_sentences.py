@@ -10,7 +10,7 @@ from dyadlens.errors import DataFileError
 from dyadlens.ingest.clean import Cleaner
 from dyadlens.model import Document
 from dyadlens.nlp.sentences import SentenceSplitter
-from dyadlens.pipeline import DocState
+from dyadlens.state import DocState
 
 
 def split(text: str, clean: bool = False) -> DocState:

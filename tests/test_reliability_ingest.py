@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dyadlens.cli import _count_inputs, main
+from dyadlens.cli import main
+from dyadlens.cli.ingest_progress import _count_inputs
 from dyadlens.errors import StoreError
 from dyadlens.ingest.meta import FIELD_LIMITS, parse_date, read_front_matter
 from dyadlens.runner import PipelineSpec, ingest

@@ -14,8 +14,9 @@ from dyadlens.errors import DyadlensError
 from dyadlens.ingest.clean import Cleaner
 from dyadlens.model import DocumentRecords
 from dyadlens.nlp.sentences import SentenceSplitter
-from dyadlens.pipeline import DocState, Pipeline
-from dyadlens.runner import IngestReport, PipelineSpec, Progress, ingest, pipeline_signature
+from dyadlens.pipeline import Pipeline
+from dyadlens.runner import IngestReport, PipelineSpec, Progress, ingest
+from dyadlens.state import DocState
 from dyadlens.store import Store, WriteResult, open_store
 
 SPEC = PipelineSpec(upto="sentences")
@@ -105,7 +106,7 @@ def test_runner_reprocesses_a_replaced_input_or_a_changed_pipeline(tmp_path: Pat
     changed_pipeline = ingest([tmp_path / "corpus"], store, longer)
     assert changed_pipeline.stored == ids
     assert store.document("brief-00") is not None
-    assert store.documents()[0].pipeline == pipeline_signature(longer) == "clean@1,sentences@1,explode@1"
+    assert store.documents()[0].pipeline == longer.signature == "clean@1,sentences@1,explode@1"
 
 
 def test_runner_records_the_stage_of_a_failing_component_and_goes_on(tmp_path: Path, store: Store) -> None:
@@ -202,7 +203,7 @@ def test_runner_workers_give_the_same_records_as_one_process(tmp_path: Path) -> 
 
 def test_runner_workers_that_cannot_build_the_pipeline_stop_the_batch(tmp_path: Path, store: Store) -> None:
     write_corpus(tmp_path / "corpus", count=1)
-    with pytest.raises(DyadlensError, match="could not build the pipeline: ValueError: unknown stage"):
+    with pytest.raises(DyadlensError, match="could not build the pipeline: PipelineConfigError: unknown stage"):
         ingest([tmp_path / "corpus"], store, PipelineSpec(upto="no-such-stage"), workers=2)
     assert store.documents() == []
 

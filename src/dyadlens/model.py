@@ -210,3 +210,31 @@ class DocumentRecords:
     events: list[Event] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    """One kind of record a document yields: the list of that name on
+    :class:`DocumentRecords` and on the document state, and the store's table
+    of that name. The document state, the schema, the codec, the counts of
+    ``ingest`` and of ``docs`` and the store's statistics are all read off
+    :data:`RECORD_KINDS`; adding a kind starts here.
+    """
+
+    name: str
+    record: type
+    counted: bool = True  # in the ingest report
+    per_document: bool = False  # a column of ``dyadlens docs``
+
+
+#: Every record kind, in write order.
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    RecordKind("regions", Region, counted=False),
+    RecordKind("sentences", Sentence, per_document=True),
+    RecordKind("actors", ActorRef),
+    RecordKind("mentions", Mention),
+    RecordKind("events", Event, per_document=True),
+    RecordKind("quotes", Quote, per_document=True),
+    RecordKind("designations", Designation, per_document=True),
+)
+

@@ -1,11 +1,18 @@
 """The pipeline: a pure function from one raw input to its records.
 
 ``Pipeline(raw) -> DocumentRecords`` reads the input, then runs its
-components in order over a :class:`DocState`. Components never touch the
-store, the terminal or the network; everything they need (the KB, the
-ontology, the spaCy model, the verb dictionary) is handed to them through
-:class:`~dyadlens.resources.Resources` when they are built. That is what lets
-a distributed runner map the same pipeline over millions of documents.
+components in order over a :class:`~dyadlens.state.DocState`. Components
+never touch the store, the terminal or the network; everything they need
+(the KB, the ontology, the spaCy model, the verb dictionary) is handed to
+them through :class:`~dyadlens.resources.Resources` when they are built. That
+is what lets a distributed runner map the same pipeline over millions of
+documents.
+
+Which components run, in which order, is a config (:class:`PipelineConfig`,
+a TOML file; the default is ``pipeline.toml`` beside this module): each stage
+names a factory of :mod:`dyadlens.registry`. :func:`build_pipeline` checks,
+before any document is read, that each stage's requirements are assigned by
+an earlier stage.
 
 A component is any object with ``name``, ``version`` and
 ``__call__(state) -> None`` that adds records to the state. Its ``version``
@@ -15,85 +22,127 @@ the ids of what it produces and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from dyadlens import components as _builtin_components  # noqa: F401 - registers the built-in factories
+from dyadlens import registry
+from dyadlens.errors import DyadlensError
 from dyadlens.ingest.readers import read_document
-from dyadlens.model import (
-    ActorRef,
-    Designation,
-    Document,
-    DocumentRecords,
-    Event,
-    Mention,
-    Quote,
-    RawInput,
-    Region,
-    Sentence,
-)
+from dyadlens.model import DocumentRecords, RawInput
+from dyadlens.state import Component, DocState
 
 if TYPE_CHECKING:
     from dyadlens.resources import Resources
 
+#: What the reader fills in before the first stage runs.
+READ_FIELDS = frozenset({"document"})
 
-@dataclass(slots=True)
-class DocState:
-    """What the components know about one document while it moves through them."""
 
-    document: Document
-    regions: list[Region] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-    #: spaCy parse of each analysed sentence, by sentence index. Token
-    #: ``idx`` values are relative to the sentence: add ``sentence.start``.
-    parses: dict[int, Any] = field(default_factory=dict)
-    actors: dict[str, ActorRef] = field(default_factory=dict)
-    mentions: list[Mention] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    quotes: list[Quote] = field(default_factory=list)
-    designations: list[Designation] = field(default_factory=list)
+class PipelineConfigError(DyadlensError):
+    """A pipeline config that cannot be built: its file, a stage or the order of the stages."""
+
+
+class ComponentError(Exception):
+    """A component raised while it worked on a document; carries the stage it happened in."""
+
+    def __init__(self, stage: str, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.stage = stage
+
+
+@dataclass(frozen=True, slots=True)
+class StageConfig:
+    """One stage of a config: its name, the factory that builds it, the factory's options."""
+
+    name: str
+    factory: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """The stages of a pipeline and the modules to import first (which register factories).
+
+    Plain data, so a worker process that receives it builds the same pipeline.
+    """
+
+    stages: tuple[StageConfig, ...]
+    imports: tuple[str, ...] = ()
+    source: str = "the default pipeline"
+
+    @classmethod
+    def default(cls) -> PipelineConfig:
+        text = (importlib_resources.files("dyadlens") / "pipeline.toml").read_text(encoding="utf-8")
+        return cls.parse(text, source="the default pipeline")
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PipelineConfig:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise PipelineConfigError(f"{path}: cannot read the pipeline config ({error})") from None
+        return cls.parse(text, source=str(path))
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> PipelineConfig:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise PipelineConfigError(f"{source}: not valid TOML ({error})") from None
+        stages = data.get("stage")
+        imports = data.get("imports", [])
+        if not isinstance(stages, list) or not stages:
+            raise PipelineConfigError(f"{source}: no [[stage]] tables")
+        if not isinstance(imports, list) or not all(isinstance(m, str) for m in imports):
+            raise PipelineConfigError(f"{source}: 'imports' must be a list of module names")
+        parsed = tuple(_stage(entry, number, source) for number, entry in enumerate(stages, start=1))
+        names = [stage.name for stage in parsed]
+        if len(set(names)) != len(names):
+            raise PipelineConfigError(f"{source}: stage names repeat ({', '.join(names)})")
+        return cls(parsed, tuple(imports), source)
 
     @property
-    def text(self) -> str:
-        return self.document.text
+    def stage_names(self) -> tuple[str, ...]:
+        return tuple(stage.name for stage in self.stages)
 
-    def sentence_text(self, sentence: Sentence) -> str:
-        return self.document.text[sentence.start : sentence.end]
-
-    def analysed_sentences(self) -> Iterator[Sentence]:
-        """Sentences later layers should read (no furniture, no repeated text)."""
-        return (s for s in self.sentences if s.analysed)
-
-    def sentence_at(self, offset: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return None
-
-    def mentions_in(self, sentence: Sentence) -> list[Mention]:
-        return [m for m in self.mentions if sentence.start <= m.start < sentence.end]
-
-    def add_actor(self, actor: ActorRef) -> None:
-        self.actors.setdefault(actor.id, actor)
-
-    def records(self) -> DocumentRecords:
-        return DocumentRecords(
-            document=self.document,
-            regions=list(self.regions),
-            sentences=list(self.sentences),
-            actors=sorted(self.actors.values(), key=lambda a: a.id),
-            mentions=list(self.mentions),
-            events=list(self.events),
-            quotes=list(self.quotes),
-            designations=list(self.designations),
-        )
+    def upto(self, name: str) -> PipelineConfig:
+        """The same config stopped after stage ``name``."""
+        if name not in self.stage_names:
+            raise PipelineConfigError(f"unknown stage {name!r}; stages are {', '.join(self.stage_names)}")
+        kept = self.stages[: self.stage_names.index(name) + 1]
+        return PipelineConfig(kept, self.imports, self.source)
 
 
-class Component(Protocol):
-    name: str
-    version: str
+def _stage(entry: object, number: int, source: str) -> StageConfig:
+    where = f"{source}: stage {number}"
+    if not isinstance(entry, dict):
+        raise PipelineConfigError(f"{where}: not a table")
+    unknown = sorted(set(entry) - {"name", "factory", "options"})
+    if unknown:
+        raise PipelineConfigError(f"{where}: unknown keys {', '.join(unknown)} (name, factory, options)")
+    name, factory, options = entry.get("name"), entry.get("factory"), entry.get("options", {})
+    if not isinstance(name, str) or not name or not isinstance(factory, str) or not factory:
+        raise PipelineConfigError(f"{where}: needs a 'name' and a 'factory'")
+    if not isinstance(options, dict):
+        raise PipelineConfigError(f"{where} ({name}): 'options' must be a table")
+    return StageConfig(name, factory, options)
 
-    def __call__(self, state: DocState) -> None: ...
+
+class Stage:
+    """A built component under the name its config gives the stage (failures and ``--upto`` use it)."""
+
+    def __init__(self, name: str, component: Component) -> None:
+        self.name = name
+        self.version = component.version
+        self.component = component
+
+    def __call__(self, state: DocState) -> None:
+        self.component(state)
 
 
 class Pipeline:
@@ -103,58 +152,64 @@ class Pipeline:
         self.components = tuple(components)
 
     def __call__(self, raw: RawInput) -> DocumentRecords:
+        """The input's records; raises the reader's ``InputError``, or :class:`ComponentError`."""
         state = DocState(document=read_document(raw))
         for component in self.components:
-            component(state)
+            try:
+                component(state)
+            except Exception as error:
+                raise ComponentError(component.name, error) from error
         return state.records()
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.components)
 
+    @property
+    def signature(self) -> str:
+        """The stages and their versions: a changed pipeline reprocesses stored inputs."""
+        return ",".join(f"{c.name}@{c.version}" for c in self.components)
 
-#: Stages in pipeline order. ``build_pipeline(resources, upto="sentences")``
-#: stops after that stage (ingest without NLP is fast and needs no model).
-STAGES = ("clean", "sentences", "parse", "actors", "events", "quotes", "designations")
+
+#: The default pipeline's stages in order (``--upto`` takes one of them).
+STAGES = PipelineConfig.default().stage_names
 
 
-def build_pipeline(resources: Resources, upto: str = STAGES[-1]) -> Pipeline:
-    """The default pipeline, built from the loaded resources.
+def build_pipeline(resources: Resources, upto: str | None = None, config: PipelineConfig | None = None) -> Pipeline:
+    """The pipeline of ``config`` (default: the default pipeline), stopped after stage ``upto``.
 
-    Components are imported only for the stages asked for, so a pipeline that
-    stops at ``sentences`` loads neither spaCy nor the KB.
+    The whole config is checked (:func:`planned_stages`) before any component
+    is built, so a config that cannot run fails at once.
     """
-    if upto not in STAGES:
-        raise ValueError(f"unknown stage {upto!r}; stages are {', '.join(STAGES)}")
-    wanted = STAGES[: STAGES.index(upto) + 1]
-    return Pipeline([_make_component(name, resources) for name in wanted])
+    planned = planned_stages(config or PipelineConfig.default(), upto)
+    return Pipeline([Stage(stage.name, registered.build(resources, dict(stage.options))) for stage, registered in planned])
 
 
-def _make_component(name: str, resources: Resources) -> Component:
-    if name == "clean":
-        from dyadlens.ingest.clean import Cleaner
+def planned_stages(
+    config: PipelineConfig, upto: str | None = None
+) -> list[tuple[StageConfig, registry.Registered]]:
+    """Each stage of ``config`` (up to ``upto``) with its factory; raises :class:`PipelineConfigError`
+    for an unknown stage or factory, or a requirement no earlier stage assigns."""
+    chosen = config.upto(upto) if upto is not None else config
+    try:
+        registry.import_modules(chosen.imports)
+    except registry.RegistryError as error:
+        raise PipelineConfigError(f"{chosen.source}: {error}") from None
+    planned = [(stage, _factory(stage, chosen.source)) for stage in chosen.stages]
+    filled = set(READ_FIELDS)
+    for stage, registered in planned:
+        missing = sorted(registered.requires - filled)
+        if missing:
+            raise PipelineConfigError(
+                f"{chosen.source}: stage {stage.name!r} ({stage.factory}) requires {', '.join(missing)}, "
+                "which no earlier stage assigns"
+            )
+        filled |= registered.assigns
+    return planned
 
-        return Cleaner()
-    if name == "sentences":
-        from dyadlens.nlp.sentences import SentenceSplitter
 
-        return SentenceSplitter()
-    if name == "parse":
-        from dyadlens.nlp.parse import SentenceParser
-
-        return SentenceParser(resources.nlp)
-    if name == "actors":
-        from dyadlens.nlp.actors import ActorResolver
-
-        return ActorResolver(resources)
-    if name == "events":
-        from dyadlens.nlp.events import EventCoder
-
-        return EventCoder(resources)
-    if name == "quotes":
-        from dyadlens.nlp.quotes import QuoteExtractor
-
-        return QuoteExtractor(resources)
-    from dyadlens.nlp.designations import DesignationExtractor
-
-    return DesignationExtractor(resources)
+def _factory(stage: StageConfig, source: str) -> registry.Registered:
+    try:
+        return registry.get(stage.factory)
+    except registry.RegistryError as error:
+        raise PipelineConfigError(f"{source}: stage {stage.name!r}: {error}") from None

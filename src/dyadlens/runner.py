@@ -32,30 +32,35 @@ from typing import Literal
 
 from dyadlens.errors import DyadlensError, InputError, StoreError
 from dyadlens.ingest.discover import DEFAULT_MAX_BYTES, discover, shown_text
-from dyadlens.model import DocumentRecords, Failure, RawInput
-from dyadlens.pipeline import STAGES, Component, DocState, Pipeline, build_pipeline
+from dyadlens.model import RECORD_KINDS, DocumentRecords, Failure, RawInput
+from dyadlens.pipeline import ComponentError, Pipeline, PipelineConfig, build_pipeline
 from dyadlens.resources import Resources
 from dyadlens.store import Store
 
 Outcome = Literal["stored", "duplicate", "skipped", "failed"]
 
 #: The record lists counted in a report, in display order.
-COUNTED = ("sentences", "actors", "mentions", "events", "quotes", "designations")
+COUNTED = tuple(kind.name for kind in RECORD_KINDS if kind.counted)
 
 
 @dataclass(frozen=True, slots=True)
 class PipelineSpec:
-    """How to build a pipeline; what a worker process needs to build its own."""
+    """How to build a pipeline: what a worker process needs to build its own.
 
-    upto: str = STAGES[-1]
+    ``config`` is any pipeline config (default: the default pipeline), so
+    workers run exactly the pipeline the user configured.
+    """
+
+    upto: str | None = None
     kb_files: tuple[str, ...] = ()
     verb_files: tuple[str, ...] = ()
+    config: PipelineConfig | None = None
 
     def build(self) -> Pipeline:
         resources = Resources(
             kb_files=[Path(p) for p in self.kb_files], verb_files=[Path(p) for p in self.verb_files]
         )
-        return build_pipeline(resources, upto=self.upto)
+        return build_pipeline(resources, upto=self.upto, config=self.config)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,43 +105,14 @@ class IngestReport:
         }
 
 
-class ComponentError(Exception):
-    """A pipeline component raised; carries the stage it happened in."""
-
-    def __init__(self, stage: str, error: Exception) -> None:
-        super().__init__(f"{type(error).__name__}: {error}")
-        self.stage = stage
-
-
-class _Staged:
-    """A component that tags anything it raises with its stage name."""
-
-    def __init__(self, component: Component) -> None:
-        self.component = component
-        self.name = component.name
-        self.version = component.version
-
-    def __call__(self, state: DocState) -> None:
-        try:
-            self.component(state)
-        except Exception as error:
-            raise ComponentError(self.name, error) from error
-
-
-def pipeline_signature(pipeline: Pipeline) -> str:
-    """The components and their versions: a changed pipeline reprocesses stored inputs."""
-    return ",".join(f"{c.name}@{c.version}" for c in pipeline.components)
-
-
 def content_hash(raw: RawInput) -> str:
     return hashlib.sha1(raw.data).hexdigest()
 
 
 def process(pipeline: Pipeline, raw: RawInput) -> DocumentRecords | Failure:
     """Run the pipeline over one input; a failure names the stage and the reason."""
-    staged = Pipeline([_Staged(c) for c in pipeline.components])
     try:
-        return staged(raw)
+        return pipeline(raw)
     except InputError as error:
         return Failure(raw.path, error.problem, stage="read", doc_id=raw.doc_id)
     except ComponentError as error:
@@ -250,7 +226,7 @@ class _Run:
     done: int = 0
 
     def sequential(self, items: Iterable[RawInput | Failure], pipeline: Pipeline) -> None:
-        self.report.pipeline = pipeline_signature(pipeline)
+        self.report.pipeline = pipeline.signature
         for raw in self.to_process(items):
             self.finish(raw, process(pipeline, raw))
 
@@ -427,7 +403,7 @@ def _serve(
     except Exception as error:  # reported to the parent, which stops the batch
         results.put(("failed", -1, f"{type(error).__name__}: {error}"))
         return
-    results.put(("ready", -1, pipeline_signature(pipeline)))
+    results.put(("ready", -1, pipeline.signature))
     for task in iter(tasks.get, None):
         number, raw = task
         results.put(("done", number, process(pipeline, raw)))

@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Designation, Document
+
+if TYPE_CHECKING:
+    from dyadlens.kb.knowledge_base import KnowledgeBase
 
 #: Order of statuses reported with the same date: the standing status first, then changes.
 _STATUS_ORDER: Mapping[str, int] = MappingProxyType({
@@ -72,6 +75,39 @@ def status_as_of(store: Any, designator: str, designee: str, as_of: str) -> Stat
     last_day = _period_end(as_of)
     begun = [s for s in status_history(store, designator, designee) if s.effective and _period_start(s.effective) <= last_day]
     return begun[-1] if begun else None
+
+
+@dataclass(frozen=True, slots=True)
+class PairStatus:
+    """The status of one pair: its whole history, or the step in force on ``as_of``."""
+
+    designator: str
+    designator_name: str
+    designee: str
+    designee_name: str
+    as_of: str | None
+    steps: list[StatusStep]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "designator": self.designator,
+            "designator_name": self.designator_name,
+            "designee": self.designee,
+            "designee_name": self.designee_name,
+            "as_of": self.as_of,
+            "steps": [step.as_dict() for step in self.steps],
+        }
+
+
+def pair_status(store: Any, kb: KnowledgeBase, designator: str, designee: str, as_of: str | None = None) -> PairStatus:
+    """The steps of ``status_history`` (or the one of ``status_as_of``), with the KB names of the pair."""
+    if as_of is None:
+        steps = status_history(store, designator, designee)
+    else:
+        found = status_as_of(store, designator, designee, as_of)
+        steps = [found] if found else []
+    names = [kb.ref(a).name if kb.get(a) else a for a in (designator, designee)]
+    return PairStatus(designator, names[0], designee, names[1], as_of, steps)
 
 
 def latest_statuses(store: Any, designee: str | None = None, designator: str | None = None, as_of: str | None = None) -> list[StatusStep]:

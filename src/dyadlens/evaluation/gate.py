@@ -106,7 +106,7 @@ def gate_failures(values: Mapping[str, float], floors: Mapping[str, float]) -> l
 
 def round_down(value: float, places: int = 2) -> float:
     """``value`` rounded down to ``places`` decimals (0.5799999 from float noise counts as 0.58)."""
-    scale = 10**places
+    scale = 10.0**places
     return math.floor(round(value * scale, 6)) / scale
 
 

@@ -19,6 +19,7 @@ from dyadlens.evaluation.scorer import Report, score
 from dyadlens.model import Failure
 
 if TYPE_CHECKING:
+    from dyadlens.pipeline import PipelineConfig
     from dyadlens.resources import Resources
 
 
@@ -57,31 +58,36 @@ def evaluate(
     actors_path: Path | None = None,
     *,
     upto: str | None = None,
+    config: PipelineConfig | None = None,
 ) -> Report:
-    """Run the pipeline (all stages, or up to ``upto``) over ``docs_path`` in a temporary store
-    and score it against the gold."""
+    """Run the pipeline (``config``, default the default pipeline; all stages, or up to ``upto``)
+    over ``docs_path`` in a temporary store and score it against the gold."""
     names = resolve_actor_names(actors_path)
     gold = read_gold_lines(gold_path)
     if not docs_path.exists():
         raise InputError(str(docs_path), "documents path not found")
     with tempfile.TemporaryDirectory(prefix="dyadlens-eval-") as tmp:
-        system, texts, failures = system_output(docs_path, Path(tmp) / "eval.db", resources, upto)
+        system, texts, failures = system_output(docs_path, Path(tmp) / "eval.db", resources, upto, config)
     report = score(system, gold, texts, names)
     report.warnings.extend(f"{f.doc_id or f.path}: not ingested ({f.stage}: {f.reason})" for f in failures)
     return report
 
 
 def system_output(
-    docs_path: Path, db_path: Path, resources: Resources, upto: str | None = None
+    docs_path: Path,
+    db_path: Path,
+    resources: Resources,
+    upto: str | None = None,
+    config: PipelineConfig | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, str], list[Failure]]:
     """Ingest ``docs_path`` into a new store at ``db_path``: its gold-format lines, texts and failures."""
-    from dyadlens.pipeline import STAGES, build_pipeline
+    from dyadlens.pipeline import build_pipeline
     from dyadlens.runner import ingest
     from dyadlens.store import open_store
 
     store = open_store(db_path)
     try:
-        ingested = ingest([docs_path], store, build_pipeline(resources, upto=upto or STAGES[-1]))
+        ingested = ingest([docs_path], store, build_pipeline(resources, upto=upto, config=config))
         lines, texts = _export(store.iter_records())
         return lines, texts, list(ingested.failed)
     finally:

@@ -34,7 +34,7 @@ import yaml
 from dyadlens.errors import DataFileError, InputError
 from dyadlens.ingest.meta import front_matter_end
 from dyadlens.model import Document, Region, stable_id
-from dyadlens.pipeline import DocState
+from dyadlens.state import DocState
 
 #: A paragraph shorter than this (normalised characters) is never a "repeat":
 #: short lines such as "Read more" legitimately recur.

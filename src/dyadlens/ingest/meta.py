@@ -260,8 +260,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "YAML aliases are not accepted", event.start_mark)
+            raise yaml.composer.ComposerError(problem="YAML aliases are not accepted")
         return super().compose_node(parent, index)
 
 

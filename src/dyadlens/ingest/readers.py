@@ -91,7 +91,7 @@ def _build_document(raw: RawInput, extracted: _Extracted) -> Document:
     if given.get("published") and published_source not in ("sidecar", "json"):
         extra["published_unparsed"] = given["published"]
         warnings.append(f"published date {given['published']!r} is not a valid date; ignored")
-    fields = {
+    fields: dict[str, str | None] = {
         "title": given.get("title") or from_format.get("title") or from_text.title,
         "author": given.get("author") or from_format.get("author") or from_text.author,
         "outlet": given.get("outlet") or from_format.get("outlet"),
@@ -114,7 +114,11 @@ def _build_document(raw: RawInput, extracted: _Extracted) -> Document:
         raw=extracted.raw,
         content_hash=hashlib.sha1(raw.data).hexdigest(),
         meta=extra,
-        **fields,
+        title=fields["title"],
+        author=fields["author"],
+        outlet=fields["outlet"],
+        url=fields["url"],
+        kind=fields["kind"],
     )
 
 
@@ -343,7 +347,7 @@ def _author_from_meta(tree: Any) -> str | None:
     for name in _AUTHOR_META:
         for attr in ("name", "property"):
             values = tree.xpath(f"//meta[{_lower(f'@{attr}')}='{name}']/@content")
-            author = next((v.strip() for v in values if v.strip() and not v.startswith("http")), None)
+            author = next((str(v).strip() for v in values if v.strip() and not v.startswith("http")), None)
             if author:
                 return author
     return None

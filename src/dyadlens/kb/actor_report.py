@@ -13,10 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dyadlens.kb.knowledge_base import AliasCollision, KbEntity, KnowledgeBase, load_kb
+from dyadlens.kb.entities import KbEntity
+from dyadlens.kb.knowledge_base import AliasCollision, KnowledgeBase, load_kb
 from dyadlens.model import ActorRef, Mention
+
+if TYPE_CHECKING:
+    from dyadlens.store import Store
 
 CONTEXT_CHARS = 60
 
@@ -77,7 +81,7 @@ class KbCheckReport:
         return asdict(self)
 
 
-def actor_table(store: Any, unresolved: bool = False, actor_type: str | None = None) -> list[ActorRow]:
+def actor_table(store: Store, unresolved: bool = False, actor_type: str | None = None) -> list[ActorRow]:
     """Actors with mention and document counts and first/last document dates, most mentioned first.
 
     Documents that duplicate an earlier one are not counted.
@@ -103,7 +107,7 @@ def _row(ref: ActorRef, mentions: Sequence[Mention], documents: dict[str, Any]) 
     )
 
 
-def find_actor(kb: KnowledgeBase, store: Any, name: str) -> ActorRef | KbEntity | None:
+def find_actor(kb: KnowledgeBase, store: Store, name: str) -> ActorRef | KbEntity | None:
     """An actor by id, canonical name or alias (KB first, then stored unresolved names)."""
     entity = kb.get(name)
     if entity is not None:
@@ -118,7 +122,7 @@ def find_actor(kb: KnowledgeBase, store: Any, name: str) -> ActorRef | KbEntity 
     return next((a for a in store.actors() if a.name.casefold() == folded or a.id == f"unresolved:{folded}"), None)
 
 
-def actor_profile(kb: KnowledgeBase, store: Any, name: str, limit: int = 50) -> ActorProfile | None:
+def actor_profile(kb: KnowledgeBase, store: Store, name: str, limit: int = 50) -> ActorProfile | None:
     """Aliases, roles and mentions in context of one actor; None when nothing is known by that name."""
     found = find_actor(kb, store, name)
     if found is None:
@@ -155,7 +159,7 @@ def _entity_profile(kb: KnowledgeBase, entity: KbEntity) -> ActorProfile:
     )
 
 
-def _in_context(store: Any, mentions: Sequence[Mention]) -> list[MentionInContext]:
+def _in_context(store: Store, mentions: Sequence[Mention]) -> list[MentionInContext]:
     texts: dict[str, Any] = {}
     result = []
     for mention in mentions:

@@ -98,6 +98,11 @@ class KnowledgeBase:
             qid=entity.qid,
         )
 
+    def display_name(self, actor_id: str) -> str:
+        """The name of a KB actor; any other id as readers know it (an unresolved name without its prefix)."""
+        entity = self._entities.get(actor_id)
+        return entity.name if entity is not None else actor_id.removeprefix("unresolved:")
+
     def entities(self) -> list[KbEntity]:
         return list(self._entities.values())
 

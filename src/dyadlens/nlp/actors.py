@@ -17,6 +17,8 @@ Every mention keeps its document offsets and the rule that resolved it.
 
 from __future__ import annotations
 
+import bisect
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -27,11 +29,19 @@ from dyadlens.kb.aliases import Token
 from dyadlens.kb.knowledge_base import AliasEntry, KbEntity, KnowledgeBase
 from dyadlens.model import ActorRef, Mention, Sentence, stable_id
 from dyadlens.nlp.actor_context import AgentIndex, capital_role, is_geographic_name
-from dyadlens.nlp.actor_coref import Antecedent, find_anaphors, find_subject_pronouns, resolve_anaphor, resolve_pronoun
+from dyadlens.nlp.actor_coref import (
+    LOOKBACK_SENTENCES,
+    Antecedent,
+    find_anaphors,
+    find_subject_pronouns,
+    resolve_anaphor,
+    resolve_pronoun,
+)
 from dyadlens.nlp.actor_fuzzy import FuzzyNames
 from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
 from dyadlens.nlp.actor_unresolved import unresolved_names
-from dyadlens.pipeline import DocState
+from dyadlens.nlp.span_index import SpanIndex
+from dyadlens.state import DocState
 
 if TYPE_CHECKING:
     from dyadlens.resources import Resources
@@ -91,9 +101,12 @@ class ActorResolver:
         found = [f for view in views for f in self._alias_mentions(view, date)]
         mentioned = {f.actor_id for f in found if f.actor_id}
         names = person_name_words(views)
-        found += [f for view in views for f in self._fuzzy_mentions(view, date, found, mentioned, names)]
+        covered = spans_by_sentence(found)
+        for view in views:
+            found += self._fuzzy_mentions(view, date, covered[view.sentence.index], mentioned, names)
         found += self._coref_mentions(views, found)
-        unresolved = [u for view in views for u in self._unresolved_mentions(view, found)]
+        covered = spans_by_sentence(found)
+        unresolved = [u for view in views for u in self._unresolved_mentions(view, covered[view.sentence.index])]
         found += self._pronoun_mentions(views, found, unresolved)
         self._emit(state, sorted(found, key=lambda f: f.start), unresolved)
 
@@ -203,9 +216,14 @@ class ActorResolver:
     # --- pass 2: misspellings ------------------------------------------------------
 
     def _fuzzy_mentions(
-        self, view: SentenceView, date: str | None, found: Sequence[Found], mentioned: set[str], person_words: set[str]
+        self,
+        view: SentenceView,
+        date: str | None,
+        covered: Sequence[tuple[int, int]],
+        mentioned: set[str],
+        person_words: set[str],
     ) -> list[Found]:
-        covered = [(f.start, f.end) for f in found if f.sentence_index == view.sentence.index]
+        """Misspelled names outside ``covered``, the spans of the sentence's mentions so far."""
         result = []
         for i, token in enumerate(view.tokens):
             absolute = view.sentence.start + token.start
@@ -235,16 +253,17 @@ class ActorResolver:
     def _coref_mentions(self, views: Sequence[SentenceView], found: Sequence[Found]) -> list[Found]:
         docs = {view.sentence.index: (view.sentence.start, view.doc) for view in views}
         antecedents = sorted((a for a in (self._antecedent(f, docs) for f in found) if a), key=lambda a: a.offset)
-        covered = [(f.start, f.end) for f in found]
+        covered = SpanIndex(found)
         result = []
         for view in views:
             if view.doc is None:
                 continue
             for anaphor in find_anaphors(view.doc):
                 start, end = view.sentence.start + anaphor.start, view.sentence.start + anaphor.end
-                if _overlaps(start, end, covered):
+                if covered.overlaps_any(start, end):
                     continue
-                target = resolve_anaphor(anaphor, view.sentence.index, start, antecedents)
+                earlier = lookback(antecedents, view.sentence.index, start)
+                target = resolve_anaphor(anaphor, view.sentence.index, start, earlier)
                 if target is not None:
                     result.append(Found(start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person))
         return result
@@ -298,11 +317,13 @@ class ActorResolver:
 
     # --- pass 4: unknown names -----------------------------------------------------------
 
-    def _unresolved_mentions(self, view: SentenceView, found: Sequence[Found]) -> list[tuple[Found, ActorRef]]:
+    def _unresolved_mentions(
+        self, view: SentenceView, covered: Sequence[tuple[int, int]]
+    ) -> list[tuple[Found, ActorRef]]:
+        """NER names outside ``covered``, the spans of the sentence's mentions so far."""
         if view.doc is None:
             return []
         offset = view.sentence.start
-        covered = [(f.start, f.end) for f in found if f.sentence_index == view.sentence.index]
         result = []
         for name in unresolved_names(view.doc, view.text):
             if _overlaps(offset + name.start, offset + name.end, covered):
@@ -446,6 +467,24 @@ def person_name_words(views: Iterable[SentenceView]) -> set[str]:
         if view.doc is not None:
             words.update(t.text for ent in view.doc.ents if ent.label_ == "PERSON" for t in ent)
     return words
+
+
+def spans_by_sentence(found: Iterable[Found]) -> defaultdict[int, list[tuple[int, int]]]:
+    """The spans of the mentions of each sentence, by sentence index (one pass, not one per sentence)."""
+    spans: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
+    for mention in found:
+        spans[mention.sentence_index].append((mention.start, mention.end))
+    return spans
+
+
+def lookback(antecedents: Sequence[Antecedent], sentence_index: int, offset: int) -> Sequence[Antecedent]:
+    """The antecedents (sorted by offset) before ``offset`` and at most LOOKBACK_SENTENCES
+    sentences back: all that :func:`resolve_anaphor` may choose from, found by bisection.
+    Sentence indexes ascend with offsets, as mentions lie inside their sentences."""
+    stop = bisect.bisect_left(antecedents, offset, key=lambda a: a.offset)
+    oldest = sentence_index - LOOKBACK_SENTENCES
+    first = bisect.bisect_left(antecedents, oldest, hi=stop, key=lambda a: a.sentence_index)
+    return antecedents[first:stop]
 
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:

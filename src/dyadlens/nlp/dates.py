@@ -30,6 +30,7 @@ early/mid/late it gets the month in the northern hemisphere ("late last summer"
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 import re
@@ -37,10 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Sentence
 from dyadlens.nlp.quotes import REPORTING_VERBS, SPEECH_NOUNS, SPEECH_VERBS, quoted_spans
+from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.nlp.timex import PartialDate, TemporalExpression, resolve_sentence_expressions
 
 if TYPE_CHECKING:
-    from dyadlens.pipeline import DocState
+    from dyadlens.state import DocState
 
 #: A line of a reference list: "..., Some Agency, published on 3 March 2021. https://..."
 _CITATION = re.compile(r"\b(?:published|retrieved|accessed)\s+(?:on\s+)?\w+|https?://", re.IGNORECASE)
@@ -87,7 +89,7 @@ class DocumentTimeline:
         self._state = state
         self._published = PartialDate.parse(state.document.published)
         self._sentences: dict[int, Sentence] = {s.index: s for s in state.sentences}
-        self._quotes = quoted_spans(state.text)
+        self._quotes = SpanIndex(quoted_spans(state.text))
         self._expressions: dict[int, list[TemporalExpression]] = {}
         self._scan()
 
@@ -135,28 +137,36 @@ class DocumentTimeline:
     # -- scanning -------------------------------------------------------------
 
     def _scan(self) -> None:
-        anchors: list[TemporalExpression] = []
+        """Resolve each sentence's expressions against the anchors of the sentences before it.
+
+        Of those anchors only the latest can be chosen (every one lies before the
+        sentence), so only the latest is handed on: a document-long list would be
+        searched once per sentence.
+        """
+        latest: list[TemporalExpression] = []
         for sentence in sorted(self._state.analysed_sentences(), key=lambda s: s.start):
             found = resolve_sentence_expressions(
                 text=self._state.sentence_text(sentence),
                 offset=sentence.start,
                 sentence_index=sentence.index,
                 published=self._published,
-                anchors=anchors,
+                anchors=latest,
             )
             self._expressions[sentence.index] = found
-            anchors.extend(e for e in found if e.is_anchor)
+            latest = [e for e in found if e.is_anchor and e.value][-1:] or latest
         self._refine_recent_from_citations()
 
     def _refine_recent_from_citations(self) -> None:
         """"A recent agency report.1" in a brief with inline footnotes: date it by the citation that follows."""
         citations = self._citation_dates()
+        starts = [c.start for c in citations]
         for index, expressions in self._expressions.items():
             for k, expression in enumerate(expressions):
                 if not expression.rule.startswith("recent:"):
                     continue
-                cited = next((c for c in citations if 0 < c.start - expression.end <= _CITATION_REACH), None)
-                if cited is not None:
+                first_after = bisect.bisect_right(starts, expression.end)
+                cited = citations[first_after] if first_after < len(citations) else None
+                if cited is not None and cited.start - expression.end <= _CITATION_REACH:
                     expressions[k] = replace(expression, value=cited.value, rule="recent:cited")
 
     def _citation_dates(self) -> list[TemporalExpression]:
@@ -279,12 +289,17 @@ class DocumentTimeline:
             yield previous
 
     def _inside_quote(self, sentence: Sentence) -> bool:
+        """Whether a quotation covers more than half the sentence.
+
+        Of the quotations that open before the sentence, the one reaching
+        furthest overlaps it most; the others open inside it.
+        """
         length = max(1, sentence.end - sentence.start)
-        for span in self._quotes:
-            overlap = min(span.end, sentence.end) - max(span.start, sentence.start)
-            if overlap > length / 2:
-                return True
-        return False
+        reach = self._quotes.reach_before(sentence.start + 1)
+        if reach is not None and min(reach, sentence.end) - sentence.start > length / 2:
+            return True
+        inside = self._quotes.starting_in(sentence.start + 1, sentence.end)
+        return any(min(span.end, sentence.end) - span.start > length / 2 for span in inside)
 
     def _publication_date(self, rule: str) -> EventDate:
         if self._published is None:

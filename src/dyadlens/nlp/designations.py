@@ -28,7 +28,9 @@ the author; else the speaker whose quotation or report holds it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,10 +40,11 @@ import yaml
 from dyadlens.errors import DataFileError
 from dyadlens.model import DESIGNATION_STATUSES, MODALITIES, Designation, Event, Sentence, stable_id
 from dyadlens.nlp.dates import DocumentTimeline
+from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
-    from dyadlens.pipeline import DocState
+    from dyadlens.state import DocState
     from dyadlens.resources import Resources
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "designation_patterns.yaml"
@@ -207,6 +210,10 @@ class _DesignationReader:
         self.patterns = patterns
         self.sentences = {s.index: s for s in state.sentences}
         self.timeline = DocumentTimeline(state)
+        self.mentions = SpanIndex(state.mentions)
+        self.quotes = SpanIndex(state.quotes)
+        self.recognitions = _recognitions_by_source(state.events)
+        self.parentheses = _Parentheses(state.text)
 
     # -- from events --------------------------------------------------------------
 
@@ -398,8 +405,8 @@ class _DesignationReader:
     def _state_in_sentence(self, sentence: Sentence, besides: str | None) -> str | None:
         """"the foreign and justice ministries ... proposed to President N": the state the sentence
         names (a person's mention counts for the actor they act for)."""
-        for mention in self.state.mentions:
-            if sentence.start <= mention.start < sentence.end and mention.actor_id and mention.actor_id != besides:
+        for mention in self.mentions.starting_in(sentence.start, sentence.end):
+            if mention.actor_id and mention.actor_id != besides:
                 entity = self.kb.get(mention.actor_id)
                 if entity is not None and entity.type in ("state", "government"):
                     return mention.actor_id
@@ -564,21 +571,22 @@ class _DesignationReader:
             actor = self._actor_in_phrase(subject, sentence) if subject is not None else None
             if actor is not None and not actor.startswith("unresolved:"):
                 return actor
-        quote = next((q for q in self.state.quotes if q.start <= sentence.start + word.idx < q.end and q.speaker_actor), None)
+        quote = next((q for q in self.quotes.containing(sentence.start + word.idx) if q.speaker_actor), None)
         return quote.speaker_actor if quote is not None else None
 
     def _other_party(self, designator: str, sentence: Sentence) -> str | None:
         """The one non-state actor the sentence names besides the designator ("a Taliban envoy")."""
         others = {
-            m.actor_id for m in self.state.mentions
-            if sentence.start <= m.start < sentence.end and m.actor_id and m.actor_id != designator and not m.actor_id.startswith("unresolved:")
+            m.actor_id for m in self.mentions.starting_in(sentence.start, sentence.end)
+            if m.actor_id and m.actor_id != designator and not m.actor_id.startswith("unresolved:")
         }
         groups = [a for a in sorted(others) if (entity := self.kb.get(a)) is not None and entity.type not in self.patterns.designee_not_types]
         return groups[0] if len(groups) == 1 else None
 
     def _last_recognition_target(self, designator: str, sentence: Sentence) -> str | None:
-        earlier = [e for e in self.state.events if e.code.startswith("054") and e.source == designator and e.start <= sentence.start]
-        return earlier[-1].target if earlier else None
+        starts, targets = self.recognitions.get(designator, ([], []))
+        k = bisect.bisect_right(starts, sentence.start)
+        return targets[k - 1] if k else None
 
     def _statement(self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str) -> _Found | None:
         if not self._plausible(designator, designee, status):
@@ -634,7 +642,7 @@ class _DesignationReader:
         first ("Kenya's High Court": Kenya when the court itself is unknown)."""
         start = sentence.start + token.left_edge.idx
         end = sentence.start + token.idx + len(token.text)
-        inside = [m.actor_id for m in self.state.mentions if m.actor_id and m.start < end and start < m.end]
+        inside = [m.actor_id for m in self.mentions.overlapping(start, end) if m.actor_id]
         resolved = [a for a in inside if not a.startswith("unresolved:")]
         chosen = resolved or inside
         return chosen[-1] if chosen else None
@@ -647,7 +655,7 @@ class _DesignationReader:
             return own
         start = sentence.start + token.left_edge.idx
         end = sentence.start + token.right_edge.idx + len(token.right_edge.text)
-        inside = [m.actor_id for m in self.state.mentions if m.actor_id and start <= m.start and m.end <= end]
+        inside = [m.actor_id for m in self.mentions.starting_in(start, end + 1) if m.actor_id and m.end <= end]
         resolved = [a for a in inside if not a.startswith("unresolved:")]
         return resolved[0] if resolved else own
 
@@ -656,7 +664,7 @@ class _DesignationReader:
         previous = self.sentences.get(sentence.index - 1)
         if previous is None:
             return None
-        actors = [m.actor_id for m in self.state.mentions if previous.start <= m.start < previous.end and m.actor_id]
+        actors = [m.actor_id for m in self.mentions.starting_in(previous.start, previous.end) if m.actor_id]
         for actor in reversed(actors):
             entity = self.kb.get(actor)
             if entity is not None and entity.type not in self.patterns.designee_not_types:
@@ -689,8 +697,8 @@ class _DesignationReader:
 
     def _claimant_at(self, offset: int) -> str | None:
         """The speaker of a quotation or report that holds this offset (not in an aside of the author's)."""
-        for quote in self.state.quotes:
-            if quote.start <= offset < quote.end and not _in_parentheses(self.state.text, quote.start, offset):
+        for quote in self.quotes.containing(offset):
+            if not self.parentheses.open_between(quote.start, offset):
                 return quote.speaker_actor or quote.speaker
         return None
 
@@ -731,6 +739,29 @@ def _object_of(preposition: Any) -> Any | None:
     return next((c for c in preposition.children if c.dep_ in ("pobj", "pcomp")), None)
 
 
-def _in_parentheses(text: str, start: int, offset: int) -> bool:
-    between = text[start:offset]
-    return between.count("(") > between.count(")")
+class _Parentheses:
+    """Where a text opens and closes parentheses, to count them between two offsets
+    without copying what lies between (a quotation can run to the end of a long line)."""
+
+    def __init__(self, text: str) -> None:
+        self._opening = [m.start() for m in re.finditer(r"\(", text)]
+        self._closing = [m.start() for m in re.finditer(r"\)", text)]
+
+    def open_between(self, start: int, offset: int) -> bool:
+        """More "(" than ")" in ``text[start:offset]``: the offset is in an aside."""
+        return _count_in(self._opening, start, offset) > _count_in(self._closing, start, offset)
+
+
+def _count_in(positions: list[int], start: int, end: int) -> int:
+    return max(0, bisect.bisect_left(positions, end) - bisect.bisect_left(positions, start))
+
+
+def _recognitions_by_source(events: Iterable[Event]) -> dict[str, tuple[list[int], list[str | None]]]:
+    """The sentence starts and targets of each source's recognition events (CAMEO 054), in text order."""
+    found: dict[str, tuple[list[int], list[str | None]]] = {}
+    for event in events:
+        if event.code.startswith("054") and event.source is not None:
+            starts, targets = found.setdefault(event.source, ([], []))
+            starts.append(event.start)
+            targets.append(event.target)
+    return found

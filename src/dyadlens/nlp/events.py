@@ -64,6 +64,7 @@ the date from :class:`dyadlens.nlp.dates.DocumentTimeline`.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -73,7 +74,7 @@ from dyadlens.model import Event, Mention, Sentence, stable_id
 from dyadlens.nlp.dates import DocumentTimeline, EventDate
 from dyadlens.nlp.modality import event_modality, governing_chain
 from dyadlens.nlp.verbs import VerbDictionary, VerbEntry
-from dyadlens.pipeline import DocState
+from dyadlens.state import DocState
 
 if TYPE_CHECKING:
     from dyadlens.resources import Resources
@@ -228,7 +229,7 @@ class EventCoder:
         gathering = Gathering()
         published = state.document.published
         recent_targets: dict[str, str] = {}
-        earlier: list[tuple[str, str, int]] = []
+        earlier: deque[tuple[str, str, int]] = deque()
 
         def government_of(actor: str) -> str | None:
             return self.kb.government_of(actor, published)
@@ -236,7 +237,9 @@ class EventCoder:
         for view in self._views(state):
             view.government_of, view.home_of = government_of, self._home_of
             view.recent_targets = dict(recent_targets)
-            view.earlier_events = [(c, t) for c, t, i in earlier if view.sentence.index - i <= ELLIPSIS_WINDOW]
+            while earlier and view.sentence.index - earlier[0][2] > ELLIPSIS_WINDOW:
+                earlier.popleft()  # sentence indexes only grow: out of the window for good
+            view.earlier_events = [(c, t) for c, t, _ in earlier]
             view.previous_subject, view.previous_group = previous, group
             view.host, view.parties = gathering.current(view.sentence.index)
             view.event_nouns = self.event_nouns

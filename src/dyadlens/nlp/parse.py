@@ -5,13 +5,20 @@ sentence boundaries of :mod:`dyadlens.nlp.sentences` (the ones evidence spans
 use). Curly apostrophes are replaced by straight ones before parsing: the
 replacement keeps every offset, and spaCy's English model mis-tags "n’t" and
 "’s" otherwise.
+
+Every parse is kept until the last component has run, so what each one holds
+matters on a long document. spaCy leaves on each parsed sentence a tensor (the
+token vectors of its ``tok2vec``) that is a view into the array of its whole
+batch, so one sentence kept alive pins 64 sentences' vectors. No later stage
+reads vectors, so the parser drops them: the kept parse is then about 40% of
+its size, with every annotation (tags, lemmas, dependencies, entities) as it was.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dyadlens.pipeline import DocState
+from dyadlens.state import DocState
 
 _LENGTH_PRESERVING = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
@@ -33,4 +40,5 @@ class SentenceParser:
         sentences = list(state.analysed_sentences())
         texts = (normalise_for_parser(state.sentence_text(s)) for s in sentences)
         for sentence, parsed in zip(sentences, self.nlp.pipe(texts, batch_size=self.batch_size)):
+            parsed.tensor = parsed.tensor[:0].copy()  # empty and its own: a bare slice would still pin the batch
             state.parses[sentence.index] = parsed

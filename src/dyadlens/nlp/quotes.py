@@ -33,9 +33,10 @@ not quotes; interview answers count only when the transcript labels them
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,11 +44,12 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from dyadlens.errors import DataFileError
-from dyadlens.model import Quote, Sentence, stable_id
+from dyadlens.model import Mention, Quote, Sentence, stable_id
+from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
-    from dyadlens.pipeline import DocState
+    from dyadlens.state import DocState
     from dyadlens.resources import Resources
 
 _OPEN_ONLY = "“«„‹"
@@ -231,6 +233,48 @@ class _PersonSeen:
     actor: str | None
 
 
+class _People:
+    """The people seen in a document, in text order, with the look-ups the speaker rules make."""
+
+    def __init__(self, people: list[_PersonSeen]) -> None:
+        self.all = people
+        self._starts = [p.start for p in people]
+        self._first_at: dict[int, _PersonSeen] = {}
+        self._by_surname: dict[str, list[_PersonSeen]] = defaultdict(list)
+        self._by_context: dict[str, list[int]] = defaultdict(list)
+        for k, person in enumerate(people):
+            self._first_at.setdefault(person.start, person)
+            words = person.name.split()
+            if words:
+                self._by_surname[words[-1].lower()].append(person)
+            for word in person.context:
+                self._by_context[word].append(k)
+
+    def first_at(self, offsets: Iterable[int]) -> _PersonSeen | None:
+        """The first person (in text order) whose name starts at one of ``offsets``."""
+        start = min((o for o in offsets if o in self._first_at), default=None)
+        return None if start is None else self._first_at[start]
+
+    def last_before(self, offset: int) -> _PersonSeen | None:
+        k = bisect.bisect_left(self._starts, offset)
+        return self.all[k - 1] if k else None
+
+    def with_surname(self, surname: str) -> list[_PersonSeen]:
+        """People whose name ends with ``surname``, in any case, in text order."""
+        return self._by_surname.get(surname.lower(), [])
+
+    def last_with_context(self, words: set[str], before: int) -> _PersonSeen | None:
+        """The last person named before ``before`` with all of ``words`` around the name."""
+        stop = bisect.bisect_left(self._starts, before)
+        if not words:
+            return self.all[stop - 1] if stop else None
+        postings = min((self._by_context.get(w, []) for w in words), key=len)
+        for j in range(bisect.bisect_left(postings, stop) - 1, -1, -1):
+            if words <= self.all[postings[j]].context:
+                return self.all[postings[j]]
+        return None
+
+
 OFFICE_TITLES_FILE = Path(__file__).parent / "data" / "office_titles.yaml"
 
 
@@ -286,10 +330,19 @@ class QuoteExtractor:
 
 
 def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
+    """Each quote that overlaps none kept before it, in text order.
+
+    The kept spans never overlap one another, so sorted by (start, end) their
+    ends ascend too: the last kept span starting before a quote's end is the
+    only one that can reach into it.
+    """
     kept: list[Quote] = []
+    taken: list[tuple[int, int]] = []
     for quote in quotes:
-        if not any(q.start < quote.end and quote.start < q.end for q in kept):
+        before_end = bisect.bisect_left(taken, (quote.end,))
+        if before_end == 0 or taken[before_end - 1][1] <= quote.start:
             kept.append(quote)
+            bisect.insort(taken, (quote.start, quote.end))
     return sorted(kept, key=lambda q: q.start)
 
 
@@ -303,10 +356,19 @@ class _QuoteReader:
         self.text = state.text
         self.date = state.document.published
         self.sentences = sorted((s for s in state.analysed_sentences() if s.index in state.parses), key=lambda s: s.start)
+        self._sentence_index = SpanIndex(self.sentences)
+        #: Sentences never overlap, so their ends ascend with their starts.
+        self._sentence_ends = [s.end for s in self.sentences]
+        self._last_in_paragraph = {s.paragraph: s for s in self.sentences}
         self.spans = [q for q in quoted_spans(self.text) if self._sentence_at(q.start) is not None]
+        self._quote_index = SpanIndex(self.spans)
         self.mentions = sorted(state.mentions, key=lambda m: m.start)
+        self._mention_index = SpanIndex(self.mentions)
+        self._groups = self._group_mentions()
+        self._group_starts = [m.start for m in self._groups]
         self.focus = Counter(m.actor_id for m in state.mentions if m.actor_id)
         self.people = self._people_seen()
+        self._people = _People(self.people)
         from dyadlens.nlp.dates import DocumentTimeline  # dates reads this module's quote pairing
 
         self.timeline = DocumentTimeline(state)
@@ -346,8 +408,13 @@ class _QuoteReader:
         return not _is_title(words)
 
     def _opens_line(self, span: QuotedSpan) -> bool:
-        line_start = self.text.rfind("\n", 0, span.open_mark) + 1
-        return not self.text[line_start : span.open_mark].strip()
+        """Only white space between the line start and the mark (read backwards: a line can be the whole text)."""
+        i = span.open_mark - 1
+        while i >= 0 and self.text[i] != "\n":
+            if not self.text[i].isspace():
+                return False
+            i -= 1
+        return True
 
     def _paragraph_chain_attribution(self, k: int) -> _Attribution | None:
         """A quote paragraph left open ("We have ... years.) whose quotation goes on in the next
@@ -365,10 +432,9 @@ class _QuoteReader:
     def _previous_paragraph_speaker(self, host: Sentence) -> _Attribution | None:
         """A quote opening a paragraph right after one whose speaker reports speech
         ("X said the sides had agreed ...", then a quoted paragraph): that speaker."""
-        before = [s for s in self.sentences if s.paragraph == host.paragraph - 1]
-        if not before:
+        last = self._last_in_paragraph.get(host.paragraph - 1)
+        if last is None:
             return None
-        last = before[-1]
         for token in self.state.parses[last.index]:
             if token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_VERBS and not self._inside_quote(last.start + token.idx):
                 speaker = self._speaker_of_verb(token, last)
@@ -399,10 +465,9 @@ class _QuoteReader:
 
     def _colon_attribution(self, span: QuotedSpan) -> _Attribution | None:
         """"The minister was blunt: “...”": the subject of the clause the colon ends."""
-        before = self.text[: span.open_mark].rstrip()
-        if not before.endswith(":"):
+        colon = _last_non_space(self.text, span.open_mark)
+        if colon < 0 or self.text[colon] != ":":
             return None
-        colon = len(before) - 1
         sentence = self._sentence_at(colon)
         if sentence is None:
             return None
@@ -442,6 +507,7 @@ class _QuoteReader:
     def indirect_quotes(self, direct: list[Quote]) -> list[Quote]:
         """Reported speech whose content holds no direct quotation of its own."""
         quotes: list[Quote] = []
+        direct_index = SpanIndex(direct)
         for sentence in self.sentences:
             if self._is_citation(sentence):
                 continue
@@ -452,7 +518,7 @@ class _QuoteReader:
                 if found is None:
                     continue
                 (start, end), speaker, cue = found
-                if end - start < 8 or any(q.start < end and start < q.end for q in direct):
+                if end - start < 8 or direct_index.overlaps_any(start, end):
                     continue
                 speaker = self._on_statement_date(speaker, (token, sentence))
                 quotes.append(self._quote(start, end, sentence, "indirect", speaker, cue))
@@ -657,7 +723,7 @@ class _QuoteReader:
         words = label.split()
         if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
             return None
-        known = [p for p in self.people if p.name.split()[-1].lower() == words[-1].lower()]
+        known = self._people.with_surname(words[-1])
         if known:
             return self._person_speaker(known[0])
         return Speaker(label, None, None, before, before + len(label)) if len(words) >= 2 else None
@@ -755,7 +821,7 @@ class _QuoteReader:
         words = self.text[start:end]
         if actor is not None and not actor.startswith("unresolved:"):
             entity = self.kb.get(actor)
-            mention_only = any(m.start <= start and end <= m.end for m in self.mentions)
+            mention_only = self._mention_index.covers(start, end)
             if entity is not None and mention_only:
                 return entity.name
         return _plain(words)
@@ -766,7 +832,7 @@ class _QuoteReader:
 
     def _actor_in(self, start: int, end: int) -> str | None:
         """The actor mentioned in a span; several: the one the document names most."""
-        actors = {m.actor_id for m in self.mentions if start <= m.start and m.end <= end and m.actor_id}
+        actors = {m.actor_id for m in self._mention_index.starting_in(start, end + 1) if m.end <= end and m.actor_id}
         if not actors:
             return None
         return max(sorted(actors), key=lambda a: self.focus[a])
@@ -794,18 +860,20 @@ class _QuoteReader:
         window = doc[max(0, ent.start - 6) : min(len(doc), ent.end + 6)]
         context = frozenset(t.lower_ for t in window if t.is_alpha)
         start = sentence.start + ent.start_char
-        mention = next((m for m in self.mentions if m.start <= start < m.end and m.person), None)
+        mention = next((m for m in self._mention_index.containing(start) if m.person), None)
         return _PersonSeen(start, start + len(name), name, context, mention.person if mention else None, mention.actor_id if mention else None)
 
     def _person_among(self, tokens: list[Any], sentence: Sentence) -> _PersonSeen | None:
-        offsets = {sentence.start + t.idx for t in tokens}
-        inside = [p for p in self.people if p.start in offsets]
-        return inside[0] if inside else None
+        return self._people.first_at(sentence.start + t.idx for t in tokens)
 
     def _full_name(self, person: _PersonSeen) -> _PersonSeen:
         """"Okafor" after "Grace Okafor": the fuller name seen in the document."""
-        longer = [p for p in self.people if len(p.name) > len(person.name) and p.name.split()[-1] == person.name.split()[-1]]
-        return longer[0] if longer and len(person.name.split()) == 1 else person
+        if len(person.name.split()) != 1:
+            return person
+        surname = person.name.split()[-1]
+        namesakes = self._people.with_surname(surname)
+        longer = [p for p in namesakes if len(p.name) > len(person.name) and p.name.split()[-1] == surname]
+        return longer[0] if longer else person
 
     def _person_speaker(self, person: _PersonSeen, span: tuple[int, int] | None = None) -> Speaker:
         full = self._full_name(person)
@@ -862,10 +930,8 @@ class _QuoteReader:
     def _person_with_role(self, token: Any, sentence: Sentence, start: int, end: int) -> Speaker | None:
         """"the envoy", "The Russian ambassador": the last person named with those words."""
         words = {t.lower_ for t in token.doc[token.left_edge.i : token.i + 1] if t.is_alpha and t.dep_ != "det"}
-        for person in reversed(self.people):
-            if person.start < start and words <= person.context:
-                return self._person_speaker(person, (start, end))
-        return None
+        person = self._people.last_with_context(words, start)
+        return self._person_speaker(person, (start, end)) if person is not None else None
 
     def _office_holder(self, token: Any, sentence: Sentence, start: int, end: int, limit: int | None) -> Speaker | None:
         """"Iran's foreign minister", "the foreign minister" (after a sentence about Iran): the actor
@@ -888,9 +954,9 @@ class _QuoteReader:
 
     def _recent_actors(self, sentence: Sentence) -> list[str]:
         """Actors named in this sentence before the phrase and in the one before it, latest first."""
-        previous = [s for s in self.sentences if s.end <= sentence.start][-1:]
-        first = previous[0].start if previous else sentence.start
-        seen = [m.actor_id for m in self.mentions if first <= m.start < sentence.end and m.actor_id and not m.person]
+        previous = self._last_sentence_ending_by(sentence.start)
+        first = previous.start if previous else sentence.start
+        seen = [m.actor_id for m in self._mention_index.starting_in(first, sentence.end) if m.actor_id and not m.person]
         return list(dict.fromkeys(reversed(seen)))
 
     def _names_a_person(self, token: Any) -> bool:
@@ -918,17 +984,24 @@ class _QuoteReader:
         subject = self._previous_subject_actor(offset)
         if subject is not None:
             return subject
-        for mention in reversed(self.mentions):
-            if mention.start < offset and mention.actor_id and not mention.person and not self._inside_quote(mention.start):
-                if not mention.actor_id.startswith("unresolved:"):
-                    return mention.actor_id
-        return None
+        k = bisect.bisect_left(self._group_starts, offset)
+        return self._groups[k - 1].actor_id if k else None
+
+    def _group_mentions(self) -> list[Mention]:
+        """The mentions a "they" or "its" can stand for: a resolved actor, no person, outside quotes."""
+        return [
+            m
+            for m in self.mentions
+            if m.actor_id
+            and not m.person
+            and not self._inside_quote(m.start)
+            and not m.actor_id.startswith("unresolved:")
+        ]
 
     def _previous_subject_actor(self, offset: int) -> str | None:
-        earlier = [s for s in self.sentences if s.end <= offset]
-        if not earlier:
+        sentence = self._last_sentence_ending_by(offset)
+        if sentence is None:
             return None
-        sentence = earlier[-1]
         doc = self.state.parses[sentence.index]
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
@@ -941,7 +1014,8 @@ class _QuoteReader:
     def _recent_state(self, sentence: Sentence) -> str | None:
         """"X will ..., the ministry said": the first state named in the sentence (the reported
         clause's subject, as a rule); else the last one named in the sentence before."""
-        own = [m.actor_id for m in self.mentions if sentence.start <= m.start < sentence.end and m.actor_id and not m.person]
+        in_sentence = self._mention_index.starting_in(sentence.start, sentence.end)
+        own = [m.actor_id for m in in_sentence if m.actor_id and not m.person]
         earlier = [a for a in reversed(self._recent_actors(sentence)) if a not in own]
         for actor in [*own, *earlier]:
             entity = self.kb.get(actor)
@@ -959,8 +1033,8 @@ class _QuoteReader:
         return None
 
     def _last_person_before(self, offset: int) -> Speaker | None:
-        earlier = [p for p in self.people if p.start < offset]
-        return self._person_speaker(earlier[-1]) if earlier else None
+        person = self._people.last_before(offset)
+        return self._person_speaker(person) if person is not None else None
 
     # -- records and small helpers ------------------------------------------------
 
@@ -982,22 +1056,33 @@ class _QuoteReader:
         )
 
     def _sentence_at(self, offset: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return None
+        found = self._sentence_index.containing(offset)
+        return found[0] if found else None
 
     def _sentences_overlapping(self, start: int, end: int) -> list[Sentence]:
-        return [s for s in self.sentences if s.start <= end and start < s.end]
+        """The sentences with ``s.start <= end and start < s.end``."""
+        return self._sentence_index.overlapping(start, end + 1)
+
+    def _last_sentence_ending_by(self, offset: int) -> Sentence | None:
+        k = bisect.bisect_right(self._sentence_ends, offset)
+        return self.sentences[k - 1] if k else None
 
     def _inside_quote(self, offset: int) -> bool:
-        return any(q.start <= offset < q.end for q in self.spans)
+        return self._quote_index.contains(offset)
 
     def _is_citation(self, sentence: Sentence) -> bool:
         return sentence.kind == "footnote" or bool(_CITATION.search(self.text[sentence.start : sentence.end]))
 
 
 _WORDS = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def _last_non_space(text: str, before: int) -> int:
+    """The offset of the last character before ``before`` that is not white space; -1 if none."""
+    i = before - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i
 _REPORT_NOUNS = frozenset({"report", "statement", "article", "interview", "communique", "communiqué", "release", "study", "survey", "account", "reports"})
 
 

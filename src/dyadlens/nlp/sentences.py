@@ -33,7 +33,7 @@ import yaml
 
 from dyadlens.errors import DataFileError
 from dyadlens.model import Region, Sentence, stable_id
-from dyadlens.pipeline import DocState
+from dyadlens.state import DocState
 
 #: Longest line (in words) that can be a heading.
 MAX_HEADING_WORDS = 20
@@ -194,7 +194,7 @@ def segments(text: str) -> list[Segment]:
         if not line.strip():
             blank_before = blank_before or bool(result)
             continue
-        if result and not blank_before and _continues(text[result[-1].start : result[-1].end], line):
+        if result and not blank_before and _continues(text, result[-1], line):
             result[-1] = Segment(result[-1].start, end, result[-1].paragraph)
         else:
             if result and (blank_before or line_paragraphs):
@@ -211,12 +211,20 @@ def _line_spans(text: str) -> Iterator[tuple[int, int]]:
         start += len(line) + 1
 
 
-def _continues(previous: str, line: str) -> bool:
-    """Whether ``line`` wraps the sentence of the line before it."""
-    if _MARKDOWN_HEADING.match(previous):
+def _continues(text: str, previous: Segment, line: str) -> bool:
+    """Whether ``line`` wraps the sentence of the segment before it.
+
+    The segment is read in place, not copied: it grows with every wrapped
+    line, so a copy per line would cost quadratic time on a long paragraph.
+    """
+    if _MARKDOWN_HEADING.match(text, previous.start, previous.end):
         return False
-    tail, head = previous.rstrip(), line.lstrip()
-    return bool(tail) and bool(head) and (tail[-1].isalnum() or tail[-1] in ",;-–") and head[0].islower()
+    last = previous.end - 1
+    while last >= previous.start and text[last].isspace():
+        last -= 1
+    head = line.lstrip()
+    tail = text[last] if last >= previous.start else ""
+    return bool(tail) and bool(head) and (tail.isalnum() or tail in ",;-–") and head[0].islower()
 
 
 def _stripped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -16,30 +16,15 @@ from typing import Any, TypeVar
 from sqlalchemy import Table
 
 from dyadlens.errors import StoreError
-from dyadlens.model import (
-    ActorRef,
-    Designation,
-    Document,
-    Event,
-    Mention,
-    Quote,
-    Region,
-    Sentence,
-)
+from dyadlens.model import RECORD_KINDS, Document
 from dyadlens.store import schema
 
 T = TypeVar("T")
 
-#: Which list of :class:`DocumentRecords` each record table holds.
-RECORD_TYPES: Mapping[str, tuple[Table, type]] = MappingProxyType({
-    "regions": (schema.regions, Region),
-    "sentences": (schema.sentences, Sentence),
-    "actors": (schema.actors, ActorRef),
-    "mentions": (schema.mentions, Mention),
-    "events": (schema.events, Event),
-    "quotes": (schema.quotes, Quote),
-    "designations": (schema.designations, Designation),
-})
+#: Which list of :class:`DocumentRecords` each record table holds: the table and record class of each kind.
+RECORD_TYPES: Mapping[str, tuple[Table, type]] = MappingProxyType(
+    {kind.name: (table, kind.record) for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)}
+)
 
 def field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))

@@ -30,6 +30,8 @@ from sqlalchemy import (
     Text,
 )
 
+from dyadlens.model import RECORD_KINDS
+
 metadata = MetaData()
 
 
@@ -194,8 +196,8 @@ schema_migrations = Table(
     Column("applied_at", String, nullable=False),
 )
 
-#: Tables that hold one document's derived records, in write order.
-RECORD_TABLES = (regions, sentences, actors, mentions, events, quotes, designations)
+#: Tables that hold one document's derived records, in write order: one per record kind.
+RECORD_TABLES = tuple(metadata.tables[kind.name] for kind in RECORD_KINDS)
 
 #: Every table ``Store.rows`` can export, by name.
 EXPORTABLE: Mapping[str, Table] = MappingProxyType({t.name: t for t in (documents, *RECORD_TABLES, failures)})

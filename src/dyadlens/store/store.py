@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import Connection, ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadlens.errors import StoreError
 from dyadlens.model import (
+    RECORD_KINDS,
     ActorRef,
     Designation,
     Document,
@@ -292,17 +293,13 @@ class Store:
     def documents(self, limit: int | None = None) -> list[DocumentInfo]:
         """Every document in ingest order, with record counts."""
         counts = {
-            name: select(func.count())
+            kind.name: select(func.count())
             .select_from(table)
             .where(table.c.doc_id == D.c.id)
             .scalar_subquery()
-            .label(name)
-            for name, table in (
-                ("sentences", schema.sentences),
-                ("events", schema.events),
-                ("quotes", schema.quotes),
-                ("designations", schema.designations),
-            )
+            .label(kind.name)
+            for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)
+            if kind.per_document
         }
         columns = [c for c in D.c if c.name not in ("text", "raw", "meta", "seq", "published_source")]
         query = select(*columns, *counts.values()).order_by(D.c.seq).limit(limit)
@@ -481,20 +478,18 @@ class Store:
             def count(table: Any, *where: ColumnElement[bool]) -> int:
                 return int(conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
-            return StoreStats(
-                documents=count(D),
-                duplicates=count(D, D.c.duplicate_of.is_not(None)),
-                regions=count(schema.regions),
-                sentences=count(schema.sentences),
-                analysed_sentences=count(schema.sentences, schema.sentences.c.analysed.is_(True)),
-                actors=int(conn.scalar(select(func.count(func.distinct(schema.actors.c.id)))) or 0),
-                mentions=count(schema.mentions),
-                events=count(schema.events),
-                quotes=count(schema.quotes),
-                designations=count(schema.designations),
-                failures=count(schema.failures),
-                schema=len(applied_migrations(conn)),
-            )
+            per_kind = {kind.name: count(table) for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)}
+            stats = {
+                "documents": count(D),
+                "duplicates": count(D, D.c.duplicate_of.is_not(None)),
+                **per_kind,
+                "analysed_sentences": count(schema.sentences, schema.sentences.c.analysed.is_(True)),
+                # an actor is stored once for each document that names it: count it once
+                "actors": int(conn.scalar(select(func.count(func.distinct(schema.actors.c.id)))) or 0),
+                "failures": count(schema.failures),
+                "schema": len(applied_migrations(conn)),
+            }
+            return cast(StoreStats, stats)
 
     def migrations(self) -> list[str]:
         """Names of the schema migrations applied to this store, in order."""

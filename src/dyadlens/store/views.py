@@ -1,16 +1,16 @@
 """A stored document laid out for reading: its sentences, and what was
-excluded from analysis and why, in text order.
+excluded from analysis and why, in text order; and the documents by date.
 
-The CLI's ``show`` renders this; the library only builds it.
+The CLI's ``show`` and ``docs`` render these; the library only builds them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 from dyadlens.model import Document, Region, Sentence
-from dyadlens.store.store import Store
+from dyadlens.store.store import DocumentInfo, Store
 
 LineKind = Literal["sentence", "excluded", "uncovered"]
 
@@ -42,6 +42,19 @@ class DocumentView:
     lines: list[ViewLine]
     regions: list[Region]
     sentences: list[Sentence]
+
+    def metadata(self) -> dict[str, Any]:
+        """The document's fields but its text and raw bytes."""
+        return {k: v for k, v in asdict(self.document).items() if k not in ("text", "raw")}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form: the metadata, the text and the lines (regions and sentences are in the lines)."""
+        return {"document": self.metadata(), "text": self.document.text, "lines": [asdict(x) for x in self.lines]}
+
+
+def documents_by_date(store: Store) -> list[DocumentInfo]:
+    """The stored documents, oldest first; undated ones last, by id."""
+    return sorted(store.documents(), key=lambda d: (d.published is None, d.published or "", d.id))
 
 
 def document_view(store: Store, doc_id: str) -> DocumentView | None:

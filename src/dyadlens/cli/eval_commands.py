@@ -1,0 +1,110 @@
+"""Evaluation: ``score``, ``eval``, ``eval-suite``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from dyadlens.cli.app import App, checked_pipeline, json_flag, main, pass_app, pipeline_option
+from dyadlens.cli.render import emit_json
+from dyadlens.terminal_safety import escape_for_terminal
+
+if TYPE_CHECKING:
+    from dyadlens.evaluation.scorer import Report
+    from dyadlens.resources import Resources
+
+_existing_path = click.Path(exists=True, path_type=Path)
+_actors_option = click.option(
+    "--actors", "actors", type=_existing_path, default=None,
+    help="Canonical actors table (default: ../shared/eval/actors.tsv from the current directory).",
+)
+_errors_option = click.option(
+    "--errors", "show_errors", is_flag=True, help="List every false alarm and miss with its sentence."
+)
+
+
+def _emit_report(app: App, report: Report, show_errors: bool, as_json: bool) -> None:
+    from dyadlens.evaluation.tables import format_report
+
+    if app.json_wanted(as_json):
+        emit_json(report.as_dict(with_errors=show_errors))
+    else:
+        click.echo(escape_for_terminal(format_report(report, with_errors=show_errors)))
+
+
+@main.command("score")
+@click.argument("system", type=_existing_path)
+@click.argument("gold", type=_existing_path)
+@click.option("--docs", "docs", required=True, type=_existing_path, help="The documents both files annotate.")
+@_actors_option
+@_errors_option
+@json_flag
+@pass_app
+def score_command(
+    app: App, system: Path, gold: Path, docs: Path, actors: Path | None, show_errors: bool, as_json: bool
+) -> None:
+    """Score SYSTEM (gold-format JSON Lines) against GOLD."""
+    from dyadlens.errors import DyadlensError
+    from dyadlens.evaluation.harness import score_files
+
+    try:
+        report = score_files(system, gold, docs, actors)
+    except DyadlensError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit_report(app, report, show_errors, as_json)
+
+
+@main.command("eval")
+@click.option("--gold", "gold", required=True, type=_existing_path, help="Gold file (JSON Lines).")
+@click.option("--docs", "docs", required=True, type=_existing_path, help="The documents the gold annotates.")
+@_actors_option
+@_errors_option
+@pipeline_option
+@json_flag
+@pass_app
+def eval_command(
+    app: App, gold: Path, docs: Path, actors: Path | None, show_errors: bool, pipeline_file: Path | None, as_json: bool
+) -> None:
+    """Run the pipeline over --docs and score it against --gold.
+
+    The documents are read into a temporary store; the store of --db is not touched.
+    """
+    from dyadlens.errors import DyadlensError
+    from dyadlens.evaluation.harness import evaluate
+
+    config = checked_pipeline(pipeline_file, None)
+    try:
+        report = evaluate(gold, docs, app.resources(), actors, config=config)
+    except DyadlensError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit_report(app, report, show_errors, as_json)
+
+
+@main.command("eval-suite")
+@click.argument("cases", type=_existing_path)
+@json_flag
+@pass_app
+def eval_suite_command(app: App, cases: Path, as_json: bool) -> None:
+    """Score the event coder on a PETRARCH or PLOVER cases.jsonl, per suite."""
+    from dyadlens.errors import DyadlensError
+    from dyadlens.evaluation.suites import run_suites
+    from dyadlens.evaluation.tables import format_suites
+    from dyadlens.resources import Resources
+
+    def make_resources(kb_files: Sequence[Path], verb_files: Sequence[Path]) -> Resources:
+        """A suite's own KB and verb files come on top of --kb; without any, the shared resources."""
+        if not kb_files and not verb_files:
+            return app.resources()
+        return Resources(kb_files=(*app.kb_files, *kb_files), verb_files=verb_files)
+
+    try:
+        results = run_suites(cases, make_resources)
+    except DyadlensError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if app.json_wanted(as_json):
+        emit_json([r.as_dict() for r in results])
+    else:
+        click.echo(format_suites(results))

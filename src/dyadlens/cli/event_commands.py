@@ -1,0 +1,195 @@
+"""Events, quotes, designations: ``events``, ``explain``, ``quotes``, ``status``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from dyadlens.cli.app import (
+    MODALITY_CHOICE,
+    App,
+    analysis,
+    date_option,
+    json_flag,
+    known_actor,
+    known_document,
+    main,
+    opened_store,
+    pass_app,
+)
+from dyadlens.cli.render import emit_json, hanging, terminal_safe, wrapped
+
+if TYPE_CHECKING:
+    from dyadlens.analysis.common import QuoteRow
+    from dyadlens.kb.knowledge_base import KnowledgeBase
+    from dyadlens.nlp.event_views import EventRow
+
+
+@main.command("events")
+@click.option("--source", default=None, metavar="ACTOR", help="Source actor (name, alias or id).")
+@click.option("--target", default=None, metavar="ACTOR", help="Target actor (name, alias or id).")
+@click.option("--code", default=None, metavar="CAMEO", help="CAMEO code or prefix (08 finds 081, 0831...).")
+@click.option("--modality", default=None, type=MODALITY_CHOICE, help="Only events with this modality.")
+@date_option("--since", "Events dated on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+@date_option("--until", "Events dated on or before.")
+@click.option("--doc", "doc_id", default=None, metavar="ID", help="Only events of this document.")
+@click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many events.")
+@json_flag
+@pass_app
+def events_command(app: App, /, limit: int | None, as_json: bool, **filters: str | None) -> None:
+    """List coded events with their evidence sentences.
+
+    Each event: id, date, source, CAMEO code, target, modality, and the sentence it comes from.
+    """
+    from dataclasses import asdict
+
+    from dyadlens.errors import InputError
+    from dyadlens.nlp.event_views import EventFilter, list_events
+
+    with opened_store(app) as store:
+        known_document(app, store, filters["doc_id"])
+        for side in ("source", "target"):
+            if filters[side]:
+                filters[side] = known_actor(app.resources().kb, store, str(filters[side]))
+        try:
+            rows = list_events(store, app.resources(), EventFilter(limit=limit, **filters))
+        except InputError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if app.json_wanted(as_json):
+        emit_json([asdict(r) for r in rows])
+        return
+    for row in rows:
+        click.echo(_event_line(row, app.resources().kb))
+    if not app.quiet:
+        click.echo(f"{len(rows)} events", err=True)
+
+
+def _event_line(row: EventRow, kb: KnowledgeBase) -> str:
+    source = row.source_name or row.source or "-"
+    target = row.target_name or row.target or "-"
+    claim = f" (claimed by {kb.display_name(row.claimant)})" if row.claimant else ""
+    code = f"{row.code} {row.code_name}"
+    head = f"{row.id}  {row.date or 'undated'}  {source} -> {code} -> {target}  [{row.modality}]{claim}"
+    return f"{hanging(head, ' ' * (len(row.id) + 2))}\n{wrapped(f'{row.doc_id}: {row.sentence}')}"
+
+
+@main.command("explain")
+@click.argument("event_id")
+@json_flag
+@pass_app
+def explain_command(app: App, event_id: str, as_json: bool) -> None:
+    """Show how one event was coded.
+
+    The mentions behind each actor, the trigger and the verb-dictionary entry, the CAMEO code,
+    the modality cue, the date rule and the claimant.
+    """
+    from dyadlens.nlp.event_views import explain_event
+
+    with opened_store(app) as store:
+        explanation = explain_event(store, app.resources(), event_id)
+    if explanation is None:
+        raise click.ClickException(f"no event {event_id!r} in {app.db} (event ids: 'dyadlens events')")
+    payload = explanation.as_dict()
+    if app.json_wanted(as_json):
+        emit_json(payload)
+        return
+    claimant = payload.get("claimant")
+    payload["claimant_name"] = app.resources().kb.display_name(claimant) if claimant else None
+    for line in _explain_lines(payload):
+        click.echo(hanging(line))
+
+
+def _explain_lines(p: dict[str, Any]) -> list[str]:
+    lines = [f"event {p['event']} in {p['doc']}", f"  sentence: {' '.join(p['sentence'].split())}"]
+    for side in ("source", "target"):
+        actor = p[side]
+        found = "; ".join(f"{m['text']!r} ({m['label']}, rule {m['rule']})" for m in actor["mentions"])
+        found = found or "none in the sentence"
+        lines.append(f"  {side}: {actor['name'] or actor['id']} [{actor['id']}] <- mentions: {found}")
+    trigger, entry, code = p["trigger"], p["dictionary_entry"], p["code"]
+    note = f" ({entry['note']})" if entry["note"] else ""
+    lines.append(f"  trigger: {trigger['text']!r} (route: {trigger['route']})")
+    lines.append(f"  dictionary entry: {entry['id']} {entry['pattern'] or ''}{note}")
+    lines.append(
+        f"  code: {code['code']} {code.get('name')} | root {code.get('root')} {code.get('root_name')} | "
+        f"Goldstein {code.get('goldstein')} | quad class {code.get('quad_class')} {code.get('quad_class_name')}"
+        f" | PLOVER {code.get('plover') or '-'}"
+    )
+    lines.append(f"  modality: {p['modality']['value']} (cue: {p['modality']['cue'] or 'none: asserted by default'})")
+    date = p["date"]
+    quoted = f", from {date['text']!r})" if date["text"] else ")"
+    lines.append(f"  date: {date['value'] or 'none'} (rule {date['rule']}{quoted}")
+    lines.append(f"  claimant: {p['claimant_name'] or 'the author'}")
+    lines.append(f"  confidence: {p['confidence']}")
+    return lines
+
+
+@main.command("quotes")
+@click.option("--speaker", default=None, metavar="NAME", help="Speaker name as stored (e.g. 'Zamir Kabulov').")
+@click.option("--actor", default=None, metavar="ACTOR", help="Actor the speaker acts for (name, alias or id).")
+@click.option("--doc", "doc_id", default=None, metavar="ID", help="Only quotes of this document.")
+@click.option("--kind", default=None, type=click.Choice(["direct", "indirect"]), help="Only direct or reported quotes.")
+@click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many quotes.")
+@json_flag
+@pass_app
+def quotes_command(
+    app: App, speaker: str | None, actor: str | None, doc_id: str | None, kind: str | None, limit: int | None,
+    as_json: bool,
+) -> None:
+    """List quotations: speaker, role, actor, kind, the words, outlet and date."""
+    from dyadlens.analysis.common import to_jsonable
+    from dyadlens.analysis.quotes import list_quotes
+
+    with analysis(app) as ctx:
+        known_document(app, ctx.store, doc_id)
+        actor_id = known_actor(app.resources().kb, ctx.store, actor) if actor else None
+        rows = list_quotes(ctx, speaker=speaker, actor_id=actor_id, doc_id=doc_id, kind=kind, limit=limit)
+    if app.json_wanted(as_json):
+        emit_json(to_jsonable(rows))
+        return
+    for row in rows:
+        role = f", {row.speaker_role}" if row.speaker_role else ""
+        actor_shown = row.speaker_name or row.speaker_actor or "-"
+        click.echo(hanging(f"{row.speaker or '?'}{role} [{actor_shown}] ({row.kind}, {row.cue or '-'})"))
+        click.echo(wrapped(_quoted(row)))
+        click.echo(f"    {terminal_safe(row.outlet or row.doc_id)}, {row.published or 'undated'}")
+    if not app.quiet:
+        click.echo(f"{len(rows)} quotes", err=True)
+
+
+def _quoted(row: QuoteRow) -> str:
+    words = " ".join(row.text.split())
+    return f"“{words}”" if row.kind == "direct" else f"(reported) {words}"
+
+
+@main.command("status")
+@click.argument("designator")
+@click.argument("designee")
+@date_option("--as-of", "Only the status in force on DATE (YYYY, YYYY-MM, YYYY-MM-DD).")
+@json_flag
+@pass_app
+def status_command(app: App, designator: str, designee: str, as_of: str | None, as_json: bool) -> None:
+    """Designation status of DESIGNEE by DESIGNATOR over time.
+
+    Each step (listed, delisting proposed, ban suspended, recognized...) with its date, the
+    outlet that reports it and the sentence.
+    """
+    from dyadlens.analysis.status import pair_status
+
+    kb = app.resources().kb
+    with opened_store(app, create=False) as store:
+        pair = (known_actor(kb, store, designator), known_actor(kb, store, designee))
+        status = pair_status(store, kb, *pair, as_of=as_of)
+    if app.json_wanted(as_json):
+        emit_json(status.as_dict())
+        return
+    when = f" as of {as_of}" if as_of else ""
+    click.echo(terminal_safe(f"{status.designator_name} -> {status.designee_name}{when}"))
+    if not status.steps:
+        click.echo("  no status found")
+    for step in status.steps:
+        claim = f", claimed by {kb.display_name(step.claimant)}" if step.claimant else ""
+        source = f"{step.outlet or step.doc_id}, {step.observed or 'undated'}{claim}"
+        click.echo(f"  {step.date or 'undated':<10}  {step.status:<21} [{terminal_safe(source)}]")
+        click.echo(wrapped(step.sentence, "      "))

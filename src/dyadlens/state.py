@@ -1,0 +1,86 @@
+"""What one document looks like while the pipeline works on it.
+
+:class:`DocState` is filled in by the components, stage after stage; each
+component declares which of its fields it ``requires`` and which it
+``assigns`` (:mod:`dyadlens.registry`), and the pipeline checks the order at
+build time. It lives at ground level, beside :mod:`dyadlens.model`, so a
+component never imports the pipeline that runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any, Protocol
+
+from dyadlens.model import (
+    ActorRef,
+    Designation,
+    Document,
+    DocumentRecords,
+    Event,
+    Mention,
+    RECORD_KINDS,
+    Quote,
+    Region,
+    Sentence,
+)
+
+
+@dataclass(slots=True)
+class DocState:
+    """What the components know about one document while it moves through them."""
+
+    document: Document
+    regions: list[Region] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    #: spaCy parse of each analysed sentence, by sentence index. Token
+    #: ``idx`` values are relative to the sentence: add ``sentence.start``.
+    parses: dict[int, Any] = field(default_factory=dict)
+    actors: dict[str, ActorRef] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    designations: list[Designation] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.document.text[sentence.start : sentence.end]
+
+    def analysed_sentences(self) -> Iterator[Sentence]:
+        """Sentences later layers should read (no furniture, no repeated text)."""
+        return (s for s in self.sentences if s.analysed)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+    def mentions_in(self, sentence: Sentence) -> list[Mention]:
+        return [m for m in self.mentions if sentence.start <= m.start < sentence.end]
+
+    def add_actor(self, actor: ActorRef) -> None:
+        self.actors.setdefault(actor.id, actor)
+
+    def records(self) -> DocumentRecords:
+        """The document and a copy of each record list (actors in id order)."""
+        lists = {kind.name: list(getattr(self, kind.name)) for kind in RECORD_KINDS if kind.name != "actors"}
+        actors = sorted(self.actors.values(), key=lambda a: a.id)
+        return DocumentRecords(document=self.document, actors=actors, **lists)
+
+
+class Component(Protocol):
+    """A pipeline stage: adds what it ``assigns`` to the state (see :mod:`dyadlens.registry`)."""
+
+    name: str
+    version: str
+
+    def __call__(self, state: DocState) -> None: ...
+
+
+#: The fields of :class:`DocState` a component can require or assign.
+STATE_FIELDS = frozenset(f.name for f in fields(DocState))
