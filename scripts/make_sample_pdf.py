@@ -13,13 +13,13 @@ Latin-1 only, hence straight quotes and the superscript footnote marks ¹ ² ³.
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
 
 OUTPUT = Path(__file__).resolve().parent.parent / "examples" / "corpus" / "2025-07-ban-to-recognition.pdf"
-CREATED = datetime(2025, 7, 10, 12, 0, tzinfo=timezone.utc)
+CREATED = datetime(2025, 7, 10, 12, 0, tzinfo=UTC)
 
 HEADER = ("POLICY NOTE", "From ban to recognition: Russia and the Taliban, 2003-2025", "By Amira Haddad", "July 2025")
 

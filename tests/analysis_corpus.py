@@ -142,7 +142,9 @@ def frontier() -> DocumentRecords:
 
 
 def hostile() -> DocumentRecords:
-    doc = DocBuilder("hostile-0505", HOSTILE_TEXT.split("\n"), "2024-05-06", "Steppe <Wire>", 'Envoys & "guests" <i>x</i>')
+    doc = DocBuilder(
+        "hostile-0505", HOSTILE_TEXT.split("\n"), "2024-05-06", "Steppe <Wire>", 'Envoys & "guests" <i>x</i>'
+    )
     doc.mention(0, "Kazakhstan", "kazakhstan")
     doc.mention(0, "Taliban", "taliban")
     doc.event(0, "hosted", "kazakhstan", "taliban", "043", "asserted", "2024-05-05")

@@ -14,7 +14,10 @@ from dyadlens.pipeline import build_pipeline
 from dyadlens.store import open_store
 
 DOCS = {
-    "note-a": ("2022-03-01", "The Kremlin welcomed the Velmora Foundation report.\n\nMoscow said it was ready to talk."),
+    "note-a": (
+        "2022-03-01",
+        "The Kremlin welcomed the Velmora Foundation report.\n\nMoscow said it was ready to talk.",
+    ),
     "note-b": ("2023-07-15", "Russian diplomats met the Velmora Foundation in Kabul."),
 }
 
@@ -41,7 +44,12 @@ def run(*args: str) -> str:
 def test_actors_lists_counts_documents_and_dates(db: Path) -> None:
     rows = {r["id"]: r for r in json.loads(run("--db", str(db), "actors", "--json"))}
     russia = rows["russia"]
-    assert (russia["mentions"], russia["documents"], russia["first"], russia["last"]) == (3, 2, "2022-03-01", "2023-07-15")
+    assert (russia["mentions"], russia["documents"], russia["first"], russia["last"]) == (
+        3,
+        2,
+        "2022-03-01",
+        "2023-07-15",
+    )
     assert all(r["resolved"] for r in rows.values())
 
 

@@ -12,6 +12,7 @@ from dyadlens.kb.knowledge_base import KnowledgeBase, load_kb
 from dyadlens.model import DocumentRecords, RawInput
 from dyadlens.nlp.actors import ActorResolver
 from dyadlens.pipeline import Pipeline, build_pipeline
+from dyadlens.resources import Resources
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "kb" / "mini"
 
@@ -168,8 +169,10 @@ def test_modified_group_noun_is_not_coreferent(analyse) -> None:
 def test_shared_alias_prefers_the_person_in_office(tmp_path, resources) -> None:
     extra = tmp_path / "presidents.yaml"
     extra.write_text(
-        "- {id: pres-a, name: Anna Kessel, type: person, aliases: [Kessel], roles: [{actor: ruritania, from: '1990', until: '1995'}]}\n"
-        "- {id: pres-b, name: Boris Kessel, type: person, aliases: [Kessel], roles: [{actor: ruritania, from: '2010', until: '2015'}]}\n",
+        "- {id: pres-a, name: Anna Kessel, type: person, aliases: [Kessel],"
+        " roles: [{actor: ruritania, from: '1990', until: '1995'}]}\n"
+        "- {id: pres-b, name: Boris Kessel, type: person, aliases: [Kessel],"
+        " roles: [{actor: ruritania, from: '2010', until: '2015'}]}\n",
         encoding="utf-8",
     )
     kb = load_kb(extra_files=[extra], data_dir=MINI)
@@ -228,7 +231,9 @@ def pronoun_mentions(records: DocumentRecords) -> list[tuple[str, str | None]]:
 
 
 def test_the_group_with_two_competing_antecedents_stays_unresolved(analyse) -> None:
-    records = analyse("The Pakistani Taliban and ISKP attacked a convoy. Two days later the group claimed a second raid.")
+    records = analyse(
+        "The Pakistani Taliban and ISKP attacked a convoy. Two days later the group claimed a second raid."
+    )
     assert [m for m in mentions(records) if m[2] == "coref"] == []
 
 
@@ -258,8 +263,10 @@ def test_subject_pronoun_without_a_single_antecedent_is_left_alone(analyse, text
 
 
 def test_the_new_authorities_are_the_group_that_took_power(resources: Resources) -> None:
-    raw = RawInput(doc_id="t", path="t.txt", format="txt", meta={"published": "2015-03-01", "title": "T"},
-                   data="The Houthis seized Sanaa in September. Iran said it would judge the new authorities by their deeds.".encode())
+    raw = RawInput(
+        doc_id="t", path="t.txt", format="txt", meta={"published": "2015-03-01", "title": "T"},
+        data=b"The Houthis seized Sanaa in September. Iran said it would judge the new authorities by their deeds.",
+    )
     records = build_pipeline(resources, upto="actors")(raw)
     text = records.document.text
     assert any(text[m.start:m.end] == "the new authorities" and m.actor_id == "houthis" for m in records.mentions)

@@ -21,13 +21,20 @@ def _row(event_id: str, date: str | None, goldstein: float, modality: str = "ass
     )
 
 
-@pytest.mark.parametrize(("date", "value"), [("2024", 2024.5), ("2024-07", 2024 + 6.5 / 12), ("2024-01-01", 2024 + 0.5 / 31 / 12)])
+@pytest.mark.parametrize(
+    ("date", "value"), [("2024", 2024.5), ("2024-07", 2024 + 6.5 / 12), ("2024-01-01", 2024 + 0.5 / 31 / 12)]
+)
 def test_partial_dates_sit_mid_period(date: str, value: float) -> None:
     assert fractional_year(date) == pytest.approx(value)
 
 
 def test_timeline_points_link_to_their_events_and_escape_names() -> None:
-    svg = str(timeline_svg([_row("e1", "2024-03", 5.0), _row("e2", "2024-05-02", -8.0, "negated"), _row("e3", None, 1.0)], "A <i> & B"))
+    svg = str(
+        timeline_svg(
+            [_row("e1", "2024-03", 5.0), _row("e2", "2024-05-02", -8.0, "negated"), _row("e3", None, 1.0)],
+            "A <i> & B",
+        )
+    )
     root = ET.fromstring(svg)  # well-formed: everything escaped
     links = [a.get("href") for a in root.iter("a")]
     assert links == ["#ev-e1", "#ev-e2"]  # the undated event has no point

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from analysis_corpus import build_store
 from click.testing import CliRunner, Result
 
+from analysis_corpus import build_store
 from dyadlens.cli import main
 
 

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from analysis_corpus import build_store
 from click.testing import CliRunner
 
+from analysis_corpus import build_store
 from dyadlens.cli import main
 
 CHROMIUM = Path(os.environ.get("DYADLENS_CHROMIUM", "/usr/bin/chromium"))
@@ -58,7 +58,9 @@ def test_report_needs_no_network(parsed: _Collector) -> None:
 
 
 def test_every_internal_link_has_its_anchor(parsed: _Collector) -> None:
-    targets = {value[1:] for _, name, value in parsed.attrs if name == "href" and value.startswith("#") and len(value) > 1}
+    targets = {
+        value[1:] for _, name, value in parsed.attrs if name == "href" and value.startswith("#") and len(value) > 1
+    }
     assert targets, "the report links nothing"
     assert targets <= parsed.ids
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from analysis_corpus import build_store
 
+from analysis_corpus import build_store
 from dyadlens.analysis.common import AnalysisContext, UnknownActorError, check_date, in_period, to_jsonable
 from dyadlens.analysis.document import document_view
 from dyadlens.analysis.network import actor_network
@@ -115,7 +115,7 @@ def test_profile_collects_kb_events_partners_quotes_and_designations(ctx: Analys
     assert "Islamic Emirate of Afghanistan" in profile.aliases
     assert profile.as_source == []
     assert {r.root: r.count for r in profile.as_target}["08"] == 2
-    assert [p.id for p in profile.partners][0] == "russia"
+    assert profile.partners[0].id == "russia"
     assert [q.text for q in profile.quotes_about] == ["We will keep talking to Kabul about security."]
     assert sorted(d.status for d in profile.designations) == ["delisted", "listed"]
     russia = actor_profile(ctx, "russia")
@@ -147,7 +147,10 @@ def test_search_filters_by_actor_document_and_period(ctx: AnalysisContext) -> No
     assert all("Pakistan" in r.evidence.text for r in by_pakistan.results)
     in_doc = search_sentences(ctx, "Taliban", doc_id="hostile-0505")
     assert [r.evidence.sentence_index for r in in_doc.results] == [0]
-    assert {r.doc_id for r in search_sentences(ctx, "Taliban", since="2024-04").results} == {"frontier-0402", "hostile-0505"}
+    assert {r.doc_id for r in search_sentences(ctx, "Taliban", since="2024-04").results} == {
+        "frontier-0402",
+        "hostile-0505",
+    }
     with pytest.raises(DyadlensError):
         search_sentences(ctx, "  ")
 
@@ -164,7 +167,9 @@ def test_document_view_keeps_offsets_and_records(ctx: AnalysisContext) -> None:
     assert all(view.text[m.start : m.end] for m in view.mentions)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("russia", "russia"), ("Russian Federation", "russia"), ("TALIBAN", "taliban")])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("russia", "russia"), ("Russian Federation", "russia"), ("TALIBAN", "taliban")]
+)
 def test_resolve_actor_by_id_alias_or_name(ctx: AnalysisContext, text: str, expected: str) -> None:
     assert ctx.resolve_actor(text) == expected
 

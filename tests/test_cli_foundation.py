@@ -85,7 +85,7 @@ def test_cli_ingest_stores_good_inputs_and_names_every_bad_one(ingested: tuple[P
     failure_lines = result.stderr.splitlines()
     assert len(failure_lines) == len(BAD_INPUTS)  # one line per bad input and nothing else
     assert all(line.startswith("failed: ") for line in failure_lines)
-    for name, line in zip(sorted(BAD_INPUTS), sorted(failure_lines)):
+    for name, line in zip(sorted(BAD_INPUTS), sorted(failure_lines), strict=True):
         assert str(folder / name) in line
     assert "empty input" in result.stderr
     assert "documents: 6 stored, 0 skipped (unchanged), 4 failed" in result.stdout

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from analysis_corpus import build_store
 from click.testing import CliRunner, Result
 
+from analysis_corpus import build_store
 from dyadlens.cli import main
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
@@ -78,7 +78,14 @@ def test_a_missing_store_is_one_clean_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("events",), ("quotes",), ("status", "Russia", "Taliban"), ("docs",), ("actors",), ("timeline", "Russia", "Taliban")],
+    [
+        ("events",),
+        ("quotes",),
+        ("status", "Russia", "Taliban"),
+        ("docs",),
+        ("actors",),
+        ("timeline", "Russia", "Taliban"),
+    ],
 )
 def test_json_works_after_the_command_and_before_it(db: Path, args: tuple[str, ...]) -> None:
     after = run(db, *args, "--json")

@@ -8,8 +8,8 @@ from dyadlens.ingest.readers import read_document
 from dyadlens.model import RawInput
 from dyadlens.nlp.dates import DocumentTimeline
 from dyadlens.pipeline import build_pipeline
-from dyadlens.state import DocState
 from dyadlens.resources import Resources
+from dyadlens.state import DocState
 
 
 def parsed(resources: Resources, text: str, published: str | None) -> DocState:
@@ -54,7 +54,9 @@ HISTORY = (
         ("declared", None),
     ],
 )
-def test_past_events_take_explicit_anchored_or_range_start_dates(resources: Resources, word: str, expected: str | None) -> None:
+def test_past_events_take_explicit_anchored_or_range_start_dates(
+    resources: Resources, word: str, expected: str | None
+) -> None:
     state = parsed(resources, HISTORY, "2021-08-20")
     assert date_of(state, word)[0] == expected
 
@@ -150,7 +152,8 @@ def test_undated_past_speech_with_reported_clause_is_recent(resources: Resources
 
 def test_recent_report_is_dated_by_the_citation_that_follows(resources: Resources) -> None:
     text = (
-        "The council is reportedly considering the removal of the movement from its list, according to a recent report.1\n\n"
+        "The council is reportedly considering the removal of the movement from its list,"
+        " according to a recent report.1\n\n"
         '"Council weighs lifting ban". Northern Daily, 27 May 2024. https://example.org/council\n'
     )
     state = parsed(resources, text, "2024-06-14")
@@ -175,7 +178,9 @@ def test_a_deal_signed_earlier_does_not_date_its_collapse(resources: Resources) 
         ("This year the envoys held talks in the capital.", "held", "2021"),
     ],
 )
-def test_an_adjacent_narrower_date_refines_the_broader_one(resources: Resources, text: str, word: str, expected: str) -> None:
+def test_an_adjacent_narrower_date_refines_the_broader_one(
+    resources: Resources, text: str, word: str, expected: str
+) -> None:
     state = parsed(resources, text, "2021-10-21")
     assert date_of(state, word)[0] == expected
 

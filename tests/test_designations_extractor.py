@@ -35,7 +35,8 @@ def test_status_statement_gives_an_undated_listing(resources: Resources) -> None
 def test_parenthetical_and_similarly_designated(resources: Resources) -> None:
     text = (
         "Envoys met the Haqqani Network (formally designated as terrorists by Washington) in a mountain village. "
-        "They are designated as terrorists by the United States and train with the similarly designated Lashkar-e-Taiba."
+        "They are designated as terrorists by the United States"
+        " and train with the similarly designated Lashkar-e-Taiba."
     )
     found = statuses(designations_of(resources, text))
     assert ("united-states", "haqqani-network", "listed", None) in found
@@ -44,7 +45,9 @@ def test_parenthetical_and_similarly_designated(resources: Resources) -> None:
 
 def test_proposal_is_not_a_delisting(resources: Resources) -> None:
     text = "Two Canadian ministries proposed taking Hezbollah off the register of terrorist entities last month."
-    found = {d.status for d in designations_of(resources, text) if (d.designator, d.designee) == ("canada", "hezbollah")}
+    found = {
+        d.status for d in designations_of(resources, text) if (d.designator, d.designee) == ("canada", "hezbollah")
+    }
     assert "delisted" not in found
     assert found <= {"delisting_proposed", "delisting_promised"}
 
@@ -119,7 +122,9 @@ def test_recognition_not_yet_granted_is_withheld_as_of_publication(resources: Re
 def test_accepted_credentials_accredit_an_ambassador_but_a_hypothetical_does_not(resources: Resources) -> None:
     done = "On 3 July 2025 China accepted the credentials of the Taliban's ambassador in Beijing."
     maybe = "If relations improved, a Taliban ambassador could be accredited by China."
-    assert ("china", "taliban", "ambassador_accredited", "2025-07-03") in statuses(designations_of(resources, done, "2025-07-05"))
+    assert ("china", "taliban", "ambassador_accredited", "2025-07-03") in statuses(
+        designations_of(resources, done, "2025-07-05")
+    )
     assert not any(d.status == "ambassador_accredited" for d in designations_of(resources, maybe, "2025-07-05"))
 
 
@@ -144,14 +149,38 @@ def test_recognition_held_back_is_withheld(resources: Resources) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The State Department designated the Houthis as a Foreign Terrorist Organization on Friday.", ("united-states", "houthis", "listed", "2024-02-16")),
-        ("The European Union added Hamas to its terrorist list in 2003.", ("european-union", "hamas", "listed", "2003")),
-        ("The EU removed the PKK from its list of terrorist organisations in 2019.", ("european-union", "pkk", "delisted", "2019")),
-        ("The United States revoked the designation of the Houthis as a terrorist organization in February 2021.", ("united-states", "houthis", "delisted", "2021-02")),
-        ("Hezbollah remains on the US list of foreign terrorist organizations.", ("united-states", "hezbollah", "listed", None)),
-        ("A court in Kenya suspended the government's ban on al-Shabaab last week.", ("kenya", "al-shabaab", "ban_suspended", "2024-02")),
-        ("Russia recognised the independence of Abkhazia in August 2008.", ("russia", "abkhazia", "recognized", "2008-08")),
-        ("The Taliban ambassador presented his credentials to Xi Jinping on January 30.", ("china", "taliban", "ambassador_accredited", "2024-01-30")),
+        (
+            "The State Department designated the Houthis as a Foreign Terrorist Organization on Friday.",
+            ("united-states", "houthis", "listed", "2024-02-16"),
+        ),
+        (
+            "The European Union added Hamas to its terrorist list in 2003.",
+            ("european-union", "hamas", "listed", "2003"),
+        ),
+        (
+            "The EU removed the PKK from its list of terrorist organisations in 2019.",
+            ("european-union", "pkk", "delisted", "2019"),
+        ),
+        (
+            "The United States revoked the designation of the Houthis as a terrorist organization in February 2021.",
+            ("united-states", "houthis", "delisted", "2021-02"),
+        ),
+        (
+            "Hezbollah remains on the US list of foreign terrorist organizations.",
+            ("united-states", "hezbollah", "listed", None),
+        ),
+        (
+            "A court in Kenya suspended the government's ban on al-Shabaab last week.",
+            ("kenya", "al-shabaab", "ban_suspended", "2024-02"),
+        ),
+        (
+            "Russia recognised the independence of Abkhazia in August 2008.",
+            ("russia", "abkhazia", "recognized", "2008-08"),
+        ),
+        (
+            "The Taliban ambassador presented his credentials to Xi Jinping on January 30.",
+            ("china", "taliban", "ambassador_accredited", "2024-01-30"),
+        ),
     ],
 )
 def test_wire_style_status_changes(resources: Resources, text: str, expected: tuple[str, str, str, str | None]) -> None:
@@ -164,7 +193,10 @@ def test_revoked_designation_is_not_a_listing(resources: Resources) -> None:
 
 
 def test_every_designator_in_a_list_of_agents_gets_a_row(resources: Resources) -> None:
-    text = "Hamas is designated as a terrorist organization by the United States, the European Union and the United Kingdom."
+    text = (
+        "Hamas is designated as a terrorist organization by the United States, the European Union"
+        " and the United Kingdom."
+    )
     found = {(d.designator, d.status) for d in designations_of(resources, text) if d.designee == "hamas"}
     assert found == {("united-states", "listed"), ("european-union", "listed"), ("united-kingdom", "listed")}
 
@@ -181,12 +213,20 @@ def test_hypothetical_recognition_and_addition_give_nothing(resources: Resources
 
 
 def test_proposal_reported_by_an_agency_is_dated_by_the_report(resources: Resources) -> None:
-    text = "In May 2024, Reuters reported that the two ministries had proposed to President Joe Biden that the Houthis be removed from the list."
-    assert ("united-states", "houthis", "delisting_proposed", "2024-05") in statuses(designations_of(resources, text, "2025-04-18"))
+    text = (
+        "In May 2024, Reuters reported that the two ministries had proposed to President Joe Biden"
+        " that the Houthis be removed from the list."
+    )
+    assert ("united-states", "houthis", "delisting_proposed", "2024-05") in statuses(
+        designations_of(resources, text, "2025-04-18")
+    )
 
 
 def test_proposal_by_ministries_names_their_state(resources: Resources) -> None:
-    text = "Last year, Kenya's interior and justice ministries proposed to the president that al-Shabaab be taken off the list."
+    text = (
+        "Last year, Kenya's interior and justice ministries proposed to the president"
+        " that al-Shabaab be taken off the list."
+    )
     found = statuses(designations_of(resources, text, "2025-04-18"))
     assert ("kenya", "al-shabaab", "delisting_proposed", "2024") in found
     assert not any(status == "delisted" for _, _, status, _ in found)

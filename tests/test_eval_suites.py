@@ -85,7 +85,12 @@ def test_petrarch_country_level_ignores_sector_suffixes() -> None:
 
 @pytest.mark.parametrize(
     ("gold", "system", "same"),
-    [("DEMAND", "REQUEST", True), ("FIGHT", "ASSAULT", True), ("disapprove", "ACCUSE", True), ("AGREE", "REQUEST", False)],
+    [
+        ("DEMAND", "REQUEST", True),
+        ("FIGHT", "ASSAULT", True),
+        ("disapprove", "ACCUSE", True),
+        ("AGREE", "REQUEST", False),
+    ],
 )
 def test_plover_categories_compare_across_the_0_5b1_renames(gold: str, system: str, same: bool) -> None:
     from dyadlens.evaluation.suites import plover_category

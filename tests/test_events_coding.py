@@ -30,7 +30,9 @@ def only_event(records: DocumentRecords, source: str, target: str):
 
 
 def test_active_verb_with_direct_object(resources: Resources) -> None:
-    records = code_text(resources, "Turkey hosted a delegation from Qatar in Ankara on Monday.\n\nEgypt criticized Israel.")
+    records = code_text(
+        resources, "Turkey hosted a delegation from Qatar in Ankara on Monday.\n\nEgypt criticized Israel."
+    )
     assert ("egypt", "israel", "11") in dyads(records)
 
 
@@ -132,7 +134,9 @@ def test_parenthetical_passive_participle_describes_the_noun_before_it(resources
 
 
 def test_listed_actor_modifiers_of_a_meeting_give_pairwise_events(resources: Resources) -> None:
-    records = code_text(resources, "The Turkish, Iranian and Russian foreign ministers' meeting ended without a statement.")
+    records = code_text(
+        resources, "The Turkish, Iranian and Russian foreign ministers' meeting ended without a statement."
+    )
     assert {("turkey", "iran", "04"), ("turkey", "russia", "04"), ("iran", "russia", "04")} <= dyads(records)
 
 
@@ -171,7 +175,10 @@ def test_subject_pronoun_takes_an_earlier_coordinated_subject(resources: Resourc
 
 
 def test_statement_from_a_meeting_speaks_for_its_participants(resources: Resources) -> None:
-    text = "The joint statement that came from the French and German leaders' summit on Monday urged Russia to withdraw."
+    text = (
+        "The joint statement that came from the French and German leaders' summit on Monday"
+        " urged Russia to withdraw."
+    )
     assert {("france", "russia", "02"), ("germany", "russia", "02")} <= dyads(code_text(resources, text))
 
 

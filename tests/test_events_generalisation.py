@@ -51,9 +51,16 @@ def test_the_other_governments_exclude_the_speaker(resources: Resources) -> None
 
 
 def test_a_host_of_a_meeting_that_included_envoys_hosts_each_of_them(resources: Resources) -> None:
-    text = "Last year Argentina hosted a forum that included diplomats from Uruguay and Paraguay alongside negotiators from Colombia."
+    text = (
+        "Last year Argentina hosted a forum that included diplomats from Uruguay and Paraguay"
+        " alongside negotiators from Colombia."
+    )
     found = coded(code_text(resources, text))
-    assert {("argentina", "uruguay", "043"), ("argentina", "paraguay", "043"), ("argentina", "colombia", "043")} <= found
+    assert {
+        ("argentina", "uruguay", "043"),
+        ("argentina", "paraguay", "043"),
+        ("argentina", "colombia", "043"),
+    } <= found
 
 
 def test_a_collective_noun_without_a_gathering_names_nobody(resources: Resources) -> None:
@@ -182,7 +189,10 @@ def test_a_bare_nominal_act_without_an_earlier_one_names_no_target(resources: Re
 
 
 def test_a_by_phrase_that_names_no_actor_leaves_the_nominal_without_a_source(resources: Resources) -> None:
-    text = "Chile recognised Kosovo in May. Peru did not say whether this was an obstacle to recognition by other states."
+    text = (
+        "Chile recognised Kosovo in May."
+        " Peru did not say whether this was an obstacle to recognition by other states."
+    )
     records = code_text(resources, text)
     assert not [e for e in records.events if e.source == "peru"]
 

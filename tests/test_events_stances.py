@@ -23,7 +23,10 @@ def events_of(records: DocumentRecords) -> set[tuple[str, str, str, str]]:
     ("text", "expected"),
     [
         ("Ghana threatened to impose sanctions on Togo.", ("ghana", "togo", "1312", "asserted")),
-        ("Peru has threatened to break off diplomatic relations with Bolivia.", ("peru", "bolivia", "1313", "asserted")),
+        (
+            "Peru has threatened to break off diplomatic relations with Bolivia.",
+            ("peru", "bolivia", "1313", "asserted"),
+        ),
         ("Chile threatened to suspend talks with Argentina.", ("chile", "argentina", "134", "asserted")),
         ("Serbia refused to hold talks with Kosovo.", ("serbia", "kosovo", "125", "asserted")),
         ("Norway declined to sign the agreement with Iceland.", ("norway", "iceland", "127", "asserted")),

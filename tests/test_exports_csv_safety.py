@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from analysis_corpus import DocBuilder, build_store
 from click.testing import CliRunner
 
+from analysis_corpus import DocBuilder, build_store
 from dyadlens.analysis.common import AnalysisContext
 from dyadlens.cli import main
 from dyadlens.exports.csv_safety import csv_cell, csv_line, neutralise

@@ -11,16 +11,16 @@ from typing import cast
 
 import pandas as pd
 import pytest
-from analysis_corpus import build_store
 from click.testing import CliRunner
 from followthemoney import model
 from followthemoney.schema import ValidationData
 
+from analysis_corpus import build_store
 from dyadlens.analysis.common import AnalysisContext
 from dyadlens.analysis.network import actor_network
 from dyadlens.cli import main
-from dyadlens.exports.gdelt import EVIDENCE_COLUMNS, gdelt_columns, write_gdelt
 from dyadlens.exports.ftm import write_ftm
+from dyadlens.exports.gdelt import EVIDENCE_COLUMNS, gdelt_columns, write_gdelt
 from dyadlens.exports.graphml import NAMESPACE, write_graphml
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
@@ -58,9 +58,19 @@ def test_gdelt_columns_are_gdelt_order_then_evidence(ctx: AnalysisContext) -> No
 def test_gdelt_rows_are_filled_from_the_records(ctx: AnalysisContext) -> None:
     frame = _gdelt_frame(ctx)
     accuse = frame[frame["EventCode"] == "112"].iloc[0]
-    assert (accuse["SQLDATE"], accuse["MonthYear"], accuse["Year"], accuse["date_precision"]) == ("20240302", "202403", "2024", "day")
+    assert (accuse["SQLDATE"], accuse["MonthYear"], accuse["Year"], accuse["date_precision"]) == (
+        "20240302",
+        "202403",
+        "2024",
+        "day",
+    )
     assert (accuse["Actor1Code"], accuse["Actor1Name"], accuse["Actor1CountryCode"]) == ("PAK", "Pakistan", "PAK")
-    assert (accuse["EventBaseCode"], accuse["EventRootCode"], accuse["QuadClass"], accuse["GoldsteinScale"]) == ("112", "11", "3", "-2.0")
+    assert (accuse["EventBaseCode"], accuse["EventRootCode"], accuse["QuadClass"], accuse["GoldsteinScale"]) == (
+        "112",
+        "11",
+        "3",
+        "-2.0",
+    )
     assert accuse["evidence_text"] == "Pakistan accused the Taliban of sheltering TTP fighters on 2 March 2024."
     assert accuse["SOURCEURL"] == "https://example.org/ledger-0312"
     text = ctx.require_document(accuse["doc_id"]).text

@@ -89,7 +89,9 @@ def test_metadata_parsers_never_raise(text: str) -> None:
 
 @QUICK
 @given(lines=st.lists(st.one_of(RECORDS.map(json.dumps), BYTES.map(lambda b: b.decode("latin-1"))), max_size=6))
-def test_discovery_of_json_lines_gives_inputs_or_failures(tmp_path_factory: pytest.TempPathFactory, lines: list[str]) -> None:
+def test_discovery_of_json_lines_gives_inputs_or_failures(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str]
+) -> None:
     folder = tmp_path_factory.mktemp("feed")
     (folder / "feed.jsonl").write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
     (folder / "meta.jsonl").write_bytes("\n".join(reversed(lines)).encode("utf-8", "surrogatepass"))
@@ -130,7 +132,9 @@ SENTENCES = st.sampled_from(
 )
 @given(parts=st.lists(st.one_of(SENTENCES, TEXTS), min_size=1, max_size=8))
 @pytest.mark.slow
-def test_the_whole_pipeline_stores_generated_documents(full_pipeline: Pipeline, fuzz_store: object, parts: list[str]) -> None:
+def test_the_whole_pipeline_stores_generated_documents(
+    full_pipeline: Pipeline, fuzz_store: object, parts: list[str]
+) -> None:
     text = " ".join(parts).encode("utf-8", "surrogatepass")
     raw = RawInput(doc_id="generated", path="generated.txt", format="txt", data=text)
     try:

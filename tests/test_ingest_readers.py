@@ -40,7 +40,7 @@ def make_pdf(paragraphs: tuple[str, ...], title: str = "A short brief on border 
 
 
 def test_txt_keeps_text_and_hashes_input_bytes() -> None:
-    data = "A headline\n\nFirst line of the story.\r\nSecond line.\n".encode("utf-8")
+    data = b"A headline\n\nFirst line of the story.\r\nSecond line.\n"
     document = read_document(raw(data))
     assert document.text == "A headline\n\nFirst line of the story.\nSecond line.\n"
     assert document.content_hash == hashlib.sha1(data).hexdigest()

@@ -15,7 +15,9 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "kb" / "mini"
 
 
 def test_tokens_split_footnote_marks_and_apostrophes() -> None:
-    assert [t.text for t in tokenize("Moscow₄₅ and Russia’s U.S.")] == ["Moscow", "₄", "₅", "and", "Russia", "'", "s", "U", ".", "S", "."]
+    assert [t.text for t in tokenize("Moscow₄₅ and Russia’s U.S.")] == [
+        "Moscow", "₄", "₅", "and", "Russia", "'", "s", "U", ".", "S", ".",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,8 @@ def test_headline_in_capitals_skips_acronyms_that_are_words() -> None:
 
 @pytest.mark.parametrize(("period", "when", "overlaps"), [
     (Period("2021-08-15", None), "2021-08", True), (Period(None, "2021-08-15"), "2021-08-16", False),
-    (Period("2011", "2025"), "2025-12-31", True), (Period("2011", None), None, True), (Period("2011", "2012"), None, False),
+    (Period("2011", "2025"), "2025-12-31", True), (Period("2011", None), None, True),
+    (Period("2011", "2012"), None, False),
 ])
 def test_period_overlaps_at_the_precision_of_the_date(period: Period, when: str | None, overlaps: bool) -> None:
     assert period.overlaps(when) is overlaps

@@ -50,7 +50,13 @@ def test_lookup_applies_the_case_rules(mini_kb) -> None:
 
 @pytest.mark.parametrize(
     ("date", "expected"),
-    [("2018-05-02", "ruritania"), ("2019", "ruritania"), ("2021-03", "league-of-ports"), (None, "league-of-ports"), ("2010", None)],
+    [
+        ("2018-05-02", "ruritania"),
+        ("2019", "ruritania"),
+        ("2021-03", "league-of-ports"),
+        (None, "league-of-ports"),
+        ("2010", None),
+    ],
 )
 def test_acting_for_follows_the_office_held_on_the_date(mini_kb, date, expected) -> None:
     assert mini_kb.acting_for("marta-velez", date) == expected
@@ -58,7 +64,13 @@ def test_acting_for_follows_the_office_held_on_the_date(mini_kb, date, expected)
 
 @pytest.mark.parametrize(
     ("date", "expected"),
-    [("2021-08-14", "afghan-republic"), ("2021-08-16", "taliban"), ("2021-08", "taliban"), ("2010", "afghan-republic"), ("1990", "afghanistan")],
+    [
+        ("2021-08-14", "afghan-republic"),
+        ("2021-08-16", "taliban"),
+        ("2021-08", "taliban"),
+        ("2010", "afghan-republic"),
+        ("1990", "afghanistan"),
+    ],
 )
 def test_government_of_changes_on_15_august_2021(mini_kb, date, expected) -> None:
     assert mini_kb.government_of("afghanistan", date) == expected
@@ -85,7 +97,10 @@ def test_duplicate_id_is_fatal_and_names_file_and_entry(tmp_path: Path) -> None:
         ("{id: zed, name: Zed, type: planet}", "unknown type 'planet'"),
         ("{id: Zed Land, name: Zed, type: state}", "lower-case slug"),
         ("{id: zed, type: state}", "'name' is required"),
-        ("{id: ann, name: Ann, type: person, roles: [{actor: ghost, from: '2020'}]}", "roles.actor refers to unknown id 'ghost'"),
+        (
+            "{id: ann, name: Ann, type: person, roles: [{actor: ghost, from: '2020'}]}",
+            "roles.actor refers to unknown id 'ghost'",
+        ),
     ],
 )
 def test_validation_errors_name_the_entry(tmp_path: Path, entry: str, problem: str) -> None:
@@ -104,7 +119,12 @@ def test_malformed_yaml_is_reported_with_the_file(tmp_path: Path) -> None:
 
 
 def test_shared_aliases_are_reported_not_fatal(tmp_path: Path) -> None:
-    write(tmp_path, "a.yaml", "- {id: georgia, name: Georgia, type: state}\n- {id: georgia-us, name: Georgia State, type: region_group, aliases: [Georgia]}\n")
+    write(
+        tmp_path,
+        "a.yaml",
+        "- {id: georgia, name: Georgia, type: state}\n"
+        "- {id: georgia-us, name: Georgia State, type: region_group, aliases: [Georgia]}\n",
+    )
     kb = load_kb(data_dir=tmp_path)
     assert [(c.alias, c.ids) for c in kb.collisions] == [("Georgia", ("georgia", "georgia-us"))]
 
@@ -116,7 +136,12 @@ def test_unknown_fields_are_warnings(tmp_path: Path) -> None:
 
 
 def test_user_file_overrides_an_entry_by_id(tmp_path: Path) -> None:
-    user = write(tmp_path, "mine.yaml", "- {id: qatar, name: State of Qatar, type: state, aliases: [Qatari state]}\n- {id: atlantis, name: Atlantis, type: state}\n")
+    user = write(
+        tmp_path,
+        "mine.yaml",
+        "- {id: qatar, name: State of Qatar, type: state, aliases: [Qatari state]}\n"
+        "- {id: atlantis, name: Atlantis, type: state}\n",
+    )
     kb = load_kb(extra_files=[user], data_dir=MINI)
     qatar = kb.get("qatar")
     assert qatar is not None and qatar.name == "State of Qatar"

@@ -73,7 +73,16 @@ def test_format_is_detected_by_extension_or_content(tmp_path: Path) -> None:
     assert detect_dictionary_kind(MINI / "states.yaml") == "yaml"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("UNITED_STATES", "United States"), ("IMF", "IMF"), ("GROUP OF 77", "Group of 77"), ("U.S.", "U.S."), ("ARNOR_", "Arnor")])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("UNITED_STATES", "United States"),
+        ("IMF", "IMF"),
+        ("GROUP OF 77", "Group of 77"),
+        ("U.S.", "U.S."),
+        ("ARNOR_", "Arnor"),
+    ],
+)
 def test_display_names(raw: str, expected: str) -> None:
     assert display_name(raw) == expected
 

@@ -44,11 +44,16 @@ def test_in_her_words_quote_over_two_sentences(resources: Resources) -> None:
         "Mayor Clara Osei visited the depot on Friday. "
         "In her words, “The trucks are ready. We only need the permits now.”"
     )
-    assert quotes_of(resources, text) == [("Clara Osei", "direct", "The trucks are ready. We only need the permits now.")]
+    assert quotes_of(resources, text) == [
+        ("Clara Osei", "direct", "The trucks are ready. We only need the permits now.")
+    ]
 
 
 def test_according_to_and_a_short_quote_in_its_scope(resources: Resources) -> None:
-    text = "According to Ambassador Jonas Berg, “the talks were useful and calm” and the militia has kept “public order” in the town."
+    text = (
+        "According to Ambassador Jonas Berg, “the talks were useful and calm”"
+        " and the militia has kept “public order” in the town."
+    )
     found = quotes_of(resources, text)
     assert ("Jonas Berg", "direct", "the talks were useful and calm") in found
     assert ("Jonas Berg", "direct", "public order") in found
@@ -64,7 +69,9 @@ def test_scare_quotes_and_names_are_not_quotes(resources: Resources) -> None:
 
 def test_nested_quote_is_part_of_the_outer_quote(resources: Resources) -> None:
     text = "“He told me ‘never again’ and walked out of the room,” said Anna Lindqvist."
-    assert quotes_of(resources, text) == [("Anna Lindqvist", "direct", "He told me ‘never again’ and walked out of the room,")]
+    assert quotes_of(resources, text) == [
+        ("Anna Lindqvist", "direct", "He told me ‘never again’ and walked out of the room,")
+    ]
 
 
 def test_straight_quotes_and_an_unbalanced_mark_elsewhere(resources: Resources) -> None:
@@ -82,7 +89,9 @@ def test_indirect_quote_takes_the_reported_clause(resources: Resources) -> None:
 
 def test_warned_of_takes_its_object_and_condition(resources: Resources) -> None:
     text = "Jonas Berg warned of a new offensive in the valley if the talks collapsed."
-    assert quotes_of(resources, text) == [("Jonas Berg", "indirect", "a new offensive in the valley if the talks collapsed")]
+    assert quotes_of(resources, text) == [
+        ("Jonas Berg", "indirect", "a new offensive in the valley if the talks collapsed")
+    ]
 
 
 def test_role_noun_speaker_is_the_last_person_named_with_that_role(resources: Resources) -> None:
@@ -100,7 +109,9 @@ def test_interview_answers_need_a_speaker_label(resources: Resources) -> None:
         "Osei: We reopen the harbour and hire two hundred workers.\n"
     )
     unlabelled = "- What happens next?\nWe reopen the harbour and hire two hundred workers.\n"
-    assert quotes_of(resources, labelled) == [("Clara Osei", "direct", "We reopen the harbour and hire two hundred workers.")]
+    assert quotes_of(resources, labelled) == [
+        ("Clara Osei", "direct", "We reopen the harbour and hire two hundred workers.")
+    ]
     assert quotes_of(resources, unlabelled) == []
 
 
@@ -125,14 +136,19 @@ def test_participle_after_a_speech_verb_keeps_its_speaker(resources: Resources) 
 
 
 def test_speaker_office_is_taken_on_the_statement_date(resources: Resources) -> None:
-    text = "In 2015, the council banned the movement. Two years later, Mike Pompeo warned of a threat to the region if the talks failed."
+    text = (
+        "In 2015, the council banned the movement."
+        " Two years later, Mike Pompeo warned of a threat to the region if the talks failed."
+    )
     (quote,) = full_quotes(resources, text)
     assert quote.speaker == "Mike Pompeo"
     assert quote.speaker_actor == "united-states"
     assert quote.speaker_role is not None and "CIA" in quote.speaker_role
 
 
-def speakers_of(resources: Resources, text: str, published: str = "2024-03-14") -> list[tuple[str | None, str | None, str, str]]:
+def speakers_of(
+    resources: Resources, text: str, published: str = "2024-03-14"
+) -> list[tuple[str | None, str | None, str, str]]:
     raw = RawInput(doc_id="q", path="q.txt", format="txt", data=text.encode(), meta={"published": published})
     records = build_pipeline(resources, upto="quotes")(raw)
     return [(q.speaker, q.speaker_actor, q.kind, records.document.text[q.start : q.end]) for q in records.quotes]
@@ -145,13 +161,17 @@ def test_multi_paragraph_quote_reopened_on_each_paragraph_keeps_its_speaker(reso
         "\"Nobody should doubt our commitment to the region,\" he added.\n"
     )
     found = speakers_of(resources, text)
-    assert ("Wang Yi", "china", "direct", "China values this partnership. We have worked hard to build it over many years.") in found
+    assert (
+        "Wang Yi", "china", "direct", "China values this partnership. We have worked hard to build it over many years."
+    ) in found
     assert ("Wang Yi", "china", "direct", "Nobody should doubt our commitment to the region,") in found
 
 
 def test_guillemets_after_a_colon_are_a_quote(resources: Resources) -> None:
     text = "Sergey Lavrov said: «Our position on this matter has not changed at all.»"
-    assert speakers_of(resources, text) == [("Sergey Lavrov", "russia", "direct", "Our position on this matter has not changed at all.")]
+    assert speakers_of(resources, text) == [
+        ("Sergey Lavrov", "russia", "direct", "Our position on this matter has not changed at all.")
+    ]
 
 
 def test_quote_introduced_by_a_colon_belongs_to_the_clause_subject(resources: Resources) -> None:
@@ -164,7 +184,7 @@ def test_quote_introduced_by_a_colon_belongs_to_the_clause_subject(resources: Re
 def test_title_only_speaker_is_resolved_to_the_office_holder_on_the_date(resources: Resources) -> None:
     raw = RawInput(
         doc_id="q", path="q.txt", format="txt", meta={"published": "2024-03-14"},
-        data="Iran's foreign minister said on Monday that Tehran would respond to any attack on its territory.".encode(),
+        data=b"Iran's foreign minister said on Monday that Tehran would respond to any attack on its territory.",
     )
     (quote,) = build_pipeline(resources, upto="quotes")(raw).quotes
     assert (quote.speaker_actor, quote.kind) == ("iran", "indirect")
@@ -173,12 +193,19 @@ def test_title_only_speaker_is_resolved_to_the_office_holder_on_the_date(resourc
 
 def test_institution_speaker_after_a_reported_clause_takes_the_clause_state(resources: Resources) -> None:
     text = "Kenya will send more police officers to Haiti, the ministry said in a statement."
-    assert speakers_of(resources, text) == [("ministry", "kenya", "indirect", "Kenya will send more police officers to Haiti")]
+    assert speakers_of(resources, text) == [
+        ("ministry", "kenya", "indirect", "Kenya will send more police officers to Haiti")
+    ]
 
 
 def test_told_a_briefing_that_reports_the_clause(resources: Resources) -> None:
-    text = "Pakistan's foreign ministry spokeswoman Mumtaz Zahra Baloch told a weekly briefing that Islamabad had raised the matter with Kabul."
-    assert speakers_of(resources, text) == [("Mumtaz Zahra Baloch", "pakistan", "indirect", "Islamabad had raised the matter with Kabul")]
+    text = (
+        "Pakistan's foreign ministry spokeswoman Mumtaz Zahra Baloch told a weekly briefing"
+        " that Islamabad had raised the matter with Kabul."
+    )
+    assert speakers_of(resources, text) == [
+        ("Mumtaz Zahra Baloch", "pakistan", "indirect", "Islamabad had raised the matter with Kabul")
+    ]
 
 
 def test_wire_style_attributions(resources: Resources) -> None:
@@ -196,7 +223,9 @@ def test_interview_answers_labelled_q_and_a(resources: Resources) -> None:
         "Q: Will Turkey reopen the crossing?\n\n"
         "A: We are ready to reopen it as soon as the security situation allows.\n"
     )
-    assert speakers_of(resources, text) == [("Hakan Fidan", "turkey", "direct", "We are ready to reopen it as soon as the security situation allows.")]
+    assert speakers_of(resources, text) == [
+        ("Hakan Fidan", "turkey", "direct", "We are ready to reopen it as soon as the security situation allows.")
+    ]
 
 
 def test_second_speech_act_in_a_reported_clause_is_its_own_quote(resources: Resources) -> None:
@@ -207,7 +236,10 @@ def test_second_speech_act_in_a_reported_clause_is_its_own_quote(resources: Reso
 
 
 def test_concessive_aside_is_left_out_of_the_reported_clause(resources: Resources) -> None:
-    text = "Chilean officials have said the border dispute remains a separate question, although they have stopped ruling out talks."
+    text = (
+        "Chilean officials have said the border dispute remains a separate question,"
+        " although they have stopped ruling out talks."
+    )
     found = [w for _, _, k, w in speakers_of(resources, text) if k == "indirect"]
     assert found == ["the border dispute remains a separate question"]
 
@@ -223,7 +255,10 @@ def test_appeal_and_description_verbs_report_their_content(resources: Resources)
 
 
 def test_their_officials_and_they_resolve_to_the_group_named_before(resources: Resources) -> None:
-    text = "Hamas held talks in Cairo. Its officials have said that the truce is holding, and they deny that the group is rearming."
+    text = (
+        "Hamas held talks in Cairo."
+        " Its officials have said that the truce is holding, and they deny that the group is rearming."
+    )
     found = {(a, w) for _, a, k, w in speakers_of(resources, text) if k == "indirect"}
     assert ("hamas", "the truce is holding") in found
     assert ("hamas", "the group is rearming") in found

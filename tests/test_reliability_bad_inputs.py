@@ -52,7 +52,7 @@ BAD: dict[str, tuple[bytes, str]] = {
     "broken.json": (b'{"text": "Talks resumed."', "not valid JSON"),
     "deep.json": (_deep_json().encode(), "nested too deeply"),
     "wide.json": (b'{"text": "Talks.", "n": ' + b"9" * 5000 + b"}", "number over 4,300 digits"),
-    "unicode.txt": ("Talks".encode() + b"\xed\xa0\x80" + b" resumed.", "not valid UTF-8"),
+    "unicode.txt": (b"Talks" + b"\xed\xa0\x80" + b" resumed.", "not valid UTF-8"),
 }
 #: Bad records inside JSON Lines files: path as reported -> words the failure must say.
 BAD_LINES: dict[str, str] = {
@@ -120,7 +120,9 @@ def test_a_batch_of_bad_inputs_fails_each_one_clearly_and_keeps_everything_else(
     assert "Traceback" not in output
     failed = [line for line in output.splitlines() if line.startswith("failed: ")]
     for path, words in expected.items():
-        lines = [line for line in failed if line.startswith(f"failed: {path}: ") or line.startswith(f"failed: {path} (")]
+        lines = [
+            line for line in failed if line.startswith(f"failed: {path}: ") or line.startswith(f"failed: {path} (")
+        ]
         assert len(lines) == 1, (path, failed)
         assert words in lines[0], lines[0]
     assert len(failed) == len(expected), failed

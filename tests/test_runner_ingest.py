@@ -138,7 +138,12 @@ def test_runner_stores_two_inputs_with_the_same_id_under_two_ids(tmp_path: Path,
     report = ingest([tmp_path / "a", tmp_path / "b"], store, SPEC)
     assert report.ok
     assert report.stored[0] == "brief-00" and report.stored[1].startswith("brief-00~")
-    assert report.warnings == [(str(tmp_path / "b" / "brief-00.txt"), f"id 'brief-00' already holds another input; stored as {report.stored[1]!r}")]
+    assert report.warnings == [
+        (
+            str(tmp_path / "b" / "brief-00.txt"),
+            f"id 'brief-00' already holds another input; stored as {report.stored[1]!r}",
+        )
+    ]
     stored = store.document("brief-00")
     assert stored is not None and stored.path == str(tmp_path / "a" / "brief-00.txt")
 

@@ -17,10 +17,24 @@ from dyadlens.store import open_store
 
 ARTICLES = [
     ("a", "2010-05-02", "In 2005, Uzbekistan designated the IMU a terrorist organization.", "The Daily Ledger"),
-    ("b", "2023-06-29", "The IMU, which is still outlawed by Tashkent, opened a new office in the mountains.", "Harbour Review"),
-    ("c", "2024-06-14", "Uzbekistan is reportedly weighing the removal of the IMU from its register of terrorist groups.", "Policy Brief"),
-    ("d", "2024-10-20", "Uzbekistan’s promised delisting of the IMU as a terrorist group could take a year.", "Harbour Review"),
-    ("e", "2021-08-30", "“We see no reason to hurry,” said Uzbek Foreign Minister Abdulaziz Kamilov.", "Harbour Review"),
+    (
+        "b", "2023-06-29", "The IMU, which is still outlawed by Tashkent, opened a new office in the mountains.",
+        "Harbour Review",
+    ),
+    (
+        "c",
+        "2024-06-14",
+        "Uzbekistan is reportedly weighing the removal of the IMU from its register of terrorist groups.",
+        "Policy Brief",
+    ),
+    (
+        "d", "2024-10-20", "Uzbekistan’s promised delisting of the IMU as a terrorist group could take a year.",
+        "Harbour Review",
+    ),
+    (
+        "e", "2021-08-30", "“We see no reason to hurry,” said Uzbek Foreign Minister Abdulaziz Kamilov.",
+        "Harbour Review",
+    ),
 ]
 
 
@@ -32,7 +46,8 @@ def store_path(resources: Resources, tmp_path_factory: pytest.TempPathFactory) -
     try:
         for doc_id, published, text, outlet in ARTICLES:
             meta = {"published": published, "outlet": outlet}
-            store.write(pipeline(RawInput(doc_id=doc_id, path=f"{doc_id}.txt", format="txt", data=text.encode(), meta=meta)))
+            raw = RawInput(doc_id=doc_id, path=f"{doc_id}.txt", format="txt", data=text.encode(), meta=meta)
+            store.write(pipeline(raw))
     finally:
         store.close()
     return path
@@ -85,8 +100,13 @@ def test_quotes_command_filters_by_actor(store_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--actor", "Uzbekistan"])
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
-    assert (row["speaker"], row["text"], row["outlet"]) == ("Abdulaziz Kamilov", "We see no reason to hurry,", "Harbour Review")
-    assert CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--speaker", "Okafor"]).output.strip() == "[]"
+    assert (row["speaker"], row["text"], row["outlet"]) == (
+        "Abdulaziz Kamilov",
+        "We see no reason to hurry,",
+        "Harbour Review",
+    )
+    by_okafor = CliRunner().invoke(main, ["--db", str(store_path), "--json", "quotes", "--speaker", "Okafor"])
+    assert by_okafor.output.strip() == "[]"
 
 
 def test_latest_status_per_pair(store_path: Path) -> None:

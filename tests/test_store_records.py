@@ -221,7 +221,7 @@ def test_store_records_failures_and_clears_them_when_the_document_succeeds(store
 def test_store_search_handles_fts_syntax_in_user_queries(store: Store, query: str, expected: list[str]) -> None:
     store.write(make_records())
     hits = store.search(query)
-    assert [h.text[: len(e)] for h, e in zip(hits, expected)] == expected
+    assert [h.text[: len(e)] for h, e in zip(hits, expected, strict=False)] == expected
     assert len(hits) == len(expected)
     for hit in hits:
         document = store.document(hit.doc_id)

@@ -8,8 +8,8 @@ from pathlib import Path
 from wsgiref.util import setup_testing_defaults
 
 import pytest
-from analysis_corpus import build_store
 
+from analysis_corpus import build_store
 from dyadlens.analysis.common import AnalysisContext, to_jsonable
 from dyadlens.analysis.dyad import dyad_brief
 from dyadlens.resources import Resources
@@ -66,7 +66,9 @@ def test_every_page_has_a_json_twin(app: WebApp, url: str) -> None:
 def test_json_twin_is_the_analysis_payload(app: WebApp, store_path: Path, resources: Resources) -> None:
     store = open_store(store_path)
     try:
-        expected = to_jsonable(dyad_brief(AnalysisContext(store, resources.ontology, resources.kb), "russia", "taliban"))
+        expected = to_jsonable(
+            dyad_brief(AnalysisContext(store, resources.ontology, resources.kb), "russia", "taliban")
+        )
     finally:
         store.close()
     assert json.loads(get(app, "/api/dyad/russia/taliban")[2]) == expected

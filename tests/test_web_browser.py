@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from analysis_corpus import build_store
 from test_web_security import ODD_ID, add_odd_document
 
@@ -56,7 +57,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 def _serving(db: Path) -> Iterator[str]:
     """``dyadlens serve`` on ``db`` in a subprocess; yields its base URL."""
     port = _free_port()
-    command = [sys.executable, "-c", "from dyadlens.cli import run; run()", "--db", str(db), "serve", "--port", str(port)]
+    command = [
+        sys.executable, "-c", "from dyadlens.cli import run; run()", "--db", str(db), "serve", "--port", str(port)
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -85,7 +88,10 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ["DYADLENS_SCREENSHOTS"]) if os.environ.get("DYADLENS_SCREENSHOTS") else tmp_path_factory.mktemp("screenshots")
+    if os.environ.get("DYADLENS_SCREENSHOTS"):
+        folder = Path(os.environ["DYADLENS_SCREENSHOTS"])
+    else:
+        folder = tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

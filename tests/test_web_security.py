@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from analysis_corpus import DocBuilder, build_store
 from click.testing import CliRunner
 
+from analysis_corpus import DocBuilder, build_store
 from dyadlens.cli import main
 from dyadlens.resources import Resources
 from dyadlens.store import open_store

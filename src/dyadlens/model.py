@@ -113,7 +113,8 @@ class ActorRef:
 
     id: str
     name: str
-    type: str  # state | government | igo | armed_group | party | media | think_tank | person | region_group | unknown ...
+    # state | government | igo | armed_group | party | media | think_tank | person | region_group | unknown ...
+    type: str
     resolved: bool = True
     cameo: str | None = None
     iso3: str | None = None

@@ -182,7 +182,9 @@ def build_pipeline(resources: Resources, upto: str | None = None, config: Pipeli
     is built, so a config that cannot run fails at once.
     """
     planned = planned_stages(config or PipelineConfig.default(), upto)
-    return Pipeline([Stage(stage.name, registered.build(resources, dict(stage.options))) for stage, registered in planned])
+    return Pipeline(
+        [Stage(stage.name, registered.build(resources, dict(stage.options))) for stage, registered in planned]
+    )
 
 
 def planned_stages(

@@ -69,7 +69,9 @@ def component(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str]
     needed, filled = frozenset(requires), frozenset(assigns)
     unknown = sorted((needed | filled) - STATE_FIELDS)
     if unknown:
-        raise RegistryError(f"{name}: {', '.join(unknown)} not fields of the document state ({', '.join(sorted(STATE_FIELDS))})")
+        raise RegistryError(
+            f"{name}: {', '.join(unknown)} not fields of the document state ({', '.join(sorted(STATE_FIELDS))})"
+        )
     if not filled:
         raise RegistryError(f"{name}: a component must assign at least one field of the document state")
 

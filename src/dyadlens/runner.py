@@ -119,7 +119,7 @@ def process(pipeline: Pipeline, raw: RawInput) -> DocumentRecords | Failure:
         cause = error.__cause__
         reason = cause.problem if isinstance(cause, InputError) else str(error)  # a stage that refuses the input
         return Failure(raw.path, reason, stage=error.stage, doc_id=raw.doc_id)
-    except Exception as error:  # a reader bug must not end the batch either
+    except Exception as error:  # noqa: BLE001 - a reader bug must not end the batch either
         return Failure(raw.path, f"{type(error).__name__}: {error}", stage="read", doc_id=raw.doc_id)
 
 
@@ -400,7 +400,7 @@ def _serve(
     _exit_with_parent()
     try:
         pipeline = spec.build()
-    except Exception as error:  # reported to the parent, which stops the batch
+    except Exception as error:  # noqa: BLE001 - any build failure is reported to the parent, which stops the batch
         results.put(("failed", -1, f"{type(error).__name__}: {error}"))
         return
     results.put(("ready", -1, pipeline.signature))

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 from dyadlens.model import (
+    RECORD_KINDS,
     ActorRef,
     Designation,
     Document,
     DocumentRecords,
     Event,
     Mention,
-    RECORD_KINDS,
     Quote,
     Region,
     Sentence,

@@ -81,7 +81,10 @@ def series_svg(series: Series) -> Markup:
             lines[-1].append(f"{x + slot / 2:.1f},{_goldstein_y(point.mean_goldstein):.1f}")
     for line in lines:
         if len(line) > 1:
-            parts.append(f'<polyline class="goldstein-line" points="{" ".join(line)}" fill="none" stroke="#1f3a5f" stroke-width="2"/>')
+            parts.append(
+                f'<polyline class="goldstein-line" points="{" ".join(line)}" fill="none" stroke="#1f3a5f"'
+                ' stroke-width="2"/>'
+            )
         elif line:
             cx, cy = line[0].split(",")
             parts.append(f'<circle class="goldstein-line" cx="{cx}" cy="{cy}" r="3" fill="#1f3a5f"/>')
@@ -95,7 +98,8 @@ def _gap_mark(x: float, before: str, after: str) -> str:
     title = f"no events between {before} and {after}"
     return (
         f'<g class="gap"><title>{escape(title)}</title>'
-        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{_H - _BOTTOM + 4}" stroke="#8a939c" stroke-dasharray="3 3"/></g>'
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{_H - _BOTTOM + 4}"'
+        ' stroke="#8a939c" stroke-dasharray="3 3"/></g>'
     )
 
 
@@ -126,8 +130,13 @@ def _goldstein_axis(left: bool) -> list[str]:
     for value in (-10, -5, 0, 5, 10):
         y = _goldstein_y(value)
         if left:
-            out.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="{"zero" if value == 0 else "grid"}"/>')
-        out.append(_text(x - 6 if left else x + 6, y + 4, f"{value:+d}" if value else "0", "end" if left else "start", "tick"))
+            out.append(
+                f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}"'
+                f' class="{"zero" if value == 0 else "grid"}"/>'
+            )
+        out.append(
+            _text(x - 6 if left else x + 6, y + 4, f"{value:+d}" if value else "0", "end" if left else "start", "tick")
+        )
     out.append(_text(x, 12, "Goldstein", "middle", "axis-label"))
     return out
 
@@ -197,6 +206,8 @@ def _legend() -> str:
         x = _LEFT + index * 150
         items.append(f'<rect x="{x}" y="{_H - 14}" width="10" height="10" fill="{QUAD_COLOURS[quad]}"/>')
         items.append(_text(x + 14, _H - 5, QUAD_NAMES[quad], "start", "legend"))
-    items.append(f'<line x1="{_LEFT + 610}" x2="{_LEFT + 630}" y1="{_H - 9}" y2="{_H - 9}" stroke="#1f3a5f" stroke-width="2"/>')
+    items.append(
+        f'<line x1="{_LEFT + 610}" x2="{_LEFT + 630}" y1="{_H - 9}" y2="{_H - 9}" stroke="#1f3a5f" stroke-width="2"/>'
+    )
     items.append(_text(_LEFT + 634, _H - 5, "mean Goldstein", "start", "legend"))
     return "".join(items)

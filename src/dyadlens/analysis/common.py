@@ -172,9 +172,7 @@ def in_period(date: str | None, since: str | None, until: str | None) -> bool:
         return False
     if since is not None and date[: len(since)] < since[: len(date)]:
         return False
-    if until is not None and date[: len(until)] > until[: len(date)]:
-        return False
-    return True
+    return until is None or date[: len(until)] <= until[: len(date)]
 
 
 class AnalysisContext:

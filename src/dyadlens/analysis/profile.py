@@ -102,7 +102,9 @@ def _roles(ctx: AnalysisContext, entity: KbEntity | None) -> list[str]:
         return []
     lines = [f"{r.role or 'acts'} for {ctx.actor_name(r.actor)}{_period(r.period)}" for r in entity.roles]
     for person in ctx.kb.entities():
-        lines.extend(f"{person.name}: {r.role or 'acts for it'}{_period(r.period)}" for r in person.roles if r.actor == entity.id)
+        lines.extend(
+            f"{person.name}: {r.role or 'acts for it'}{_period(r.period)}" for r in person.roles if r.actor == entity.id
+        )
     return lines
 
 
@@ -110,7 +112,9 @@ def _root_counts(rows: list[EventRow]) -> list[RootCount]:
     counts = Counter(r.root for r in rows)
     asserted = Counter(r.root for r in rows if r.modality == "asserted")
     names = {r.root: r.root_name for r in rows}
-    return [RootCount(root=root, name=names[root], count=counts[root], asserted=asserted[root]) for root in sorted(counts)]
+    return [
+        RootCount(root=root, name=names[root], count=counts[root], asserted=asserted[root]) for root in sorted(counts)
+    ]
 
 
 def _partners(ctx: AnalysisContext, actor_id: str, out_rows: list[EventRow], in_rows: list[EventRow]) -> list[Partner]:

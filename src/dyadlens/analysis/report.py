@@ -8,7 +8,7 @@ the document id and the character offsets. Rendered with Jinja2, autoescape on.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources as importlib_resources
 from pathlib import Path
 
@@ -61,7 +61,7 @@ def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",
         css=Markup(_static("style.css")),
         script=_inline_script(_static("app.js")),
         version=__version__,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         store_name=store_name,
     )
 

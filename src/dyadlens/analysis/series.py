@@ -116,4 +116,6 @@ def _point(period: str, rows: list[EventRow]) -> SeriesPoint:
     by_quad = {q: sum(1 for r in rows if r.quad_class == q) for q in QUAD_CLASSES}
     weights = [r.goldstein for r in rows if r.goldstein is not None]
     mean = round(sum(weights) / len(weights), 2) if weights else None
-    return SeriesPoint(period=period, count=len(rows), by_quad=by_quad, mean_goldstein=mean, event_ids=[r.id for r in rows])
+    return SeriesPoint(
+        period=period, count=len(rows), by_quad=by_quad, mean_goldstein=mean, event_ids=[r.id for r in rows]
+    )

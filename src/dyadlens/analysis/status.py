@@ -73,7 +73,9 @@ def status_history(store: Any, designator: str, designee: str) -> list[StatusSte
 def status_as_of(store: Any, designator: str, designee: str, as_of: str) -> StatusStep | None:
     """The latest step that had begun by ``as_of`` (an ISO prefix date), or None."""
     last_day = _period_end(as_of)
-    begun = [s for s in status_history(store, designator, designee) if s.effective and _period_start(s.effective) <= last_day]
+    begun = [
+        s for s in status_history(store, designator, designee) if s.effective and _period_start(s.effective) <= last_day
+    ]
     return begun[-1] if begun else None
 
 
@@ -110,7 +112,9 @@ def pair_status(store: Any, kb: KnowledgeBase, designator: str, designee: str, a
     return PairStatus(designator, names[0], designee, names[1], as_of, steps)
 
 
-def latest_statuses(store: Any, designee: str | None = None, designator: str | None = None, as_of: str | None = None) -> list[StatusStep]:
+def latest_statuses(
+    store: Any, designee: str | None = None, designator: str | None = None, as_of: str | None = None
+) -> list[StatusStep]:
     """The latest step of every (designator, designee) pair matching the filters (for profiles)."""
     rows: list[Designation] = store.designations(designee=designee, designator=designator)
     latest = (_latest(store, a, b, as_of) for a, b in sorted({(r.designator, r.designee) for r in rows}))
@@ -153,7 +157,12 @@ def _step(row: Designation, document: Document | None) -> StatusStep:
 
 def _order(step: StatusStep) -> tuple[bool, str, int, str]:
     effective = step.effective
-    return (effective is None, _period_start(effective) if effective else "", _STATUS_ORDER.get(step.status, 99), step.doc_id)
+    return (
+        effective is None,
+        _period_start(effective) if effective else "",
+        _STATUS_ORDER.get(step.status, 99),
+        step.doc_id,
+    )
 
 
 def _period_start(date: str) -> str:

@@ -23,9 +23,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A left-aligned table with a header rule; cells are str()-ed."""
     cells = [[("" if c is None else str(c)) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
     return "\n".join(lines)
 
 
@@ -69,13 +69,16 @@ def timeline_text(timeline: Timeline) -> str:
 def series_text(series: Series) -> str:
     modalities = _modality_words(series.modalities)
     rows: list[list[object]] = []
-    for previous, p in zip([None, *series.points], series.points):
+    # Each point with the one before it (None for the first); the longer list's last item is never a `previous`.
+    for previous, p in zip([None, *series.points], series.points, strict=False):
         if previous is not None and empty_periods_between(previous.period, p.period, series.by) > 0:
             first = period_number(previous.period, series.by) + 1
             last = period_number(p.period, series.by) - 1
             span = period_label(first, series.by) + ("" if first == last else f" to {period_label(last, series.by)}")
             rows.append([span, 0, "", "", "", "", ""])
-        rows.append([p.period, p.count, p.by_quad[1], p.by_quad[2], p.by_quad[3], p.by_quad[4], _goldstein(p.mean_goldstein)])
+        rows.append(
+            [p.period, p.count, p.by_quad[1], p.by_quad[2], p.by_quad[3], p.by_quad[4], _goldstein(p.mean_goldstein)]
+        )
     text = table(["period", "events", "verb.coop", "mat.coop", "verb.confl", "mat.confl", "goldstein"], rows)
     title = f"{series.a_name} – {series.b_name} by {series.by} ({modalities})"
     unplaced = f"\n{len(series.unplaced)} event(s) without a date at this precision" if series.unplaced else ""
@@ -136,7 +139,9 @@ def profile_text(profile: Profile) -> str:
     lines.append("\nAs target:\n" + _root_table(profile.as_target))
     partners = [[p.name, p.outgoing, p.incoming, _goldstein(p.mean_goldstein)] for p in profile.partners]
     lines.append(_section("Partners", ["partner", "to partner", "from partner", "goldstein"], partners))
-    designations = [[d.date or "", d.designator_name, d.status, d.designee_name, _ref(d.evidence)] for d in profile.designations]
+    designations = [
+        [d.date or "", d.designator_name, d.status, d.designee_name, _ref(d.evidence)] for d in profile.designations
+    ]
     lines.append(_section("Designations", ["date", "designator", "status", "designee", "evidence"], designations))
     if profile.status:
         steps = [
@@ -158,7 +163,8 @@ def sources_text(view: SourcesView) -> str:
         if claim.disputed:
             head += f"\n  DISPUTED: {claim.disagreement}"
         reports = [
-            f"  {r.outlet or r.doc_id}, {r.published or 'undated'} [{r.modality}]\n{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
+            f"  {r.outlet or r.doc_id}, {r.published or 'undated'} [{r.modality}]\n"
+            f"{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
             for r in claim.reports
         ]
         blocks.append(head + "\n" + "\n".join(reports))
@@ -170,6 +176,7 @@ def search_text(view: SearchView) -> str:
         return f"no sentence matches {view.query!r}"
     return "\n".join(
         f"{r.outlet or r.doc_id}, {r.published or 'undated'}"
-        f"{f' (duplicate of {r.duplicate_of})' if r.duplicate_of else ''}\n{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
+        f"{f' (duplicate of {r.duplicate_of})' if r.duplicate_of else ''}\n"
+        f"{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"
         for r in view.results
     )

@@ -181,7 +181,9 @@ def _system_triples(records: DocumentRecords, resources: Resources, plover: bool
         value = None if actor is None else (actor.iso3 if plover else actor.cameo)
         return value or NO_ACTOR
 
-    return [(actor_code(e.source), actor_code(e.target), _event_code(e.code, resources, plover)) for e in records.events]
+    return [
+        (actor_code(e.source), actor_code(e.target), _event_code(e.code, resources, plover)) for e in records.events
+    ]
 
 
 def _event_code(code: str, resources: Resources, plover: bool) -> str:

@@ -24,7 +24,9 @@ from dyadlens.errors import DyadlensError
 from dyadlens.model import ActorRef
 
 PUBLIC_BODIES = frozenset({"state", "government", "igo_body"})
-ORGANIZATIONS = frozenset({"armed_group", "movement", "party", "media", "think_tank", "igo", "ngo", "company", "organization"})
+ORGANIZATIONS = frozenset(
+    {"armed_group", "movement", "party", "media", "think_tank", "igo", "ngo", "company", "organization"}
+)
 PREFIX = "dyadlens"
 
 
@@ -120,12 +122,16 @@ def ftm_entities(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None
                  since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
     """Actors, documents, events, then designations (actors and documents only as referred to)."""
     chosen = check_modalities(modalities)
-    rows = ctx.event_rows(e for e in ctx.store.events(since=since, until=until) if chosen is None or e.modality in chosen)
+    rows = ctx.event_rows(
+        e for e in ctx.store.events(since=since, until=until) if chosen is None or e.modality in chosen
+    )
     designations = [ctx.designation_row(d) for d in ctx.store.designations(since=since, until=until)]
     actor_ids = {a for r in rows for a in (r.source, r.target) if a}
     actor_ids |= {a for d in designations for a in (d.designator, d.designee)}
     for actor_id in sorted(actor_ids):
-        actor = ctx.store.actor(actor_id) or ActorRef(actor_id, ctx.actor_name(actor_id) or actor_id, "unknown", resolved=False)
+        actor = ctx.store.actor(actor_id) or ActorRef(
+            actor_id, ctx.actor_name(actor_id) or actor_id, "unknown", resolved=False
+        )
         yield actor_entity(ctx, actor)
     for doc_id in sorted({r.doc_id for r in rows} | {d.doc_id for d in designations}):
         yield document_entity(ctx, doc_id)

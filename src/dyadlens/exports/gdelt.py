@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from importlib import resources as importlib_resources
 from typing import IO
 
-from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
 from dyadlens.analysis.charts import fractional_year
+from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
 from dyadlens.exports.csv_safety import csv_line
 from dyadlens.model import ActorRef
 

@@ -15,14 +15,23 @@ from dyadlens.analysis.network import Network
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
 _NODE_KEYS = (("name", "string"), ("type", "string"), ("events", "int"))
-_EDGE_KEYS = (("count", "int"), ("mean_goldstein", "double"), ("quad1", "int"), ("quad2", "int"), ("quad3", "int"), ("quad4", "int"))
+_EDGE_KEYS = (
+    ("count", "int"),
+    ("mean_goldstein", "double"),
+    ("quad1", "int"),
+    ("quad2", "int"),
+    ("quad3", "int"),
+    ("quad4", "int"),
+)
 
 
 def network_graphml(network: Network) -> ET.ElementTree:
     root = ET.Element("graphml", {"xmlns": NAMESPACE})
     for domain, keys in (("node", _NODE_KEYS), ("edge", _EDGE_KEYS)):
         for name, kind in keys:
-            ET.SubElement(root, "key", {"id": f"{domain[0]}_{name}", "for": domain, "attr.name": name, "attr.type": kind})
+            ET.SubElement(
+                root, "key", {"id": f"{domain[0]}_{name}", "for": domain, "attr.name": name, "attr.type": kind}
+            )
     graph = ET.SubElement(root, "graph", {"id": "dyadlens", "edgedefault": "directed"})
     for node in network.nodes:
         element = ET.SubElement(graph, "node", {"id": node.id})

@@ -284,7 +284,7 @@ MAX_ID_CHARS = 200
 
 
 def _id_problem(value: object) -> str | None:
-    if value is None or isinstance(value, (str, int)) and len(str(value)) <= MAX_ID_CHARS:
+    if value is None or (isinstance(value, (str, int)) and len(str(value)) <= MAX_ID_CHARS):
         return None
     if not isinstance(value, (str, int)):
         return f"'id' must be a string or a number, not {type(value).__name__}"

@@ -290,7 +290,7 @@ def _front_matter(text: str) -> _Block | None:
     if len(body) > MAX_FRONT_MATTER_CHARS:
         return _Block({}, match.end(), f"front matter over {MAX_FRONT_MATTER_CHARS} characters; not read")
     try:
-        data: Any = yaml.load(body, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+        data: Any = yaml.load(body, Loader=_FrontMatterLoader)  # safe: _FrontMatterLoader is a SafeLoader subclass
     except yaml.composer.ComposerError as error:
         return _Block({}, match.end(), f"front matter not read: {error.problem}")
     except yaml.YAMLError:

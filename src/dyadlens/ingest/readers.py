@@ -31,6 +31,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
@@ -147,7 +148,9 @@ def _extra_fields(meta: Mapping[str, Any], warnings: list[str]) -> dict[str, Any
             continue
         size = len(json.dumps(value, ensure_ascii=False, default=str))
         if len(str(key)) > 100 or size > MAX_EXTRA_FIELD_CHARS:
-            warnings.append(f"metadata field {str(key)[:40]!r} over {MAX_EXTRA_FIELD_CHARS} characters ({size}); dropped")
+            warnings.append(
+                f"metadata field {str(key)[:40]!r} over {MAX_EXTRA_FIELD_CHARS} characters ({size}); dropped"
+            )
         else:
             extra[str(key)] = value
     return extra
@@ -433,11 +436,15 @@ def _page_paragraphs(page: Any) -> str:
     text = page.extract_text(visitor_text=collector.visit) or ""
     boxes = collector.finish()
     lines = [line for line in (_SPACE_RUN.sub(" ", raw).strip() for raw in text.splitlines()) if line]
+    if not lines:  # a page without text (a scan); the breaks below assume at least one line
+        return ""
     breaks = _breaks_from_boxes(boxes) if len(boxes) == len(lines) else _breaks_from_lengths(lines)
-    breaks = [ends or bool(_FOOTNOTE_START.match(after)) for ends, after in zip(breaks, [*lines[1:], ""])]
+    breaks = [
+        ends or bool(_FOOTNOTE_START.match(after)) for ends, after in zip(breaks, [*lines[1:], ""], strict=True)
+    ]
     paragraphs: list[str] = []
     current = ""
-    for line, ends_paragraph in zip(lines, breaks):
+    for line, ends_paragraph in zip(lines, breaks, strict=True):
         current = _join_wrapped(current, line)
         if ends_paragraph:
             paragraphs.append(current)
@@ -472,12 +479,12 @@ class _LineBoxes:
 
 def _breaks_from_boxes(boxes: Sequence[_LineBox]) -> list[bool]:
     """A line ends its paragraph when the next one sits further down than usual or in another font size."""
-    gaps = [a.y - b.y for a, b in zip(boxes, boxes[1:])]
+    gaps = [a.y - b.y for a, b in pairwise(boxes)]
     positive = sorted(g for g in gaps if g > 0) or [0.0]
     usual = positive[len(positive) // 4]  # the lower quartile: plain line spacing, not paragraph gaps
     breaks = [
         gap > _PARAGRAPH_GAP * usual or abs(a.size - b.size) > 0.5
-        for gap, a, b in zip(gaps, boxes, boxes[1:])
+        for gap, (a, b) in zip(gaps, pairwise(boxes), strict=True)
     ]
     return [*breaks, True]
 

@@ -103,7 +103,14 @@ def _row(ref: ActorRef, mentions: Sequence[Mention], documents: dict[str, Any]) 
     doc_ids = {m.doc_id for m in mentions}
     dates = sorted(documents[d].published for d in doc_ids if documents[d].published)
     return ActorRow(
-        ref.id, ref.name, ref.type, ref.resolved, len(mentions), len(doc_ids), dates[0] if dates else None, dates[-1] if dates else None
+        ref.id,
+        ref.name,
+        ref.type,
+        ref.resolved,
+        len(mentions),
+        len(doc_ids),
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
     )
 
 
@@ -131,7 +138,10 @@ def actor_profile(kb: KnowledgeBase, store: Store, name: str, limit: int = 50) -
         profile = _entity_profile(kb, found)
         mentions = [m for m in store.mentions() if m.person == found.id]
     else:
-        profile = _entity_profile(kb, found) if isinstance(found, KbEntity) else ActorProfile(found.id, found.name, found.type, found.resolved)
+        if isinstance(found, KbEntity):
+            profile = _entity_profile(kb, found)
+        else:
+            profile = ActorProfile(found.id, found.name, found.type, found.resolved)
         mentions = store.mentions(actor_id=profile.id)
     profile.mentions = _in_context(store, mentions[:limit])
     return profile
@@ -194,4 +204,6 @@ def kb_check(extra_files: Sequence[str | Path] = ()) -> KbCheckReport:
     """Load and validate the KB with the extra files; raises DataFileError when it is broken."""
     kb = load_kb(extra_files=extra_files)
     by_type = Counter(e.type for e in kb.entities())
-    return KbCheckReport(len(kb), dict(sorted(by_type.items())), list(kb.files), kb.collisions, kb.warnings, len(kb.agents))
+    return KbCheckReport(
+        len(kb), dict(sorted(by_type.items())), list(kb.files), kb.collisions, kb.warnings, len(kb.agents)
+    )

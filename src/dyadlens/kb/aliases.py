@@ -92,7 +92,7 @@ def case_compatible(alias_tokens: tuple[str, ...], text_tokens: tuple[str, ...],
         return False
     return all(
         a == t or (_initial_case_only(a, t) and (i == 0 or t[:1].isupper()))
-        for i, (a, t) in enumerate(zip(alias_tokens, text_tokens))
+        for i, (a, t) in enumerate(zip(alias_tokens, text_tokens, strict=True))
     )
 
 

@@ -100,7 +100,9 @@ class ParsedEntry:
 def parse_entry(raw: Any, index: int) -> ParsedEntry:
     """Check the shape of one entry and convert its values (references are checked later)."""
     if not isinstance(raw, dict):
-        return ParsedEntry(f"entry #{index + 1}", {}, [f"entry #{index + 1}: expected a mapping, got {type(raw).__name__}"])
+        return ParsedEntry(
+            f"entry #{index + 1}", {}, [f"entry #{index + 1}: expected a mapping, got {type(raw).__name__}"]
+        )
     entity_id = raw.get("id")
     label = f"entry {entity_id!r}" if isinstance(entity_id, str) else f"entry #{index + 1}"
     parsed = ParsedEntry(label, {}, [], extend=raw.get("extend") is True)

@@ -63,20 +63,19 @@ def migrate(backend: Backend) -> list[str]:
         if not pending_migrations(conn):
             return []
     done: list[str] = []
-    with backend.engine.connect().execution_options(write=True) as conn:
-        with conn.begin():
-            # Re-read under the write lock: another process may have migrated meanwhile.
-            schema.schema_migrations.create(conn, checkfirst=True)
-            pending = pending_migrations(conn)
-            position = len(MIGRATIONS) - len(pending)
-            for offset, migration in enumerate(pending):
-                migration.apply(conn, backend)
-                conn.execute(
-                    schema.schema_migrations.insert().values(
-                        name=migration.name,
-                        position=position + offset + 1,
-                        applied_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                    )
+    with backend.engine.connect().execution_options(write=True) as conn, conn.begin():
+        # Re-read under the write lock: another process may have migrated meanwhile.
+        schema.schema_migrations.create(conn, checkfirst=True)
+        pending = pending_migrations(conn)
+        position = len(MIGRATIONS) - len(pending)
+        for offset, migration in enumerate(pending):
+            migration.apply(conn, backend)
+            conn.execute(
+                schema.schema_migrations.insert().values(
+                    name=migration.name,
+                    position=position + offset + 1,
+                    applied_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 )
-                done.append(migration.name)
+            )
+            done.append(migration.name)
     return done

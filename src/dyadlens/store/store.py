@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import Connection, ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadlens.errors import StoreError
@@ -186,9 +186,8 @@ class Store:
 
     @contextmanager
     def _writer(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(write=True) as conn:
-            with conn.begin():
-                yield conn
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            yield conn
 
     # --- writing -----------------------------------------------------------
 

@@ -9,6 +9,7 @@ template escapes every run: no text is ever marked safe.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from dyadlens.analysis.document import DocumentView, SentenceSpan
 
@@ -48,7 +49,9 @@ def document_blocks(view: DocumentView, event_id: str | None = None, sentence_in
             continue
         if sentence.start > cursor:
             blocks.append(_block(view.text, None, cursor, sentence.start, spans, [], []))
-        events_here = [e.id for e in view.events if e.evidence.start == sentence.start and e.evidence.end == sentence.end]
+        events_here = [
+            e.id for e in view.events if e.evidence.start == sentence.start and e.evidence.end == sentence.end
+        ]
         classes = _sentence_classes(view, sentence, events_here, event_id, sentence_index)
         blocks.append(_block(view.text, sentence, sentence.start, sentence.end, spans, classes, events_here))
         cursor = sentence.end
@@ -88,7 +91,7 @@ def _block(text: str, sentence: SentenceSpan | None, start: int, end: int, spans
     inside = [s for s in spans if s.start < end and s.end > start]
     cuts = sorted({start, end, *(max(start, s.start) for s in inside), *(min(end, s.end) for s in inside)})
     block = Block(sentence=sentence, classes=classes, event_ids=event_ids)
-    for left, right in zip(cuts, cuts[1:]):
+    for left, right in pairwise(cuts):
         covering = [s for s in inside if s.start <= left and s.end >= right]
         css = sorted({c for s in covering for c in s.css.split()})
         title = "; ".join(s.title for s in covering if s.title) or None
