@@ -42,9 +42,6 @@ class SpanIndex(Generic[S]):
         #: ``_reach[i]``: the largest end among the first ``i + 1`` items by start.
         self._reach = list(itertools.accumulate((item.end for item in self._items), max))
 
-    def __len__(self) -> int:
-        return len(self._items)
-
     def starting_in(self, low: int, high: int) -> list[S]:
         """The items with ``low <= start < high``."""
         first, stop = bisect.bisect_left(self._starts, low), bisect.bisect_left(self._starts, high)
