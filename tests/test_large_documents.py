@@ -28,7 +28,8 @@ from dyadlens.ingest.readers import read_document
 from dyadlens.model import RawInput
 from dyadlens.nlp.quotes import _without_overlaps
 from dyadlens.nlp.span_index import SpanIndex
-from dyadlens.pipeline import DocState, build_pipeline
+from dyadlens.pipeline import build_pipeline
+from dyadlens.state import DocState
 from dyadlens.resources import Resources
 
 ARTICLES = ("2025-07-recognition.txt", "2024-03-crocus-attack.txt")

@@ -199,3 +199,12 @@ def test_counting_inputs_for_the_progress_bar_never_fails(tmp_path: Path) -> Non
     write(tmp_path / "feed.jsonl", '{"text": "a"}\n\n{"text": "b"}\n')
     paths = (str(tmp_path / "folder.jsonl"), str(tmp_path / "gone.jsonl"), str(tmp_path / "feed.jsonl"))
     assert _count_inputs(paths) == 0 + 1 + 2  # an empty folder, a dangling link, two records
+
+
+def test_a_text_over_the_character_limit_is_refused_and_the_batch_goes_on(tmp_path: Path, store: Store) -> None:
+    write(tmp_path / "corpus" / "long.txt", "The talks went on through the night. " * 50)
+    write(tmp_path / "corpus" / "short.txt", GOOD_TEXT)
+    spec = PipelineSpec(upto="sentences", max_chars=1000)
+    report = ingest([tmp_path / "corpus"], store, spec)
+    assert report.stored == ["short"]
+    assert [f.reason for f in report.failed] == ["text too long: 1,850 characters (limit 1,000; see --max-chars)"]

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from dyadlens import components as _builtin_components  # noqa: F401 - registers the built-in factories
 from dyadlens import registry
-from dyadlens.errors import DyadlensError
+from dyadlens.errors import DyadlensError, InputError
 from dyadlens.ingest.readers import read_document
 from dyadlens.model import DocumentRecords, RawInput
 from dyadlens.state import Component, DocState
@@ -41,6 +41,11 @@ if TYPE_CHECKING:
 
 #: What the reader fills in before the first stage runs.
 READ_FIELDS = frozenset({"document"})
+#: The longest text a document may have. Memory grows with the text (about
+#: 100 MiB per million characters, parses and records kept until the
+#: document is stored), so this bounds what one document can take: about
+#: 300 MiB and two CPU-minutes at the limit. ``ingest --max-chars`` raises it.
+DEFAULT_MAX_CHARS = 2_000_000
 
 
 class PipelineConfigError(DyadlensError):
@@ -148,12 +153,16 @@ class Stage:
 class Pipeline:
     """Read one raw input and run the components over it."""
 
-    def __init__(self, components: Sequence[Component]) -> None:
+    def __init__(self, components: Sequence[Component], max_chars: int = DEFAULT_MAX_CHARS) -> None:
         self.components = tuple(components)
+        self.max_chars = max_chars
 
     def __call__(self, raw: RawInput) -> DocumentRecords:
         """The input's records; raises the reader's ``InputError``, or :class:`ComponentError`."""
         state = DocState(document=read_document(raw))
+        if len(state.text) > self.max_chars:
+            problem = f"text too long: {len(state.text):,} characters (limit {self.max_chars:,}; see --max-chars)"
+            raise InputError(raw.path, problem)
         for component in self.components:
             try:
                 component(state)
@@ -175,16 +184,20 @@ class Pipeline:
 STAGES = PipelineConfig.default().stage_names
 
 
-def build_pipeline(resources: Resources, upto: str | None = None, config: PipelineConfig | None = None) -> Pipeline:
+def build_pipeline(
+    resources: Resources,
+    upto: str | None = None,
+    config: PipelineConfig | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Pipeline:
     """The pipeline of ``config`` (default: the default pipeline), stopped after stage ``upto``.
 
     The whole config is checked (:func:`planned_stages`) before any component
     is built, so a config that cannot run fails at once.
     """
     planned = planned_stages(config or PipelineConfig.default(), upto)
-    return Pipeline(
-        [Stage(stage.name, registered.build(resources, dict(stage.options))) for stage, registered in planned]
-    )
+    stages = [Stage(stage.name, registered.build(resources, dict(stage.options))) for stage, registered in planned]
+    return Pipeline(stages, max_chars=max_chars)
 
 
 def planned_stages(

@@ -33,7 +33,7 @@ from typing import Literal
 from dyadlens.errors import DyadlensError, InputError, StoreError
 from dyadlens.ingest.discover import DEFAULT_MAX_BYTES, discover, shown_text
 from dyadlens.model import RECORD_KINDS, DocumentRecords, Failure, RawInput
-from dyadlens.pipeline import ComponentError, Pipeline, PipelineConfig, build_pipeline
+from dyadlens.pipeline import DEFAULT_MAX_CHARS, ComponentError, Pipeline, PipelineConfig, build_pipeline
 from dyadlens.resources import Resources
 from dyadlens.store import Store
 
@@ -55,12 +55,13 @@ class PipelineSpec:
     kb_files: tuple[str, ...] = ()
     verb_files: tuple[str, ...] = ()
     config: PipelineConfig | None = None
+    max_chars: int = DEFAULT_MAX_CHARS
 
     def build(self) -> Pipeline:
         resources = Resources(
             kb_files=[Path(p) for p in self.kb_files], verb_files=[Path(p) for p in self.verb_files]
         )
-        return build_pipeline(resources, upto=self.upto, config=self.config)
+        return build_pipeline(resources, upto=self.upto, config=self.config, max_chars=self.max_chars)
 
 
 @dataclass(frozen=True, slots=True)

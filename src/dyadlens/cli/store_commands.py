@@ -26,6 +26,12 @@ _EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gold-jsonl")
 )
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest input accepted, in bytes.")
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Longest document text analysed, in characters (default 2,000,000; bounds memory per document).",
+)
+@click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes running the pipeline."
 )
 @click.option(
@@ -41,6 +47,7 @@ def ingest_command(
     paths: tuple[str, ...],
     upto: str | None,
     max_bytes: int | None,
+    max_chars: int | None,
     workers: int,
     replace: bool,
     pipeline_file: Path | None,
@@ -60,11 +67,13 @@ def ingest_command(
     import logging
 
     from dyadlens.ingest.discover import DEFAULT_MAX_BYTES
+    from dyadlens.pipeline import DEFAULT_MAX_CHARS
     from dyadlens.runner import PipelineSpec, ingest
 
     config = checked_pipeline(pipeline_file, upto)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings repeat what the failure line says
-    spec = PipelineSpec(upto=upto, kb_files=tuple(str(p) for p in app.kb_files), config=config)
+    kb_files = tuple(str(p) for p in app.kb_files)
+    spec = PipelineSpec(upto=upto, kb_files=kb_files, config=config, max_chars=max_chars or DEFAULT_MAX_CHARS)
     as_json = app.json_wanted(as_json)
     show_bar = not (as_json or app.quiet) and sys.stderr.isatty()
     with opened_store(app, create=True) as store:
