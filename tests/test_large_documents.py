@@ -29,8 +29,8 @@ from dyadlens.model import RawInput
 from dyadlens.nlp.quotes import _without_overlaps
 from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.pipeline import build_pipeline
-from dyadlens.state import DocState
 from dyadlens.resources import Resources
+from dyadlens.state import DocState
 
 ARTICLES = ("2025-07-recognition.txt", "2024-03-crocus-attack.txt")
 #: Exactly 2 for linear work; the margin only absorbs a stray constant.

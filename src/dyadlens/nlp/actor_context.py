@@ -21,12 +21,18 @@ from dyadlens.kb.agents import AgentTerm
 from dyadlens.kb.aliases import Token
 
 PLACE_PREPOSITIONS = frozenset(
-    {"in", "at", "into", "inside", "outside", "near", "across", "around", "throughout", "within", "of", "from", "toward", "towards", "via", "through"}
+    {
+        "in", "at", "into", "inside", "outside", "near", "across", "around", "throughout", "within", "of", "from",
+        "toward", "towards", "via", "through",
+    }
 )
 AGENT_PREPOSITIONS = frozenset({"by"})
 PLACE_GLOSSES = frozenset({"city", "capital", "town", "airport", "streets"})
 GEOGRAPHIC_NOUNS = frozenset(
-    {"ocean", "sea", "gulf", "subcontinent", "peninsula", "river", "mountains", "plateau", "plain", "desert", "basin", "archipelago", "strait", "straits"}
+    {
+        "ocean", "sea", "gulf", "subcontinent", "peninsula", "river", "mountains", "plateau", "plain", "desert",
+        "basin", "archipelago", "strait", "straits",
+    }
 )
 POSSESSIVE_TOKENS = ("'", "s")
 

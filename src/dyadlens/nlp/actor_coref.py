@@ -4,7 +4,8 @@
 movement" refer to the armed group named last (within a few sentences);
 "the envoy", "the diplomat", "the ambassador" to the person named last whose
 office fits; "the new authorities", "the new rulers", "the new government" to the
-armed group or movement named last (the one that has just taken power). Only definite noun phrases ("the" or "this" + optional
+armed group or movement named last (the one that has just taken power). Only
+definite noun phrases ("the" or "this" + optional
 adjectives + the noun) are read, and not when a prepositional phrase names
 something else ("the group of experts") or a modifier sets the referent apart
 ("the second group", "the other group", "the same movement"). When two
@@ -27,7 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-GROUP_NOUNS = frozenset({"group", "militant", "insurgent", "movement", "organization", "organisation", "outfit", "insurgency"})
+GROUP_NOUNS = frozenset(
+    {"group", "militant", "insurgent", "movement", "organization", "organisation", "outfit", "insurgency"}
+)
 GROUP_TYPES = frozenset({"armed_group", "movement"})
 PERSON_NOUNS = {
     "envoy": ("envoy", "representative"),
@@ -38,7 +41,10 @@ PERSON_NOUNS = {
     "spokesperson": ("spokes",),
 }
 DISTINGUISHING_MODIFIERS = frozenset(
-    {"other", "another", "same", "second", "third", "first", "last", "next", "new", "different", "former", "latter", "whole", "entire", "such"}
+    {
+        "other", "another", "same", "second", "third", "first", "last", "next", "new", "different", "former",
+        "latter", "whole", "entire", "such",
+    }
 )
 DETERMINERS = frozenset({"the", "this"})
 #: "the new authorities": heads that, with "new", name a group that has taken power.
@@ -106,7 +112,9 @@ def _new_definite(token: Any) -> bool:
     return all(c.dep_ in ("det", "amod") for c in lefts) and not any(c.dep_ == "prep" for c in token.children)
 
 
-def resolve_anaphor(anaphor: Anaphor, sentence_index: int, offset: int, earlier: Sequence[Antecedent]) -> Antecedent | None:
+def resolve_anaphor(
+    anaphor: Anaphor, sentence_index: int, offset: int, earlier: Sequence[Antecedent]
+) -> Antecedent | None:
     """The antecedent an anaphor at document ``offset`` refers to, or None.
 
     The most recent compatible mention wins, unless a subject or object of
@@ -117,7 +125,9 @@ def resolve_anaphor(anaphor: Anaphor, sentence_index: int, offset: int, earlier:
     compatible = [
         c
         for c in earlier
-        if c.offset < offset and sentence_index - c.sentence_index <= LOOKBACK_SENTENCES and _compatible(anaphor.noun, c)
+        if c.offset < offset
+        and sentence_index - c.sentence_index <= LOOKBACK_SENTENCES
+        and _compatible(anaphor.noun, c)
     ]
     if not compatible:
         return None

@@ -65,7 +65,9 @@ class AliasMatcher:
                 continue
             window = tokens[i : i + n]
             written = tuple(t.text for t in window)
-            fitting = tuple(e for e in entries if case_compatible(e.tokens, written, e.strict) and _allowed(e, capitals))
+            fitting = tuple(
+                e for e in entries if case_compatible(e.tokens, written, e.strict) and _allowed(e, capitals)
+            )
             if fitting:
                 return AliasMatch(i, i + n - 1, window[0].start, window[-1].end, fitting)
         return None

@@ -18,9 +18,14 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-KEPT_LABELS: Mapping[str, str] = MappingProxyType({"ORG": "organization", "PERSON": "person", "GPE": "place", "NORP": "group"})
+KEPT_LABELS: Mapping[str, str] = MappingProxyType(
+    {"ORG": "organization", "PERSON": "person", "GPE": "place", "NORP": "group"}
+)
 MONTHS = frozenset(
-    "january february march april may june july august september october november december today yesterday tomorrow".split()
+    [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "today", "yesterday", "tomorrow",
+    ]
 )
 _LEADING = re.compile(r"^(?:[^\w\s]+\s*|[\u2070-\u209f\u00b2\u00b3\u00b9]+\s*)*(?:(?:the|The|THE)\s+)?")
 _TRAILING = re.compile(r"(?:['\u2019]s?|[^\w)]|[\u2070-\u209f\u00b2\u00b3\u00b9])+$")
@@ -75,7 +80,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def is_headline_case(text: str, share: float = 0.85, min_words: int = 4) -> bool:
     """Most words start with a capital ("Why Small Ports Matter For Regional Trade ...")."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in STOP_WORDS or w[:1].isupper()]
+    words: list[str] = [w for w in re.findall(r"[^\W\d_]+", text) if w.casefold() not in STOP_WORDS or w[:1].isupper()]
     if len(words) < min_words:
         return False
     return sum(w[:1].isupper() for w in words) / len(words) >= share
@@ -87,6 +92,4 @@ def is_junk(name: str) -> bool:
         return True
     if name.casefold() in STOP_WORDS or "n't" in name.casefold() or "@" in name or "www" in name.casefold():
         return True
-    if all(w.casefold().strip(".,") in MONTHS or any(c.isdigit() for c in w) for w in words):
-        return True
-    return False
+    return all(w.casefold().strip(".,") in MONTHS or any(c.isdigit() for c in w) for w in words)

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from dyadlens.kb.aliases import Token
-from dyadlens.kb.knowledge_base import AliasEntry, KbEntity, KnowledgeBase
+from dyadlens.kb.entities import KbEntity
+from dyadlens.kb.knowledge_base import AliasEntry, KnowledgeBase
 from dyadlens.model import ActorRef, Mention, Sentence, stable_id
 from dyadlens.nlp.actor_context import AgentIndex, capital_role, is_geographic_name
 from dyadlens.nlp.actor_coref import (
@@ -134,7 +135,9 @@ class ActorResolver:
     def _ambiguous(self, view: SentenceView, match: AliasMatch) -> Found:
         """An alias several actors share and nothing decides: kept, with no actor, so NER does not list it."""
         start, end = view.sentence.start + match.start, view.sentence.start + match.end
-        return Found(start, end, view.sentence.index, None, ner_label(view.doc, match.start, match.end), "ambiguous-alias")
+        return Found(
+            start, end, view.sentence.index, None, ner_label(view.doc, match.start, match.end), "ambiguous-alias"
+        )
 
     def _resolve(self, view: SentenceView, match: AliasMatch, entry: AliasEntry, date: str | None) -> Found | None:
         entity = self.kb.get(entry.entity_id)
@@ -157,7 +160,9 @@ class ActorResolver:
             return self._capital_or_metonym(view, match, base, entry, entity, date)
         return self._name_or_demonym(view, match, base, entry, entity, date)
 
-    def _part_of_something_else(self, view: SentenceView, match: AliasMatch, entry: AliasEntry, entity: KbEntity) -> bool:
+    def _part_of_something_else(
+        self, view: SentenceView, match: AliasMatch, entry: AliasEntry, entity: KbEntity
+    ) -> bool:
         """The alias is part of a person's name, of a longer name, or an ordinary word outside reporting."""
         if entity.type != "person" and inside_longer_person_name(view.doc, match.start, match.end):
             return True
@@ -265,7 +270,9 @@ class ActorResolver:
                 earlier = lookback(antecedents, view.sentence.index, start)
                 target = resolve_anaphor(anaphor, view.sentence.index, start, earlier)
                 if target is not None:
-                    result.append(Found(start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person))
+                    result.append(
+                        Found(start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person)
+                    )
         return result
 
     def _pronoun_mentions(
@@ -291,7 +298,9 @@ class ActorResolver:
                         continue
                     target = resolve_pronoun(pronoun, previous)
                     if target is not None and target.actor_id in self.kb:
-                        resolved.append(Found(start, end, view.sentence.index, target.actor_id, "PRONOUN", "pronoun", target.person))
+                        resolved.append(
+                            Found(start, end, view.sentence.index, target.actor_id, "PRONOUN", "pronoun", target.person)
+                        )
             result += resolved
             mentions = sorted(own + resolved, key=lambda f: f.start)
             previous = [a for a in (self._antecedent(f, docs, types) for f in mentions) if a]
@@ -310,7 +319,9 @@ class ActorResolver:
             if kind is None:
                 return None
             unknown_person = found.actor_id if kind == "person" else None
-            return Antecedent(found.start, found.sentence_index, found.actor_id or "", kind, unknown_person, "", core, main)
+            return Antecedent(
+                found.start, found.sentence_index, found.actor_id or "", kind, unknown_person, "", core, main
+            )
         person = self.kb.get(found.person) if found.person else None
         roles = " ".join(r.role.lower() for r in person.roles) if person else ""
         return Antecedent(found.start, found.sentence_index, actor.id, actor.type, found.person, roles, core, main)
@@ -329,7 +340,9 @@ class ActorResolver:
             if _overlaps(offset + name.start, offset + name.end, covered):
                 continue
             ref = ActorRef(id=name.actor_id, name=name.name, type=name.actor_type, resolved=False)
-            mention = Found(offset + name.start, offset + name.end, view.sentence.index, ref.id, name.label, "ner-unresolved")
+            mention = Found(
+                offset + name.start, offset + name.end, view.sentence.index, ref.id, name.label, "ner-unresolved"
+            )
             result.append((mention, ref))
         return result
 
@@ -382,7 +395,7 @@ def ner_label(doc: Any, start: int, end: int) -> str:
         return "ALIAS"
     for ent in doc.ents:
         if ent.start_char < end and start < ent.end_char:
-            return ent.label_
+            return str(ent.label_)
     return "ALIAS"
 
 
@@ -398,7 +411,9 @@ def drop_nested(found: list[Found]) -> list[Found]:
     return [
         f
         for f in found
-        if not any(o is not f and o.start <= f.start and f.end <= o.end and o.end - o.start > f.end - f.start for o in found)
+        if not any(
+            o is not f and o.start <= f.start and f.end <= o.end and o.end - o.start > f.end - f.start for o in found
+        )
     ]
 
 
@@ -436,7 +451,7 @@ def is_main_subject(doc: Any, start: int, end: int) -> bool:
             clause = clause.head
     elif token.dep_ not in ("nsubj", "nsubjpass"):
         return False
-    return clause.dep_ == "ROOT" or (clause.dep_ == "conj" and clause.head.dep_ == "ROOT")
+    return bool(clause.dep_ == "ROOT" or (clause.dep_ == "conj" and clause.head.dep_ == "ROOT"))
 
 
 def inside_longer_person_name(doc: Any, start: int, end: int) -> bool:
@@ -444,7 +459,10 @@ def inside_longer_person_name(doc: Any, start: int, end: int) -> bool:
     if doc is None:
         return False
     return any(
-        ent.label_ == "PERSON" and ent.start_char <= start and end <= ent.end_char and (ent.end_char - ent.start_char) > end - start
+        ent.label_ == "PERSON"
+        and ent.start_char <= start
+        and end <= ent.end_char
+        and (ent.end_char - ent.start_char) > end - start
         for ent in doc.ents
     )
 
@@ -498,7 +516,11 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 def _stands_alone(tokens: Sequence[Token], i: int) -> bool:
     """Not part of a longer capitalised name: neighbours are no capitalised words (bar "The")."""
     for j in (i - 1, i + 1):
-        if 0 <= j < len(tokens) and tokens[j].is_word and tokens[j].text[:1].isupper():
-            if tokens[j].text.casefold() not in STOP_WORDS:
-                return False
+        if (
+            0 <= j < len(tokens)
+            and tokens[j].is_word
+            and tokens[j].text[:1].isupper()
+            and tokens[j].text.casefold() not in STOP_WORDS
+        ):
+            return False
     return True

@@ -31,9 +31,9 @@ early/mid/late it gets the month in the northern hemisphere ("late last summer"
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-import re
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Sentence
@@ -55,11 +55,20 @@ _CLAUSE_EDGES = frozenset({"conj", "ccomp", "advcl", "relcl", "parataxis", "csub
 _SPEECH_LEMMAS = SPEECH_VERBS | SPEECH_NOUNS | frozenset(
     {"hint", "remark", "comment", "interview", "speech", "announcement", "declaration", "proposal", "report", "propose"}
 )
-_MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "will", "can", "ought", "shall", "'ll", "wo", "ca"})
-_DOCUMENT_NOUNS = frozenset({"statement", "report", "declaration", "communique", "communiqué", "resolution", "letter", "decree", "announcement"})
+_MODAL_WORDS = frozenset(
+    {"could", "might", "may", "would", "should", "must", "will", "can", "ought", "shall", "'ll", "wo", "ca"}
+)
+_DOCUMENT_NOUNS = frozenset(
+    {
+        "statement", "report", "declaration", "communique", "communiqué", "resolution", "letter", "decree",
+        "announcement",
+    }
+)
 _STANCE_NOUNS = frozenset({"view", "position", "stance", "belief", "message", "assessment", "argument", "line"})
 _TEMPORAL_MARKS = frozenset({"when", "while", "as", "after", "before", "until", "once", "since"})
-_ITERATIVE_ADVERBS = frozenset({"repeatedly", "often", "frequently", "regularly", "routinely", "long", "always", "again"})
+_ITERATIVE_ADVERBS = frozenset(
+    {"repeatedly", "often", "frequently", "regularly", "routinely", "long", "always", "again"}
+)
 _REPORT_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
 _HYPOTHETICAL_MODALITIES = frozenset({"possible", "recommended", "planned"})
 #: What may separate a date from the narrower date that refines it ("this year, in March").
@@ -111,7 +120,11 @@ class DocumentTimeline:
         sentence = self._sentences.get(sentence_index)
         if doc is None or sentence is None:
             return EventDate(None, None, None, "unparsed")
-        trigger = doc[trigger_token_i] if trigger_token_i is not None and 0 <= trigger_token_i < len(doc) else _main_verb(doc)
+        trigger = (
+            doc[trigger_token_i]
+            if trigger_token_i is not None and 0 <= trigger_token_i < len(doc)
+            else _main_verb(doc)
+        )
         governing = self._governing_expression(sentence, doc, trigger)
         issuer = _document_subject(trigger)
         if governing is None and issuer is not None:
@@ -160,7 +173,7 @@ class DocumentTimeline:
         """"A recent agency report.1" in a brief with inline footnotes: date it by the citation that follows."""
         citations = self._citation_dates()
         starts = [c.start for c in citations]
-        for index, expressions in self._expressions.items():
+        for expressions in self._expressions.values():
             for k, expression in enumerate(expressions):
                 if not expression.rule.startswith("recent:"):
                     continue
@@ -177,7 +190,12 @@ class DocumentTimeline:
                 continue
             for expression in self._expressions.get(sentence.index, ()):
                 value = PartialDate.parse(expression.value)
-                if expression.kind == "point" and value and value.month and (self._published is None or value.not_after(self._published)):
+                if (
+                    expression.kind == "point"
+                    and value
+                    and value.month
+                    and (self._published is None or value.not_after(self._published))
+                ):
                     found.append(expression)
         return sorted(found, key=lambda e: e.start)
 
@@ -280,12 +298,10 @@ class DocumentTimeline:
         return self._publication_date(rule)
 
     def _preceding_in_paragraph(self, sentence: Sentence, limit: int) -> Iterator[Sentence]:
-        count = 0
-        for index in range(sentence.index - 1, -1, -1):
+        for count, index in enumerate(range(sentence.index - 1, -1, -1)):
             previous = self._sentences.get(index)
             if previous is None or previous.paragraph != sentence.paragraph or count >= limit:
                 return
-            count += 1
             yield previous
 
     def _inside_quote(self, sentence: Sentence) -> bool:
@@ -459,7 +475,9 @@ def _document_subject(trigger: Any) -> Any | None:
 def _since_clause(trigger: Any) -> bool:
     """"Since the president resigned, X has praised ...": ongoing from an event up to publication."""
     verb = _finite_verb(trigger) or trigger
-    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children) for c in verb.children)
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children) for c in verb.children
+    )
 
 
 def _has_reported_content(verb: Any) -> bool:

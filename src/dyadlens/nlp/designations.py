@@ -44,8 +44,8 @@ from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
-    from dyadlens.state import DocState
     from dyadlens.resources import Resources
+    from dyadlens.state import DocState
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "designation_patterns.yaml"
 _REQUIRED_KEYS = (
@@ -231,15 +231,23 @@ class _DesignationReader:
                 date = self._origin_date(sentence, [])
             claimant = event.claimant or self._claimant_at(event.trigger_start)
             rule = f"event:{event.code}:{event.modality}"
-            yield _Found(sentence, designator, event.target, status, date, event.id, claimant, rule, event.trigger_start)
+            yield _Found(
+                sentence, designator, event.target, status, date, event.id, claimant, rule, event.trigger_start
+            )
 
     def _resolved_designator(self, source: str, event: Event, sentence: Sentence) -> str:
         """An unresolved body ("Kenya's High Court") acts for the state that owns it."""
         if not source.startswith("unresolved:"):
             return source
         trigger = self._trigger_token(event)
-        subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "agent")), None) if trigger is not None else None
-        owner = next((c for c in subject.children if c.dep_ in ("poss", "amod", "compound")), None) if subject is not None else None
+        subject = (
+            next((c for c in trigger.children if c.dep_ in ("nsubj", "agent")), None) if trigger is not None else None
+        )
+        owner = (
+            next((c for c in subject.children if c.dep_ in ("poss", "amod", "compound")), None)
+            if subject is not None
+            else None
+        )
         actor = self._actor_of(owner, sentence) if owner is not None else None
         entity = self.kb.get(actor) if actor else None
         return actor if actor and entity is not None and entity.type in ("state", "government") else source
@@ -262,7 +270,9 @@ class _DesignationReader:
             return "delisted"
         if status in ("delisting_promised", "delisting_proposed"):
             return self._proposal_or_promise(event, status)
-        if status == "delisted" and self._trigger_context(event) & (self.patterns.unfinished_cues | self.patterns.proposal_cues):
+        if status == "delisted" and self._trigger_context(event) & (
+            self.patterns.unfinished_cues | self.patterns.proposal_cues
+        ):
             return "delisting_proposed"
         return status or None
 
@@ -364,7 +374,9 @@ class _DesignationReader:
         designee = self._actor_of(obj, sentence) if obj is not None else None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         designator = self._actor_in_phrase(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
-        owner = next((c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None)
+        owner = next(
+            (c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None
+        )
         if designator is None and owner is not None:
             designator = self._actor_of(owner, sentence)
         if designee is None or designator is None:
@@ -376,7 +388,14 @@ class _DesignationReader:
         expression or by the report that carries it ("In May, an agency reported that ...")."""
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.patterns.proposal_cues or self._negated(verb):
             return None
-        removal = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in self.patterns.removal_verbs), None)
+        removal = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in self.patterns.removal_verbs
+            ),
+            None,
+        )
         if removal is None or not self._off_a_list(removal):
             return None
         moved = next((c for c in removal.children if c.dep_ in ("nsubjpass", "dobj")), None)
@@ -398,7 +417,10 @@ class _DesignationReader:
         if removal.lemma_.lower() == "delist":
             return True
         return any(
-            c.dep_ == "prep" and c.lower_ in ("from", "off") and (obj := _object_of(c)) is not None and obj.lemma_.lower() in self.patterns.list_nouns
+            c.dep_ == "prep"
+            and c.lower_ in ("from", "off")
+            and (obj := _object_of(c)) is not None
+            and obj.lemma_.lower() in self.patterns.list_nouns
             for c in removal.children
         )
 
@@ -418,10 +440,19 @@ class _DesignationReader:
         status = self.patterns.ban_verbs.get(verb.lemma_.lower())
         if status is None or verb.pos_ != "VERB" or self._negated(verb) or self._is_hypothetical(verb):
             return []
-        ban = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self.patterns.ban_nouns), None)
+        ban = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self.patterns.ban_nouns
+            ),
+            None,
+        )
         if ban is None:
             return []
-        target = next((_object_of(c) for c in ban.children if c.dep_ == "prep" and c.lower_ in ("on", "of", "against")), None)
+        target = next(
+            (_object_of(c) for c in ban.children if c.dep_ == "prep" and c.lower_ in ("on", "of", "against")), None
+        )
         designee = self._actor_of(target, sentence) if target is not None else None
         owner = next((c for c in ban.children if c.dep_ == "poss"), None)
         designator = self._actor_of(owner, sentence) if owner is not None else None
@@ -430,7 +461,9 @@ class _DesignationReader:
             designator = (self._actor_in_phrase(subject, sentence) if subject is not None else None) or designator
         if designee is None or designator is None:
             return []
-        change = self._dated_statement(sentence, verb, designator, designee, status, f"pattern:ban-{verb.lemma_.lower()}")
+        change = self._dated_statement(
+            sentence, verb, designator, designee, status, f"pattern:ban-{verb.lemma_.lower()}"
+        )
         if change is None:
             return []
         origin = self._origin_date(sentence, [ban, target])
@@ -451,12 +484,21 @@ class _DesignationReader:
                 if clause.dep_ not in ("relcl", "acl", "appos"):
                     continue
                 words = {t.lemma_.lower() for t in clause.subtree}
-                if holder in extra and holder.lemma_.lower() not in self.patterns.ban_nouns and not words & (self.patterns.ban_nouns | {"force", "impose"}):
+                if (
+                    holder in extra
+                    and holder.lemma_.lower() not in self.patterns.ban_nouns
+                    and not words & (self.patterns.ban_nouns | {"force", "impose"})
+                ):
                     continue
                 first = sentence.start + clause.left_edge.idx
                 last = sentence.start + clause.right_edge.idx + len(clause.right_edge.text)
                 for expression in self.timeline.expressions(sentence.index):
-                    if first <= expression.start and expression.end <= last and expression.value and expression.kind in ("point", "range"):
+                    if (
+                        first <= expression.start
+                        and expression.end <= last
+                        and expression.value
+                        and expression.kind in ("point", "range")
+                    ):
                         return expression.value
         return None
 
@@ -497,7 +539,9 @@ class _DesignationReader:
         designee = self._actor_in_phrase(subject, sentence) if subject is not None else None
         if designee is None or designator is None or designee == designator:
             return None
-        return self._statement(sentence, verb, designator, designee, "ambassador_accredited", "pattern:credentials-presented")
+        return self._statement(
+            sentence, verb, designator, designee, "ambassador_accredited", "pattern:credentials-presented"
+        )
 
     def _on_list(self, verb: Any, sentence: Sentence) -> _Found | None:
         """"X remains on Y's list of terrorist organizations"."""
@@ -509,7 +553,9 @@ class _DesignationReader:
             return None
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         designee = self._actor_of(subject, sentence) if subject is not None else None
-        owner = next((c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None)
+        owner = next(
+            (c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None
+        )
         designator = self._actor_of(owner, sentence) if owner is not None else None
         if designee is None or designator is None:
             return None
@@ -525,10 +571,20 @@ class _DesignationReader:
         if self._negated(verb) or self._is_hypothetical(verb):
             return None
         words = {t.lemma_.lower() for t in verb.subtree}
-        if not ({"ambassador", "envoy"} & words and ({"credential", "credentials"} & words or verb.lemma_.lower() == "accredit")):
+        if not (
+            {"ambassador", "envoy"} & words
+            and ({"credential", "credentials"} & words or verb.lemma_.lower() == "accredit")
+        ):
             return None
         envoy = next((t for t in verb.subtree if t.lemma_.lower() in ("ambassador", "envoy")), None)
-        owner = next((c for c in envoy.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None) if envoy else None
+        owner = (
+            next(
+                (c for c in envoy.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)),
+                None,
+            )
+            if envoy
+            else None
+        )
         designee = self._actor_of(owner, sentence) if owner is not None else None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         designator = self._actor_of(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
@@ -553,9 +609,13 @@ class _DesignationReader:
             designee = self._last_recognition_target(designator, sentence) or self._other_party(designator, sentence)
         if designator is None or designee is None:
             return None
-        return self._statement(sentence, word, designator, designee, "recognition_withheld", "pattern:recognition-withheld")
+        return self._statement(
+            sentence, word, designator, designee, "recognition_withheld", "pattern:recognition-withheld"
+        )
 
-    def _dated_statement(self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str) -> _Found | None:
+    def _dated_statement(
+        self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str
+    ) -> _Found | None:
         """A reported change: dated by its own expression, else undated (never the publication date)."""
         found = self._statement(sentence, verb, designator, designee, status, rule)
         if found is None or found.date is None:
@@ -580,7 +640,11 @@ class _DesignationReader:
             m.actor_id for m in self.mentions.starting_in(sentence.start, sentence.end)
             if m.actor_id and m.actor_id != designator and not m.actor_id.startswith("unresolved:")
         }
-        groups = [a for a in sorted(others) if (entity := self.kb.get(a)) is not None and entity.type not in self.patterns.designee_not_types]
+        groups = [
+            a
+            for a in sorted(others)
+            if (entity := self.kb.get(a)) is not None and entity.type not in self.patterns.designee_not_types
+        ]
         return groups[0] if len(groups) == 1 else None
 
     def _last_recognition_target(self, designator: str, sentence: Sentence) -> str | None:
@@ -588,7 +652,9 @@ class _DesignationReader:
         k = bisect.bisect_right(starts, sentence.start)
         return targets[k - 1] if k else None
 
-    def _statement(self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str) -> _Found | None:
+    def _statement(
+        self, sentence: Sentence, verb: Any, designator: str, designee: str, status: str, rule: str
+    ) -> _Found | None:
         if not self._plausible(designator, designee, status):
             return None
         dated = self.timeline.date_for(sentence.index, verb.i, "asserted")
@@ -672,11 +738,17 @@ class _DesignationReader:
         return None
 
     def _qualified(self, token: Any) -> bool:
-        words = " ".join(t.lower_ for t in token.subtree) + " " + " ".join(t.lower_ for t in token.head.subtree if t.i > token.i)
+        words = (
+            " ".join(t.lower_ for t in token.subtree)
+            + " "
+            + " ".join(t.lower_ for t in token.head.subtree if t.i > token.i)
+        )
         return any(q in words for q in self.patterns.qualifiers)
 
     def _no_longer(self, verb: Any, sentence: Sentence) -> bool:
-        window = self.state.text[max(sentence.start, sentence.start + verb.idx - 25) : sentence.start + verb.idx].lower()
+        window = self.state.text[
+            max(sentence.start, sentence.start + verb.idx - 25) : sentence.start + verb.idx
+        ].lower()
         return any(phrase in window for phrase in self.patterns.no_longer)
 
     def _negated(self, verb: Any) -> bool:
@@ -708,7 +780,15 @@ class _DesignationReader:
         doc_id = self.state.document.id
         return [
             Designation(
-                id=stable_id(doc_id, f.sentence.start, f.sentence.end, DesignationExtractor.version, f.designator, f.designee, f.status),
+                id=stable_id(
+                    doc_id,
+                    f.sentence.start,
+                    f.sentence.end,
+                    DesignationExtractor.version,
+                    f.designator,
+                    f.designee,
+                    f.status,
+                ),
                 doc_id=doc_id,
                 start=f.sentence.start,
                 end=f.sentence.end,
@@ -729,7 +809,11 @@ def _governors(token: Any, steps: int = 3) -> list[Any]:
     not the heads of other clauses or coordinated verbs."""
     found: list[Any] = []
     node = token
-    while len(found) < steps and node.head.i != node.i and node.dep_ in ("xcomp", "pcomp", "pobj", "prep", "acl", "dobj", "advmod", "amod", "compound"):
+    while (
+        len(found) < steps
+        and node.head.i != node.i
+        and node.dep_ in ("xcomp", "pcomp", "pobj", "prep", "acl", "dobj", "advmod", "amod", "compound")
+    ):
         node = node.head
         found.append(node)
     return found

@@ -67,7 +67,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Event, Mention, Sentence, stable_id
@@ -117,7 +117,9 @@ REFUSAL_CODES = {
 #: Roots of hostile acts whose report by a speaker is also the speaker's accusation.
 HOSTILE_ROOTS = frozenset({"13", "15", "17", "18", "19", "20"})
 #: Speech verbs that turn a reported "Y must / should V" into a demand of the speaker on Y.
-DEMAND_SPEECH_VERBS = frozenset({"say", "tell", "state", "declare", "insist", "stress", "reiterate", "warn", "announce", "add"})
+DEMAND_SPEECH_VERBS = frozenset(
+    {"say", "tell", "state", "declare", "insist", "stress", "reiterate", "warn", "announce", "add"}
+)
 DEMAND_AUX = frozenset({"must", "should"})
 #: Agent nouns for a state's own forces, whose "in X" names the state ("security forces in X").
 LOCAL_FORCES = frozenset({"force", "troop", "police", "army", "military", "authority", "soldier"})
@@ -126,7 +128,9 @@ STATE_ORGANS = frozenset({"authority", "government", "administration", "ministry
                           "regime", "cabinet", "ruler", "spokesman", "spokeswoman", "spokesperson"})
 PAST_MARKERS = frozenset({"former", "previous", "ousted", "old", "fallen", "toppled", "deposed", "then"})
 #: Attacks by aircraft are aerial attacks (CAMEO 195), whatever the verb.
-AERIAL_HEADS = frozenset({"jet", "aircraft", "warplane", "bomber", "drone", "helicopter", "airstrike", "plane", "gunship"})
+AERIAL_HEADS = frozenset(
+    {"jet", "aircraft", "warplane", "bomber", "drone", "helicopter", "airstrike", "plane", "gunship"}
+)
 AERIAL_CODE = "195"
 RELATIONSHIP_NOUNS = frozenset({"relation", "relationship", "tie", "link", "contact"})
 STATE_VERBS = frozenset({"be", "remain", "stay", "seem", "appear", "look", "become", "grow"})
@@ -136,7 +140,9 @@ PLACE_PREPS = frozenset({"in", "inside", "into", "across"})
 #: prepositions naming the author of a request, call or proposal that is answered ("calls by X")
 AUTHOR_PREPS = frozenset({"by", "from"})
 #: Routes on the target side of an event (see ``SentenceCoder._people_of``).
-TARGET_ROUTES = frozenset({"place", "object", "patient", "prep-object", "recipient", "dative", "complement-object", "helped"})
+TARGET_ROUTES = frozenset(
+    {"place", "object", "patient", "prep-object", "recipient", "dative", "complement-object", "helped"}
+)
 #: Labels that start another clause: a search for a verb's own arguments stops there.
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "parataxis", "csubj", "pcomp"})
 #: Governing clause labels through which a subjectless complement takes its agent.
@@ -144,7 +150,9 @@ COMPLEMENT_DEPS = frozenset({"xcomp", "advcl", "pcomp", "acl"})
 #: Prepositions through which a noun still takes the agent of the verb above it
 #: ("studied fields of cooperation with X", "widen ties, including the sale of rifles").
 TRANSPARENT_PREPS = frozenset({"of", "in", "including", "like", "as", "such"})
-CLIMB_TO_VERB = frozenset({"dobj", "pobj", "prep", "attr", "oprd", "conj", "appos", "compound", "nsubjpass", "npadvmod"})
+CLIMB_TO_VERB = frozenset(
+    {"dobj", "pobj", "prep", "attr", "oprd", "conj", "appos", "compound", "nsubjpass", "npadvmod"}
+)
 #: Multi-party gatherings: "the summit brought together envoys from A, B and C", "X hosted
 #: talks that included A and B". The participants go to the host (042), or the host, when it
 #: is the subject of a hosting verb, to each participant (043).
@@ -207,10 +215,12 @@ class SentenceView:
     home_of: Callable[[str], str | None] | None = None
 
     def token_start(self, token: Any) -> int:
-        return self.sentence.start + token.idx
+        start: int = self.sentence.start + token.idx
+        return start
 
     def token_end(self, token: Any) -> int:
-        return self.sentence.start + token.idx + len(token.text)
+        end: int = self.sentence.start + token.idx + len(token.text)
+        return end
 
 
 class EventCoder:
@@ -245,7 +255,10 @@ class EventCoder:
             view.event_nouns = self.event_nouns
             coder = SentenceCoder(view, self.verbs)
             found_events = coder.events()
-            events = [self._event(state, view, found, gathering.date_for(view.sentence.index, found, timeline)) for found in found_events]
+            events = [
+                self._event(state, view, found, gathering.date_for(view.sentence.index, found, timeline))
+                for found in found_events
+            ]
             state.events.extend(events)
             resolved = [(e.code, e.target) for e in events if e.target and not e.target.startswith(UNRESOLVED)]
             recent_targets.update(resolved)
@@ -440,11 +453,21 @@ class SentenceCoder:
             for clause in (c for c in verb.children if c.dep_ == "ccomp"):
                 if not any(c.dep_ == "aux" and c.lower_ in DEMAND_AUX for c in clause.children):
                     continue
-                addressees = [s for c in clause.children if c.dep_ in SUBJECT_DEPS for s in self.actors(c, "demanded-of")]
+                addressees = [
+                    s for c in clause.children if c.dep_ in SUBJECT_DEPS for s in self.actors(c, "demanded-of")
+                ]
                 cue = event_modality(verb)
                 found.extend(
-                    FoundEvent(verb.i, s.actor, t.actor, "100", cue.modality, None,
-                               f"reported-demand|speech:{s.route}>{t.route}|{cue.cue or '-'}", _confidence_for_demand(s, t))
+                    FoundEvent(
+                        verb.i,
+                        s.actor,
+                        t.actor,
+                        "100",
+                        cue.modality,
+                        None,
+                        f"reported-demand|speech:{s.route}>{t.route}|{cue.cue or '-'}",
+                        _confidence_for_demand(s, t),
+                    )
                     for s in speakers
                     for t in addressees
                     if s.actor != t.actor
@@ -547,7 +570,9 @@ class SentenceCoder:
             return VerbRoles(self, token, entry).resolve()
         return NounRoles(self, token, entry).resolve()
 
-    def _events_for(self, token: Any, entry: VerbEntry, sources: list[Side], targets: list[Side], route: str) -> list[FoundEvent]:
+    def _events_for(
+        self, token: Any, entry: VerbEntry, sources: list[Side], targets: list[Side], route: str
+    ) -> list[FoundEvent]:
         stance = stance_verb(token)
         code = entry.code if stance is None else stance_code(stance.lemma_.lower(), entry.code)
         if code[:2] in ("18", "19") and any(self._aerial(s) for s in sources):
@@ -590,7 +615,7 @@ class SentenceCoder:
     def speaker(self, trigger: Any) -> Side | None:
         """The speaking actor of the speech verb that reports the event, its ``token_i`` the verb's."""
         chain = governing_chain(trigger)
-        for below, token in zip(chain, chain[1:]):
+        for below, token in pairwise(chain):
             if below.dep_ not in ("ccomp", "parataxis") or token.lemma_.lower() not in SPEECH_VERBS:
                 continue
             if token.pos_ in ("VERB", "AUX"):
@@ -629,7 +654,9 @@ class SentenceCoder:
             )
             if side is None:
                 sides.extend(
-                    self.group(member, route) or self._plural_antecedents(member, route) or self.collective(member, route)
+                    self.group(member, route)
+                    or self._plural_antecedents(member, route)
+                    or self.collective(member, route)
                 )
             if side is not None and side.token_i != member.i:
                 members.extend(c for c in self.view.doc[side.token_i].conjuncts if c not in members)
@@ -731,7 +758,12 @@ class SentenceCoder:
             return None
         for child in noun.children:
             actor = self.view.actor_at.get(child.i)
-            if child.dep_ in MODIFIER_DEPS and child.i < noun.i and actor is not None and not actor.startswith(UNRESOLVED):
+            if (
+                child.dep_ in MODIFIER_DEPS
+                and child.i < noun.i
+                and actor is not None
+                and not actor.startswith(UNRESOLVED)
+            ):
                 return Side(actor, child.i, route + "~people")
         return None
 
@@ -807,7 +839,12 @@ class SentenceCoder:
             if found:
                 return found
         if is_passive(governor):
-            return [s for c in governor.children if c.dep_ in PASSIVE_SUBJECT_DEPS for s in self.actors(c, "governing-patient")]
+            return [
+                s
+                for c in governor.children
+                if c.dep_ in PASSIVE_SUBJECT_DEPS
+                for s in self.actors(c, "governing-patient")
+            ]
         return self.subjects(governor, depth + 1)[0]
 
 
@@ -1206,7 +1243,11 @@ def has_phrase(token: Any, prep: str, noun: str) -> bool:
     if prep == "as":
         objects += [c for c in token.children if c.dep_ == "oprd"]
     for obj in objects:
-        if obj.lemma_.lower() == noun or obj.lower_ == noun or any(c.lemma_.lower() == noun for c in obj.children if c.dep_ in ("compound", "amod")):
+        if (
+            obj.lemma_.lower() == noun
+            or obj.lower_ == noun
+            or any(c.lemma_.lower() == noun for c in obj.children if c.dep_ in ("compound", "amod"))
+        ):
             return True
     return False
 
@@ -1246,7 +1287,11 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
     if token.i in view.actor_at:
         own = view.actor_at[token.i]
         if own.startswith(UNRESOLVED):
-            return _titled_person(view, token, route, heads) or _owning_state(view, token, route) or Side(own, token.i, route)
+            return (
+                _titled_person(view, token, route, heads)
+                or _owning_state(view, token, route)
+                or Side(own, token.i, route)
+            )
         return Side(own, token.i, route)
     if token.pos_ == "PROPN":
         titled = _titled_person(view, token, route, heads)
@@ -1293,7 +1338,11 @@ def _governing(view: SentenceView, organ: Any, side: Side) -> Side:
     if any(c.lower_ in PAST_MARKERS for c in organ.children):
         return side
     governor = view.government_of(side.actor)
-    return side if governor is None or governor == side.actor else Side(governor, side.token_i, side.route + "~government")
+    return (
+        side
+        if governor is None or governor == side.actor
+        else Side(governor, side.token_i, side.route + "~government")
+    )
 
 
 def _titled_person(view: SentenceView, name: Any, route: str, heads: frozenset[str] | set[str]) -> Side | None:

@@ -60,9 +60,13 @@ ALLEGED_GOVERNORS = frozenset(
 #: Governors that would keep the event from happening ("stopped X from meeting Y"). Negated
 #: themselves ("never stopped X from meeting Y", "does not prevent contacts"), they assert it;
 #: otherwise they leave it to the other cues (the prevented acts are usually under way).
-PREVENTING_GOVERNORS = frozenset({"stop", "prevent", "bar", "block", "prohibit", "forbid", "hinder", "preclude", "deter"})
+PREVENTING_GOVERNORS = frozenset(
+    {"stop", "prevent", "bar", "block", "prohibit", "forbid", "hinder", "preclude", "deter"}
+)
 #: Governors that hedge a "will" into a forecast ("analysts expect that X will ...").
-FORECAST_GOVERNORS = frozenset({"bet", "expect", "predict", "anticipate", "likely", "probably", "believe", "think", "assume"})
+FORECAST_GOVERNORS = frozenset(
+    {"bet", "expect", "predict", "anticipate", "likely", "probably", "believe", "think", "assume"}
+)
 
 
 #: A possible or planned hedge is kept unless a prescription or an allegation governs it in

@@ -39,6 +39,6 @@ class SentenceParser:
     def __call__(self, state: DocState) -> None:
         sentences = list(state.analysed_sentences())
         texts = (normalise_for_parser(state.sentence_text(s)) for s in sentences)
-        for sentence, parsed in zip(sentences, self.nlp.pipe(texts, batch_size=self.batch_size)):
+        for sentence, parsed in zip(sentences, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
             parsed.tensor = parsed.tensor[:0].copy()  # empty and its own: a bare slice would still pin the batch
             state.parses[sentence.index] = parsed

@@ -32,7 +32,10 @@ from dyadlens.nlp.verbs import VerbEntry
 _BLOCK = re.compile(r"^---\s*([A-Z_'-]+)\s*\[([^\]]*)\]\s*---")
 _PATTERN = re.compile(r"^-\s+(.*?)\s*\[([^\]]*)\]")
 _PREPOSITIONS = frozenset(
-    {"with", "to", "on", "against", "for", "from", "of", "in", "into", "by", "at", "over", "about", "upon", "toward", "towards"}
+    {
+        "with", "to", "on", "against", "for", "from", "of", "in", "into", "by", "at", "over", "about", "upon",
+        "toward", "towards",
+    }
 )
 
 

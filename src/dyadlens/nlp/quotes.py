@@ -49,8 +49,8 @@ from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
-    from dyadlens.state import DocState
     from dyadlens.resources import Resources
+    from dyadlens.state import DocState
 
 _OPEN_ONLY = "“«„‹"
 _CLOSE_ONLY = "”»›"
@@ -115,10 +115,15 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[QuotedSpan]:
                 open_at = None
         elif char == _SINGLE_OPEN and open_at is None and _direction(text, i, start, end) == "open":
             single_at = i
-        elif char == _SINGLE_CLOSE and open_at is None and single_at is not None:
-            if _direction(text, i, start, end) == "close" and i - single_at > 1:
-                spans.append(_span(text, single_at, i, i, end))
-                single_at = None
+        elif (
+            char == _SINGLE_CLOSE
+            and open_at is None
+            and single_at is not None
+            and _direction(text, i, start, end) == "close"
+            and i - single_at > 1
+        ):
+            spans.append(_span(text, single_at, i, i, end))
+            single_at = None
     if open_at is not None:
         spans.append(_span(text, open_at, end, None, end))
     return spans
@@ -154,15 +159,26 @@ SPEECH_VERBS = frozenset(
 )
 #: Speech verbs that report content ("said that ..."), unlike praise, calls and threats.
 REPORTING_VERBS = SPEECH_VERBS - frozenset(
-    {"praise", "criticize", "criticise", "call", "urge", "demand", "ask", "threaten", "promise", "pledge", "vow", "describe", "remark"}
+    {
+        "praise", "criticize", "criticise", "call", "urge", "demand", "ask", "threaten", "promise", "pledge", "vow",
+        "describe", "remark",
+    }
 )
 #: Verbs that report how a speaker characterises something ("described Y as a partner").
-DESCRIBING_VERBS = frozenset({"describe", "call", "hail", "label", "brand", "characterize", "characterise", "term", "dub", "praise", "condemn", "denounce", "welcome"})
+DESCRIBING_VERBS = frozenset(
+    {
+        "describe", "call", "hail", "label", "brand", "characterize", "characterise", "term", "dub", "praise",
+        "condemn", "denounce", "welcome",
+    }
+)
 #: Verbs of appeal whose content is the addressee and an infinitive ("urged Y to withdraw").
 APPEAL_VERBS = frozenset({"urge", "call", "ask", "press", "appeal", "implore", "exhort", "encourage"})
 #: Nouns that report speech when they take a "that" clause ("Pakistan's claim that ...").
 SPEECH_NOUNS = frozenset(
-    {"claim", "statement", "allegation", "assertion", "warning", "announcement", "accusation", "assurance", "pledge", "denial"}
+    {
+        "claim", "statement", "allegation", "assertion", "warning", "announcement", "accusation", "assurance",
+        "pledge", "denial",
+    }
 )
 #: Verbs that take the reported content as "of ..." ("warned of a threat", "accused X of Y").
 OF_CONTENT_VERBS = frozenset({"warn", "accuse", "speak", "talk"})
@@ -173,15 +189,21 @@ ROLE_NOUNS = frozenset(
         "official", "representative", "secretary", "chief", "commander", "diplomat", "prime",
         "premier", "leader", "governor", "director", "general", "adviser", "advisor", "head",
         "chairman", "deputy", "foreign", "emissary", "lawmaker", "legislator", "senator", "parliamentarian",
-        "mp", "negotiator", "militant", "commander", "authority", "prosecutor", "judge", "mediator",
+        "mp", "negotiator", "militant", "authority", "prosecutor", "judge", "mediator",
     }
 )
 #: Words before a quoted name or label ("known as “X”", "so-called “X”", "(“X”)"): not a quotation.
 #: Head nouns of a speaker that name a body of a state; shown as written ("Russia's foreign ministry").
 INSTITUTION_NOUNS = frozenset(
-    {"ministry", "government", "office", "embassy", "council", "court", "parliament", "agency", "department", "army", "military", "presidency", "cabinet", "administration", "committee", "mission", "delegation", "service", "command"}
+    {
+        "ministry", "government", "office", "embassy", "council", "court", "parliament", "agency", "department",
+        "army", "military", "presidency", "cabinet", "administration", "committee", "mission", "delegation",
+        "service", "command",
+    }
 )
-_NAMING_CUES = re.compile(r"(?:\b(?:as|so-called|called|dubbed|termed|labell?ed|named|the\s+term|the\s+word)|\()\s*$", re.IGNORECASE)
+_NAMING_CUES = re.compile(
+    r"(?:\b(?:as|so-called|called|dubbed|termed|labell?ed|named|the\s+term|the\s+word)|\()\s*$", re.IGNORECASE
+)
 _PRONOUN_SPEAKERS = frozenset({"he", "she", "him", "her", "his", "they", "them", "their"})
 _PLURAL_PRONOUNS = frozenset({"they", "them"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -302,13 +324,22 @@ def load_office_titles(path: Path = OFFICE_TITLES_FILE) -> OfficeTitles:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise DataFileError(str(path), [f"cannot read: {error}"]) from error
-    if not isinstance(raw, dict) or not isinstance(raw.get("titles"), dict) or not isinstance(raw.get("blockers"), list):
-        raise DataFileError(str(path), ["expected a mapping with 'titles' (title -> role names) and 'blockers' (a list)"])
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("titles"), dict)
+        or not isinstance(raw.get("blockers"), list)
+    ):
+        raise DataFileError(
+            str(path), ["expected a mapping with 'titles' (title -> role names) and 'blockers' (a list)"]
+        )
     bad = [str(t) for t, roles in raw["titles"].items() if not isinstance(roles, list) or not roles]
     if bad:
         raise DataFileError(str(path), [f"titles.{t}: must list at least one role name" for t in bad])
     return OfficeTitles(
-        titles={tuple(str(t).lower().split()): frozenset(str(r).lower() for r in roles) for t, roles in raw["titles"].items()},
+        titles={
+            tuple(str(t).lower().split()): frozenset(str(r).lower() for r in roles)
+            for t, roles in raw["titles"].items()
+        },
         blockers=frozenset(str(b).lower() for b in raw["blockers"]),
     )
 
@@ -355,7 +386,9 @@ class _QuoteReader:
         self.offices = offices
         self.text = state.text
         self.date = state.document.published
-        self.sentences = sorted((s for s in state.analysed_sentences() if s.index in state.parses), key=lambda s: s.start)
+        self.sentences = sorted(
+            (s for s in state.analysed_sentences() if s.index in state.parses), key=lambda s: s.start
+        )
         self._sentence_index = SpanIndex(self.sentences)
         #: Sentences never overlap, so their ends ascend with their starts.
         self._sentence_ends = [s.end for s in self.sentences]
@@ -436,7 +469,11 @@ class _QuoteReader:
         if last is None:
             return None
         for token in self.state.parses[last.index]:
-            if token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_VERBS and not self._inside_quote(last.start + token.idx):
+            if (
+                token.pos_ == "VERB"
+                and token.lemma_.lower() in REPORTING_VERBS
+                and not self._inside_quote(last.start + token.idx)
+            ):
                 speaker = self._speaker_of_verb(token, last)
                 if speaker is not None:
                     return _Attribution(speaker, "continuation", True)
@@ -472,7 +509,13 @@ class _QuoteReader:
         if sentence is None:
             return None
         doc = self.state.parses[sentence.index]
-        verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and sentence.start + t.idx < colon and not self._inside_quote(sentence.start + t.idx)]
+        verbs = [
+            t
+            for t in doc
+            if t.pos_ in ("VERB", "AUX")
+            and sentence.start + t.idx < colon
+            and not self._inside_quote(sentence.start + t.idx)
+        ]
         verb = min(verbs, key=lambda t: len(list(t.ancestors)), default=None)
         if verb is None:
             return None
@@ -498,8 +541,8 @@ class _QuoteReader:
         return _Attribution(speaker, token.lemma_.lower(), self._in_scope(token, sentence, span), (token, sentence))
 
     def _in_scope(self, verb: Any, sentence: Sentence, span: QuotedSpan) -> bool:
-        left = sentence.start + verb.left_edge.idx
-        right = sentence.start + verb.right_edge.idx + len(verb.right_edge.text)
+        left: int = sentence.start + verb.left_edge.idx
+        right: int = sentence.start + verb.right_edge.idx + len(verb.right_edge.text)
         return left <= span.start and span.end <= right + 1
 
     # -- reported speech ----------------------------------------------------------
@@ -564,14 +607,20 @@ class _QuoteReader:
             return None
         direct_object = next((c for c in verb.children if c.dep_ == "dobj"), None)
         holders = [verb, *verb.children]
-        of = next((c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > verb.i), None)
+        of = next(
+            (c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > verb.i), None
+        )
         obj = _object_of(of) if of is not None else None
         if obj is None:
             return None
         first = direct_object.left_edge if direct_object is not None and direct_object.i < obj.i else obj.left_edge
         last = _right_edge_without_asides(obj)
         for clause in verb.children:
-            if clause.dep_ == "advcl" and clause.i > obj.i and any(m.lower_ in ("if", "unless") for m in clause.children):
+            if (
+                clause.dep_ == "advcl"
+                and clause.i > obj.i
+                and any(m.lower_ in ("if", "unless") for m in clause.children)
+            ):
                 last = clause.right_edge
         return self._token_span(first, last, sentence)
 
@@ -595,7 +644,9 @@ class _QuoteReader:
         if addressee is None:
             on = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")), None)
             addressee = _object_of(on) if on is not None else None
-        action = next((c for c in verb.children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None)
+        action = next(
+            (c for c in verb.children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None
+        )
         if addressee is None or action is None or action.i < addressee.i:
             return None
         return self._token_span(addressee.left_edge, _right_edge_without_asides(action), sentence)
@@ -603,7 +654,11 @@ class _QuoteReader:
     def _that_clause_on_audience(self, verb: Any) -> Any | None:
         """"told a briefing that X ...", "argued after the attack that X ...": a that-clause the
         parse hangs on the audience or on a prepositional phrase; the clause."""
-        holders = [c for c in verb.children if c.dep_ == "dobj" and verb.lemma_.lower() in ("tell", "inform", "assure", "brief")]
+        holders = [
+            c
+            for c in verb.children
+            if c.dep_ == "dobj" and verb.lemma_.lower() in ("tell", "inform", "assure", "brief")
+        ]
         holders += [o for c in verb.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
         for holder in holders:
             clause = next((c for c in holder.children if c.dep_ == "relcl" and c.left_edge.lower_ == "that"), None)
@@ -659,7 +714,16 @@ class _QuoteReader:
 
     def _clause_span(self, clause: Any, sentence: Sentence) -> tuple[int, int] | None:
         """A reported clause without its "that" and without a trailing ", highlighting ..." gloss."""
-        tokens = [t for t in clause.subtree if not (t.dep_ in ("mark", "dobj") and t.head.i == clause.i and t.lower_ in ("that", "whether") and t.i == clause.left_edge.i)]
+        tokens = [
+            t
+            for t in clause.subtree
+            if not (
+                t.dep_ in ("mark", "dobj")
+                and t.head.i == clause.i
+                and t.lower_ in ("that", "whether")
+                and t.i == clause.left_edge.i
+            )
+        ]
         for child in clause.children:
             comma = child.left_edge.i - 1
             after_comma = child.i > clause.i and comma >= 0 and child.doc[comma].text == ","
@@ -695,7 +759,9 @@ class _QuoteReader:
             if speaker is None:
                 continue
             start = match.end()
-            quotes.append(self._quote(start, _trim_end(self.text, start, end), first, "direct", speaker, "interview answer"))
+            quotes.append(
+                self._quote(start, _trim_end(self.text, start, end), first, "direct", speaker, "interview answer")
+            )
         return quotes
 
     def _paragraphs(self) -> list[tuple[Sentence, int]]:
@@ -774,7 +840,9 @@ class _QuoteReader:
         is_role = token.lemma_.lower() in ROLE_NOUNS
         is_body = is_role or token.lemma_.lower() in INSTITUTION_NOUNS
         if is_role:
-            named = self._person_with_role(token, sentence, start, end) or self._office_holder(token, sentence, start, end, limit)
+            named = self._person_with_role(token, sentence, start, end) or self._office_holder(
+                token, sentence, start, end, limit
+            )
             if named is not None:
                 return named
         actor = self._actor_in(*self._offsets(token, sentence, limit))
@@ -793,7 +861,9 @@ class _QuoteReader:
             if child.dep_ == "prep" and child.lower_ == "by" and _object_of(child) is not None:
                 return self._speaker_from(_object_of(child), sentence)
         for child in report.children:
-            if child.dep_ in ("poss", "compound") and (child.pos_ == "PROPN" or self._actor_in(*self._offsets(child, sentence))):
+            if child.dep_ in ("poss", "compound") and (
+                child.pos_ == "PROPN" or self._actor_in(*self._offsets(child, sentence))
+            ):
                 return self._speaker_from(child, sentence)
         actor = self._actor_in(*self._offsets(report, sentence, limit))
         if actor is None:
@@ -852,7 +922,9 @@ class _QuoteReader:
             if mention.person and not self._inside_quote(mention.start):
                 entity = self.kb.get(mention.person)
                 name = entity.name if entity else self.text[mention.start : mention.end]
-                seen.append(_PersonSeen(mention.start, mention.end, name, frozenset(), mention.person, mention.actor_id))
+                seen.append(
+                    _PersonSeen(mention.start, mention.end, name, frozenset(), mention.person, mention.actor_id)
+                )
         return sorted(seen, key=lambda p: p.start)
 
     def _person_seen(self, doc: Any, ent: Any, sentence: Sentence) -> _PersonSeen:
@@ -861,7 +933,14 @@ class _QuoteReader:
         context = frozenset(t.lower_ for t in window if t.is_alpha)
         start = sentence.start + ent.start_char
         mention = next((m for m in self._mention_index.containing(start) if m.person), None)
-        return _PersonSeen(start, start + len(name), name, context, mention.person if mention else None, mention.actor_id if mention else None)
+        return _PersonSeen(
+            start,
+            start + len(name),
+            name,
+            context,
+            mention.person if mention else None,
+            mention.actor_id if mention else None,
+        )
 
     def _person_among(self, tokens: list[Any], sentence: Sentence) -> _PersonSeen | None:
         return self._people.first_at(sentence.start + t.idx for t in tokens)
@@ -949,7 +1028,9 @@ class _QuoteReader:
             holder = self._holder(actor, roles)
             if holder is not None:
                 entity, role = holder
-                return Speaker(_plain(self.text[start:end]), actor, f"{role}: {entity.name}", start, end, entity.id, roles)
+                return Speaker(
+                    _plain(self.text[start:end]), actor, f"{role}: {entity.name}", start, end, entity.id, roles
+                )
         return None
 
     def _recent_actors(self, sentence: Sentence) -> list[str]:
@@ -969,14 +1050,22 @@ class _QuoteReader:
         verb = token.head
         for other in token.doc[: token.i]:
             if other.pos_ == "VERB" and other.lemma_.lower() in SPEECH_VERBS and other.i != verb.i:
-                subject = next((c for c in other.children if c.dep_ in _SUBJECTS and c.lower_ not in _PLURAL_PRONOUNS), None)
+                subject = next(
+                    (c for c in other.children if c.dep_ in _SUBJECTS and c.lower_ not in _PLURAL_PRONOUNS), None
+                )
                 if subject is not None:
                     return self._speaker_from(subject, sentence, sentence.start + other.idx)
         actor = self._last_group_before(sentence.start + token.idx)
         if actor is None:
             return None
         entity = self.kb.get(actor)
-        return Speaker(entity.name if entity else actor, actor, None, sentence.start + token.idx, sentence.start + token.idx + len(token.text))
+        return Speaker(
+            entity.name if entity else actor,
+            actor,
+            None,
+            sentence.start + token.idx,
+            sentence.start + token.idx + len(token.text),
+        )
 
     def _last_group_before(self, offset: int) -> str | None:
         """The actor (not a person) a pronoun at ``offset`` refers to: the subject of the sentence
@@ -1083,7 +1172,12 @@ def _last_non_space(text: str, before: int) -> int:
     while i >= 0 and text[i].isspace():
         i -= 1
     return i
-_REPORT_NOUNS = frozenset({"report", "statement", "article", "interview", "communique", "communiqué", "release", "study", "survey", "account", "reports"})
+_REPORT_NOUNS = frozenset(
+    {
+        "report", "statement", "article", "interview", "communique", "communiqué", "release", "study", "survey",
+        "account", "reports",
+    }
+)
 
 
 def _object_of(preposition: Any) -> Any | None:
@@ -1092,7 +1186,9 @@ def _object_of(preposition: Any) -> Any | None:
 
 def _right_edge_without_asides(token: Any) -> Any:
     """The last token of a phrase, leaving out a trailing "though ..." clause of the author's."""
-    asides = [c for c in token.subtree if c.dep_ == "advcl" and not any(m.lower_ in ("if", "unless") for m in c.children)]
+    asides = [
+        c for c in token.subtree if c.dep_ == "advcl" and not any(m.lower_ in ("if", "unless") for m in c.children)
+    ]
     cut = min((a.left_edge.i for a in asides if a.i > token.i), default=None)
     last = token.right_edge
     return token.doc[cut - 1] if cut is not None and cut - 1 >= token.i else last
@@ -1101,7 +1197,7 @@ def _right_edge_without_asides(token: Any) -> Any:
 def _names(modifier: Any) -> bool:
     """A left modifier that is part of a name or title, not "a recent" or "the"."""
     if modifier.dep_ == "amod":
-        return modifier.text[:1].isupper()
+        return bool(modifier.text[:1].isupper())
     return modifier.dep_ in _NAME_DEPS and modifier.dep_ != "det"
 
 
@@ -1134,7 +1230,7 @@ def _new_speech_act(verb: Any) -> bool:
 
 def _conjunction_start(conjunct: Any) -> int:
     """Where a conjunct begins, with its "and" and the comma before it."""
-    first = conjunct.left_edge.i
+    first: int = conjunct.left_edge.i
     doc = conjunct.doc
     while first > 0 and (doc[first - 1].dep_ == "cc" or doc[first - 1].is_punct):
         first -= 1

@@ -36,7 +36,10 @@ MONTHS: Mapping[str, int] = MappingProxyType(
     }
 )
 
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)"
 _MOD = r"(?:(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of)[\s-]+)"
@@ -223,7 +226,9 @@ def _season_year(season: str, rel: str | None, published: PartialDate | None) ->
 
 
 #: "the end of 2023" is its last month, "the beginning of 2023" its first; early/mid/late stay vague.
-_EDGE_MONTHS: Mapping[str, int] = MappingProxyType({"the end of": 12, "the beginning of": 1, "the start of": 1, "the turn of": 1})
+_EDGE_MONTHS: Mapping[str, int] = MappingProxyType(
+    {"the end of": 12, "the beginning of": 1, "the start of": 1, "the turn of": 1}
+)
 
 
 def _year_mod(m: re.Match[str], ctx: _Context) -> _Resolved | None:
@@ -278,7 +283,11 @@ def _relative_unit(m: re.Match[str], ctx: _Context) -> _Resolved | None:
         return reference.add_months(step), "point", "relative"
     if unit == "week":
         if reference.day is not None:
-            return reference.add_days(7 * step).truncate("month") if step else reference.truncate("month"), "point", "relative"
+            return (
+                reference.add_days(7 * step).truncate("month") if step else reference.truncate("month"),
+                "point",
+                "relative",
+            )
         return (reference.truncate("month"), "point", "relative") if reference.month else None
     if unit == "day":
         return (reference.add_days(step), "point", "relative") if reference.day else None
@@ -306,7 +315,11 @@ def _present(m: re.Match[str], ctx: _Context) -> _Resolved | None:
     if ctx.published is None:
         return None
     if m.group(0).lower() == "yesterday":
-        return (ctx.published.add_days(-1), "point", "relative") if ctx.published.day else (ctx.published, "point", "relative")
+        return (
+            (ctx.published.add_days(-1), "point", "relative")
+            if ctx.published.day
+            else (ctx.published, "point", "relative")
+        )
     return ctx.published.truncate("month"), "point", "present"
 
 
@@ -335,7 +348,11 @@ def _part_of_unit(m: re.Match[str], ctx: _Context) -> _Resolved | None:
         return None
     step = {"last": -1, "previous": -1, "next": 1, "coming": 1}.get((m.group("rel") or "").lower(), 0)
     if m.group("unit").lower() == "year":
-        return PartialDate(reference.year + step, _EDGE_MONTHS.get("the " + m.group("part").lower() + " of")), "point", "relative"
+        return (
+            PartialDate(reference.year + step, _EDGE_MONTHS.get("the " + m.group("part").lower() + " of")),
+            "point",
+            "relative",
+        )
     return (reference.add_months(step), "point", "relative") if reference.month else None
 
 
@@ -403,7 +420,9 @@ class _Rule:
     anchor: bool = False
 
 
-def _rule(name: str, pattern: str, resolve: _Resolver, specificity: int = 2, anchor: bool = False, flags: int = 0) -> _Rule:
+def _rule(
+    name: str, pattern: str, resolve: _Resolver, specificity: int = 2, anchor: bool = False, flags: int = 0
+) -> _Rule:
     return _Rule(name, re.compile(pattern, flags), resolve, specificity, anchor)
 
 
@@ -412,39 +431,198 @@ _NOT_NUM = r"(?<![\d$£€/.,#+-])"
 _END_NUM = r"(?![\d/%]|,\d|\.\d)"
 #: Numbers that name things, not years: "Resolution 1988", "No. 2001", "Flight 1920".
 _NOT_NUMBERED = "".join(
-    f"(?<!{re.escape(word)} )" for word in ("Resolution", "resolution", "No.", "no.", "Article", "article", "Section", "Flight", "flight", "Route", "page", "p.", "pp.", "Decree", "decree", "Order", "Law", "law")
+    f"(?<!{re.escape(word)} )"
+    for word in (
+        "Resolution", "resolution", "No.", "no.", "Article", "article", "Section", "Flight", "flight", "Route",
+        "page", "p.", "pp.", "Decree", "decree", "Order", "Law", "law",
+    )
 )
 #: Ordered: earlier rules win where matches overlap.
 RULES: tuple[_Rule, ...] = (
     _rule("iso-day", _NOT_NUM + r"(?P<year>1[6-9]\d\d|20\d\d)-(?P<mon>\d{2})-(?P<day>\d{2})\b", _iso_day, 4, True),
     _rule("month-day-year", _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", _day_with_year, 4, True),
-    _rule("day-month-year", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", _day_with_year, 4, True),
-    _rule("since", r"\b(?:since|from)\s+(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\s+)?" + _YEAR + r"\b(?!\s*[-–—]\s*\d|\s+(?:to|until|till)\s+\d)", _since, 3, True, _I),
-    _rule("range", r"(?:\b(?P<lead>during|within|throughout|in|over|from|between)\s+(?:the\s+)?)?" + _NOT_NUM + _YEAR + r"\s*(?:[-–—]|\s(?:to|until|till|and)\s)\s*(?P<end>\d{4}|\d{2})\b(?!s)", _range, 3, False, _I),
+    _rule(
+        "day-month-year", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", _day_with_year, 4, True
+    ),
+    _rule(
+        "since",
+        r"\b(?:since|from)\s+"
+        r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\s+)?"
+        + _YEAR
+        + r"\b(?!\s*[-–—]\s*\d|\s+(?:to|until|till)\s+\d)",
+        _since,
+        3,
+        True,
+        _I,
+    ),
+    _rule(
+        "range",
+        r"(?:\b(?P<lead>during|within|throughout|in|over|from|between)\s+(?:the\s+)?)?"
+        + _NOT_NUM
+        + _YEAR
+        + r"\s*(?:[-–—]|\s(?:to|until|till|and)\s)\s*(?P<end>\d{4}|\d{2})\b(?!s)",
+        _range,
+        3,
+        False,
+        _I,
+    ),
     _rule("month-year", _MOD + r"?" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", _month_year, 3, True),
-    _rule("season-year", r"\b(?:" + _MOD + r")?(?:the\s+)?" + _SEASON + r"\s+(?:of\s+)?" + _YEAR + r"\b", _season, 3, True, _I),
-    _rule("relative-season", r"\b" + _MOD + r"?(?P<rel>last|this|next|past|previous|coming)\s+(?:(?P<mod2>early|mid|late)[\s-]+)?" + _SEASON + r"\b", _season, 2, True, _I),
-    _rule("the-season", r"\b(?:throughout|during|over|in)\s+the\s+(?:(?P<mod>early|mid|late)[\s-]+)?" + _SEASON + r"\b(?!\s+(?:of\s+)?\d)", _season, 2, False, _I),
-    _rule("year-mod", r"\b(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+" + _YEAR + r"\b", _year_mod, 3, True, _I),
-    _rule("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:1[6-9]\d0|20\d0)s\b|\b(?:the\s+)?'\d0s\b", _decade, 1, False, _I),
-    _rule("span", r"\b(?:the\s+(?:last|past)\s+|over\s+the\s+course\s+of\s+|for\s+)" + _NUMBER + r"\s+(?:decades?|years|centur(?:y|ies))\b", _span, 1, False, _I),
+    _rule(
+        "season-year",
+        r"\b(?:" + _MOD + r")?(?:the\s+)?" + _SEASON + r"\s+(?:of\s+)?" + _YEAR + r"\b",
+        _season,
+        3,
+        True,
+        _I,
+    ),
+    _rule(
+        "relative-season",
+        r"\b" + _MOD + r"?(?P<rel>last|this|next|past|previous|coming)\s+(?:(?P<mod2>early|mid|late)[\s-]+)?"
+        + _SEASON
+        + r"\b",
+        _season,
+        2,
+        True,
+        _I,
+    ),
+    _rule(
+        "the-season",
+        r"\b(?:throughout|during|over|in)\s+the\s+(?:(?P<mod>early|mid|late)[\s-]+)?"
+        + _SEASON
+        + r"\b(?!\s+(?:of\s+)?\d)",
+        _season,
+        2,
+        False,
+        _I,
+    ),
+    _rule(
+        "year-mod",
+        r"\b(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)[\s-]+" + _YEAR + r"\b",
+        _year_mod,
+        3,
+        True,
+        _I,
+    ),
+    _rule(
+        "decade",
+        r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:1[6-9]\d0|20\d0)s\b|\b(?:the\s+)?'\d0s\b",
+        _decade,
+        1,
+        False,
+        _I,
+    ),
+    _rule(
+        "span",
+        r"\b(?:the\s+(?:last|past)\s+|over\s+the\s+course\s+of\s+|for\s+)"
+        + _NUMBER
+        + r"\s+(?:decades?|years|centur(?:y|ies))\b",
+        _span,
+        1,
+        False,
+        _I,
+    ),
     _rule("ago", r"\b" + _NUMBER + r"\s+" + _UNIT + r"\s+(?:ago|back)\b", _ago, 2, True, _I),
-    _rule("recent-span", r"\b(?:over|during|in|throughout|for|within)\s+the\s+(?:past|last|previous)\s+(?:(?:few|several|couple\s+of|" + _NUMBER_ALTERNATIVES + r")\s+)?(?:day|week|month|year|decade)s?\b", _span, 1, False, _I),
+    _rule(
+        "recent-span",
+        r"\b(?:over|during|in|throughout|for|within)\s+the\s+(?:past|last|previous)\s+(?:(?:few|several|couple\s+of|"
+        + _NUMBER_ALTERNATIVES
+        + r")\s+)?(?:day|week|month|year|decade)s?\b",
+        _span,
+        1,
+        False,
+        _I,
+    ),
     _rule("recent-years", r"\bin\s+recent\s+(?:days|weeks|months|years|decades)\b", _span, 1, False, _I),
     _rule("recent", r"\b(?:recent(?:ly)?|latest)\b", _recent, 0, False, _I),
-    _rule("relative-unit", r"\b(?:(?P<earlier>earlier|later)\s+)?" + _REL + r"\s+(?P<unit>week|month|year|decade)\b(?:'s|’s)?", _relative_unit, 2, True, _I),
+    _rule(
+        "relative-unit",
+        r"\b(?:(?P<earlier>earlier|later)\s+)?" + _REL + r"\s+(?P<unit>week|month|year|decade)\b(?:'s|’s)?",
+        _relative_unit,
+        2,
+        True,
+        _I,
+    ),
     _rule("day-month", r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!,?\s*\d)", _day_no_year, 3, True),
     _rule("day-first", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b(?!,?\s*\d)", _day_no_year, 3, True),
-    _rule("month-alone", r"\b(?:(?P<mod>early|mid|late)[\s-]+)?(?:(?P<rel>last|this|next|past|coming)\s+)?" + _MONTH.replace("May|", "") + r"\b(?!\s+\d)", _month_alone, 2, True),
-    _rule("may-alone", r"\b(?i:in|since|until|by|of|last|this|next|early|mid|late)\s+May\b(?!\s+\d)", _month_alone_may, 2, True),
-    _rule("part-of-unit", r"\b(?:the\s+)?(?P<part>start|beginning|end|middle|turn)\s+of\s+(?:the|this|(?P<rel>last|next|previous|coming))\s+(?P<unit>month|year)\b", _part_of_unit, 2, True, _I),
+    _rule(
+        "month-alone",
+        r"\b(?:(?P<mod>early|mid|late)[\s-]+)?(?:(?P<rel>last|this|next|past|coming)\s+)?"
+        + _MONTH.replace("May|", "")
+        + r"\b(?!\s+\d)",
+        _month_alone,
+        2,
+        True,
+    ),
+    _rule(
+        "may-alone",
+        r"\b(?i:in|since|until|by|of|last|this|next|early|mid|late)\s+May\b(?!\s+\d)",
+        _month_alone_may,
+        2,
+        True,
+    ),
+    _rule(
+        "part-of-unit",
+        r"\b(?:the\s+)?(?P<part>start|beginning|end|middle|turn)\s+of\s+"
+        r"(?:the|this|(?P<rel>last|next|previous|coming))\s+(?P<unit>month|year)\b",
+        _part_of_unit,
+        2,
+        True,
+        _I,
+    ),
     _rule("weekend", r"\b(?:(?:over|during|at|on)\s+the|(?P<rel>last|this|past))\s+weekend\b", _weekend, 2, True, _I),
-    _rule("fiscal-year", r"\b(?:fiscal(?:\s+year)?\s+|FY\s?)(?P<year>20\d\d|\d\d)\b(?![/-]\d)", _fiscal_year, 3, True, _I),
-    _rule("weekday", r"\b(?:(?P<wrel>(?i:last))\s+)?(?:on\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", _weekday, 2, True),
-    _rule("present", r"\b(?:today|yesterday|nowadays|currently|at\s+present|presently|these\s+days|at\s+the\s+moment|for\s+now|now)\b(?!\s+(?:that\b|[a-z]+ed\b|defunct|former|ex-))", _present, 1, False, _I),
-    _rule("year", _NOT_NUMBERED + r"(?<![\d$£€/#+-])(?<!\d[.,])\b" + _YEAR + r"(?:s(?<!0s))?" + _END_NUM + r"(?!\s*(?:people|troops|soldiers|km|kilometres|kilometers|miles|dollars|tons|tonnes|men|fighters|words|pages|votes|cases|metres|meters)\b)", _year, 2, True),
-    _rule("later", r"\b" + _NUMBER + r"\s+" + _UNIT + r"\s+(?P<dir>later|after(?:wards)?|earlier|before|previously|prior)\b(?!\s+(?:the|a|an|his|her|its|their)\b)", _later, 2, True, _I),
-    _rule("following", r"\b(?:the|that)\s+(?P<which>following|next|previous|preceding|same)\s+(?P<unit>day|week|month|year)\b|\b(?P<which2>that)\s+(?P<unit2>year)\b", _following_any, 2, True, _I),
+    _rule(
+        "fiscal-year", r"\b(?:fiscal(?:\s+year)?\s+|FY\s?)(?P<year>20\d\d|\d\d)\b(?![/-]\d)", _fiscal_year, 3, True, _I
+    ),
+    _rule(
+        "weekday",
+        r"\b(?:(?P<wrel>(?i:last))\s+)?(?:on\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+        _weekday,
+        2,
+        True,
+    ),
+    _rule(
+        "present",
+        r"\b(?:today|yesterday|nowadays|currently|at\s+present|presently|these\s+days|at\s+the\s+moment|for\s+now|now)\b"
+        r"(?!\s+(?:that\b|[a-z]+ed\b|defunct|former|ex-))",
+        _present,
+        1,
+        False,
+        _I,
+    ),
+    _rule(
+        "year",
+        _NOT_NUMBERED
+        + r"(?<![\d$£€/#+-])(?<!\d[.,])\b"
+        + _YEAR
+        + r"(?:s(?<!0s))?"
+        + _END_NUM
+        + r"(?!\s*(?:people|troops|soldiers|km|kilometres|kilometers|miles|dollars|tons|tonnes|men|fighters|words|"
+        r"pages|votes|cases|metres|meters)\b)",
+        _year,
+        2,
+        True,
+    ),
+    _rule(
+        "later",
+        r"\b"
+        + _NUMBER
+        + r"\s+"
+        + _UNIT
+        + r"\s+(?P<dir>later|after(?:wards)?|earlier|before|previously|prior)\b(?!\s+(?:the|a|an|his|her|its|their)\b)",
+        _later,
+        2,
+        True,
+        _I,
+    ),
+    _rule(
+        "following",
+        r"\b(?:the|that)\s+(?P<which>following|next|previous|preceding|same)\s+(?P<unit>day|week|month|year)\b"
+        r"|\b(?P<which2>that)\s+(?P<unit2>year)\b",
+        _following_any,
+        2,
+        True,
+        _I,
+    ),
 )
 
 

@@ -225,7 +225,9 @@ def _lemmas(value: Any, key: str) -> list[str]:
         return []
     items: Iterable[Any] = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(v, str) and v.strip() for v in items):
-        raise ValueError(f"'{key}' must be a word or a list of words (quote on/off/yes/no: YAML reads them as true/false)")
+        raise ValueError(
+            f"'{key}' must be a word or a list of words (quote on/off/yes/no: YAML reads them as true/false)"
+        )
     return [v.strip().lower() for v in items]
 
 
