@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dyadlens.analysis.charts import fractional_year, series_svg, timeline_svg
 from dyadlens.analysis.common import EventRow, Evidence
 from dyadlens.analysis.series import Series, SeriesPoint, empty_periods_between
+from dyadlens.partial_dates import PartialDate
+from dyadlens.web.charts import series_svg, timeline_svg
 
 
 def _row(event_id: str, date: str | None, goldstein: float, modality: str = "asserted") -> EventRow:
@@ -25,7 +26,7 @@ def _row(event_id: str, date: str | None, goldstein: float, modality: str = "ass
     ("date", "value"), [("2024", 2024.5), ("2024-07", 2024 + 6.5 / 12), ("2024-01-01", 2024 + 0.5 / 31 / 12)]
 )
 def test_partial_dates_sit_mid_period(date: str, value: float) -> None:
-    assert fractional_year(date) == pytest.approx(value)
+    assert PartialDate.parse(date).year_fraction() == pytest.approx(value)
 
 
 def test_timeline_points_link_to_their_events_and_escape_names() -> None:

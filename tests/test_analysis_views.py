@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from analysis_corpus import build_store
-from dyadlens.analysis.common import AnalysisContext, UnknownActorError, check_date, in_period, to_jsonable
+from dyadlens.analysis.actors import UnknownActorError
+from dyadlens.analysis.common import AnalysisContext, to_jsonable
 from dyadlens.analysis.document import document_view
 from dyadlens.analysis.network import actor_network
 from dyadlens.analysis.overview import corpus_overview
@@ -18,6 +19,7 @@ from dyadlens.analysis.series import dyad_series, period_of
 from dyadlens.analysis.sources import sources_side_by_side
 from dyadlens.analysis.timeline import dyad_timeline
 from dyadlens.errors import DyadlensError
+from dyadlens.partial_dates import check_date, overlaps
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
 
@@ -184,8 +186,8 @@ def test_unknown_actor_is_a_clear_error(ctx: AnalysisContext) -> None:
     [("2024-03", "2024", None, True), ("2023-12-31", "2024", None, False), ("2024", None, "2024-02", True),
      ("2024-03-01", None, "2024-02", False), (None, "2024", None, False), (None, None, None, True)],
 )
-def test_in_period_is_prefix_aware(date: str | None, since: str | None, until: str | None, inside: bool) -> None:
-    assert in_period(date, since, until) is inside
+def test_overlaps_is_prefix_aware(date: str | None, since: str | None, until: str | None, inside: bool) -> None:
+    assert overlaps(date, since, until) is inside
 
 
 def test_views_are_json_ready(ctx: AnalysisContext) -> None:
@@ -242,3 +244,18 @@ def test_overview_counts_mentions_and_sorts_by_events_then_mentions(ctx: Analysi
     actors = {a.id: a for a in corpus_overview(ctx).actors}
     assert (actors["taliban"].events, actors["taliban"].mentions) == (8, 8)
     assert actors["ttp"].events == 0 and actors["ttp"].mentions == 2
+
+
+def test_the_read_side_imports_no_presentation() -> None:
+    """analysis/ and exports/ hand data to the CLI, the web UI and the report; they never render it."""
+    import ast
+
+    import dyadlens
+
+    presentation = ("dyadlens.cli", "dyadlens.web", "jinja2", "markupsafe")
+    package = Path(dyadlens.__file__).parent
+    for module in [*package.joinpath("analysis").glob("*.py"), *package.joinpath("exports").glob("*.py")]:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [name for name in imported if name.startswith(presentation)], module.name

@@ -8,8 +8,9 @@ import pytest
 
 from dyadlens.kb.aliases import case_compatible, is_strict, tokenize
 from dyadlens.kb.knowledge_base import load_kb
-from dyadlens.kb.periods import Period, parse_prefix
+from dyadlens.kb.periods import Period
 from dyadlens.nlp.actor_matching import AliasMatcher
+from dyadlens.partial_dates import PartialDate
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "kb" / "mini"
 
@@ -62,4 +63,5 @@ def test_period_overlaps_at_the_precision_of_the_date(period: Period, when: str 
 
 
 def test_malformed_prefixes() -> None:
-    assert parse_prefix("2021-02-30") is None and parse_prefix("21-02") is None and parse_prefix("2024-02") is not None
+    parse = PartialDate.parse_or_none
+    assert parse("2021-02-30") is None and parse("21-02") is None and parse("2024-02") is not None

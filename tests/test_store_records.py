@@ -24,7 +24,7 @@ from dyadlens.model import (
     Sentence,
     stable_id,
 )
-from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START, TABLES, Store, StoredInput, open_store
+from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START, TABLES, EventQuery, Store, StoredInput, open_store
 from dyadlens.store.migrations import MIGRATIONS
 
 TEXT = (
@@ -178,8 +178,8 @@ def test_store_marks_a_later_document_with_the_same_fingerprint_as_duplicate(sto
     second = store.load_records("second")
     assert second is not None and second.document.duplicate_of == "first"
     assert len(store.events()) == 2  # the duplicate's events are left out of corpus queries
-    assert len(store.events(include_duplicates=True)) == 3
-    assert len(store.events(doc_id="second")) == 1
+    assert len(store.events(EventQuery(include_duplicates=True))) == 3
+    assert len(store.events(EventQuery(doc_id="second"))) == 1
 
 
 @pytest.mark.parametrize("fingerprint", ["", "fp-changed"])
@@ -241,7 +241,10 @@ def test_store_search_handles_fts_syntax_in_user_queries(store: Store, query: st
         ({"code": "043"}, 1),
         ({"code": "05"}, 0),
         ({"actor": "sudan"}, 1),
-        ({"modality": "negated"}, 0),
+        ({"modalities": ("negated",)}, 0),
+        ({"modalities": ("asserted", "negated")}, 1),
+        ({"between": ("sudan", "norway")}, 1),
+        ({"between": ("sudan", "chad")}, 0),
         ({"since": "2023"}, 1),
         ({"since": "2023-03-04"}, 0),
         ({"until": "2023-03"}, 1),
@@ -251,7 +254,7 @@ def test_store_search_handles_fts_syntax_in_user_queries(store: Store, query: st
 )
 def test_store_event_filters(store: Store, filters: dict[str, Any], count: int) -> None:
     store.write(make_records())
-    assert len(store.events(**filters)) == count
+    assert len(store.events(EventQuery(**filters))) == count
 
 
 def test_store_queries_by_actor(store: Store) -> None:

@@ -8,31 +8,30 @@ share state.
 Ordering of events (used by every view that lists them): by the event's own
 date; an undated event sorts by its document's publication date and says so
 (``dated_by = "document"``); an event with neither sorts last. ISO prefix
-dates compare as strings, so ``"2024"`` sorts before ``"2024-03"``.
+dates compare as strings, so ``"2024"`` sorts before ``"2024-03"``
+(:mod:`dyadlens.partial_dates`). The store lists and filters the events
+(:class:`~dyadlens.store.EventQuery`); the context turns only the events a
+view shows into rows with their evidence.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dyadlens.analysis.actors import resolve_actor
 from dyadlens.errors import DyadlensError
 from dyadlens.model import MODALITIES, Designation, Document, Event, Mention, Quote, Sentence
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
     from dyadlens.kb.ontology import CameoCode, Ontology
+    from dyadlens.store import Store
 
 #: The default modality filter of counting views: only what the text asserts.
 DEFAULT_MODALITIES: tuple[str, ...] = ("asserted",)
-
-
-class UnknownActorError(DyadlensError):
-    """A name or id that names no actor in the store or the knowledge base."""
 
 
 class UnknownDocumentError(DyadlensError):
@@ -79,6 +78,31 @@ class EventRow:
     url: str | None
     evidence: Evidence
     claimant_name: str | None = None  # who claims it, by name (``claimant`` is the id)
+
+    @property
+    def trigger(self) -> str:
+        """The words that triggered the event (they lie in its evidence sentence)."""
+        offset = self.evidence.start
+        return self.evidence.text[self.trigger_start - offset : self.trigger_end - offset]
+
+    def as_listing(self) -> dict[str, Any]:
+        """The flat form ``dyadlens events --json`` prints: ids and names, code, modality,
+        the sentence on one line and the trigger's words."""
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "date": self.date,
+            "source": self.source,
+            "source_name": self.source_name,
+            "code": self.code,
+            "code_name": self.code_name,
+            "target": self.target,
+            "target_name": self.target_name,
+            "modality": self.modality,
+            "claimant": self.claimant,
+            "sentence": " ".join(self.evidence.text.split()),
+            "trigger": self.trigger,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,44 +165,10 @@ def check_modalities(modalities: Iterable[str] | None) -> tuple[str, ...] | None
     return chosen
 
 
-_ISO_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-def check_date(value: str | None, name: str = "date") -> str | None:
-    """``value`` if it is a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD."""
-    if value is None:
-        return None
-    match = _ISO_PREFIX.fullmatch(value.strip())
-    problem = f"{name}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
-    if match is None:
-        raise DyadlensError(problem)
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        datetime.date(year, month, day)
-    except ValueError as error:
-        raise DyadlensError(problem) from error
-    return value.strip()
-
-
-def in_period(date: str | None, since: str | None, until: str | None) -> bool:
-    """Whether an ISO prefix date falls in [since, until] (prefix-aware at both ends).
-
-    ``until="2024"`` keeps ``"2024-12-31"``; an undated value is out of any
-    bounded period.
-    """
-    if since is None and until is None:
-        return True
-    if date is None:
-        return False
-    if since is not None and date[: len(since)] < since[: len(date)]:
-        return False
-    return until is None or date[: len(until)] <= until[: len(date)]
-
-
 class AnalysisContext:
     """The store, the ontology and the KB for one query, with per-call caches."""
 
-    def __init__(self, store: Any, ontology: Ontology, kb: KnowledgeBase | None = None) -> None:
+    def __init__(self, store: Store, ontology: Ontology, kb: KnowledgeBase | None = None) -> None:
         self.store = store
         self.ontology = ontology
         self.kb = kb
@@ -245,28 +235,8 @@ class AnalysisContext:
     # -- actors --------------------------------------------------------------------
 
     def resolve_actor(self, text: str) -> str:
-        """An actor id from an id, a KB alias or a stored name (case-insensitive)."""
-        wanted = text.strip()
-        if self.store.actor(wanted) is not None:
-            return wanted
-        if self.kb is not None:
-            if self.kb.get(wanted) is not None:
-                return wanted
-            found = self._kb_match(wanted)
-            if found is not None:
-                return found
-        for actor in self.store.actors():
-            if actor.name.casefold() == wanted.casefold() or actor.id.casefold() == wanted.casefold():
-                return str(actor.id)
-        raise UnknownActorError(f"no actor named {text!r} in the store or the knowledge base")
-
-    def _kb_match(self, text: str) -> str | None:
-        assert self.kb is not None
-        candidates = [str(entity.id) for entity in self.kb.lookup(text)]
-        if not candidates:
-            return None
-        stored = [c for c in candidates if self.store.actor(c) is not None]
-        return (stored or candidates)[0]
+        """The actor id ``text`` names, by the one rule of :func:`dyadlens.analysis.actors.resolve_actor`."""
+        return resolve_actor(self.store, self.kb, text)
 
     # -- evidence and rows ---------------------------------------------------------------
 
@@ -355,18 +325,3 @@ def sort_rows(rows: Iterable[EventRow]) -> list[EventRow]:
     """Dated rows by date (then document, then offset); rows with no date last."""
     return sorted(rows, key=lambda r: (r.sort_date is None, r.sort_date or "", r.doc_id, r.evidence.start, r.id))
 
-
-def dyad_events(
-    ctx: AnalysisContext,
-    a: str,
-    b: str,
-    modalities: tuple[str, ...] | None = None,
-    directed: bool = False,
-) -> list[Event]:
-    """Events from ``a`` to ``b`` and (unless ``directed``) from ``b`` to ``a``."""
-    events = list(ctx.store.events(source=a, target=b))
-    if not directed and a != b:
-        events.extend(ctx.store.events(source=b, target=a))
-    if modalities is not None:
-        events = [e for e in events if e.modality in modalities]
-    return events

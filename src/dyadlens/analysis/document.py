@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dyadlens.analysis.common import AnalysisContext, DesignationRow, EventRow, QuoteRow
+from dyadlens.store import EventQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,10 @@ class DocumentView:
     designations: list[DesignationRow]
 
 
+def _text_order(row: EventRow) -> tuple[int, int]:
+    return (row.evidence.start, row.trigger_start)
+
+
 def document_view(ctx: AnalysisContext, doc_id: str) -> DocumentView:
     document = ctx.require_document(doc_id)
     sentences = [SentenceSpan(s.index, s.start, s.end, s.kind, s.analysed) for s in ctx.sentences(doc_id)]
@@ -51,7 +56,7 @@ def document_view(ctx: AnalysisContext, doc_id: str) -> DocumentView:
         MentionSpan(m.start, m.end, m.actor_id, ctx.actor_name(m.actor_id), m.label, m.rule)
         for m in ctx.mentions(doc_id)
     ]
-    events = sorted(ctx.event_rows(ctx.store.events(doc_id=doc_id)), key=lambda r: (r.evidence.start, r.trigger_start))
+    events = sorted(ctx.event_rows(ctx.store.events(EventQuery(doc_id=doc_id))), key=_text_order)
     return DocumentView(
         id=document.id,
         title=document.title,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, QuoteRow
 from dyadlens.analysis.series import Series, dyad_series
 from dyadlens.analysis.sources import SourcesView, sources_side_by_side
-from dyadlens.analysis.status_view import StatusEntry, status_entries
+from dyadlens.analysis.status import StatusEntry, status_entries
 from dyadlens.analysis.timeline import Timeline, dyad_timeline
 
 

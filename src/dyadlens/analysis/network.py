@@ -11,15 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dyadlens.analysis.common import (
-    DEFAULT_MODALITIES,
-    AnalysisContext,
-    EventRow,
-    check_date,
-    check_modalities,
-    in_period,
-)
+from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, check_modalities
 from dyadlens.errors import DyadlensError
+from dyadlens.partial_dates import check_date
+from dyadlens.store import EventQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +57,9 @@ def actor_network(
         raise DyadlensError("quad classes are 1 (verbal cooperation) to 4 (material conflict)")
     chosen = check_modalities(modalities)
     since, until = check_date(since, "since"), check_date(until, "until")
-    events = [e for e in ctx.store.events() if e.source and e.target and e.source != e.target]
-    if chosen is not None:
-        events = [e for e in events if e.modality in chosen]
-    rows = [r for r in ctx.event_rows(events) if in_period(r.sort_date, since, until)]
+    query = EventQuery(modalities=chosen, since=since, until=until, document_dates=True)
+    events = [e for e in ctx.store.events(query) if e.source and e.target and e.source != e.target]
+    rows = ctx.event_rows(events)
     if quad_classes:
         rows = [r for r in rows if r.quad_class in quad_classes]
     edges = _edges(rows)

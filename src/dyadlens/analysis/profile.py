@@ -1,30 +1,142 @@
-"""Actor profile: who the actor is (KB) and what the corpus says it did and said.
+"""Two questions about one actor, each with its function.
 
-Events are counted by CAMEO root, as source and as target, over all
-modalities, with the asserted share given separately. Quotes *by* the actor
-are those whose speaker acts for it; quotes *about* it are those in a sentence
-that mentions it (and that it did not speak).
+:func:`actor_identity` (``dyadlens actor``): who is it? Its KB entry (aliases,
+demonyms, capital, metonyms, offices, the people who acted for it) and where
+the corpus mentions it, each mention in its context.
+
+:func:`actor_profile` (``dyadlens profile``, the web UI's actor page): what
+does the corpus say it did and said? Events are counted by CAMEO root, as
+source and as target, over all modalities, with the asserted share given
+separately. Quotes *by* the actor are those whose speaker acts for it; quotes
+*about* it are those in a sentence that mentions it (and that it did not speak).
+
+Both take an actor id: resolve what the user typed first
+(:meth:`AnalysisContext.resolve_actor`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from dyadlens.analysis.common import (
-    AnalysisContext,
-    DesignationRow,
-    EventRow,
-    QuoteRow,
-    UnknownActorError,
-    sort_rows,
-)
-from dyadlens.analysis.status_view import StatusEntry, designation_status
+from dyadlens.analysis.actors import UnknownActorError
+from dyadlens.analysis.common import AnalysisContext, DesignationRow, EventRow, QuoteRow, sort_rows
+from dyadlens.analysis.status import StatusEntry, designation_status
+from dyadlens.model import Mention
+from dyadlens.store import EventQuery
 
 if TYPE_CHECKING:
     from dyadlens.kb.entities import KbEntity
     from dyadlens.kb.periods import Period
+
+#: Characters of text shown on either side of a mention.
+CONTEXT_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class MentionInContext:
+    doc_id: str
+    published: str | None
+    start: int
+    end: int
+    text: str
+    before: str
+    after: str
+    rule: str
+    person: str | None
+
+
+@dataclass(slots=True)
+class ActorIdentity:
+    """Who an actor is: its KB entry (empty for a name the KB does not know) and its mentions in context."""
+
+    id: str
+    name: str
+    type: str
+    resolved: bool
+    aliases: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
+    capital: str | None = None
+    metonyms: list[str] = field(default_factory=list)
+    roles: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)  # KB people who acted for this actor
+    mentions: list[MentionInContext] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def actor_identity(ctx: AnalysisContext, actor_id: str, limit: int = 50) -> ActorIdentity:
+    """The KB entry of ``actor_id`` and its first ``limit`` mentions in context (a KB person: the
+    mentions of that person, whoever they acted for)."""
+    entity = ctx.kb.get(actor_id) if ctx.kb is not None else None
+    if entity is not None:
+        identity = _entity_identity(ctx, entity)
+    else:
+        stored = ctx.store.actor(actor_id)
+        if stored is None:
+            raise UnknownActorError(f"no actor {actor_id!r} in the store or the knowledge base")
+        identity = ActorIdentity(stored.id, stored.name, stored.type, stored.resolved)
+    if entity is not None and entity.type == "person":
+        mentions = ctx.store.mentions(person=actor_id, limit=limit)
+    else:
+        mentions = ctx.store.mentions(actor_id=actor_id, limit=limit)
+    identity.mentions = _in_context(ctx, mentions)
+    return identity
+
+
+def _entity_identity(ctx: AnalysisContext, entity: KbEntity) -> ActorIdentity:
+    assert ctx.kb is not None
+    roles = [{"actor": r.actor, "role": r.role, "from": r.period.start, "until": r.period.until} for r in entity.roles]
+    people = [
+        {"id": p.id, "name": p.name, "role": r.role, "from": r.period.start, "until": r.period.until}
+        for p in ctx.kb.entities()
+        for r in p.roles
+        if r.actor == entity.id
+    ]
+    return ActorIdentity(
+        entity.id,
+        entity.name,
+        entity.type,
+        True,
+        list(entity.aliases),
+        list(entity.demonyms),
+        entity.capital,
+        list(entity.metonyms),
+        roles,
+        people,
+    )
+
+
+def _in_context(ctx: AnalysisContext, mentions: Sequence[Mention]) -> list[MentionInContext]:
+    found = []
+    for mention in mentions:
+        document = ctx.document(mention.doc_id)
+        if document is None:
+            continue
+        text = document.text
+        found.append(
+            MentionInContext(
+                mention.doc_id,
+                document.published,
+                mention.start,
+                mention.end,
+                text[mention.start : mention.end],
+                _one_line(text[max(0, mention.start - CONTEXT_CHARS) : mention.start]),
+                _one_line(text[mention.end : mention.end + CONTEXT_CHARS]),
+                mention.rule,
+                mention.person,
+            )
+        )
+    return found
+
+
+def _one_line(text: str) -> str:
+    """Runs of whitespace as one space, keeping a space at either edge."""
+    return re.sub(r"\s+", " ", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +176,13 @@ class Profile:
 
 
 def actor_profile(ctx: AnalysisContext, actor_id: str) -> Profile:
+    """What the corpus says ``actor_id`` did and said, with who it is in the KB."""
     actor = ctx.store.actor(actor_id)
     entity = ctx.kb.get(actor_id) if ctx.kb is not None else None
     if actor is None and entity is None:
         raise UnknownActorError(f"no actor {actor_id!r} in the store or the knowledge base")
-    as_source = ctx.event_rows(ctx.store.events(source=actor_id))
-    as_target = ctx.event_rows(ctx.store.events(target=actor_id))
+    as_source = ctx.event_rows(ctx.store.events(EventQuery(source=actor_id)))
+    as_target = ctx.event_rows(ctx.store.events(EventQuery(target=actor_id)))
     mentions = list(ctx.store.mentions(actor_id=actor_id))
     return Profile(
         id=actor_id,

@@ -14,13 +14,13 @@ def list_quotes(
     kind: str | None = None,
     limit: int | None = None,
 ) -> list[QuoteRow]:
-    """Quotes matching the filters; ``speaker`` matches a stored speaker name,
-    case-insensitively, in full or as its last words ("Kabulov")."""
-    quotes = ctx.store.quotes(speaker_actor=actor_id, doc_id=doc_id, kind=kind)
+    """Quotes matching the filters, at most ``limit``; ``speaker`` matches a stored speaker name,
+    case-insensitively, in full or as its last words ("Kabulov"). Only the quotes returned are read
+    with their evidence."""
+    quotes = ctx.store.quotes(speaker_actor=actor_id, doc_id=doc_id, kind=kind, limit=None if speaker else limit)
     if speaker:
-        quotes = [q for q in quotes if _speaker_matches(q.speaker, speaker)]
-    rows = [ctx.quote_row(q) for q in quotes]
-    return rows[:limit] if limit else rows
+        quotes = [q for q in quotes if _speaker_matches(q.speaker, speaker)][:limit]
+    return [ctx.quote_row(q) for q in quotes]
 
 
 def _speaker_matches(stored: str | None, wanted: str) -> bool:

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dyadlens.analysis.common import AnalysisContext, Evidence, check_date, in_period
+from dyadlens.analysis.common import AnalysisContext, Evidence
 from dyadlens.errors import DyadlensError
+from dyadlens.partial_dates import check_date, overlaps
 from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START
 
 if TYPE_CHECKING:
@@ -117,4 +118,4 @@ def _keep(
         return False
     if actor is not None and actor not in result.actors:
         return False
-    return in_period(result.published, since, until)
+    return overlaps(result.published, since, until)

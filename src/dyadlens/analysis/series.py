@@ -6,21 +6,20 @@ an event with neither, or whose date is less precise than the period (a
 year-only date in a monthly series), is counted in ``unplaced`` rather than
 pinned to an invented month. ``points`` lists only periods with events; the
 renderings show the empty stretches between them (:func:`empty_periods_between`).
+The store selects the dyad's events and their dates in SQL; no evidence is
+read, since a series shows none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from dyadlens.analysis.common import (
-    DEFAULT_MODALITIES,
-    AnalysisContext,
-    EventRow,
-    check_modalities,
-    dyad_events,
-)
+from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, check_modalities
 from dyadlens.errors import DyadlensError
+from dyadlens.partial_dates import PartialDate
+from dyadlens.store import EventQuery, PlacedEvent
 
 PERIODS = ("month", "quarter", "year")
 QUAD_CLASSES = (1, 2, 3, 4)
@@ -51,14 +50,14 @@ def period_of(date: str | None, by: str) -> str | None:
     """The period label of an ISO prefix date, or None if the date is too coarse."""
     if not date:
         return None
+    when = PartialDate.parse(date)
     if by == "year":
-        return date[:4]
-    if len(date) < 7:
+        return f"{when.year:04d}"
+    if when.month is None:
         return None
     if by == "month":
-        return date[:7]
-    quarter = (int(date[5:7]) - 1) // 3 + 1
-    return f"{date[:4]}-Q{quarter}"
+        return f"{when.year:04d}-{when.month:02d}"
+    return f"{when.year:04d}-Q{(when.month - 1) // 3 + 1}"
 
 
 def period_number(period: str, by: str) -> int:
@@ -96,26 +95,28 @@ def dyad_series(
     if by not in PERIODS:
         raise DyadlensError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
     chosen = check_modalities(modalities)
-    rows = ctx.event_rows(dyad_events(ctx, a, b, chosen, directed=directed))
-    buckets: dict[str, list[EventRow]] = defaultdict(list)
+    dyad = EventQuery(source=a, target=b) if directed else EventQuery(between=(a, b))
+    events = ctx.store.placed_events(dataclasses.replace(dyad, modalities=chosen))
+    buckets: dict[str, list[PlacedEvent]] = defaultdict(list)
     unplaced: list[str] = []
-    for row in rows:
-        period = period_of(row.sort_date, by)
+    for event in events:
+        period = period_of(event.date, by)
         if period is None:
-            unplaced.append(row.id)
+            unplaced.append(event.id)
         else:
-            buckets[period].append(row)
-    points = [_point(period, buckets[period]) for period in sorted(buckets)]
+            buckets[period].append(event)
+    points = [_point(ctx, period, buckets[period]) for period in sorted(buckets)]
     return Series(
         a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b),
         by=by, modalities=chosen, points=points, unplaced=unplaced,
     )
 
 
-def _point(period: str, rows: list[EventRow]) -> SeriesPoint:
-    by_quad = {q: sum(1 for r in rows if r.quad_class == q) for q in QUAD_CLASSES}
-    weights = [r.goldstein for r in rows if r.goldstein is not None]
+def _point(ctx: AnalysisContext, period: str, events: list[PlacedEvent]) -> SeriesPoint:
+    codes = [ctx.code(e.code) for e in events]
+    by_quad = {q: sum(1 for c in codes if c is not None and c.quad_class == q) for q in QUAD_CLASSES}
+    weights = [c.goldstein for c in codes if c is not None]
     mean = round(sum(weights) / len(weights), 2) if weights else None
     return SeriesPoint(
-        period=period, count=len(rows), by_quad=by_quad, mean_goldstein=mean, event_ids=[r.id for r in rows]
+        period=period, count=len(events), by_quad=by_quad, mean_goldstein=mean, event_ids=[e.id for e in events]
     )

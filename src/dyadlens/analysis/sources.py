@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dyadlens.analysis.common import AnalysisContext, EventRow, dyad_events, sort_rows
+from dyadlens.analysis.common import AnalysisContext, EventRow, sort_rows
 from dyadlens.errors import DyadlensError
+from dyadlens.store import EventQuery
 
 #: Modalities that contradict an assertion of the same claim.
 DOUBTING = ("negated", "alleged", "possible")
@@ -54,12 +55,7 @@ def sources_side_by_side(
         raise DyadlensError("give both actors of the dyad, or none and an event code")
     if a is None and code is None:
         raise DyadlensError("give a dyad or an event code")
-    if a is not None and b is not None:
-        events = dyad_events(ctx, a, b)
-    else:
-        events = list(ctx.store.events())
-    if code is not None:
-        events = [e for e in events if e.code.startswith(code)]
+    events = ctx.store.events(EventQuery(between=(a, b) if a is not None and b is not None else None, code=code))
     grouped: dict[tuple[str | None, str | None, str], list[EventRow]] = defaultdict(list)
     for row in ctx.event_rows(events):
         grouped[(row.source, row.target, row.code[:3])].append(row)

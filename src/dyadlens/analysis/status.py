@@ -6,16 +6,23 @@ and the date of the document that reports it (``observed``). Steps are ordered
 by their effective date: ``date``, else ``observed``. ``status_as_of`` is the
 last step whose effective date has begun by the date asked for, so a
 proposal or a promise shows as such and never as a delisting.
+
+``dyadlens status`` prints the steps (:func:`pair_status`); the views (the
+dyad page, the actor profile, the report) show them as :class:`StatusEntry`
+rows, with names and the evidence sentence (:func:`status_entries`).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from dyadlens.analysis.common import AnalysisContext, Evidence
 from dyadlens.model import Designation, Document
+from dyadlens.partial_dates import PartialDate
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -72,10 +79,8 @@ def status_history(store: Any, designator: str, designee: str) -> list[StatusSte
 
 def status_as_of(store: Any, designator: str, designee: str, as_of: str) -> StatusStep | None:
     """The latest step that had begun by ``as_of`` (an ISO prefix date), or None."""
-    last_day = _period_end(as_of)
-    begun = [
-        s for s in status_history(store, designator, designee) if s.effective and _period_start(s.effective) <= last_day
-    ]
+    last_day = PartialDate.parse(as_of).last_day
+    begun = [s for s in status_history(store, designator, designee) if s.effective and _begins(s.effective) <= last_day]
     return begun[-1] if begun else None
 
 
@@ -155,26 +160,70 @@ def _step(row: Designation, document: Document | None) -> StatusStep:
     )
 
 
-def _order(step: StatusStep) -> tuple[bool, str, int, str]:
+def _order(step: StatusStep) -> tuple[bool, datetime.date, int, str]:
     effective = step.effective
     return (
         effective is None,
-        _period_start(effective) if effective else "",
+        _begins(effective) if effective else datetime.date.min,
         _STATUS_ORDER.get(step.status, 99),
         step.doc_id,
     )
 
 
-def _period_start(date: str) -> str:
-    """"2024" -> "2024-01-01", "2024-10" -> "2024-10-01"."""
-    return _pad(date, ("01", "01"))
+def _begins(date: str) -> datetime.date:
+    """The first day of a partial date: "2024" -> 2024-01-01."""
+    return PartialDate.parse(date).first_day
 
 
-def _period_end(date: str) -> str:
-    """"2024" -> "2024-12-31", "2024-02" -> "2024-02-31" (after every day of that month)."""
-    return _pad(date, ("12", "31"))
+# --- the view rows ---------------------------------------------------------------
 
 
-def _pad(date: str, fill: tuple[str, str]) -> str:
-    parts = date.split("-")[:3]
-    return "-".join([*parts, *fill[len(parts) - 1 :]])
+@dataclass(frozen=True, slots=True)
+class StatusEntry:
+    """One step of a pair's history as the views show it: names, evidence, and whether it is the latest."""
+
+    designator: str
+    designator_name: str | None
+    designee: str
+    designee_name: str | None
+    status: str
+    date: str | None  # when the status changed, as the text dates it
+    observed: str | None  # publication date of the reporting document
+    since: str | None  # the date the step counts from: ``date``, else ``observed``
+    current: bool  # the latest step of this pair
+    claimant: str | None
+    outlet: str | None
+    doc_id: str
+    evidence: Evidence
+    claimant_name: str | None = None
+
+
+def status_entries(ctx: AnalysisContext, designator: str, designee: str) -> list[StatusEntry]:
+    """The status history of one pair, oldest first (undated last)."""
+    steps = status_history(ctx.store, designator, designee)
+    return [_entry(ctx, step, index == len(steps) - 1) for index, step in enumerate(steps)]
+
+
+def designation_status(ctx: AnalysisContext, designee: str) -> list[StatusEntry]:
+    """The status histories of ``designee`` by every designator that has one."""
+    designators = sorted({d.designator for d in ctx.store.designations(designee=designee)})
+    return [entry for designator in designators for entry in status_entries(ctx, designator, designee)]
+
+
+def _entry(ctx: AnalysisContext, step: StatusStep, current: bool) -> StatusEntry:
+    return StatusEntry(
+        designator=step.designator,
+        designator_name=ctx.actor_name(step.designator),
+        designee=step.designee,
+        designee_name=ctx.actor_name(step.designee),
+        status=step.status,
+        date=step.date,
+        observed=step.observed,
+        since=step.effective,
+        current=current,
+        claimant=step.claimant,
+        outlet=step.outlet,
+        doc_id=step.doc_id,
+        evidence=ctx.sentence_evidence(step.doc_id, step.start, step.end, None),
+        claimant_name=ctx.actor_name(step.claimant),
+    )

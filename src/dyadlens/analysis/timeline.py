@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dyadlens.analysis.common import (
-    AnalysisContext,
-    EventRow,
-    check_date,
-    check_modalities,
-    dyad_events,
-    in_period,
-)
+from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
+from dyadlens.partial_dates import check_date
+from dyadlens.store import EventQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +32,10 @@ def dyad_timeline(
     since: str | None = None,
     until: str | None = None,
 ) -> Timeline:
-    """Events between ``a`` and ``b`` (ids), any modality unless filtered."""
+    """Events between ``a`` and ``b`` (ids), any modality unless filtered, placed in [since, until]
+    by their own date or else their document's."""
     chosen = check_modalities(modalities)
     since, until = check_date(since, "since"), check_date(until, "until")
-    rows = ctx.event_rows(dyad_events(ctx, a, b, chosen))
-    if since or until:
-        rows = [r for r in rows if in_period(r.sort_date, since, until)]
+    query = EventQuery(between=(a, b), modalities=chosen, since=since, until=until, document_dates=True)
+    rows = ctx.event_rows(ctx.store.events(query))
     return Timeline(a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b), modalities=chosen, events=rows)

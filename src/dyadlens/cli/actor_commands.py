@@ -10,7 +10,7 @@ from dyadlens.cli.app import App, analysis, json_flag, main, pass_app
 from dyadlens.cli.render import echo_table, emit_json, emit_view, hanging, terminal_safe
 
 if TYPE_CHECKING:
-    from dyadlens.kb.actor_report import ActorProfile
+    from dyadlens.analysis.profile import ActorIdentity
 
 
 @main.command("actors")
@@ -28,7 +28,7 @@ def actors_command(app: App, unresolved: bool, actor_type: str | None, limit: in
     """
     from dataclasses import asdict
 
-    from dyadlens.kb.actor_report import actor_table
+    from dyadlens.analysis.actors import actor_table
 
     store = app.store(create=False)
     try:
@@ -52,39 +52,37 @@ def actors_command(app: App, unresolved: bool, actor_type: str | None, limit: in
 @pass_app
 def actor_command(app: App, name: str, limit: int, as_json: bool) -> None:
     """One actor by id, name or alias: KB entry and mentions in context."""
-    from dyadlens.errors import DataFileError
-    from dyadlens.kb.actor_report import actor_profile
+    from dyadlens.analysis.actors import UnknownActorError
+    from dyadlens.analysis.profile import actor_identity
 
-    store = app.store(create=False)
-    try:
-        profile = actor_profile(app.resources().kb, store, name, limit=limit)
-    except DataFileError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
-    if profile is None:
-        raise click.ClickException(f"no actor, person or unresolved name matches {name!r}")
+    with analysis(app) as ctx:
+        try:
+            actor_id = ctx.resolve_actor(name)
+        except UnknownActorError as error:
+            raise click.ClickException(f"no actor, person or unresolved name matches {name!r}") from error
+        identity = actor_identity(ctx, actor_id, limit=limit)
     if app.json_wanted(as_json):
-        emit_json(profile.to_dict())
+        emit_json(identity.to_dict())
         return
-    for line in _actor_profile_lines(profile):
+    for line in _actor_identity_lines(identity):
         click.echo(hanging(line))
 
 
-def _actor_profile_lines(profile: ActorProfile) -> list[str]:
-    state = "" if profile.resolved else " (unresolved)"
-    lines = [f"{profile.name} [{profile.id}] {profile.type}{state}"]
-    for label, values in (("aliases", profile.aliases), ("demonyms", profile.demonyms), ("metonyms", profile.metonyms)):
+def _actor_identity_lines(identity: ActorIdentity) -> list[str]:
+    state = "" if identity.resolved else " (unresolved)"
+    lines = [f"{identity.name} [{identity.id}] {identity.type}{state}"]
+    named = (("aliases", identity.aliases), ("demonyms", identity.demonyms), ("metonyms", identity.metonyms))
+    for label, values in named:
         if values:
             lines.append(f"  {label}: {', '.join(values)}")
-    if profile.capital:
-        lines.append(f"  capital: {profile.capital}")
-    for role in profile.roles:
+    if identity.capital:
+        lines.append(f"  capital: {identity.capital}")
+    for role in identity.roles:
         lines.append(f"  role: {role['role'] or '?'} for {role['actor']} ({_period(role)})")
-    for person in profile.people:
+    for person in identity.people:
         lines.append(f"  person: {person['name']} [{person['id']}], {person['role'] or '?'} ({_period(person)})")
-    lines.append(f"  mentions shown: {len(profile.mentions)}")
-    for m in profile.mentions:
+    lines.append(f"  mentions shown: {len(identity.mentions)}")
+    for m in identity.mentions:
         context = terminal_safe(f"…{m.before}[{m.text}]{m.after}…")
         lines.append(f"  {m.doc_id} {m.published or '?'} @{m.start} ({m.rule}): {context}")
     return lines
@@ -105,7 +103,7 @@ def kb_check_command(app: App, as_json: bool) -> None:
     from dataclasses import asdict
 
     from dyadlens.errors import DataFileError
-    from dyadlens.kb.actor_report import kb_check
+    from dyadlens.kb.check import kb_check
 
     try:
         report = kb_check(app.kb_files)
@@ -135,7 +133,7 @@ def profile_command(app: App, actor: str, as_json: bool) -> None:
     designations and their status, quotes by and about the actor.
     """
     from dyadlens.analysis.profile import actor_profile
-    from dyadlens.analysis.text import profile_text
+    from dyadlens.cli.text_views import profile_text
 
     with analysis(app) as ctx:
         emit_view(app.json_wanted(as_json), actor_profile(ctx, ctx.resolve_actor(actor)), profile_text)

@@ -31,8 +31,8 @@ def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str
 
     An event the text does not date is placed at its document's date (marked *).
     """
-    from dyadlens.analysis.text import timeline_text
     from dyadlens.analysis.timeline import dyad_timeline
+    from dyadlens.cli.text_views import timeline_text
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
@@ -58,7 +58,7 @@ def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tu
     Per period: event counts by quad class and the mean Goldstein weight.
     """
     from dyadlens.analysis.series import dyad_series
-    from dyadlens.analysis.text import series_text
+    from dyadlens.cli.text_views import series_text
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
@@ -84,7 +84,7 @@ def network_command(app: App, since: str | None, until: str | None, quads: tuple
     Directed edges source -> target with event counts and mean Goldstein weight.
     """
     from dyadlens.analysis.network import actor_network
-    from dyadlens.analysis.text import network_text
+    from dyadlens.cli.text_views import network_text
 
     with analysis(app) as ctx:
         view = actor_network(
@@ -105,7 +105,7 @@ def sources_command(app: App, actors: tuple[str, ...], code: str | None, as_json
     asserts and another negates, doubts or calls alleged is marked DISPUTED.
     """
     from dyadlens.analysis.sources import sources_side_by_side
-    from dyadlens.analysis.text import sources_text
+    from dyadlens.cli.text_views import sources_text
 
     if len(actors) not in (0, 2) or (not actors and code is None):
         raise click.UsageError("give two actors (A B), or --code CAMEO, or both")
@@ -135,7 +135,7 @@ def search_command(app: App, query: str, actor: str | None, since: str | None, u
     QUERY uses SQLite FTS syntax: words, "exact phrase", OR, prefix*.
     """
     from dyadlens.analysis.search import search_sentences
-    from dyadlens.analysis.text import search_text
+    from dyadlens.cli.text_views import search_text
 
     with analysis(app) as ctx:
         actor_id = ctx.resolve_actor(actor) if actor else None
@@ -161,7 +161,7 @@ def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, 
     Timeline and series charts, designation status, key quotes, events, sources side by side
     and the evidence list, in one file that opens offline.
     """
-    from dyadlens.analysis.report import write_report
+    from dyadlens.web.report import write_report
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)

@@ -23,7 +23,6 @@ from dyadlens.model import MODALITIES
 
 if TYPE_CHECKING:
     from dyadlens.analysis.common import AnalysisContext
-    from dyadlens.kb.knowledge_base import KnowledgeBase
     from dyadlens.pipeline import PipelineConfig
     from dyadlens.resources import Resources
     from dyadlens.store import Store
@@ -122,12 +121,11 @@ def run() -> None:
 
 def _check_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A date option's value, refused early (one clean line) unless it is YYYY, YYYY-MM or YYYY-MM-DD."""
-    from dyadlens.analysis.common import check_date
-    from dyadlens.errors import DyadlensError
+    from dyadlens.partial_dates import InvalidDateError, check_date
 
     try:
         return check_date(value, f"--{param.name}".replace("_", "-"))
-    except DyadlensError as error:
+    except InvalidDateError as error:
         raise click.BadParameter(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)") from error
 
 
@@ -190,21 +188,6 @@ def analysis(app: App) -> Iterator[AnalysisContext]:
         raise click.ClickException(str(error)) from error
     finally:
         store.close()
-
-
-def known_actor(kb: KnowledgeBase, store: Store, text: str) -> str:
-    """The actor id a user's name, alias or id stands for; an unknown name is an error, not an empty result."""
-    from dyadlens.errors import InputError
-    from dyadlens.nlp.event_views import resolve_actor_arg
-
-    known = store.actors()
-    try:
-        actor_id = resolve_actor_arg(text, kb, known)
-    except InputError as error:
-        raise click.ClickException(str(error)) from error
-    if actor_id.startswith("unresolved:") and not any(a.id == actor_id for a in known):
-        raise click.ClickException(f"no actor named {text!r} in the store or the knowledge base")
-    return actor_id
 
 
 def known_document(app: App, store: Store, doc_id: str | None) -> None:

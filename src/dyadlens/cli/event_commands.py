@@ -12,7 +12,6 @@ from dyadlens.cli.app import (
     analysis,
     date_option,
     json_flag,
-    known_actor,
     known_document,
     main,
     opened_store,
@@ -21,9 +20,7 @@ from dyadlens.cli.app import (
 from dyadlens.cli.render import emit_json, hanging, terminal_safe, wrapped
 
 if TYPE_CHECKING:
-    from dyadlens.analysis.common import QuoteRow
-    from dyadlens.kb.knowledge_base import KnowledgeBase
-    from dyadlens.nlp.event_views import EventRow
+    from dyadlens.analysis.common import EventRow, QuoteRow
 
 
 @main.command("events")
@@ -37,41 +34,45 @@ if TYPE_CHECKING:
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many events.")
 @json_flag
 @pass_app
-def events_command(app: App, /, limit: int | None, as_json: bool, **filters: str | None) -> None:
+def events_command(
+    app: App, source: str | None, target: str | None, code: str | None, modality: str | None, since: str | None,
+    until: str | None, doc_id: str | None, limit: int | None, as_json: bool,
+) -> None:
     """List coded events with their evidence sentences.
 
     Each event: id, date, source, CAMEO code, target, modality, and the sentence it comes from.
     """
-    from dataclasses import asdict
+    from dyadlens.analysis.events import list_events
+    from dyadlens.store import EventQuery
 
-    from dyadlens.errors import InputError
-    from dyadlens.nlp.event_views import EventFilter, list_events
-
-    with opened_store(app) as store:
-        known_document(app, store, filters["doc_id"])
-        for side in ("source", "target"):
-            if filters[side]:
-                filters[side] = known_actor(app.resources().kb, store, str(filters[side]))
-        try:
-            rows = list_events(store, app.resources(), EventFilter(limit=limit, **filters))
-        except InputError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with analysis(app) as ctx:
+        known_document(app, ctx.store, doc_id)
+        query = EventQuery(
+            source=ctx.resolve_actor(source) if source else None,
+            target=ctx.resolve_actor(target) if target else None,
+            code=code,
+            modalities=(modality,) if modality else None,
+            since=since,
+            until=until,
+            doc_id=doc_id,
+        )
+        rows = list_events(ctx, query, limit=limit)
     if app.json_wanted(as_json):
-        emit_json([asdict(r) for r in rows])
+        emit_json([row.as_listing() for row in rows])
         return
     for row in rows:
-        click.echo(_event_line(row, app.resources().kb))
+        click.echo(_event_line(row))
     if not app.quiet:
         click.echo(f"{len(rows)} events", err=True)
 
 
-def _event_line(row: EventRow, kb: KnowledgeBase) -> str:
+def _event_line(row: EventRow) -> str:
     source = row.source_name or row.source or "-"
     target = row.target_name or row.target or "-"
-    claim = f" (claimed by {kb.display_name(row.claimant)})" if row.claimant else ""
+    claim = f" (claimed by {row.claimant_name})" if row.claimant else ""
     code = f"{row.code} {row.code_name}"
     head = f"{row.id}  {row.date or 'undated'}  {source} -> {code} -> {target}  [{row.modality}]{claim}"
-    return f"{hanging(head, ' ' * (len(row.id) + 2))}\n{wrapped(f'{row.doc_id}: {row.sentence}')}"
+    return f"{hanging(head, ' ' * (len(row.id) + 2))}\n{wrapped(f'{row.doc_id}: {row.evidence.text}')}"
 
 
 @main.command("explain")
@@ -84,7 +85,7 @@ def explain_command(app: App, event_id: str, as_json: bool) -> None:
     The mentions behind each actor, the trigger and the verb-dictionary entry, the CAMEO code,
     the modality cue, the date rule and the claimant.
     """
-    from dyadlens.nlp.event_views import explain_event
+    from dyadlens.analysis.events import explain_event
 
     with opened_store(app) as store:
         explanation = explain_event(store, app.resources(), event_id)
@@ -143,7 +144,7 @@ def quotes_command(
 
     with analysis(app) as ctx:
         known_document(app, ctx.store, doc_id)
-        actor_id = known_actor(app.resources().kb, ctx.store, actor) if actor else None
+        actor_id = ctx.resolve_actor(actor) if actor else None
         rows = list_quotes(ctx, speaker=speaker, actor_id=actor_id, doc_id=doc_id, kind=kind, limit=limit)
     if app.json_wanted(as_json):
         emit_json(to_jsonable(rows))
@@ -178,9 +179,8 @@ def status_command(app: App, designator: str, designee: str, as_of: str | None, 
     from dyadlens.analysis.status import pair_status
 
     kb = app.resources().kb
-    with opened_store(app, create=False) as store:
-        pair = (known_actor(kb, store, designator), known_actor(kb, store, designee))
-        status = pair_status(store, kb, *pair, as_of=as_of)
+    with analysis(app) as ctx:
+        status = pair_status(ctx.store, kb, ctx.resolve_actor(designator), ctx.resolve_actor(designee), as_of=as_of)
     if app.json_wanted(as_json):
         emit_json(status.as_dict())
         return

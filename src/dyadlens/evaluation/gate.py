@@ -32,6 +32,7 @@ from dyadlens.errors import InputError
 from dyadlens.evaluation.names import ActorNames, name_key
 from dyadlens.evaluation.scorer import Report, score
 from dyadlens.model import MODALITIES
+from dyadlens.partial_dates import PartialDate
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -62,7 +63,6 @@ DESIGNATION_STATUSES = (
     "recognition_withheld",
 )
 QUOTE_KINDS = ("direct", "indirect")
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _ROOT = re.compile(r"^(0[1-9]|1\d|20)$")
 
 
@@ -279,4 +279,8 @@ def _check_actors(actors: list[str], *names: Any) -> list[str]:
 
 
 def _is_date(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and bool(_DATE.match(value)))
+    """None, or a partial date written in its canonical form (no blanks, two-digit months and days)."""
+    if value is None:
+        return True
+    found = PartialDate.parse_or_none(value) if isinstance(value, str) else None
+    return found is not None and str(found) == value

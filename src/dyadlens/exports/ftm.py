@@ -22,6 +22,7 @@ from followthemoney.exc import InvalidData
 from dyadlens.analysis.common import AnalysisContext, DesignationRow, EventRow, check_modalities
 from dyadlens.errors import DyadlensError
 from dyadlens.model import ActorRef
+from dyadlens.store import EventQuery
 
 PUBLIC_BODIES = frozenset({"state", "government", "igo_body"})
 ORGANIZATIONS = frozenset(
@@ -121,10 +122,8 @@ def designation_entity(row: DesignationRow) -> dict[str, Any]:
 def ftm_entities(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None,
                  since: str | None = None, until: str | None = None) -> Iterator[dict[str, Any]]:
     """Actors, documents, events, then designations (actors and documents only as referred to)."""
-    chosen = check_modalities(modalities)
-    rows = ctx.event_rows(
-        e for e in ctx.store.events(since=since, until=until) if chosen is None or e.modality in chosen
-    )
+    query = EventQuery(modalities=check_modalities(modalities), since=since, until=until)
+    rows = ctx.event_rows(ctx.store.events(query))
     designations = [ctx.designation_row(d) for d in ctx.store.designations(since=since, until=until)]
     actor_ids = {a for r in rows for a in (r.source, r.target) if a}
     actor_ids |= {a for d in designations for a in (d.designator, d.designee)}

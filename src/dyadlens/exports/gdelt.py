@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from importlib import resources as importlib_resources
 from typing import IO
 
-from dyadlens.analysis.charts import fractional_year
 from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
 from dyadlens.exports.csv_safety import csv_line
 from dyadlens.model import ActorRef
+from dyadlens.partial_dates import PartialDate
+from dyadlens.store import EventQuery
 
 EVIDENCE_COLUMNS = (
     "event_id",
@@ -45,8 +46,19 @@ def gdelt_columns() -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def date_precision(date: str | None) -> str:
-    return {10: "day", 7: "month", 4: "year"}.get(len(date or ""), "none")
+def date_fields(date: str | None) -> dict[str, object]:
+    """GDELT's date columns, each filled only when the date is that precise (a date is never invented)."""
+    if not date:
+        return {"date_precision": "none"}
+    when = PartialDate.parse(date)
+    compact = str(when).replace("-", "")
+    return {
+        "SQLDATE": compact if when.day else "",
+        "MonthYear": compact[:6] if when.month else "",
+        "Year": compact[:4],
+        "FractionDate": f"{when.year_fraction():.4f}",
+        "date_precision": when.precision,
+    }
 
 
 def global_event_id(event_id: str) -> int:
@@ -70,14 +82,9 @@ def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None) -> dict
 
 def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
     """One event as a GDELT row (a dict keyed by column name)."""
-    date = row.date
-    precision = date_precision(date)
     fields: dict[str, object] = {
         "GLOBALEVENTID": global_event_id(row.id),
-        "SQLDATE": date.replace("-", "") if precision == "day" and date else "",
-        "MonthYear": date[:7].replace("-", "") if date and precision in ("day", "month") else "",
-        "Year": date[:4] if date else "",
-        "FractionDate": f"{fractional_year(date):.4f}" if date else "",
+        **date_fields(row.date),
         "IsRootEvent": 1 if row.evidence.sentence_index == 0 else 0,
         "EventCode": row.code,
         "EventBaseCode": row.code[:3],
@@ -102,8 +109,7 @@ def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
         "evidence_text": row.evidence.text,
         "modality": row.modality,
         "claimant": row.claimant or "",
-        "event_date": date or "",
-        "date_precision": precision,
+        "event_date": row.date or "",
         "published": row.published or "",
         "outlet": row.outlet or "",
     })
@@ -112,9 +118,8 @@ def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
 
 def gdelt_rows(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None,
                since: str | None = None, until: str | None = None) -> Iterator[dict[str, object]]:
-    chosen = check_modalities(modalities)
-    events = ctx.store.events(since=since, until=until)
-    for row in ctx.event_rows(e for e in events if chosen is None or e.modality in chosen):
+    query = EventQuery(modalities=check_modalities(modalities), since=since, until=until)
+    for row in ctx.event_rows(ctx.store.events(query)):
         yield gdelt_row(ctx, row)
 
 

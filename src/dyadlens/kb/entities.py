@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dyadlens.kb.periods import Period, normalise_prefix
+from dyadlens.kb.periods import Period
+from dyadlens.partial_dates import PartialDate
 
 ENTITY_TYPES = frozenset(
     {
@@ -163,11 +164,11 @@ def _parse_period(raw: Any, parsed: ParsedEntry, where: str) -> Period | None:
         if value is None:
             bounds[key] = None
             continue
-        normalised = normalise_prefix(value)
-        if normalised is None:
+        found = PartialDate.parse_or_none(value)
+        if found is None:
             _problem(parsed, f"{where}: {key!r} is not an ISO date prefix (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
             return None
-        bounds[key] = normalised
+        bounds[key] = str(found)
     period = Period(bounds["from"], bounds["until"])
     if period.first_day() > period.last_day():
         _problem(parsed, f"{where}: 'from' {period.start} is after 'until' {period.until}")

@@ -28,8 +28,9 @@ from dyadlens.kb.entities import (
     merge_values,
     parse_entry,
 )
-from dyadlens.kb.periods import Period, latest_first, parse_prefix
+from dyadlens.kb.periods import Period, latest_first
 from dyadlens.model import ActorRef
+from dyadlens.partial_dates import PartialDate
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
@@ -139,10 +140,10 @@ class KnowledgeBase:
     def former_actor(self, person_id: str, date: str | None) -> str | None:
         """The actor of the last office a person left before a date (for "former president X")."""
         person = self._entities.get(person_id)
-        bounds = parse_prefix(date) if date else None
-        if person is None or bounds is None:
+        when = PartialDate.parse_or_none(date)
+        if person is None or when is None:
             return None
-        ended = [(r.period, r.actor) for r in person.roles if r.period.last_day() < bounds[0]]
+        ended = [(r.period, r.actor) for r in person.roles if r.period.last_day() < when.first_day]
         ordered = sorted(ended, key=lambda pair: pair[0].last_day(), reverse=True)
         return ordered[0][1] if ordered else None
 

@@ -2,6 +2,7 @@
 records, failures and a full-text index over sentences."""
 
 from dyadlens.store.backend import HIGHLIGHT_END, HIGHLIGHT_START
+from dyadlens.store.queries import EventQuery, PlacedEvent
 from dyadlens.store.schema import EXPORTABLE
 from dyadlens.store.store import (
     DocumentInfo,
@@ -22,6 +23,8 @@ __all__ = [
     "HIGHLIGHT_START",
     "TABLES",
     "DocumentInfo",
+    "EventQuery",
+    "PlacedEvent",
     "SearchHit",
     "Store",
     "StoreStats",

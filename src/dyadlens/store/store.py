@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadlens.errors import StoreError
@@ -33,6 +33,7 @@ from dyadlens.model import (
     Region,
     Sentence,
 )
+from dyadlens.partial_dates import overlaps_sql, parse_bound
 from dyadlens.store import schema
 from dyadlens.store.backend import (
     HIGHLIGHT_END,
@@ -49,6 +50,7 @@ from dyadlens.store.codec import (
     record_rows,
 )
 from dyadlens.store.migrations import applied_migrations, migrate, pending_migrations
+from dyadlens.store.queries import EventQuery, PlacedEvent, placed_date
 
 D = schema.documents
 
@@ -350,36 +352,27 @@ class Store:
         found = self._records_of(schema.events, Event, schema.events.c.id == event_id, limit=1)
         return found[0] if found else None
 
-    def events(
-        self,
-        source: str | None = None,
-        target: str | None = None,
-        code: str | None = None,
-        modality: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        doc_id: str | None = None,
-        *,
-        actor: str | None = None,
-        include_duplicates: bool = False,
-        limit: int | None = None,
-    ) -> list[Event]:
-        """Events matching every filter given.
+    def events(self, query: EventQuery | None = None, *, limit: int | None = None) -> list[Event]:
+        """The events matching ``query`` (all of them when None), in ingest order, then text order."""
+        conditions = (query or EventQuery()).conditions()
+        return self._records_of(schema.events, Event, *conditions, limit=limit)
 
-        ``code`` matches as a prefix ("08" finds 081 and 0831). ``since`` and
-        ``until`` are ISO prefix dates; an event matches when its (possibly
-        partial) date overlaps the range, and undated events never match.
-        ``actor`` matches source or target. Events of documents that duplicate
-        an earlier one are left out unless ``include_duplicates`` or ``doc_id``.
+    def placed_events(self, query: EventQuery) -> list[PlacedEvent]:
+        """Id, code and placing date of the events matching ``query``, in the views' event order.
+
+        That order is by the date an event is placed at (its own, else its
+        document's), then document, offset and id; events with neither date last.
         """
         e = schema.events
-        conditions = _equal(e, source=source, target=target, modality=modality, doc_id=doc_id)
-        if code:
-            conditions.append(e.c.code.startswith(code, autoescape=True))
-        if actor:
-            conditions.append(or_(e.c.source == actor, e.c.target == actor))
-        conditions += _date_overlaps(e.c.date, since, until)
-        return self._records_of(e, Event, *conditions, duplicates=include_duplicates or bool(doc_id), limit=limit)
+        placed = placed_date()
+        found = (
+            select(e.c.id, e.c.code, placed.label("date"))
+            .join(D, D.c.id == e.c.doc_id)
+            .where(*query.conditions())
+            .order_by(placed.is_(None), placed, e.c.doc_id, e.c.start, e.c.id)
+        )
+        with self.reader() as conn:
+            return [PlacedEvent(row.id, row.code, row.date) for row in conn.execute(found)]
 
     def quotes(
         self,
@@ -409,16 +402,22 @@ class Store:
     ) -> list[Designation]:
         d = schema.designations
         conditions = _equal(d, designee=designee, designator=designator, status=status, doc_id=doc_id)
-        conditions += _date_overlaps(d.c.date, since, until)
+        conditions.append(overlaps_sql(d.c.date, parse_bound(since), parse_bound(until)))
         return self._records_of(
             d, Designation, *conditions, duplicates=include_duplicates or bool(doc_id), limit=limit
         )
 
     def mentions(
-        self, actor_id: str | None = None, doc_id: str | None = None, *, limit: int | None = None
+        self,
+        actor_id: str | None = None,
+        doc_id: str | None = None,
+        *,
+        person: str | None = None,
+        limit: int | None = None,
     ) -> list[Mention]:
+        """Mentions of an actor, of a KB person (``person``) or in one document, in ingest and text order."""
         m = schema.mentions
-        return self._records_of(m, Mention, *_equal(m, actor_id=actor_id, doc_id=doc_id), limit=limit)
+        return self._records_of(m, Mention, *_equal(m, actor_id=actor_id, doc_id=doc_id, person=person), limit=limit)
 
     def actors(self) -> list[ActorRef]:
         """Every actor any document refers to, as most recently written, by id."""
@@ -525,16 +524,3 @@ def _export_order(table: Any) -> list[Any]:
 def _equal(table: Any, **values: str | None) -> list[ColumnElement[bool]]:
     return [table.c[name] == value for name, value in values.items() if value is not None]
 
-
-def _date_overlaps(column: Any, since: str | None, until: str | None) -> list[ColumnElement[bool]]:
-    """Conditions for an ISO prefix date column overlapping [since, until].
-
-    "~" sorts after every digit and "-", so ``date || "~"`` is the upper end
-    of a partial date ("2024~" is after every day of 2024).
-    """
-    conditions: list[ColumnElement[bool]] = []
-    if since:
-        conditions.append(and_(column.is_not(None), column.concat("~") >= since))
-    if until:
-        conditions.append(and_(column.is_not(None), column <= until + "~"))
-    return conditions

@@ -17,12 +17,12 @@ from importlib import resources as importlib_resources
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote_to_bytes
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
-from dyadlens.analysis.common import AnalysisContext, UnknownActorError, UnknownDocumentError, to_jsonable
+from dyadlens.analysis.actors import UnknownActorError
+from dyadlens.analysis.common import AnalysisContext, UnknownDocumentError, to_jsonable
 from dyadlens.errors import DyadlensError
 from dyadlens.web.hosts import LOCAL_ONLY, HostPolicy
-from dyadlens.web.links import WebLinks, evidence_anchor
+from dyadlens.web.links import WebLinks
+from dyadlens.web.rendering import template_environment
 from dyadlens.web.views import ROUTES, Page
 
 StartResponse = Callable[..., Any]
@@ -38,33 +38,6 @@ SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
 )
-
-
-def template_environment() -> Environment:
-    """Jinja2 with autoescaping on for every template (HTML and SVG alike)."""
-    env = Environment(
-        loader=PackageLoader("dyadlens.web", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["evidence_anchor"] = evidence_anchor
-    env.globals["split_marked"] = split_marked
-    env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.1f}"
-    return env
-
-
-def split_marked(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, is_marked) runs; templates escape each piece."""
-    runs: list[tuple[str, bool]] = []
-    cursor = 0
-    for start, end in sorted(spans):
-        if start < cursor:
-            continue
-        runs.extend([(text[cursor:start], False), (text[start:end], True)])
-        cursor = end
-    runs.append((text[cursor:], False))
-    return [run for run in runs if run[0]]
 
 
 def _wsgi_bytes(text: str) -> bytes:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from dyadlens.analysis.charts import series_svg, timeline_svg
 from dyadlens.analysis.common import AnalysisContext, check_modalities
 from dyadlens.analysis.document import document_view
 from dyadlens.analysis.dyad import dyad_brief
@@ -22,6 +21,7 @@ from dyadlens.analysis.overview import corpus_overview
 from dyadlens.analysis.profile import actor_profile
 from dyadlens.analysis.search import SearchView, search_sentences
 from dyadlens.errors import DyadlensError
+from dyadlens.web.charts import series_svg, timeline_svg
 from dyadlens.web.highlight import document_blocks
 
 Query = dict[str, list[str]]

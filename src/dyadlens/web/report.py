@@ -3,7 +3,9 @@
 It holds the dyad's timeline and cooperation–conflict charts, the designation
 status, key quotes, the events, the sources side by side and an evidence
 list: every item links to an anchor in the same file with the sentence text,
-the document id and the character offsets. Rendered with Jinja2, autoescape on.
+the document id and the character offsets. Rendered with Jinja2, autoescape on,
+from the web UI's templates and static files, so the report and the dyad page
+look alike.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from dyadlens import __version__
-from dyadlens.analysis.charts import series_svg, timeline_svg
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, Evidence
 from dyadlens.analysis.dyad import DyadBrief, dyad_brief
 from dyadlens.model import Document
+from dyadlens.web.charts import series_svg, timeline_svg
+from dyadlens.web.links import ReportLinks
+from dyadlens.web.rendering import template_environment
 
 
 def _static(name: str) -> str:
@@ -43,9 +47,6 @@ def _evidence_items(brief: DyadBrief) -> list[Evidence]:
 def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",
                   modalities: tuple[str, ...] | None = DEFAULT_MODALITIES, store_name: str = "") -> str:
     """The brief of the dyad ``a``–``b`` as one HTML string."""
-    from dyadlens.web.app import template_environment
-    from dyadlens.web.links import ReportLinks
-
     brief = dyad_brief(ctx, a, b, by=by, modalities=modalities)
     evidence = _evidence_items(brief)
     documents: list[Document] = [d for d in (ctx.document(i) for i in sorted({e.doc_id for e in evidence})) if d]

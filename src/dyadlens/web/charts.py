@@ -13,22 +13,12 @@ from markupsafe import Markup, escape
 
 from dyadlens.analysis.common import EventRow
 from dyadlens.analysis.series import QUAD_CLASSES, Series, empty_periods_between
+from dyadlens.partial_dates import PartialDate
 
 QUAD_COLOURS = {1: "#7fb77e", 2: "#2e7d32", 3: "#f0a04b", 4: "#c62828"}
 QUAD_NAMES = {1: "Verbal cooperation", 2: "Material cooperation", 3: "Verbal conflict", 4: "Material conflict"}
 _W, _H = 960, 260
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 56, 28, 48
-
-
-def fractional_year(date: str) -> float:
-    """An ISO prefix date as a year fraction; a coarse date sits mid-period."""
-    year = int(date[:4])
-    if len(date) < 7:
-        return year + 0.5
-    month = int(date[5:7])
-    if len(date) < 10:
-        return year + (month - 0.5) / 12
-    return year + (month - 1 + (int(date[8:10]) - 0.5) / 31) / 12
 
 
 def timeline_svg(rows: list[EventRow], title: str) -> Markup:
@@ -38,7 +28,7 @@ def timeline_svg(rows: list[EventRow], title: str) -> Markup:
     if not dated:
         parts.append(_text(_W / 2, _H / 2, "no dated events", "middle", "empty"))
         return Markup("".join(parts) + "</svg>")
-    xs = [fractional_year(r.sort_date or "") for r in dated]
+    xs = [PartialDate.parse(r.sort_date or "").year_fraction() for r in dated]
     low, high = min(xs) - 0.1, max(xs) + 0.1
     parts.extend(_goldstein_axis(left=True))
     parts.extend(_year_ticks(low, high))

@@ -1,4 +1,4 @@
-"""Plain-text renderings of the analysis views for a terminal (the CLI prints them).
+"""Plain-text renderings of the analysis views for a terminal: what the commands print without --json.
 
 Long evidence is wrapped and indented under its row so tables stay readable.
 """

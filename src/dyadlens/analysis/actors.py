@@ -1,0 +1,129 @@
+"""Actors as analysts name them: the one resolver from typed text to an actor id, and the actor table.
+
+Every way in (the CLI, the web UI, the report) turns an actor argument into
+an id with :func:`resolve_actor`, so the same text names the same actor
+everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dyadlens.errors import DyadlensError
+from dyadlens.model import ActorRef, Mention
+
+if TYPE_CHECKING:
+    from dyadlens.kb.knowledge_base import KnowledgeBase
+    from dyadlens.store import DocumentInfo, Store
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class UnknownActorError(DyadlensError):
+    """A name or id that names no actor in the store or the knowledge base."""
+
+
+class AmbiguousActorError(DyadlensError):
+    """A name that stands for several actors; the message lists them."""
+
+
+def resolve_actor(store: Store, kb: KnowledgeBase | None, text: str) -> str:
+    """The actor id ``text`` names. The steps are tried in order and the first that matches decides:
+
+    1. an exact actor id, stored or in the KB (``taliban``, ``unresolved:velmora-foundation``);
+    2. a KB canonical name, case-insensitively (``TALIBAN``);
+    3. a KB alias: any other name the KB gives an actor (alias, demonym, capital,
+       metonym, government phrase), under the KB's case rules (``Russian Federation``);
+    4. a stored actor's name, case-insensitively, or the unresolved id its words
+       make (``velmora foundation`` finds ``unresolved:velmora-foundation``).
+
+    A step that matches several actors is an :class:`AmbiguousActorError` that
+    lists them (it never picks one); text no step matches is an
+    :class:`UnknownActorError`.
+    """
+    wanted = text.strip()
+    for step in _steps(store, kb):
+        found = list(dict.fromkeys(step(wanted)))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise AmbiguousActorError(_ambiguity(store, kb, text, found))
+    raise UnknownActorError(f"no actor named {text!r} in the store or the knowledge base")
+
+
+def _steps(store: Store, kb: KnowledgeBase | None) -> list[Callable[[str], list[str]]]:
+    def exact_id(wanted: str) -> list[str]:
+        known = (kb is not None and kb.get(wanted) is not None) or store.actor(wanted) is not None
+        return [wanted] if known else []
+
+    def canonical_name(wanted: str) -> list[str]:
+        folded = wanted.casefold()
+        return [e.id for e in kb.entities() if e.name.casefold() == folded] if kb is not None else []
+
+    def alias(wanted: str) -> list[str]:
+        return [e.id for e in kb.lookup(wanted)] if kb is not None else []
+
+    def stored_name(wanted: str) -> list[str]:
+        folded, unresolved = wanted.casefold(), f"unresolved:{_SLUG.sub('-', wanted.casefold()).strip('-')}"
+        return sorted(a.id for a in store.actors() if a.name.casefold() == folded or a.id == unresolved)
+
+    return [exact_id, canonical_name, alias, stored_name]
+
+
+def _ambiguity(store: Store, kb: KnowledgeBase | None, text: str, ids: list[str]) -> str:
+    def named(actor_id: str) -> str:
+        entity = kb.get(actor_id) if kb is not None else None
+        stored = store.actor(actor_id) if entity is None else None
+        name = entity.name if entity is not None else stored.name if stored is not None else actor_id
+        return f"{actor_id} ({name})"
+
+    return f"ambiguous actor name {text!r}: it names {', '.join(named(i) for i in sorted(ids))}; give one of these ids"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRow:
+    id: str
+    name: str
+    type: str
+    resolved: bool
+    mentions: int
+    documents: int
+    first: str | None  # earliest publication date among its documents
+    last: str | None
+
+
+def actor_table(store: Store, unresolved: bool = False, actor_type: str | None = None) -> list[ActorRow]:
+    """Actors with mention and document counts and first/last document dates, most mentioned first.
+
+    Documents that duplicate an earlier one are not counted.
+    """
+    documents = {d.id: d for d in store.documents() if not d.duplicate_of}
+    by_actor: dict[str, list[Mention]] = defaultdict(list)
+    for mention in store.mentions():
+        if mention.actor_id and mention.doc_id in documents:
+            by_actor[mention.actor_id].append(mention)
+    rows = []
+    for ref in store.actors():
+        if ref.resolved == unresolved or (actor_type and ref.type != actor_type) or ref.id not in by_actor:
+            continue
+        rows.append(_row(ref, by_actor[ref.id], documents))
+    return sorted(rows, key=lambda r: (-r.mentions, r.name.casefold()))
+
+
+def _row(ref: ActorRef, mentions: Sequence[Mention], documents: dict[str, DocumentInfo]) -> ActorRow:
+    doc_ids = {m.doc_id for m in mentions}
+    dates = sorted(p for d in doc_ids if (p := documents[d].published))
+    return ActorRow(
+        ref.id,
+        ref.name,
+        ref.type,
+        ref.resolved,
+        len(mentions),
+        len(doc_ids),
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
+    )
