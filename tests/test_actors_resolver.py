@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from dyadlens.kb.knowledge_base import KnowledgeBase, load_kb
 from dyadlens.model import DocumentRecords, RawInput
 from dyadlens.nlp.actors import ActorResolver
+from dyadlens.nlp.lexicon import Lexicon, load_lexicon
 from dyadlens.pipeline import Pipeline, build_pipeline
 from dyadlens.resources import Resources
 
@@ -19,10 +20,11 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "kb" / "mini"
 
 @dataclass
 class FixtureResources:
-    """What the resolver reads from Resources: the shared spaCy model and our own KB."""
+    """What the resolver reads from Resources: the shared spaCy model, our own KB and the lexicon."""
 
     kb: KnowledgeBase
     nlp: Any
+    lexicon: Lexicon = field(default_factory=load_lexicon)
 
 
 @pytest.fixture(scope="module")

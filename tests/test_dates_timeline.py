@@ -7,9 +7,12 @@ import pytest
 from dyadlens.ingest.readers import read_document
 from dyadlens.model import RawInput
 from dyadlens.nlp.dates import DocumentTimeline
+from dyadlens.nlp.lexicon import load_lexicon
 from dyadlens.pipeline import build_pipeline
 from dyadlens.resources import Resources
 from dyadlens.state import DocState
+
+LEXICON = load_lexicon()
 
 
 def parsed(resources: Resources, text: str, published: str | None) -> DocState:
@@ -27,7 +30,7 @@ def date_of(state: DocState, word: str, modality: str = "asserted", occurrence: 
         for token in state.parses[sentence.index]:
             if token.text == word:
                 if seen == occurrence:
-                    found = DocumentTimeline(state).date_for(sentence.index, token.i, modality)
+                    found = DocumentTimeline(state, LEXICON).date_for(sentence.index, token.i, modality)
                     return found.value, found.rule
                 seen += 1
     raise AssertionError(f"{word!r} not in the text")
@@ -113,7 +116,7 @@ def test_point_event_in_a_decade_takes_no_date(resources: Resources) -> None:
 def test_statement_date_uses_its_own_date_else_publication(resources: Resources) -> None:
     text = "In 2003, the council banned the movement. The movement remains on the council's list."
     state = parsed(resources, text, "2020-07-02")
-    timeline = DocumentTimeline(state)
+    timeline = DocumentTimeline(state, LEXICON)
     first, second = [s.index for s in state.analysed_sentences()]
     assert timeline.statement_date(first).value == "2003"
     assert timeline.statement_date(second).value == "2020-07-02"

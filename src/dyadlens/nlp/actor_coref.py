@@ -28,34 +28,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-GROUP_NOUNS = frozenset(
-    {"group", "militant", "insurgent", "movement", "organization", "organisation", "outfit", "insurgency"}
-)
+from dyadlens.nlp.lexicon import Lexicon
+
 GROUP_TYPES = frozenset({"armed_group", "movement"})
-PERSON_NOUNS = {
-    "envoy": ("envoy", "representative"),
-    "diplomat": ("envoy", "ambassador", "minister", "representative", "diplomat"),
-    "ambassador": ("ambassador",),
-    "minister": ("minister",),
-    "spokesman": ("spokes",),
-    "spokesperson": ("spokes",),
-}
-DISTINGUISHING_MODIFIERS = frozenset(
-    {
-        "other", "another", "same", "second", "third", "first", "last", "next", "new", "different", "former",
-        "latter", "whole", "entire", "such",
-    }
-)
 DETERMINERS = frozenset({"the", "this"})
-#: "the new authorities": heads that, with "new", name a group that has taken power.
-NEW_RULER_NOUNS = frozenset({"authority", "ruler", "government", "regime", "administration", "leadership", "leader"})
 NEW_RULERS = "new-rulers"
 LOOKBACK_SENTENCES = 5
 #: Subject pronouns and the antecedents they accept: a plural or singular non-person actor, a person.
 PRONOUN_KINDS = {"they": "actor", "it": "actor", "he": "person", "she": "person"}
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-#: Verbs whose "it" subject is usually a placeholder for a later clause ("it is clear that", "it seems").
-EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "remain", "become", "make", "take", "matter", "happen", "follow"})
 CLAUSE_CHILDREN = frozenset({"ccomp", "xcomp", "csubj", "acomp", "advcl"})
 
 
@@ -80,17 +61,18 @@ class Antecedent:
     main_subject: bool = False  # the subject of its sentence's root clause
 
 
-def find_anaphors(doc: Any) -> list[Anaphor]:
+def find_anaphors(doc: Any, lexicon: Lexicon) -> list[Anaphor]:
     """Definite noun phrases headed by a coreference noun."""
+    offices = lexicon.offices
     found = []
     for token in doc:
         lemma = token.lemma_.lower()
-        if token.pos_ == "NOUN" and lemma in NEW_RULER_NOUNS and _new_definite(token):
+        if token.pos_ == "NOUN" and lemma in offices.new_ruler_nouns and _new_definite(token):
             found.append(Anaphor(token.left_edge.idx, token.idx + len(token.text), NEW_RULERS))
             continue
-        if token.pos_ != "NOUN" or lemma not in (GROUP_NOUNS | PERSON_NOUNS.keys()):
+        if token.pos_ != "NOUN" or (lemma not in offices.group_nouns and lemma not in offices.person_nouns):
             continue
-        if any(c.lower_ in DISTINGUISHING_MODIFIERS or c.dep_ == "nummod" for c in token.lefts):
+        if any(c.lower_ in lexicon.actors.distinguishing_modifiers or c.dep_ == "nummod" for c in token.lefts):
             continue
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
             continue
@@ -113,7 +95,7 @@ def _new_definite(token: Any) -> bool:
 
 
 def resolve_anaphor(
-    anaphor: Anaphor, sentence_index: int, offset: int, earlier: Sequence[Antecedent]
+    anaphor: Anaphor, sentence_index: int, offset: int, earlier: Sequence[Antecedent], lexicon: Lexicon
 ) -> Antecedent | None:
     """The antecedent an anaphor at document ``offset`` refers to, or None.
 
@@ -127,7 +109,7 @@ def resolve_anaphor(
         for c in earlier
         if c.offset < offset
         and sentence_index - c.sentence_index <= LOOKBACK_SENTENCES
-        and _compatible(anaphor.noun, c)
+        and _compatible(anaphor.noun, c, lexicon)
     ]
     if not compatible:
         return None
@@ -139,22 +121,23 @@ def resolve_anaphor(
     return chosen if len(rivals) == 1 else None
 
 
-def find_subject_pronouns(doc: Any) -> list[Anaphor]:
+def find_subject_pronouns(doc: Any, expletive_heads: frozenset[str]) -> list[Anaphor]:
     """Subject pronouns ("they", "it", "he", "she") that are no placeholder ("it is likely that")."""
     found = []
     for token in doc:
         word = token.lower_
         if word not in PRONOUN_KINDS or token.pos_ != "PRON" or token.dep_ not in SUBJECT_DEPS:
             continue
-        if word == "it" and _is_expletive(token):
+        if word == "it" and _is_expletive(token, expletive_heads):
             continue
         found.append(Anaphor(token.idx, token.idx + len(token.text), word))
     return found
 
 
-def _is_expletive(pronoun: Any) -> bool:
+def _is_expletive(pronoun: Any, expletive_heads: frozenset[str]) -> bool:
+    """An "it" subject of a verb whose "it" is usually a placeholder for a later clause ("it is clear that")."""
     head = pronoun.head
-    if head.lemma_.lower() not in EXPLETIVE_HEADS:
+    if head.lemma_.lower() not in expletive_heads:
         return False
     return any(c.dep_ in CLAUSE_CHILDREN and c.i > pronoun.i for c in head.children) or any(
         c.dep_ in ("attr", "acomp") and any(g.dep_ in ("ccomp", "xcomp", "relcl", "acl") for g in c.children)
@@ -184,9 +167,9 @@ def _pronoun_fits(word: str, candidate: Antecedent) -> bool:
     return candidate.person is None and candidate.actor_type != "person"
 
 
-def _compatible(noun: str, candidate: Antecedent) -> bool:
-    if noun in GROUP_NOUNS or noun == NEW_RULERS:
+def _compatible(noun: str, candidate: Antecedent, lexicon: Lexicon) -> bool:
+    if noun in lexicon.offices.group_nouns or noun == NEW_RULERS:
         return candidate.person is None and candidate.actor_type in GROUP_TYPES
     if candidate.person is None:
         return False
-    return any(fragment in candidate.person_roles for fragment in PERSON_NOUNS[noun])
+    return any(fragment in candidate.person_roles for fragment in lexicon.offices.person_nouns[noun])

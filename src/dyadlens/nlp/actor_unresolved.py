@@ -21,12 +21,6 @@ from spacy.lang.en.stop_words import STOP_WORDS
 KEPT_LABELS: Mapping[str, str] = MappingProxyType(
     {"ORG": "organization", "PERSON": "person", "GPE": "place", "NORP": "group"}
 )
-MONTHS = frozenset(
-    [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december", "today", "yesterday", "tomorrow",
-    ]
-)
 _LEADING = re.compile(r"^(?:[^\w\s]+\s*|[\u2070-\u209f\u00b2\u00b3\u00b9]+\s*)*(?:(?:the|The|THE)\s+)?")
 _TRAILING = re.compile(r"(?:['\u2019]s?|[^\w)]|[\u2070-\u209f\u00b2\u00b3\u00b9])+$")
 
@@ -48,7 +42,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
 
 
-def unresolved_names(doc: Any, text: str) -> list[UnresolvedName]:
+def unresolved_names(doc: Any, text: str, date_words: frozenset[str]) -> list[UnresolvedName]:
     """NER entities of the kept labels, trimmed, with the junk dropped."""
     if is_headline_case(text):
         return []
@@ -56,7 +50,7 @@ def unresolved_names(doc: Any, text: str) -> list[UnresolvedName]:
     for ent in doc.ents:
         if ent.label_ not in KEPT_LABELS:
             continue
-        trimmed = trim(text, ent.start_char, ent.end_char)
+        trimmed = trim(text, ent.start_char, ent.end_char, date_words)
         if trimmed is None:
             continue
         start, end = trimmed
@@ -64,7 +58,7 @@ def unresolved_names(doc: Any, text: str) -> list[UnresolvedName]:
     return names
 
 
-def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+def trim(text: str, start: int, end: int, date_words: frozenset[str]) -> tuple[int, int] | None:
     """The name inside [start, end) without "the", possessives and marks; None when it is junk."""
     value = text[start:end]
     leading = _LEADING.match(value)
@@ -75,7 +69,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     if trailing:
         end -= len(value) - trailing.start()
         value = value[: trailing.start()]
-    return (start, end) if not is_junk(value) else None
+    return (start, end) if not is_junk(value, date_words) else None
 
 
 def is_headline_case(text: str, share: float = 0.85, min_words: int = 4) -> bool:
@@ -86,10 +80,10 @@ def is_headline_case(text: str, share: float = 0.85, min_words: int = 4) -> bool
     return sum(w[:1].isupper() for w in words) / len(words) >= share
 
 
-def is_junk(name: str) -> bool:
+def is_junk(name: str, date_words: frozenset[str]) -> bool:
     words = name.split()
     if len(name) < 2 or not any(c.isupper() for c in name) or not slug(name):
         return True
     if name.casefold() in STOP_WORDS or "n't" in name.casefold() or "@" in name or "www" in name.casefold():
         return True
-    return all(w.casefold().strip(".,") in MONTHS or any(c.isdigit() for c in w) for w in words)
+    return all(w.casefold().strip(".,") in date_words or any(c.isdigit() for c in w) for w in words)

@@ -51,12 +51,6 @@ if TYPE_CHECKING:
 #: and still refer to them; other aliases after "<Capitalised> of" are part of
 #: another name ("Ministry of Foreign Affairs" is not the magazine).
 NAMED_INSIDE_TYPES = frozenset({"state", "government", "region_group", "person"})
-#: Words that show a sentence is about reporting or citing, where an outlet named
-#: by an ordinary word ("Dawn", "the Republic") is the outlet.
-REPORTING_LEMMAS = frozenset(
-    {"report", "say", "tell", "write", "publish", "cite", "quote", "interview", "accord", "claim", "allege",
-     "reveal", "broadcast", "air", "editorial", "article", "newspaper", "outlet", "channel", "agency", "daily"}
-)
 #: When one alias stands for several actors, the kind of alias that wins.
 KIND_PRIORITY = {"name": 0, "alias": 0, "government": 1, "metonym": 2, "demonym": 3, "capital": 4}
 
@@ -91,6 +85,7 @@ class ActorResolver:
 
     def __init__(self, resources: Resources) -> None:
         self.kb: KnowledgeBase = resources.kb
+        self.lexicon = resources.lexicon
         self.matcher = AliasMatcher(self.kb)
         self.agents = AgentIndex(self.kb.agents)
         self.is_known_word = known_word_test(resources.nlp)
@@ -168,7 +163,9 @@ class ActorResolver:
             return True
         if entity.type not in NAMED_INSIDE_TYPES and continues_a_name(view.tokens, match.first):
             return True
-        return entity.type == "media" and self._common_word_name(entry) and not reporting_context(view)
+        if entity.type != "media" or not self._common_word_name(entry):
+            return False
+        return not reporting_context(view, self.lexicon.speech.reporting_context_words)
 
     def _person_actor(self, person_id: str, date: str | None) -> tuple[str | None, str]:
         """The actor of the office held on the date, else of the last one left before it, and the rule."""
@@ -184,7 +181,7 @@ class ActorResolver:
         self, view: SentenceView, match: AliasMatch, base: Found, entry: AliasEntry, entity: KbEntity, date: str | None
     ) -> Found:
         """A place (the state), part of another name (nothing: capitals only) or acting (the government)."""
-        role = capital_role(view.doc, match.start, match.end)
+        role = capital_role(view.doc, match.start, match.end, self.lexicon.actors)
         if role == "place":
             return replace(base, rule=f"{entry.kind}-place")
         if role == "modifier" and entry.kind == "capital":
@@ -199,7 +196,7 @@ class ActorResolver:
             with_agent = self._with_agent(view, match, base, entry, entity, date)
             if with_agent is not None:
                 return with_agent
-        if entry.kind == "demonym" and is_geographic_name(view.tokens, match.last):
+        if entry.kind == "demonym" and is_geographic_name(view.tokens, match.last, self.lexicon.actors):
             return replace(base, actor_id=None, rule="demonym-in-place-name")
         return base
 
@@ -263,12 +260,12 @@ class ActorResolver:
         for view in views:
             if view.doc is None:
                 continue
-            for anaphor in find_anaphors(view.doc):
+            for anaphor in find_anaphors(view.doc, self.lexicon):
                 start, end = view.sentence.start + anaphor.start, view.sentence.start + anaphor.end
                 if covered.overlaps_any(start, end):
                     continue
                 earlier = lookback(antecedents, view.sentence.index, start)
-                target = resolve_anaphor(anaphor, view.sentence.index, start, earlier)
+                target = resolve_anaphor(anaphor, view.sentence.index, start, earlier, self.lexicon)
                 if target is not None:
                     result.append(
                         Found(start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person)
@@ -292,7 +289,7 @@ class ActorResolver:
             own = sorted(by_sentence.get(view.sentence.index, []), key=lambda f: f.start)
             resolved: list[Found] = []
             if view.doc is not None:
-                for pronoun in find_subject_pronouns(view.doc):
+                for pronoun in find_subject_pronouns(view.doc, self.lexicon.actors.expletive_heads):
                     start, end = view.sentence.start + pronoun.start, view.sentence.start + pronoun.end
                     if any(f.actor_id and f.start < end for f in own + resolved):
                         continue
@@ -336,7 +333,7 @@ class ActorResolver:
             return []
         offset = view.sentence.start
         result = []
-        for name in unresolved_names(view.doc, view.text):
+        for name in unresolved_names(view.doc, view.text, self.lexicon.actors.date_words):
             if _overlaps(offset + name.start, offset + name.end, covered):
                 continue
             ref = ActorRef(id=name.actor_id, name=name.name, type=name.actor_type, resolved=False)
@@ -399,11 +396,11 @@ def ner_label(doc: Any, start: int, end: int) -> str:
     return "ALIAS"
 
 
-def reporting_context(view: SentenceView) -> bool:
+def reporting_context(view: SentenceView, reporting_words: frozenset[str]) -> bool:
     """A footnote, or a sentence with a reporting word (said, reported, according to, newspaper...)."""
     if view.sentence.kind == "footnote":
         return True
-    return view.doc is not None and any(t.lemma_.lower() in REPORTING_LEMMAS for t in view.doc)
+    return view.doc is not None and any(t.lemma_.lower() in reporting_words for t in view.doc)
 
 
 def drop_nested(found: list[Found]) -> list[Found]:

@@ -37,7 +37,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Sentence
-from dyadlens.nlp.quotes import REPORTING_VERBS, SPEECH_NOUNS, SPEECH_VERBS, quoted_spans
+from dyadlens.nlp.lexicon import Lexicon
+from dyadlens.nlp.quote_marks import quoted_spans
 from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.nlp.timex import PartialDate, TemporalExpression, resolve_sentence_expressions
 
@@ -51,32 +52,9 @@ _CITATION_REACH = 1500
 #: Dependency labels that start a new clause or coordinate a separate event;
 #: a date below one of them does not date a trigger above it.
 _CLAUSE_EDGES = frozenset({"conj", "ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "appos"})
-#: Verbs and nouns of speech whose reported content is dated by the speech act.
-_SPEECH_LEMMAS = SPEECH_VERBS | SPEECH_NOUNS | frozenset(
-    {"hint", "remark", "comment", "interview", "speech", "announcement", "declaration", "proposal", "report", "propose"}
-)
-_MODAL_WORDS = frozenset(
-    {"could", "might", "may", "would", "should", "must", "will", "can", "ought", "shall", "'ll", "wo", "ca"}
-)
-_DOCUMENT_NOUNS = frozenset(
-    {
-        "statement", "report", "declaration", "communique", "communiqué", "resolution", "letter", "decree",
-        "announcement",
-    }
-)
-_STANCE_NOUNS = frozenset({"view", "position", "stance", "belief", "message", "assessment", "argument", "line"})
-_TEMPORAL_MARKS = frozenset({"when", "while", "as", "after", "before", "until", "once", "since"})
-_ITERATIVE_ADVERBS = frozenset(
-    {"repeatedly", "often", "frequently", "regularly", "routinely", "long", "always", "again"}
-)
-_REPORT_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
 _HYPOTHETICAL_MODALITIES = frozenset({"possible", "recommended", "planned"})
 #: What may separate a date from the narrower date that refines it ("this year, in March").
 _ADJACENT_GAP = re.compile(r"\s*[,(–—-]?\s*(?:in|on|during)?\s*", re.IGNORECASE)
-#: Words of an actor's own commitment ("promised to", "the pledge to").
-_COMMITMENT_LEMMAS = frozenset({"promise", "pledge", "vow", "commit", "announce"})
-#: Nouns naming an actor's existing plan ("plans by X to ...").
-_PLAN_NOUNS = frozenset({"plan", "intention", "commitment", "ambition"})
 _PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 _PAST_TAGS = frozenset({"VBD"})
 
@@ -94,8 +72,9 @@ class EventDate:
 class DocumentTimeline:
     """The temporal expressions of one document, resolved, and the event-date convention."""
 
-    def __init__(self, state: DocState) -> None:
+    def __init__(self, state: DocState, lexicon: Lexicon) -> None:
         self._state = state
+        self._cues = _Cues(lexicon)
         self._published = PartialDate.parse(state.document.published)
         self._sentences: dict[int, Sentence] = {s.index: s for s in state.sentences}
         self._quotes = SpanIndex(quoted_spans(state.text))
@@ -126,7 +105,7 @@ class DocumentTimeline:
             else _main_verb(doc)
         )
         governing = self._governing_expression(sentence, doc, trigger)
-        issuer = _document_subject(trigger)
+        issuer = self._cues.document_subject(trigger)
         if governing is None and issuer is not None:
             governing = self._governing_expression(sentence, doc, issuer)
         if governing is not None:
@@ -207,7 +186,7 @@ class DocumentTimeline:
             head = _expression_head(doc, expression, sentence.start)
             if head is None:
                 continue
-            distance = _governing_distance(trigger, head)
+            distance = self._cues.governing_distance(trigger, head)
             if distance is None:
                 continue
             rank = (distance, expression.kind != "point", -expression.specificity)
@@ -231,12 +210,12 @@ class DocumentTimeline:
 
     def _undated(self, sentence: Sentence, trigger: Any, modality: str) -> EventDate:
         """No expression governs the trigger: tense, modality and reporting decide."""
-        tense = _tense(trigger)
+        tense = self._cues.tense(trigger)
         reported = self._is_reported(sentence, trigger)
         if tense == "past":
-            if _is_undated_speech(trigger):
+            if self._cues.is_undated_speech(trigger):
                 return self._statement_context(sentence, "speech-recent")
-            if modality == "planned" and _commitment_head(trigger):
+            if modality == "planned" and self._cues.commitment_head(trigger):
                 return self._publication_date("standing-commitment")
             if modality in _HYPOTHETICAL_MODALITIES and reported:
                 return self._statement_context(sentence, "statement-backshifted")
@@ -254,7 +233,7 @@ class DocumentTimeline:
         if tense == "modal" or modality in _HYPOTHETICAL_MODALITIES:
             if reported:
                 return self._statement_context(sentence, "statement")
-            if modality == "planned" and _is_promise_noun(trigger):
+            if modality == "planned" and self._cues.is_promise_noun(trigger):
                 return self._publication_date("promise")
             return EventDate(None, None, None, "hypothetical")
         if reported:
@@ -265,22 +244,22 @@ class DocumentTimeline:
         """"The ministry confirmed that it had accepted ...": a past act reported by an undated
         past speech act is news of that speech's time; a repeated act ("had repeatedly asked")
         has no single date."""
-        speech = _speech_ancestor(trigger)
+        speech = self._cues.speech_ancestor(trigger)
         verb = _finite_verb(trigger) or trigger
         return (
             speech is not None
-            and not any(c.lower_ in _ITERATIVE_ADVERBS for c in (*verb.children, *trigger.children))
-            and speech.lemma_.lower() in REPORTING_VERBS
-            and _tense(speech) == "past"
+            and not any(c.lower_ in self._cues.words.iterative_adverbs for c in (*verb.children, *trigger.children))
+            and speech.lemma_.lower() in self._cues.reporting_verbs
+            and self._cues.tense(speech) == "past"
             and self._governing_expression(sentence, trigger.doc, speech) is None
         )
 
     def _is_reported(self, sentence: Sentence, trigger: Any) -> bool:
         """Content of a speech act, a quotation, or a report ("reportedly")."""
-        if _speech_ancestor(trigger) is not None or self._inside_quote(sentence):
+        if self._cues.speech_ancestor(trigger) is not None or self._inside_quote(sentence):
             return True
         verb = _finite_verb(trigger) or trigger
-        return any(c.lower_ in _REPORT_ADVERBS for c in (*verb.children, *trigger.children))
+        return any(c.lower_ in self._cues.words.report_adverbs for c in (*verb.children, *trigger.children))
 
     def _statement_context(self, sentence: Sentence, rule: str) -> EventDate:
         """A reported statement's date: for a quotation that continues one attributed just before
@@ -290,7 +269,7 @@ class DocumentTimeline:
             return self._publication_date(rule)
         for previous in self._preceding_in_paragraph(sentence, limit=2):
             doc = self._state.parses.get(previous.index)
-            if doc is None or not any(_is_speech(t) for t in doc):
+            if doc is None or not any(self._cues.is_speech(t) for t in doc):
                 continue
             points = [e for e in self._expressions.get(previous.index, ()) if e.kind == "point" and e.value]
             if points:
@@ -350,88 +329,6 @@ def _expression_head(doc: Any, expression: TemporalExpression, offset: int) -> A
     return min(tokens, key=lambda t: len(list(t.ancestors)))
 
 
-def _governing_distance(trigger: Any, head: Any) -> int | None:
-    """Edges between trigger and date head, or None when the date belongs to another event.
-
-    Climbing from the trigger: a date on the main verb dates its complements,
-    but not across a relative clause ("the deal, which proved ..."), and a
-    modal or past clause under a non-speech verb keeps its own time ("it's
-    natural that ties would be discussed"). Descending to the date: only
-    through edges that stay in the clause, a temporal clause ("when ... in
-    2001"), or a clause directly on a noun trigger ("talks that began in 2017").
-    """
-    climb = _climb(trigger)
-    down = 0
-    node = head
-    path: list[Any] = []
-    while node.i not in climb:
-        path.append(node)
-        if node.head.i == node.i:
-            return None
-        node, down = node.head, down + 1
-    meeting = node
-    for i, child in enumerate(reversed(path)):
-        if child.dep_ in _CLAUSE_EDGES and not _may_descend(child, i == 0 and meeting.i == trigger.i):
-            return None
-    return climb[meeting.i] + down
-
-
-def _climb(trigger: Any) -> dict[int, int]:
-    """Token index -> steps for the trigger and the ancestors whose dates it may take."""
-    reachable = {trigger.i: 0}
-    tense = _tense(trigger)
-    node, steps = trigger, 0
-    while node.head.i != node.i:
-        parent = node.head
-        if not _may_climb(node, parent, tense):
-            break
-        node, steps = parent, steps + 1
-        reachable[node.i] = steps
-    return reachable
-
-
-def _may_climb(child: Any, parent: Any, tense: str) -> bool:
-    """Whether a trigger in ``child`` may take a date attached at ``parent``."""
-    if child.left_edge.text in ("(", "[") and child.left_edge.i < child.i:
-        return False  # a parenthetical aside keeps its own time
-    if child.dep_ == "relcl":
-        return not any(c.tag_ in ("WDT", "WP", "WP$") for c in child.children)
-    if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
-        # "X met Y last year but has stopped short of ...": a conjunct with its own subject
-        # or auxiliary is a separate event with its own time
-        return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in child.children)
-    if child.dep_ in ("ccomp", "advcl", "parataxis", "csubj"):
-        if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in child.children):
-            return False  # ", which proved ...": a comment with its own time
-        if _is_speech(parent):
-            return tense in ("modal", "present")
-        return tense == "past"
-    return True
-
-
-def _may_descend(child: Any, from_noun_trigger: bool) -> bool:
-    if from_noun_trigger and child.dep_ in ("relcl", "acl"):
-        return True
-    if child.dep_ == "advcl":
-        return any(c.dep_ in ("mark", "advmod") and c.lower_ in _TEMPORAL_MARKS for c in child.children)
-    return False
-
-
-def _tense(trigger: Any) -> str:
-    """past | perfect | modal | present for the finite verb that governs the trigger."""
-    verb = _finite_verb(trigger)
-    if verb is None:
-        return "present"
-    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if any(a.lower_ in _MODAL_WORDS or a.tag_ == "MD" for a in auxes):
-        return "modal"
-    if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
-        return "past" if any(a.tag_ == "VBD" for a in auxes if a.lemma_ == "have") else "perfect"
-    if any(a.tag_ in _PAST_TAGS for a in auxes) or verb.tag_ in _PAST_TAGS:
-        return "past"
-    return "present"
-
-
 def _finite_verb(trigger: Any) -> Any | None:
     """The nearest verb at or above the trigger that carries tense: a finite verb or one
     with a tensed auxiliary; infinitives and bare participles take their head's tense."""
@@ -447,31 +344,6 @@ def _finite_verb(trigger: Any) -> Any | None:
     return None
 
 
-def _is_speech(token: Any) -> bool:
-    """A verb or noun of speech, or "X's view is that ..." (a copula whose subject is one)."""
-    if token.lemma_.lower() in _SPEECH_LEMMAS:
-        return True
-    if token.lemma_ == "be":
-        return any(c.dep_ == "nsubj" and c.lemma_.lower() in _STANCE_NOUNS for c in token.children)
-    return False
-
-
-def _speech_ancestor(trigger: Any) -> Any | None:
-    for ancestor in trigger.ancestors:
-        if _is_speech(ancestor):
-            return ancestor
-    return None
-
-
-def _document_subject(trigger: Any) -> Any | None:
-    """"The statement that emerged from last month's meeting called on ...": a statement or
-    report that acts speaks when it was issued, so its own date dates the act."""
-    subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None and trigger.dep_ == "acl":
-        subject = trigger.head
-    return subject if subject is not None and subject.lemma_.lower() in _DOCUMENT_NOUNS else None
-
-
 def _since_clause(trigger: Any) -> bool:
     """"Since the president resigned, X has praised ...": ongoing from an event up to publication."""
     verb = _finite_verb(trigger) or trigger
@@ -484,31 +356,140 @@ def _has_reported_content(verb: Any) -> bool:
     return any(c.dep_ == "ccomp" for c in verb.children)
 
 
-def _is_undated_speech(trigger: Any) -> bool:
-    """A reporting verb with reported content, or an act joined to one by the same speaker
-    ("welcomed the remarks and said that ..."): one recent speech occasion."""
-    if trigger.lemma_.lower() in REPORTING_VERBS and _has_reported_content(trigger):
+class _Cues:
+    """The parse tests of the date convention that read the lexicon's word lists."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.words = lexicon.dates
+        self.modal_aux = lexicon.modality.modal_aux
+        self.reporting_verbs = lexicon.speech.reporting_verbs
+        speech = lexicon.speech
+        self.speech_words = speech.attribution_verbs | speech.speech_nouns | speech.dated_speech_words
+
+    def governing_distance(self, trigger: Any, head: Any) -> int | None:
+        """Edges between trigger and date head, or None when the date belongs to another event.
+
+        Climbing from the trigger: a date on the main verb dates its complements,
+        but not across a relative clause ("the deal, which proved ..."), and a
+        modal or past clause under a non-speech verb keeps its own time ("it's
+        natural that ties would be discussed"). Descending to the date: only
+        through edges that stay in the clause, a temporal clause ("when ... in
+        2001"), or a clause directly on a noun trigger ("talks that began in 2017").
+        """
+        climb = self.climb(trigger)
+        down = 0
+        node = head
+        path: list[Any] = []
+        while node.i not in climb:
+            path.append(node)
+            if node.head.i == node.i:
+                return None
+            node, down = node.head, down + 1
+        meeting = node
+        for i, child in enumerate(reversed(path)):
+            if child.dep_ in _CLAUSE_EDGES and not self.may_descend(child, i == 0 and meeting.i == trigger.i):
+                return None
+        return climb[meeting.i] + down
+
+    def climb(self, trigger: Any) -> dict[int, int]:
+        """Token index -> steps for the trigger and the ancestors whose dates it may take."""
+        reachable = {trigger.i: 0}
+        tense = self.tense(trigger)
+        node, steps = trigger, 0
+        while node.head.i != node.i:
+            parent = node.head
+            if not self.may_climb(node, parent, tense):
+                break
+            node, steps = parent, steps + 1
+            reachable[node.i] = steps
+        return reachable
+
+    def may_climb(self, child: Any, parent: Any, tense: str) -> bool:
+        """Whether a trigger in ``child`` may take a date attached at ``parent``."""
+        if child.left_edge.text in ("(", "[") and child.left_edge.i < child.i:
+            return False  # a parenthetical aside keeps its own time
+        if child.dep_ == "relcl":
+            return not any(c.tag_ in ("WDT", "WP", "WP$") for c in child.children)
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+            # "X met Y last year but has stopped short of ...": a conjunct with its own subject
+            # or auxiliary is a separate event with its own time
+            return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in child.children)
+        if child.dep_ in ("ccomp", "advcl", "parataxis", "csubj"):
+            if any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in child.children):
+                return False  # ", which proved ...": a comment with its own time
+            if self.is_speech(parent):
+                return tense in ("modal", "present")
+            return tense == "past"
         return True
-    partners = [c for c in trigger.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
-    return any(
-        p.lemma_.lower() in REPORTING_VERBS
-        and _has_reported_content(p)
-        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in p.children)
-        for p in partners
-    )
 
+    def may_descend(self, child: Any, from_noun_trigger: bool) -> bool:
+        if from_noun_trigger and child.dep_ in ("relcl", "acl"):
+            return True
+        if child.dep_ == "advcl":
+            return any(c.dep_ in ("mark", "advmod") and c.lower_ in self.words.temporal_marks for c in child.children)
+        return False
 
-def _commitment_head(trigger: Any) -> bool:
-    """"X promised to send ...": the complement of a commitment the actor made; undated, the
-    commitment stands as of publication."""
-    head = trigger.head if trigger.dep_ == "xcomp" else None
-    return head is not None and head.lemma_.lower() in _COMMITMENT_LEMMAS
+    def tense(self, trigger: Any) -> str:
+        """past | perfect | modal | present for the finite verb that governs the trigger."""
+        verb = _finite_verb(trigger)
+        if verb is None:
+            return "present"
+        auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        if any(a.lower_ in self.modal_aux or a.tag_ == "MD" for a in auxes):
+            return "modal"
+        if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
+            return "past" if any(a.tag_ == "VBD" for a in auxes if a.lemma_ == "have") else "perfect"
+        if any(a.tag_ in _PAST_TAGS for a in auxes) or verb.tag_ in _PAST_TAGS:
+            return "past"
+        return "present"
 
+    def is_speech(self, token: Any) -> bool:
+        """A verb or noun of speech, or "X's view is that ..." (a copula whose subject is one)."""
+        if token.lemma_.lower() in self.speech_words:
+            return True
+        if token.lemma_ == "be":
+            return any(c.dep_ == "nsubj" and c.lemma_.lower() in self.words.stance_nouns for c in token.children)
+        return False
 
-def _is_promise_noun(trigger: Any) -> bool:
-    """"promised delisting", "the pledge to ...", "plans by X to build ...": a commitment or
-    plan that already exists, even when the sentence around it is hypothetical."""
-    words = [trigger, *trigger.children, *list(trigger.ancestors)[:2]]
-    return any(
-        w.lemma_.lower() in _COMMITMENT_LEMMAS or (w.pos_ == "NOUN" and w.lemma_.lower() in _PLAN_NOUNS) for w in words
-    )
+    def speech_ancestor(self, trigger: Any) -> Any | None:
+        for ancestor in trigger.ancestors:
+            if self.is_speech(ancestor):
+                return ancestor
+        return None
+
+    def document_subject(self, trigger: Any) -> Any | None:
+        """"The statement that emerged from last month's meeting called on ...": a statement or
+        report that acts speaks when it was issued, so its own date dates the act."""
+        subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None and trigger.dep_ == "acl":
+            subject = trigger.head
+        return subject if subject is not None and subject.lemma_.lower() in self.words.document_nouns else None
+
+    def is_undated_speech(self, trigger: Any) -> bool:
+        """A reporting verb with reported content, or an act joined to one by the same speaker
+        ("welcomed the remarks and said that ..."): one recent speech occasion."""
+        if trigger.lemma_.lower() in self.reporting_verbs and _has_reported_content(trigger):
+            return True
+        partners = [c for c in trigger.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+        return any(
+            p.lemma_.lower() in self.reporting_verbs
+            and _has_reported_content(p)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in p.children)
+            for p in partners
+        )
+
+    def commitment_head(self, trigger: Any) -> bool:
+        """"X promised to send ...": the complement of a commitment the actor made; undated, the
+        commitment stands as of publication."""
+        head = trigger.head if trigger.dep_ == "xcomp" else None
+        return head is not None and head.lemma_.lower() in self.words.commitment_words
+
+    def is_promise_noun(self, trigger: Any) -> bool:
+        """"promised delisting", "the pledge to ...", "plans by X to build ...": a commitment or
+        plan that already exists, even when the sentence around it is hypothetical."""
+        words = [trigger, *trigger.children, *list(trigger.ancestors)[:2]]
+        return any(
+            w.lemma_.lower() in self.words.commitment_words
+            or (w.pos_ == "NOUN" and w.lemma_.lower() in self.words.plan_nouns)
+            for w in words
+        )

@@ -40,6 +40,7 @@ import yaml
 from dyadlens.errors import DataFileError
 from dyadlens.model import DESIGNATION_STATUSES, MODALITIES, Designation, Event, Sentence, stable_id
 from dyadlens.nlp.dates import DocumentTimeline
+from dyadlens.nlp.lexicon import Lexicon
 from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
@@ -53,7 +54,6 @@ _REQUIRED_KEYS = (
     "qualifiers", "no_longer", "similar_markers", "designee_not_types", "accreditation", "recognition",
     "reversal_cues", "list_entry", "ban_changes", "recognition_statuses", "removal_verbs",
 )
-_MODAL_WORDS = frozenset({"could", "might", "may", "would", "should", "must", "can", "will", "shall"})
 _UNDATED_STATES = frozenset({"listed", "recognized"})
 
 
@@ -170,7 +170,7 @@ class DesignationExtractor:
         self._patterns = load_designation_patterns(patterns_file)
 
     def __call__(self, state: DocState) -> None:
-        reader = _DesignationReader(state, self._resources.kb, self._patterns)
+        reader = _DesignationReader(state, self._resources.kb, self._patterns, self._resources.lexicon)
         found = [*reader.from_events(), *reader.from_statements()]
         state.designations.extend(reader.records(_one_per_status(found)))
 
@@ -204,12 +204,14 @@ def _better_evidence(item: _Found, kept: _Found) -> bool:
 
 
 class _DesignationReader:
-    def __init__(self, state: DocState, kb: KnowledgeBase, patterns: DesignationPatterns) -> None:
+    def __init__(self, state: DocState, kb: KnowledgeBase, patterns: DesignationPatterns, lexicon: Lexicon) -> None:
         self.state = state
         self.kb = kb
         self.patterns = patterns
+        self.envoy_nouns = lexicon.offices.envoy_nouns
+        self.modals = lexicon.modality.modal_aux
         self.sentences = {s.index: s for s in state.sentences}
-        self.timeline = DocumentTimeline(state)
+        self.timeline = DocumentTimeline(state, lexicon)
         self.mentions = SpanIndex(state.mentions)
         self.quotes = SpanIndex(state.quotes)
         self.recognitions = _recognitions_by_source(state.events)
@@ -572,11 +574,11 @@ class _DesignationReader:
             return None
         words = {t.lemma_.lower() for t in verb.subtree}
         if not (
-            {"ambassador", "envoy"} & words
+            self.envoy_nouns & words
             and ({"credential", "credentials"} & words or verb.lemma_.lower() == "accredit")
         ):
             return None
-        envoy = next((t for t in verb.subtree if t.lemma_.lower() in ("ambassador", "envoy")), None)
+        envoy = next((t for t in verb.subtree if t.lemma_.lower() in self.envoy_nouns), None)
         owner = (
             next(
                 (c for c in envoy.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)),
@@ -757,7 +759,7 @@ class _DesignationReader:
 
     def _is_hypothetical(self, verb: Any) -> bool:
         auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-        return any(a.lower_ in _MODAL_WORDS for a in auxes)
+        return any(a.lower_ in self.modals for a in auxes)
 
     def _plausible(self, designator: str, designee: str, status: str) -> bool:
         if designator == designee or designator.startswith("unresolved:"):

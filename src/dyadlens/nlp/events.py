@@ -72,8 +72,10 @@ from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Event, Mention, Sentence, stable_id
 from dyadlens.nlp.dates import DocumentTimeline, EventDate
-from dyadlens.nlp.modality import event_modality, governing_chain
-from dyadlens.nlp.verbs import VerbDictionary, VerbEntry
+from dyadlens.nlp.lexicon import EventWords, Lexicon
+from dyadlens.nlp.modality import ModalityRules, governing_chain
+from dyadlens.nlp.verb_entry import VerbEntry
+from dyadlens.nlp.verbs import VerbDictionary
 from dyadlens.state import DocState
 
 if TYPE_CHECKING:
@@ -85,60 +87,13 @@ OBJECT_DEPS = frozenset({"dobj", "obj"})
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "npadvmod"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 UNRESOLVED = "unresolved:"
-#: "stakeholders, including X", "neighbours such as X", "groups like X": X stands for the phrase.
-EXAMPLE_PREPS = frozenset({"including", "as", "like"})
-LEADING_VERBS = frozenset({"lead", "head", "run", "command", "control", "dominate"})
 PRONOUN_NUMBER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 #: Comments ("cautioned about a cartel danger to Mexico"): the topic noun is the content of the
 #: comment, not an event of its own.
 STATEMENT_ROOT = "01"
-#: Modalities a CAMEO root already expresses (see ``event_modality``).
-INTRINSIC_MODALITIES = {"11": frozenset({"alleged"}), "03": frozenset({"possible", "planned"})}
-SPEECH_VERBS = frozenset(
-    {"say", "tell", "state", "declare", "announce", "claim", "insist", "argue", "assert", "maintain",
-     "add", "note", "stress", "warn", "allege", "report", "confirm", "explain", "write", "suggest"}
-)
-#: Verbs that make their infinitive complement a threat (CAMEO 13) or a refusal (CAMEO 12):
-#: "X threatened to impose sanctions on Y" is 1312 X -> Y, "X refused to meet Y" 125 X -> Y.
-THREAT_VERBS = frozenset({"threaten"})
-REFUSAL_VERBS = frozenset({"refuse", "decline"})
-STANCE_VERBS = THREAT_VERBS | REFUSAL_VERBS
-THREAT_CODES = {
-    "160": "1313", "161": "1313", "162": "1311", "163": "1312", "164": "134", "166": "136", "16": "131",
-    "172": "132", "17": "137", "14": "133", "191": "1381", "192": "1382", "18": "138", "19": "138",
-    "20": "138", "12": "131", "": "130",
-}
-REFUSAL_CODES = {
-    "04": "125", "046": "125", "045": "126", "057": "127", "05": "120", "061": "1211", "062": "1212",
-    "06": "121", "07": "122", "081": "1241", "084": "1243", "085": "1244", "087": "1246", "08": "124",
-    "": "120",
-}
-#: Roots of hostile acts whose report by a speaker is also the speaker's accusation.
-HOSTILE_ROOTS = frozenset({"13", "15", "17", "18", "19", "20"})
-#: Speech verbs that turn a reported "Y must / should V" into a demand of the speaker on Y.
-DEMAND_SPEECH_VERBS = frozenset(
-    {"say", "tell", "state", "declare", "insist", "stress", "reiterate", "warn", "announce", "add"}
-)
-DEMAND_AUX = frozenset({"must", "should"})
-#: Agent nouns for a state's own forces, whose "in X" names the state ("security forces in X").
-LOCAL_FORCES = frozenset({"force", "troop", "police", "army", "military", "authority", "soldier"})
-#: Agent nouns for the organs of a state's government, which act for whoever governs it.
-STATE_ORGANS = frozenset({"authority", "government", "administration", "ministry", "official", "leadership",
-                          "regime", "cabinet", "ruler", "spokesman", "spokeswoman", "spokesperson"})
-PAST_MARKERS = frozenset({"former", "previous", "ousted", "old", "fallen", "toppled", "deposed", "then"})
 #: Attacks by aircraft are aerial attacks (CAMEO 195), whatever the verb.
-AERIAL_HEADS = frozenset(
-    {"jet", "aircraft", "warplane", "bomber", "drone", "helicopter", "airstrike", "plane", "gunship"}
-)
 AERIAL_CODE = "195"
-RELATIONSHIP_NOUNS = frozenset({"relation", "relationship", "tie", "link", "contact"})
-STATE_VERBS = frozenset({"be", "remain", "stay", "seem", "appear", "look", "become", "grow"})
-#: Roots of acts of force whose place ("in X", "inside X") stands for the target state.
-FORCE_ROOTS = frozenset({"18", "19", "20"})
-PLACE_PREPS = frozenset({"in", "inside", "into", "across"})
-#: prepositions naming the author of a request, call or proposal that is answered ("calls by X")
-AUTHOR_PREPS = frozenset({"by", "from"})
 #: Routes on the target side of an event (see ``SentenceCoder._people_of``).
 TARGET_ROUTES = frozenset(
     {"place", "object", "patient", "prep-object", "recipient", "dative", "complement-object", "helped"}
@@ -147,33 +102,9 @@ TARGET_ROUTES = frozenset(
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "parataxis", "csubj", "pcomp"})
 #: Governing clause labels through which a subjectless complement takes its agent.
 COMPLEMENT_DEPS = frozenset({"xcomp", "advcl", "pcomp", "acl"})
-#: Prepositions through which a noun still takes the agent of the verb above it
-#: ("studied fields of cooperation with X", "widen ties, including the sale of rifles").
-TRANSPARENT_PREPS = frozenset({"of", "in", "including", "like", "as", "such"})
 CLIMB_TO_VERB = frozenset(
     {"dobj", "pobj", "prep", "attr", "oprd", "conj", "appos", "compound", "nsubjpass", "npadvmod"}
 )
-#: Multi-party gatherings: "the summit brought together envoys from A, B and C", "X hosted
-#: talks that included A and B". The participants go to the host (042), or the host, when it
-#: is the subject of a hosting verb, to each participant (043).
-GATHERING_NOUNS = frozenset({"meeting", "talk", "talks", "summit", "conference", "session", "forum", "gathering",
-                             "round", "consultation", "format", "dialogue", "congress", "assembly"})
-GATHERING_VERBS = frozenset({"include", "involve", "bring", "gather", "assemble", "unite", "convene"})
-HOSTING_VERBS = frozenset({"host", "organize", "organise", "convene", "hold", "chair", "call"})
-PARTICIPANT_PREPS = frozenset({"from", "alongside", "including"})
-#: Prepositions of a participant noun that name whom it represents ("envoys from X", "ministers of X").
-REPRESENTED_PREPS = frozenset({"from", "of"})
-#: Collective nouns that refer back to the parties of the latest multi-party event ("the
-#: participants", "both sides", "the two countries", "the other governments").
-COLLECTIVE_NOUNS = frozenset({"participant", "delegate", "attendee", "side", "party", "country", "government",
-                              "nation", "state", "delegation", "member"})
-COLLECTIVE_DETERMINERS = frozenset({"the", "both", "all", "these", "those"})
-#: Prepositions whose object controls an infinitive complement ("called on X to act", "appealed to X to act").
-CONTROL_PREPS = frozenset({"on", "upon"})
-CONTROL_PREP_VERBS = frozenset({"call", "prevail", "rely", "count", "depend"})
-#: Roots of disapproval of an actor, whose object's possessor is the actor judged ("criticised
-#: Chile's policy" -> Chile, "rejected Peru's claims" -> Peru).
-EVALUATIVE_ROOTS = frozenset({"11", "12"})
 #: How many sentences back "X followed" / "X did so" looks for the act it repeats.
 ELLIPSIS_WINDOW = 2
 #: How many sentences the parties of a gathering stay available to a collective noun (each
@@ -196,6 +127,8 @@ class SentenceView:
 
     sentence: Sentence
     doc: Any
+    #: the word lists and code groups the rules read
+    lexicon: Lexicon
     actor_at: dict[int, str] = field(default_factory=dict)
     previous_subject: Side | None = None
     #: coordinated subject actors of the preceding sentence ("A and B met"), for a later "they"
@@ -229,11 +162,13 @@ class EventCoder:
 
     def __init__(self, resources: Resources) -> None:
         self.verbs: VerbDictionary = resources.verbs
+        self.lexicon = resources.lexicon
+        self.modality = ModalityRules(self.lexicon.modality)
         self.event_nouns = frozenset(lemma for e in self.verbs.entries if e.kind == "noun" for lemma in e.lemmas)
         self.kb = resources.kb
 
     def __call__(self, state: DocState) -> None:
-        timeline = DocumentTimeline(state)
+        timeline = DocumentTimeline(state, self.lexicon)
         previous: Side | None = None
         group: list[Side] = []
         gathering = Gathering()
@@ -253,7 +188,7 @@ class EventCoder:
             view.previous_subject, view.previous_group = previous, group
             view.host, view.parties = gathering.current(view.sentence.index)
             view.event_nouns = self.event_nouns
-            coder = SentenceCoder(view, self.verbs)
+            coder = SentenceCoder(view, self.verbs, self.modality)
             found_events = coder.events()
             events = [
                 self._event(state, view, found, gathering.date_for(view.sentence.index, found, timeline))
@@ -278,7 +213,7 @@ class EventCoder:
             doc = state.parses.get(sentence.index)
             if doc is None or sentence.kind == "footnote":
                 continue
-            yield build_view(sentence, doc, mentions_by_sentence.get(sentence.index, []))
+            yield build_view(sentence, doc, mentions_by_sentence.get(sentence.index, []), self.lexicon)
 
     def _event(self, state: DocState, view: SentenceView, found: FoundEvent, date: EventDate) -> Event:
         trigger = view.doc[found.trigger_i]
@@ -306,8 +241,8 @@ class EventCoder:
         )
 
 
-def build_view(sentence: Sentence, doc: Any, mentions: list[Mention]) -> SentenceView:
-    view = SentenceView(sentence=sentence, doc=doc)
+def build_view(sentence: Sentence, doc: Any, mentions: list[Mention], lexicon: Lexicon) -> SentenceView:
+    view = SentenceView(sentence=sentence, doc=doc, lexicon=lexicon)
     for mention in mentions:
         if mention.actor_id is None:
             continue
@@ -415,9 +350,12 @@ class FoundEvent:
 class SentenceCoder:
     """Finds the events of one sentence."""
 
-    def __init__(self, view: SentenceView, verbs: VerbDictionary) -> None:
+    def __init__(self, view: SentenceView, verbs: VerbDictionary, modality: ModalityRules) -> None:
         self.view = view
         self.verbs = verbs
+        self.modality = modality
+        self.words = view.lexicon.events
+        self.speech = view.lexicon.speech
         self.heads = verbs.agent_heads
         #: nouns a verbal pattern already used as its object ("declared jihad against X"):
         #: they do not trigger events of their own
@@ -447,16 +385,16 @@ class SentenceCoder:
         prescribed action itself, which keeps its own event with the modality recommended."""
         found: list[FoundEvent] = []
         for verb in self.view.doc:
-            if verb.pos_ != "VERB" or verb.lemma_.lower() not in DEMAND_SPEECH_VERBS:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.speech.demand_verbs:
                 continue
             speakers, _ = self.subjects(verb)
             for clause in (c for c in verb.children if c.dep_ == "ccomp"):
-                if not any(c.dep_ == "aux" and c.lower_ in DEMAND_AUX for c in clause.children):
+                if not any(c.dep_ == "aux" and c.lower_ in self.words.demand_aux for c in clause.children):
                     continue
                 addressees = [
                     s for c in clause.children if c.dep_ in SUBJECT_DEPS for s in self.actors(c, "demanded-of")
                 ]
-                cue = event_modality(verb)
+                cue = self.modality.event_modality(verb)
                 found.extend(
                     FoundEvent(
                         verb.i,
@@ -480,13 +418,14 @@ class SentenceCoder:
         included A and B": X -> each participant, 043."""
         found: list[FoundEvent] = []
         for noun in self.view.doc:
-            if noun.lemma_.lower() not in GATHERING_NOUNS and noun.lower_ not in GATHERING_NOUNS:
+            if noun.lemma_.lower() not in self.words.gathering_nouns and noun.lower_ not in self.words.gathering_nouns:
                 continue
             participants = self._participants(noun)
             if not participants:
                 continue
             self.gathered.extend(p.actor for p in participants)
-            hosting = noun.head if noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in HOSTING_VERBS else None
+            hosts_it = noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in self.words.hosting_verbs
+            hosting = noun.head if hosts_it else None
             if hosting is not None:
                 hosts, route = self.subjects(hosting)
                 code, trigger, pairs = "043", hosting, [(h, p) for h in hosts for p in participants]
@@ -495,7 +434,7 @@ class SentenceCoder:
                 hosts = owners or self._remembered_host(noun)
                 route = "possessor" if owners else "earlier-host"
                 code, trigger, pairs = "042", noun, [(p, h) for h in hosts for p in participants]
-            cue = event_modality(trigger)
+            cue = self.modality.event_modality(trigger)
             found.extend(
                 FoundEvent(trigger.i, s.actor, t.actor, code, cue.modality, self.claimant(trigger),
                            f"gathering|{route}:{s.route}>{t.route}|{cue.cue or '-'}", 0.55)
@@ -519,7 +458,7 @@ class SentenceCoder:
             if antecedent is None:
                 continue
             code, target = antecedent
-            cue = event_modality(verb)
+            cue = self.modality.event_modality(verb)
             events.extend(
                 FoundEvent(verb.i, s.actor, target, code, cue.modality, self.claimant(verb),
                            f"ellipsis|{route}:{s.route}>earlier-act|{cue.cue or '-'}", 0.5)
@@ -531,19 +470,20 @@ class SentenceCoder:
     def _participants(self, noun: Any) -> list[Side]:
         """The actors a gathering noun brings together: objects (and their ``from`` /
         ``alongside`` phrases) of a gathering verb whose subject, or relative antecedent, is the noun."""
-        verbs = [c for c in noun.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in GATHERING_VERBS]
-        if noun.dep_ in SUBJECT_DEPS and noun.head.lemma_.lower() in GATHERING_VERBS:
+        gathering = self.words.gathering_verbs
+        verbs = [c for c in noun.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in gathering]
+        if noun.dep_ in SUBJECT_DEPS and noun.head.lemma_.lower() in gathering:
             verbs.append(noun.head)
         sides: list[Side] = []
         for verb in verbs:
             if verb.lemma_.lower() == "bring" and not any(c.lower_ == "together" for c in verb.children):
                 continue
             phrases = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
-            phrases += prep_objects(verb, PARTICIPANT_PREPS)
+            phrases += prep_objects(verb, self.words.participant_preps)
             for phrase in list(phrases):
-                phrases += prep_objects(phrase, PARTICIPANT_PREPS)
+                phrases += prep_objects(phrase, self.words.participant_preps)
                 if phrase.lemma_.lower() in self.heads:
-                    phrases += prep_objects(phrase, REPRESENTED_PREPS)
+                    phrases += prep_objects(phrase, self.words.represented_preps)
             for phrase in phrases:
                 sides.extend(self.actors(phrase, "participant"))
         return _unique(sides)
@@ -573,13 +513,13 @@ class SentenceCoder:
     def _events_for(
         self, token: Any, entry: VerbEntry, sources: list[Side], targets: list[Side], route: str
     ) -> list[FoundEvent]:
-        stance = stance_verb(token)
-        code = entry.code if stance is None else stance_code(stance.lemma_.lower(), entry.code)
-        if code[:2] in ("18", "19") and any(self._aerial(s) for s in sources):
+        stance = stance_verb(token, self.words)
+        code = entry.code if stance is None else stance_code(stance.lemma_.lower(), entry.code, self.words)
+        if code[:2] in self.words.aerial_roots and any(self._aerial(s) for s in sources):
             code = AERIAL_CODE
-        cue = event_modality(
+        cue = self.modality.event_modality(
             token if stance is None else stance,
-            intrinsic=INTRINSIC_MODALITIES.get(entry.code[:2], frozenset()),
+            intrinsic=self.words.intrinsic_modalities.get(entry.code[:2], frozenset()),
             presupposed=entry.kind == "noun" and route == "possessor",
         )
         if stance is not None:
@@ -605,7 +545,7 @@ class SentenceCoder:
     def _aerial(self, side: Side) -> bool:
         """"Chilean jets struck ...": the source acts through aircraft."""
         token = self.view.doc[side.token_i]
-        return token.lemma_.lower() in AERIAL_HEADS or token.head.lemma_.lower() in AERIAL_HEADS
+        return token.lemma_.lower() in self.words.aerial_heads or token.head.lemma_.lower() in self.words.aerial_heads
 
     def claimant(self, trigger: Any) -> str | None:
         """The actor whose speech reports the event ("X said that Russia ..."), else None."""
@@ -616,7 +556,7 @@ class SentenceCoder:
         """The speaking actor of the speech verb that reports the event, its ``token_i`` the verb's."""
         chain = governing_chain(trigger)
         for below, token in pairwise(chain):
-            if below.dep_ not in ("ccomp", "parataxis") or token.lemma_.lower() not in SPEECH_VERBS:
+            if below.dep_ not in ("ccomp", "parataxis") or token.lemma_.lower() not in self.speech.reporting_verbs:
                 continue
             if token.pos_ in ("VERB", "AUX"):
                 for child in token.children:
@@ -629,11 +569,13 @@ class SentenceCoder:
     def _reported_accusations(self, trigger: Any, events: list[FoundEvent]) -> list[FoundEvent]:
         """"X said / claimed that Y attacked Z": X accuses Y (112) of the hostile act, which
         keeps its own event with X as claimant."""
-        hostile = [e for e in events if e.code[:2] in HOSTILE_ROOTS and e.modality not in ("negated", "recommended")]
+        hostile = [
+            e for e in events if e.code[:2] in self.words.hostile_roots and e.modality not in ("negated", "recommended")
+        ]
         found = self.speaker(trigger) if hostile else None
         if found is None:
             return []
-        cue = event_modality(self.view.doc[found.token_i])
+        cue = self.modality.event_modality(self.view.doc[found.token_i])
         return [
             FoundEvent(found.token_i, found.actor, e.source, "112", cue.modality, None,
                        f"reported-accusation|speech:{found.route}>{e.source}|{cue.cue or '-'}", 0.5)
@@ -730,13 +672,13 @@ class SentenceCoder:
         """"The participants", "both sides", "the two countries", "the other governments": the
         parties of the latest multi-party event, else the coordinated subjects of the preceding
         sentence. As a target only with "other" (the parties besides the source)."""
-        if noun.lemma_.lower() not in COLLECTIVE_NOUNS or noun.tag_ not in PLURAL_TAGS:
+        if noun.lemma_.lower() not in self.words.collective_nouns or noun.tag_ not in PLURAL_TAGS:
             return []
         children = list(noun.children)
         if any(c.i in self.view.actor_at or c.dep_ in ("prep", "relcl", "acl", "poss") for c in children):
             return []
         words = {c.lower_ for c in children}
-        if not words & COLLECTIVE_DETERMINERS and not any(c.dep_ == "nummod" for c in children):
+        if not words & self.words.collective_determiners and not any(c.dep_ == "nummod" for c in children):
             return []
         if route in TARGET_ROUTES and "other" not in words:
             return []
@@ -825,15 +767,15 @@ class SentenceCoder:
         own = self.actors(governor, "governing-object")
         if own:
             return own
-        verb = governing_verb(governor)
+        verb = governing_verb(governor, self.words)
         return self.controller(verb, depth) if verb is not None else []
 
     def controller(self, governor: Any, depth: int) -> list[Side]:
         """Object control ("help Lima rebuild", "accuse X of backing", "call on X to convene")
         else subject control."""
         objects = [c for c in governor.children if c.dep_ in OBJECT_DEPS]
-        if governor.lemma_.lower() in CONTROL_PREP_VERBS:
-            objects += prep_objects(governor, CONTROL_PREPS)
+        if governor.lemma_.lower() in self.words.control_prep_verbs:
+            objects += prep_objects(governor, self.words.control_preps)
         for child in objects:
             found = self.actors(child, "governing-object")
             if found:
@@ -954,13 +896,14 @@ class VerbRoles:
                 return owners
             return self._authors(obj) or self.coder.implied(self.verb)
         found = self.coder.actors_or_owners(obj, "patient" if self.passive else "object")
-        if not found and (self.entry.complement or self.entry.code[:2] in EVALUATIVE_ROOTS):
+        if not found and (self.entry.complement or self.entry.code[:2] in self.coder.words.evaluative_roots):
             found = owner_actors(self.coder, obj, possessive_only=True)
         return found or self._complement_targets() or self._place_targets()
 
     def _home_targets(self, sources: list[Side]) -> list[Side]:
         """"seized power in X": X; "returned to power": the source's home state."""
-        places = [s for p in prep_objects(self.verb, PLACE_PREPS) for s in self.coder.actors(p, "place")]
+        objects = prep_objects(self.verb, self.coder.words.place_preps)
+        places = [s for p in objects for s in self.coder.actors(p, "place")]
         if places or self.coder.view.home_of is None:
             return places
         homes = [(s, self.coder.view.home_of(s.actor)) for s in sources]
@@ -969,7 +912,7 @@ class VerbRoles:
     def _authors(self, obj: Any) -> list[Side]:
         """Who made the act that is answered: "rejected a US request", "dismissed calls by X",
         "turned down an appeal from X" (an actor modifier, or the object of by/from)."""
-        authors = [s for p in prep_objects(obj, AUTHOR_PREPS) for s in self.coder.actors(p, "author")]
+        authors = [s for p in prep_objects(obj, self.coder.words.author_preps) for s in self.coder.actors(p, "author")]
         return authors or owner_actors(self.coder, obj)
 
     def _agent_object(self, obj: Any) -> list[Side]:
@@ -982,9 +925,9 @@ class VerbRoles:
     def _place_targets(self) -> list[Side]:
         """"struck targets in the Chilean border provinces", "struck inside Peru": for an act of
         force, a place named by a state (or the state's adjective) stands for that state."""
-        if self.entry.code[:2] not in FORCE_ROOTS or self.passive:
+        if self.entry.code[:2] not in self.coder.words.force_roots or self.passive:
             return []
-        places = prep_objects(self.verb, PLACE_PREPS)
+        places = prep_objects(self.verb, self.coder.words.place_preps)
         return [s for p in places for s in self.coder.actors(p, "place")]
 
     def _recipients(self, obj: Any | None) -> list[Side]:
@@ -1020,7 +963,7 @@ class NounRoles:
     def resolve(self) -> tuple[list[Side], list[Side], str] | None:
         if self.entry.modifiers and not has_modifier(self.noun, self.entry.modifiers):
             return None
-        if described_state(self.noun):
+        if described_state(self.noun, self.coder.words):
             return None
         if self.entry.needs and not any(has_phrase(self.noun, p, n) for p, n in self.entry.needs):
             return None
@@ -1069,7 +1012,7 @@ class NounRoles:
 
     def _example_of_targets(self) -> list[Side]:
         """"cooperation with X, including the sale of rifles": the example shares X."""
-        if self.noun.dep_ != "pobj" or self.noun.head.lower_ not in EXAMPLE_PREPS:
+        if self.noun.dep_ != "pobj" or self.noun.head.lower_ not in self.coder.words.example_preps:
             return []
         parent = self.noun.head.head
         return [s for p in prep_objects(parent, {"with", "to", "for"}) for s in self.coder.actors(p, "example-of")]
@@ -1089,7 +1032,7 @@ class NounRoles:
         by = [s for p in agents for s in self.coder.actors(p, "by-agent")]
         if by or agents:
             return by, "by-agent"
-        verb = governing_verb(self.noun)
+        verb = governing_verb(self.noun, self.coder.words)
         if verb is not None and not is_passive(verb):
             sources, _ = self.coder.subjects(verb)
             if sources:
@@ -1108,7 +1051,7 @@ class NounRoles:
             below = ancestor
             if ancestor.pos_ not in ("VERB", "AUX"):
                 continue
-            if ancestor.lemma_.lower() in SPEECH_VERBS and reported:
+            if ancestor.lemma_.lower() in self.coder.speech.reporting_verbs and reported:
                 return []
             subjects = [c for c in ancestor.children if c.dep_ in SUBJECT_DEPS and self.noun not in c.subtree]
             found = [s for c in subjects for s in self.coder.actors(c, "clause-subject")]
@@ -1128,32 +1071,29 @@ def is_ellipsis(verb: Any) -> bool:
     return lemma == "do" and bool(objects & {"so", "same"})
 
 
-def described_state(noun: Any) -> bool:
+def described_state(noun: Any, words: EventWords) -> bool:
     """"Relations between A and B remain tense", "ties are strained": a relationship described
     by a copula and an adjective is a state, not an event."""
-    if noun.lemma_.lower() not in RELATIONSHIP_NOUNS or noun.dep_ not in SUBJECT_DEPS:
+    if noun.lemma_.lower() not in words.relationship_nouns or noun.dep_ not in SUBJECT_DEPS:
         return False
     verb = noun.head
-    return verb.lemma_.lower() in STATE_VERBS and any(c.dep_ in ("acomp", "attr") for c in verb.children)
+    return verb.lemma_.lower() in words.state_verbs and any(c.dep_ in ("acomp", "attr") for c in verb.children)
 
 
-def stance_verb(trigger: Any) -> Any | None:
+def stance_verb(trigger: Any, words: EventWords) -> Any | None:
     """"threatened to cut ties with X", "refused to meet X": the verb whose infinitive
     complement the trigger heads, when that verb turns the action into a threat or a refusal."""
     verb = trigger.head if trigger.dep_ in OBJECT_DEPS and trigger.pos_ == "NOUN" else trigger
     if verb.dep_ != "xcomp" or verb.tag_ != "VB":
         return None
     head = verb.head
-    return head if head.pos_ == "VERB" and head.lemma_.lower() in STANCE_VERBS else None
+    return head if head.pos_ == "VERB" and head.lemma_.lower() in words.stance_verbs else None
 
 
-def stance_code(stance: str, action_code: str) -> str:
-    """The CAMEO code of threatening or refusing the action ``action_code`` (longest prefix wins)."""
-    table = THREAT_CODES if stance in THREAT_VERBS else REFUSAL_CODES
-    for width in (3, 2):
-        if action_code[:width] in table:
-            return table[action_code[:width]]
-    return table[""]
+def stance_code(stance: str, action_code: str, words: EventWords) -> str:
+    """The CAMEO code of threatening or refusing the action ``action_code``."""
+    table = words.threat_codes if stance in words.threat_verbs else words.refusal_codes
+    return table.code_for(action_code)
 
 
 def cooperative(entry: VerbEntry) -> bool:
@@ -1304,15 +1244,16 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
             actor = view.actor_at.get(child.i)
             if child.dep_ in MODIFIER_DEPS and actor is not None and not actor.startswith(UNRESOLVED):
                 return _governing(view, token, Side(actor, child.i, route + "~agent"))
-        preps = {"of", "from", "in"} if token.lemma_.lower() in LOCAL_FORCES else {"of", "from"}
-        for obj in prep_objects(token, preps) + _leaders(token) + _relative_subjects(token):
+        preps = {"of", "from", "in"} if token.lemma_.lower() in view.lexicon.offices.local_forces else {"of", "from"}
+        leaders = _leaders(token, view.lexicon.events.leading_verbs)
+        for obj in prep_objects(token, preps) + leaders + _relative_subjects(token):
             side = actor_of(view, obj, route + "~agent", heads)
             if side is not None:
                 return _governing(view, token, side)
     for child in token.children:
         if child.dep_ == "appos" and child.i in view.actor_at:
             return Side(view.actor_at[child.i], child.i, route + "~apposition")
-    for example in prep_objects(token, EXAMPLE_PREPS):
+    for example in prep_objects(token, view.lexicon.events.example_preps):
         side = actor_of(view, example, route + "~example", heads)
         if side is not None:
             return side
@@ -1333,9 +1274,9 @@ def _governing(view: SentenceView, organ: Any, side: Side) -> Side:
     """An organ of a state ("Afghan ministries", "the authorities in X") acts for whoever
     governs that state at the document's date, unless it is marked as a past one ("the
     former government")."""
-    if view.government_of is None or organ.lemma_.lower() not in STATE_ORGANS:
+    if view.government_of is None or organ.lemma_.lower() not in view.lexicon.offices.state_organs:
         return side
-    if any(c.lower_ in PAST_MARKERS for c in organ.children):
+    if any(c.lower_ in view.lexicon.events.past_markers for c in organ.children):
         return side
     governor = view.government_of(side.actor)
     return (
@@ -1381,12 +1322,12 @@ def _between_in(clause: Any) -> list[Any]:
     return [t for t in clause.subtree if t.dep_ == "pobj" and t.head.lower_ == "between"]
 
 
-def _leaders(noun: Any) -> list[Any]:
+def _leaders(noun: Any, leading_verbs: frozenset[str]) -> list[Any]:
     """"the administration led by X", "forces commanded by X": X."""
     return [
         g
         for acl in noun.children
-        if acl.dep_ == "acl" and acl.lemma_.lower() in LEADING_VERBS
+        if acl.dep_ == "acl" and acl.lemma_.lower() in leading_verbs
         for agent in acl.children
         if agent.dep_ == "agent"
         for g in agent.children
@@ -1404,13 +1345,13 @@ def quantified_noun(noun: Any, lemmas: frozenset[str]) -> Any | None:
     return next((o for o in prep_objects(noun, {"of"}) if lemma_in(o, lemmas)), None)
 
 
-def governing_verb(noun: Any) -> Any | None:
+def governing_verb(noun: Any, words: EventWords) -> Any | None:
     """The verb a nominal trigger is (through objects and prepositions) the object of."""
     token = noun
     for _ in range(5):
         if token.dep_ not in CLIMB_TO_VERB or token.head.i == token.i:
             return None
-        if token.dep_ == "prep" and token.lower_ not in TRANSPARENT_PREPS:
+        if token.dep_ == "prep" and token.lower_ not in words.transparent_preps:
             return None
         token = token.head
         if token.pos_ in ("VERB", "AUX") and token.dep_ != "prep":

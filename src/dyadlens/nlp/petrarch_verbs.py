@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dyadlens.errors import DataFileError
 from dyadlens.kb.ontology import Ontology
-from dyadlens.nlp.verbs import VerbEntry
+from dyadlens.nlp.verb_entry import VerbEntry
 
 _BLOCK = re.compile(r"^---\s*([A-Z_'-]+)\s*\[([^\]]*)\]\s*---")
 _PATTERN = re.compile(r"^-\s+(.*?)\s*\[([^\]]*)\]")

@@ -45,6 +45,9 @@ import yaml
 
 from dyadlens.errors import DataFileError
 from dyadlens.model import Mention, Quote, Sentence, stable_id
+from dyadlens.nlp.dates import DocumentTimeline
+from dyadlens.nlp.lexicon import Lexicon
+from dyadlens.nlp.quote_marks import QuotedSpan, quoted_spans, trim_end
 from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
@@ -52,155 +55,9 @@ if TYPE_CHECKING:
     from dyadlens.resources import Resources
     from dyadlens.state import DocState
 
-_OPEN_ONLY = "“«„‹"
-_CLOSE_ONLY = "”»›"
-_DOUBLE_MARKS = "“”«»„\"‹›"
-_SINGLE_OPEN = "‘"
-_SINGLE_CLOSE = "’"
-_BEFORE_OPEN = " \t\n([{/–—-:;,"
-_AFTER_CLOSE = " \t\n)]}.,;:!?/–—-…"
-
-
-@dataclass(frozen=True, slots=True)
-class QuotedSpan:
-    """Quoted words (``start``/``end`` exclude the marks) and the marks' positions."""
-
-    start: int
-    end: int
-    open_mark: int
-    close_mark: int | None  # None: the quote was never closed on its line
-    line_end: int
-
-
-def quoted_spans(text: str) -> list[QuotedSpan]:
-    """Outermost quoted spans of a text, paired line by line."""
-    spans: list[QuotedSpan] = []
-    for match in re.finditer(r"[^\n]+", text):
-        spans.extend(_paragraph_spans(text, match.start(), match.end()))
-    return spans
-
-
-def _direction(text: str, i: int, start: int, end: int) -> str | None:
-    """"open", "close" or None (ambiguous) for the mark at ``i``."""
-    before = text[i - 1] if i > start else " "
-    after = text[i + 1] if i + 1 < end else " "
-    opens = before in _BEFORE_OPEN or before in _DOUBLE_MARKS
-    closes = after in _AFTER_CLOSE or after in _DOUBLE_MARKS or after in "'’"
-    if opens and not closes:
-        return "open"
-    if closes and not opens:
-        return "close"
-    mark = text[i]
-    if mark in _OPEN_ONLY:
-        return "open"
-    if mark in _CLOSE_ONLY:
-        return "close"
-    return None
-
-
-def _paragraph_spans(text: str, start: int, end: int) -> list[QuotedSpan]:
-    spans: list[QuotedSpan] = []
-    open_at: int | None = None
-    single_at: int | None = None
-    for i in range(start, end):
-        char = text[i]
-        if char in _DOUBLE_MARKS:
-            direction = _direction(text, i, start, end)
-            if direction is None:
-                direction = "close" if open_at is not None else "open"
-            if direction == "open" and open_at is None:
-                open_at = i
-            elif direction == "close" and open_at is not None:
-                spans.append(_span(text, open_at, i, i, end))
-                open_at = None
-        elif char == _SINGLE_OPEN and open_at is None and _direction(text, i, start, end) == "open":
-            single_at = i
-        elif (
-            char == _SINGLE_CLOSE
-            and open_at is None
-            and single_at is not None
-            and _direction(text, i, start, end) == "close"
-            and i - single_at > 1
-        ):
-            spans.append(_span(text, single_at, i, i, end))
-            single_at = None
-    if open_at is not None:
-        spans.append(_span(text, open_at, end, None, end))
-    return spans
-
-
-def _span(text: str, open_mark: int, stop: int, close_mark: int | None, line_end: int) -> QuotedSpan:
-    """The quoted words between the marks, without the spaces just inside them."""
-    start = open_mark + 1
-    while start < stop and text[start].isspace():
-        start += 1
-    return QuotedSpan(start, _trim_end(text, start, stop), open_mark, close_mark, line_end)
-
-
-def _trim_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
-
-
 # -- speakers and attribution ------------------------------------------------
 
-#: Lemmas of verbs that introduce speech (direct or reported).
-SPEECH_VERBS = frozenset(
-    {
-        "say", "tell", "state", "declare", "announce", "claim", "warn", "stress", "note", "add",
-        "insist", "maintain", "argue", "assert", "confirm", "deny", "accuse", "allege", "report",
-        "reveal", "explain", "write", "emphasize", "emphasise", "promise", "pledge", "vow",
-        "reply", "respond", "answer", "predict", "threaten", "admit", "acknowledge", "complain",
-        "urge", "demand", "ask", "recall", "tweet", "concede", "contend", "remark", "describe",
-        "suggest", "praise", "criticize", "criticise", "call", "signal", "indicate", "testify", "brief",
-        "caution", "reiterate", "affirm", "observe",
-    }
-)
-#: Speech verbs that report content ("said that ..."), unlike praise, calls and threats.
-REPORTING_VERBS = SPEECH_VERBS - frozenset(
-    {
-        "praise", "criticize", "criticise", "call", "urge", "demand", "ask", "threaten", "promise", "pledge", "vow",
-        "describe", "remark",
-    }
-)
-#: Verbs that report how a speaker characterises something ("described Y as a partner").
-DESCRIBING_VERBS = frozenset(
-    {
-        "describe", "call", "hail", "label", "brand", "characterize", "characterise", "term", "dub", "praise",
-        "condemn", "denounce", "welcome",
-    }
-)
-#: Verbs of appeal whose content is the addressee and an infinitive ("urged Y to withdraw").
-APPEAL_VERBS = frozenset({"urge", "call", "ask", "press", "appeal", "implore", "exhort", "encourage"})
-#: Nouns that report speech when they take a "that" clause ("Pakistan's claim that ...").
-SPEECH_NOUNS = frozenset(
-    {
-        "claim", "statement", "allegation", "assertion", "warning", "announcement", "accusation", "assurance",
-        "pledge", "denial",
-    }
-)
-#: Verbs that take the reported content as "of ..." ("warned of a threat", "accused X of Y").
-OF_CONTENT_VERBS = frozenset({"warn", "accuse", "speak", "talk"})
-#: Head nouns of a speaker that name an office, resolved to the last person named with it.
-ROLE_NOUNS = frozenset(
-    {
-        "minister", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "president",
-        "official", "representative", "secretary", "chief", "commander", "diplomat", "prime",
-        "premier", "leader", "governor", "director", "general", "adviser", "advisor", "head",
-        "chairman", "deputy", "foreign", "emissary", "lawmaker", "legislator", "senator", "parliamentarian",
-        "mp", "negotiator", "militant", "authority", "prosecutor", "judge", "mediator",
-    }
-)
 #: Words before a quoted name or label ("known as “X”", "so-called “X”", "(“X”)"): not a quotation.
-#: Head nouns of a speaker that name a body of a state; shown as written ("Russia's foreign ministry").
-INSTITUTION_NOUNS = frozenset(
-    {
-        "ministry", "government", "office", "embassy", "council", "court", "parliament", "agency", "department",
-        "army", "military", "presidency", "cabinet", "administration", "committee", "mission", "delegation",
-        "service", "command",
-    }
-)
 _NAMING_CUES = re.compile(
     r"(?:\b(?:as|so-called|called|dubbed|termed|labell?ed|named|the\s+term|the\s+word)|\()\s*$", re.IGNORECASE
 )
@@ -212,8 +69,6 @@ _NAME_DEPS = frozenset({"compound", "flat", "amod", "poss", "nmod", "det", "case
 _CITATION = re.compile(r"\b(?:published|retrieved|accessed)\s+(?:on\s+)?\w+|https?://|www\.", re.IGNORECASE)
 _LABEL = re.compile(r"\s*(?P<label>[A-Z][\w.'’ -]{0,40}?)\s*:\s+(?=\S)")
 _INTERVIEW_LEAD = re.compile(r"\binterview(?:ed)?\s+(?:with|by)\b|\bspoke\s+(?:to|with)\b|\btold\b", re.IGNORECASE)
-_QUESTION_LABELS = frozenset({"q", "question", "interviewer"})
-_ANSWER_LABELS = frozenset({"a", "answer"})
 
 
 #: Where a speaker's title ends, looking back from the name: quote marks,
@@ -355,7 +210,7 @@ class QuoteExtractor:
         self._offices = load_office_titles(office_titles_file)
 
     def __call__(self, state: DocState) -> None:
-        reader = _QuoteReader(state, self._resources.kb, self._offices)
+        reader = _QuoteReader(state, self._resources.kb, self._offices, self._resources.lexicon)
         direct = reader.labelled_answers() + reader.direct_quotes()
         state.quotes.extend(_without_overlaps(direct + reader.indirect_quotes(direct)))
 
@@ -380,10 +235,12 @@ def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
 class _QuoteReader:
     """Everything the quote rules need about one document, computed once."""
 
-    def __init__(self, state: DocState, kb: KnowledgeBase, offices: OfficeTitles) -> None:
+    def __init__(self, state: DocState, kb: KnowledgeBase, offices: OfficeTitles, lexicon: Lexicon) -> None:
         self.state = state
         self.kb = kb
         self.offices = offices
+        self.speech = lexicon.speech
+        self.office_words = lexicon.offices
         self.text = state.text
         self.date = state.document.published
         self.sentences = sorted(
@@ -402,9 +259,7 @@ class _QuoteReader:
         self.focus = Counter(m.actor_id for m in state.mentions if m.actor_id)
         self.people = self._people_seen()
         self._people = _People(self.people)
-        from dyadlens.nlp.dates import DocumentTimeline  # dates reads this module's quote pairing
-
-        self.timeline = DocumentTimeline(state)
+        self.timeline = DocumentTimeline(state, lexicon)
 
     # -- direct quotations ------------------------------------------------------
 
@@ -471,7 +326,7 @@ class _QuoteReader:
         for token in self.state.parses[last.index]:
             if (
                 token.pos_ == "VERB"
-                and token.lemma_.lower() in REPORTING_VERBS
+                and token.lemma_.lower() in self.speech.reporting_verbs
                 and not self._inside_quote(last.start + token.idx)
             ):
                 speaker = self._speaker_of_verb(token, last)
@@ -533,7 +388,7 @@ class _QuoteReader:
         if token.lower_ == "words" and any(c.lower_ in _PRONOUN_SPEAKERS for c in token.children):
             speaker = self._last_person_before(sentence.start + token.idx)
             return _Attribution(speaker, "in their words", True) if speaker else None
-        if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_VERBS:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in self.speech.attribution_verbs:
             return None
         speaker = self._speaker_of_verb(token, sentence)
         if speaker is None:
@@ -571,7 +426,7 @@ class _QuoteReader:
         lemma = token.lemma_.lower()
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
             return self._according_to(token, sentence)
-        if token.pos_ == "NOUN" and lemma in SPEECH_NOUNS:
+        if token.pos_ == "NOUN" and lemma in self.speech.speech_nouns:
             clause = next((c for c in token.children if c.dep_ in ("acl", "ccomp", "relcl") and _has_that(c)), None)
             owner = next((c for c in token.children if c.dep_ == "poss"), None)
             if clause is None or owner is None:
@@ -579,16 +434,16 @@ class _QuoteReader:
             speaker = self._speaker_from(owner, sentence)
             span = self._clause_span(clause, sentence)
             return (span, speaker, lemma) if speaker and span else None
-        if token.pos_ == "VERB" and lemma in DESCRIBING_VERBS:
+        if token.pos_ == "VERB" and lemma in self.speech.describing_verbs:
             span = self._description(token, sentence)
             speaker = self._speaker_of_verb(token, sentence) if span else None
             if span and speaker:
                 return span, speaker, lemma
-        if token.pos_ == "VERB" and lemma in APPEAL_VERBS:
+        if token.pos_ == "VERB" and lemma in self.speech.appeal_verbs:
             span = self._appeal_content(token, sentence)
             speaker = self._speaker_of_verb(token, sentence) if span else None
             return (span, speaker, lemma) if span and speaker else None
-        if token.pos_ != "VERB" or lemma not in REPORTING_VERBS:
+        if token.pos_ != "VERB" or lemma not in self.speech.reporting_verbs:
             return None
         if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
             return self._as_reported(token, sentence)
@@ -603,7 +458,7 @@ class _QuoteReader:
         clause = self._that_clause_on_audience(verb)
         if clause is not None:
             return self._clause_span(clause, sentence)
-        if verb.lemma_.lower() not in OF_CONTENT_VERBS:
+        if verb.lemma_.lower() not in self.speech.of_content_verbs:
             return None
         direct_object = next((c for c in verb.children if c.dep_ == "dobj"), None)
         holders = [verb, *verb.children]
@@ -657,7 +512,7 @@ class _QuoteReader:
         holders = [
             c
             for c in verb.children
-            if c.dep_ == "dobj" and verb.lemma_.lower() in ("tell", "inform", "assure", "brief")
+            if c.dep_ == "dobj" and verb.lemma_.lower() in self.speech.audience_verbs
         ]
         holders += [o for c in verb.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
         for holder in holders:
@@ -729,7 +584,7 @@ class _QuoteReader:
             after_comma = child.i > clause.i and comma >= 0 and child.doc[comma].text == ","
             if child.dep_ == "advcl" and after_comma and (child.tag_ == "VBG" or _concessive(child)):
                 tokens = [t for t in tokens if t.i < comma]
-            elif child.dep_ == "conj" and child.i > clause.i and _new_speech_act(child):
+            elif child.dep_ == "conj" and child.i > clause.i and _new_speech_act(child, self.speech.attribution_verbs):
                 cut = _conjunction_start(child)
                 tokens = [t for t in tokens if t.i < cut]
         return self._token_span(tokens[0], tokens[-1], sentence) if tokens else None
@@ -753,14 +608,15 @@ class _QuoteReader:
             if match is None:
                 continue
             label = match.group("label").strip()
-            if label.lower() in _QUESTION_LABELS:
+            if label.lower() in self.speech.question_labels:
                 continue
-            speaker = interviewee if label.lower() in _ANSWER_LABELS else self._person_named(label, first.start)
+            answers = label.lower() in self.speech.answer_labels
+            speaker = interviewee if answers else self._person_named(label, first.start)
             if speaker is None:
                 continue
             start = match.end()
             quotes.append(
-                self._quote(start, _trim_end(self.text, start, end), first, "direct", speaker, "interview answer")
+                self._quote(start, trim_end(self.text, start, end), first, "direct", speaker, "interview answer")
             )
         return quotes
 
@@ -819,7 +675,10 @@ class _QuoteReader:
             limit = sentence.start + verb.idx if head.i < verb.i else None
             return self._speaker_from(owner or head, sentence, limit)
         if verb.dep_ in ("advcl", "xcomp", "conj") and head.pos_ in ("VERB", "AUX"):
-            speaking = next((a for a in verb.ancestors if a.lemma_.lower() in SPEECH_VERBS and a.pos_ == "VERB"), None)
+            speaking = next(
+                (a for a in verb.ancestors if a.lemma_.lower() in self.speech.attribution_verbs and a.pos_ == "VERB"),
+                None,
+            )
             return self._speaker_of_verb(speaking or head, sentence)
         return None
 
@@ -829,7 +688,7 @@ class _QuoteReader:
             return self._plural_speaker(token, sentence)
         if token.lower_ in _PRONOUN_SPEAKERS:
             return self._last_person_before(sentence.start + token.idx)
-        if token.lemma_.lower() in _REPORT_NOUNS:
+        if token.lemma_.lower() in self.speech.report_nouns:
             return self._report_source(token, sentence, limit)
         if token.dep_ == "appos" and token.head.pos_ == "PROPN":
             token = token.head
@@ -837,8 +696,8 @@ class _QuoteReader:
         person = self._person_among(_naming_tokens(token), sentence)
         if person is not None:
             return self._person_speaker(person, (start, end))
-        is_role = token.lemma_.lower() in ROLE_NOUNS
-        is_body = is_role or token.lemma_.lower() in INSTITUTION_NOUNS
+        is_role = token.lemma_.lower() in self.office_words.speaker_role_nouns
+        is_body = is_role or token.lemma_.lower() in self.office_words.institution_nouns
         if is_role:
             named = self._person_with_role(token, sentence, start, end) or self._office_holder(
                 token, sentence, start, end, limit
@@ -1042,14 +901,14 @@ class _QuoteReader:
 
     def _names_a_person(self, token: Any) -> bool:
         """"the ambassador" (one person, resolved by name or not at all) but not "officials"."""
-        return token.lemma_.lower() in ROLE_NOUNS and token.tag_ != "NNS"
+        return token.lemma_.lower() in self.office_words.speaker_role_nouns and token.tag_ != "NNS"
 
     def _plural_speaker(self, token: Any, sentence: Sentence) -> Speaker | None:
         """"they": the speaker of a speech verb earlier in the sentence ("Its officials said ...,
         and they deny ..."), else the group or state named last."""
         verb = token.head
         for other in token.doc[: token.i]:
-            if other.pos_ == "VERB" and other.lemma_.lower() in SPEECH_VERBS and other.i != verb.i:
+            if other.pos_ == "VERB" and other.lemma_.lower() in self.speech.attribution_verbs and other.i != verb.i:
                 subject = next(
                     (c for c in other.children if c.dep_ in _SUBJECTS and c.lower_ not in _PLURAL_PRONOUNS), None
                 )
@@ -1172,12 +1031,6 @@ def _last_non_space(text: str, before: int) -> int:
     while i >= 0 and text[i].isspace():
         i -= 1
     return i
-_REPORT_NOUNS = frozenset(
-    {
-        "report", "statement", "article", "interview", "communique", "communiqué", "release", "study", "survey",
-        "account", "reports",
-    }
-)
 
 
 def _object_of(preposition: Any) -> Any | None:
@@ -1221,11 +1074,11 @@ def _concessive(clause: Any) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in ("although", "though", "whereas") for c in clause.children)
 
 
-def _new_speech_act(verb: Any) -> bool:
+def _new_speech_act(verb: Any, speech_verbs: frozenset[str]) -> bool:
     """"... and said that ...", "... and called them ...": a second speech act by the same speaker."""
     own_subject = any(c.dep_ in _SUBJECTS for c in verb.children)
     reports = any(c.dep_ in ("ccomp", "oprd") for c in verb.children) or verb.lemma_.lower() in ("call", "describe")
-    return verb.pos_ == "VERB" and verb.lemma_.lower() in SPEECH_VERBS and reports and not own_subject
+    return verb.pos_ == "VERB" and verb.lemma_.lower() in speech_verbs and reports and not own_subject
 
 
 def _conjunction_start(conjunct: Any) -> int:

@@ -22,6 +22,8 @@ import yaml
 
 from dyadlens.errors import DataFileError
 from dyadlens.kb.ontology import Ontology
+from dyadlens.nlp.petrarch_verbs import read_petrarch_verbs
+from dyadlens.nlp.verb_entry import VerbEntry
 
 LIST_KEYS = ("verb", "noun", "particle", "preps", "object", "modifiers", "needs")
 FLAG_KEYS = ("symmetric", "reverse", "complement", "answers", "home")
@@ -30,58 +32,6 @@ OWNERS = ("source", "target")
 #: libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 WORD_LISTS = ("agent_heads", "helper_verbs", "people_heads")
-
-
-@dataclass(frozen=True, slots=True)
-class VerbEntry:
-    """One pattern. ``kind`` is ``verb`` or ``noun``; lemmas are lower case."""
-
-    id: str  # "<file stem>:<number>", shown by ``dyadlens explain``
-    code: str
-    kind: str
-    lemmas: frozenset[str]
-    particles: frozenset[str] = frozenset()
-    preps: frozenset[str] = frozenset()
-    objects: frozenset[str] = frozenset()
-    modifiers: frozenset[str] = frozenset()
-    needs: tuple[tuple[str, str], ...] = ()
-    symmetric: bool = False
-    reverse: bool = False
-    complement: bool = False
-    #: the target is the actor answered: the possessor of the object, else the subject of the
-    #: preceding sentence ("Y accused X of ... X denied this")
-    answers: bool = False
-    #: with no target in the clause, the target is the source's home state (KB ``country``):
-    #: "the movement returned to power" -> its country
-    home: bool = False
-    owner: str = "source"
-    note: str = ""
-    order: int = 0  # later files get higher numbers and win ties
-
-    @property
-    def specificity(self) -> int:
-        """More constraints make a more specific pattern, preferred over a plain one."""
-        return (
-            2 * bool(self.objects)
-            + 2 * bool(self.needs)
-            + 2 * bool(self.modifiers)
-            + bool(self.particles)
-            + bool(self.preps)
-        )
-
-    def describe(self) -> str:
-        parts = [f"{self.kind} {'|'.join(sorted(self.lemmas))}"]
-        if self.particles:
-            parts.append(f"+{'|'.join(sorted(self.particles))}")
-        if self.modifiers:
-            parts.append(f"mod {'|'.join(sorted(self.modifiers))}")
-        if self.objects:
-            parts.append(f"obj {'|'.join(sorted(self.objects))}")
-        if self.needs:
-            parts.append("needs " + ", ".join(f"{p} {n}" for p, n in self.needs))
-        if self.preps:
-            parts.append(f"target after {'|'.join(sorted(self.preps))}")
-        return " ".join(parts) + f" -> {self.code}"
 
 
 @dataclass(slots=True)
@@ -129,8 +79,6 @@ def load_verb_dictionary(ontology: Ontology, extra_files: Sequence[Path] = ()) -
 
 def _load_file(path: Path, ontology: Ontology, order: int, dictionary: VerbDictionary) -> None:
     if path.suffix.lower() in {".txt", ".verbs"} or path.name.lower().endswith(".verbs.txt"):
-        from dyadlens.nlp.petrarch_verbs import read_petrarch_verbs
-
         entries, skipped = read_petrarch_verbs(path, ontology, order)
         dictionary.entries.extend(entries)
         dictionary.skipped[str(path)] = skipped
