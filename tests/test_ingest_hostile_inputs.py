@@ -261,3 +261,14 @@ def test_cli_json_output_keeps_the_exact_text_escaped(hostile_store: Path) -> No
     output = cli(hostile_store, "docs", "--json").stdout
     assert RLO not in output and ESC not in output
     assert json.loads(output)[0]["title"] == HOSTILE_TITLE
+
+
+def test_jsonl_export_escapes_bidi_controls_and_keeps_the_value(tmp_path: Path) -> None:
+    from dyadlens.store.export import write_rows
+
+    out = io.BytesIO()
+    row = {"id": "x", "title": "Talks \u202eevil\u202c end"}
+    assert write_rows([row], "jsonl", out) == 1
+    line = out.getvalue().decode("utf-8")
+    assert "\u202e" not in line and "\\u202e" in line
+    assert json.loads(line) == row

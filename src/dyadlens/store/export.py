@@ -16,6 +16,7 @@ from sqlalchemy import Boolean, Float, Integer, Table
 
 from dyadlens.exports.csv_safety import csv_line
 from dyadlens.store.schema import EXPORTABLE
+from dyadlens.terminal_safety import escape_json_output
 
 ROW_FORMATS = ("jsonl", "csv", "parquet")
 BATCH_ROWS = 10_000
@@ -38,9 +39,11 @@ def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[bytes], tabl
 
 
 def _write_jsonl(rows: Iterable[Mapping[str, Any]], out: IO[bytes]) -> int:
+    """One JSON object a line; bidi and control characters as ``\\uNNNN`` (the same value, safe on a terminal)."""
     count = 0
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8") + b"\n")
+        dumped = escape_json_output(json.dumps(row, ensure_ascii=False, default=str))
+        out.write(dumped.encode("utf-8") + b"\n")
         count += 1
     return count
 
