@@ -83,7 +83,7 @@ class DocBuilder:
         event = Event(
             id=stable_id(self.doc_id, start, end, code, "e"), doc_id=self.doc_id, start=sentence.start,
             end=sentence.end, sentence_index=index, trigger_start=start, trigger_end=end, source=source,
-            target=target, code=code, modality=modality, date=date, claimant=claimant, rule="test", confidence=0.9,
+            target=target, code=code, modality=modality, date=date, claimant=claimant, entry="test", confidence=0.9,
         )
         self.records.events.append(event)
         return event

@@ -4,17 +4,25 @@
 development and in CI; tests that need it skip with a clear reason elsewhere.
 Loading spaCy and the KB is costly, so one :class:`Resources` serves the
 whole session.
+
+Tests marked ``fast`` (the tier of ``pytest -m fast``, see tests/README.md) run
+on hand-built parses (``tests/handmade.py``) and must load no spaCy model: for
+each of them :func:`model_guard` makes every way of loading one fail and
+records the attempt, so the test fails even where the code swallows the error.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
-from dyadlens.resources import Resources
+from dyadlens.resources import SPACY_MODEL, Resources
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DYADLENS_SHARED", REPO.parent / "shared"))
@@ -51,6 +59,53 @@ def examples_dir() -> Path:
 @pytest.fixture()
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
+
+
+class ModelGuard:
+    """Refuses and records every attempt to load a spaCy model (patched in by :func:`model_guard`)."""
+
+    #: spaCy's loaders: ``spacy.load`` and the ``spacy.util`` functions behind it and behind a
+    #: model package's own ``load()``.
+    LOADERS = ("load_model", "load_model_from_package", "load_model_from_path", "load_model_from_init_py")
+
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+
+    def refuse(self, name: object = "?", *args: Any, **kwargs: Any) -> Any:
+        self.attempts.append(str(name))
+        raise AssertionError(f"a fast test tried to load a spaCy model: {name}")
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import spacy
+        import spacy.util
+
+        monkeypatch.setattr(spacy, "load", self.refuse)
+        for loader in self.LOADERS:
+            monkeypatch.setattr(spacy.util, loader, self.refuse)
+
+
+@pytest.fixture(autouse=True)
+def model_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModelGuard | None]:
+    """For a test marked ``fast``: no spaCy model is loaded, and the model package is not imported."""
+    if request.node.get_closest_marker("fast") is None:
+        yield None
+        return
+    guard = ModelGuard()
+    guard.install(monkeypatch)
+    imported_before = SPACY_MODEL in sys.modules
+    yield guard
+    assert not guard.attempts, f"fast test tried to load a spaCy model: {guard.attempts}"
+    assert imported_before or SPACY_MODEL not in sys.modules, f"fast test imported {SPACY_MODEL}"
+
+
+@pytest.fixture(scope="session")
+def model_free_resources() -> Resources:
+    """The KB, ontology, verb dictionary and lexicon, with a spaCy pipeline that may not be touched
+    (:class:`handmade.ModelFreeResources`; imported here, not above, so that other tiers do not
+    import spaCy for it)."""
+    from handmade import ModelFreeResources
+
+    return ModelFreeResources()
 
 
 # Property-based tests: few examples by default; ``make fuzz`` sets HYPOTHESIS_PROFILE=fuzz.

@@ -8,6 +8,7 @@ from dyadlens.ingest.readers import read_document
 from dyadlens.model import RawInput
 from dyadlens.nlp.dates import DocumentTimeline
 from dyadlens.nlp.lexicon import load_lexicon
+from dyadlens.nlp.quote_marks import QuoteMarkStage
 from dyadlens.pipeline import build_pipeline
 from dyadlens.resources import Resources
 from dyadlens.state import DocState
@@ -20,6 +21,7 @@ def parsed(resources: Resources, text: str, published: str | None) -> DocState:
     state = DocState(document=read_document(raw))
     for component in build_pipeline(resources, upto="parse").components:
         component(state)
+    QuoteMarkStage()(state)  # what the timeline stage reads besides the parses
     return state
 
 

@@ -46,9 +46,14 @@ def test_explain_shows_the_chain(resources: Resources, db_path: Path) -> None:
     rows = json.loads(invoke(db_path, "--json", "events", "--code", "04")[1])
     code, output = invoke(db_path, "explain", rows[0]["id"])
     assert code == 0
-    for part in ("source: Norway [norway]", "trigger: 'hosted'", "dictionary entry: verbs:", "Goldstein 2.8",
-                 "modality: asserted", "date: 2023-03", "claimant: the author"):
+    for part in ("source: Norway [norway]", "trigger: 'hosted' (route: subject; source subject, target object)",
+                 "dictionary entry: verbs:", "Goldstein 2.8", "modality: asserted", "date: 2023-03",
+                 "claimant: the author"):
         assert part in output
+    negated = json.loads(invoke(db_path, "--json", "events", "--modality", "negated")[1])
+    payload = json.loads(invoke(db_path, "--json", "explain", negated[0]["id"])[1])
+    assert payload["modality"] == {"value": "negated", "cue": "not"}
+    assert payload["trigger"]["route"] == "subject" and payload["dictionary_entry"]["id"].startswith("verbs:")
 
 
 def test_bad_date_and_unknown_event_are_clear_errors(resources: Resources, db_path: Path) -> None:

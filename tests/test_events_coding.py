@@ -110,7 +110,8 @@ def test_events_carry_evidence_trigger_rule_and_date(resources: Resources) -> No
     event = only_event(records, "norway", "colombia")
     assert text[event.start : event.end] == text
     assert text[event.trigger_start : event.trigger_end] == "hosted"
-    assert event.rule.startswith("verbs:") and 0 < event.confidence <= 1
+    assert event.entry.startswith("verbs:") and 0 < event.confidence <= 1
+    assert (event.route, event.source_route, event.target_route, event.cue) == ("subject", "subject", "object", None)
     assert event.date == "2023-03" and event.date_rule
 
 
@@ -125,7 +126,7 @@ def test_user_verb_file_extends_the_dictionary(resources: Resources, tmp_path: P
     extended.__dict__.update(nlp=resources.nlp, kb=resources.kb)  # share the loaded model and KB
     records = code_text(extended, "Hungary stonewalled Poland for months.")
     event = only_event(records, "hungary", "poland")
-    assert event.code == "128" and event.rule.startswith("house:")
+    assert event.code == "128" and event.entry.startswith("house:")
 
 
 def test_parenthetical_passive_participle_describes_the_noun_before_it(resources: Resources) -> None:
@@ -153,7 +154,7 @@ def test_pronoun_object_takes_the_nearest_earlier_actor_that_is_not_the_subject(
 def test_nominal_trigger_takes_the_agent_of_the_preceding_sentence(resources: Resources) -> None:
     text = "Norway has changed its approach to the region.\n\nDeeper engagement with Colombia is now essential."
     event = only_event(code_text(resources, text), "norway", "colombia")
-    assert event.code.startswith("04") and "implied" in event.rule and event.modality == "recommended"
+    assert event.code.startswith("04") and event.provenance.along("implied") and event.modality == "recommended"
     assert event.confidence < 0.5
 
 

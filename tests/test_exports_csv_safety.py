@@ -111,5 +111,6 @@ def test_export_csv_neutralises_formula_cells(
 def test_export_csv_leaves_ordinary_cells_and_numbers_bare(store_path: Path, tmp_path: Path) -> None:
     header, *lines = _export_csv(store_path, tmp_path, "events").splitlines()
     assert header.startswith("id,doc_id,seq,start,end,sentence_index,trigger_start,trigger_end,")
-    assert len(lines) == 9 and all(line.endswith(",test,0.9") for line in lines)
+    assert header.endswith(",entry,route,source_route,target_route,cue,confidence")
+    assert len(lines) == 9 and all(line.endswith(",test,,,,,0.9") for line in lines)  # entry test, no routes, no cue
     assert all('"' not in line and "'" not in line for line in lines)

@@ -95,7 +95,7 @@ def test_an_outside_event_coder_runs_with_two_workers_and_through_eval(
     assert "events@keyword-1" in json.loads(done.stdout)["pipeline"]
     with open_store(db) as store:
         events = store.events()
-        assert events and all(event.rule.startswith("keyword:") for event in events)
+        assert events and all(event.entry.startswith("keyword:") for event in events)
         assert store.integrity_check() == []
 
     gold = REPO / "examples" / "gold.jsonl"
@@ -127,7 +127,7 @@ def test_an_entry_point_registers_a_factory_without_imports(tmp_path: Path, exam
     )
     assert done.returncode == 0, done.stderr
     with open_store(db) as store:
-        assert store.events() and all(event.rule.startswith("keyword:") for event in store.events())
+        assert store.events() and all(event.entry.startswith("keyword:") for event in store.events())
 
 
 def test_record_kinds_are_declared_once_and_everything_agrees_with_them(tmp_path: Path) -> None:

@@ -101,7 +101,11 @@ def make_records(doc_id: str = "oslo-talks", text: str = TEXT, fingerprint: str 
                 date_start=_span(text, "3 March 2023")[0],
                 date_end=_span(text, "3 March 2023")[1],
                 date_rule="explicit",
-                rule="host",
+                entry="verbs:58",
+                route="subject",
+                source_route="subject",
+                target_route="object~agent",
+                cue="not",
                 confidence=0.8,
             )
         ],

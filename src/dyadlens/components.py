@@ -38,21 +38,43 @@ def sentence_parser(resources: Resources, **options: Any) -> Component:
     return SentenceParser(resources.nlp, **options)
 
 
-@component("dyadlens.actors.kb.v1", requires=("sentences", "parses"), assigns=("actors", "mentions"))
+@component("dyadlens.actors.kb.v1", requires=("sentences", "parses"), assigns=("actors", "mentions", "coref"))
 def actor_resolver(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.actors import ActorResolver
 
     return ActorResolver(resources, **options)
 
 
-@component("dyadlens.events.rules.v1", requires=("sentences", "parses", "mentions"), assigns=("events",))
+@component("dyadlens.quote_marks.v1", requires=("document",), assigns=("quote_spans",))
+def quote_mark_pairer(resources: Resources, **options: Any) -> Component:
+    """The text's quote marks paired once, for the timeline and the quote extractor."""
+    from dyadlens.nlp.quote_marks import QuoteMarkStage
+
+    return QuoteMarkStage(**options)
+
+
+@component("dyadlens.timeline.v1", requires=("document", "sentences", "parses", "quote_spans"), assigns=("timeline",))
+def timeline_builder(resources: Resources, **options: Any) -> Component:
+    """The document's temporal expressions resolved once, for every coder that dates what it finds."""
+    from dyadlens.nlp.dates import TimelineStage
+
+    return TimelineStage(resources.lexicon, **options)
+
+
+@component(
+    "dyadlens.events.rules.v1", requires=("sentences", "parses", "mentions", "timeline"), assigns=("events",)
+)
 def rule_event_coder(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.events import EventCoder
 
     return EventCoder(resources, **options)
 
 
-@component("dyadlens.quotes.rules.v1", requires=("sentences", "parses", "mentions"), assigns=("quotes",))
+@component(
+    "dyadlens.quotes.rules.v1",
+    requires=("sentences", "parses", "mentions", "coref", "quote_spans", "timeline"),
+    assigns=("quotes",),
+)
 def quote_extractor(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.quotes import QuoteExtractor
 
@@ -61,7 +83,7 @@ def quote_extractor(resources: Resources, **options: Any) -> Component:
 
 @component(
     "dyadlens.designations.rules.v1",
-    requires=("sentences", "parses", "mentions", "events", "quotes"),
+    requires=("sentences", "parses", "mentions", "timeline", "events", "quotes"),
     assigns=("designations",),
 )
 def designation_extractor(resources: Resources, **options: Any) -> Component:

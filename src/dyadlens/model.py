@@ -16,8 +16,9 @@ Dates are ISO prefix strings that keep their precision: ``"2024"``,
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, TypeGuard
 
 MODALITIES = ("asserted", "negated", "possible", "planned", "recommended", "alleged")
 Modality = Literal["asserted", "negated", "possible", "planned", "recommended", "alleged"]
@@ -38,10 +39,44 @@ DESIGNATION_STATUSES = (
 REGION_KINDS = ("furniture", "footnote", "repeat", "heading")
 
 
+#: An actor's id as records and the store hold it: a KB entity id (``taliban``) or, for a
+#: name the KB does not know, :data:`UNRESOLVED_PREFIX` and the name's slug. Ask
+#: :func:`is_resolved`, never the string.
+ActorId: TypeAlias = str
+
+#: What starts the id of an actor the KB does not know: ``unresolved:velmora-foundation``.
+UNRESOLVED_PREFIX = "unresolved:"
+
+
 def stable_id(*parts: object) -> str:
     """A short deterministic id from its parts (document id, span, version...)."""
     joined = "\x1f".join("" if p is None else str(p) for p in parts)
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:20]
+
+
+def slug(name: str) -> str:
+    """A name in lower-case letters and digits, a hyphen for anything between: ``velmora-foundation``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+
+
+def unresolved_id(name: str) -> ActorId:
+    """The id of a name the KB does not know."""
+    return UNRESOLVED_PREFIX + slug(name)
+
+
+def is_unresolved(actor_id: ActorId | None) -> bool:
+    """Whether ``actor_id`` is the id of a name the KB does not know."""
+    return actor_id is not None and actor_id.startswith(UNRESOLVED_PREFIX)
+
+
+def is_resolved(actor_id: ActorId | None) -> TypeGuard[ActorId]:
+    """Whether ``actor_id`` names an actor the KB knows: neither missing nor unresolved."""
+    return bool(actor_id) and not is_unresolved(actor_id)
+
+
+def shown_id(actor_id: ActorId) -> str:
+    """An id as readers know it when there is no name for it: an unresolved id without its prefix."""
+    return actor_id.removeprefix(UNRESOLVED_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +143,10 @@ class Sentence:
 class ActorRef:
     """An actor as stored with the records: a KB entity or an unresolved name.
 
-    Unresolved actors have ids ``"unresolved:<slug>"`` and ``resolved=False``.
+    Unresolved actors have ids made by :func:`unresolved_id` and ``resolved=False``.
     """
 
-    id: str
+    id: ActorId
     name: str
     # state | government | igo | armed_group | party | media | think_tank | person | region_group | unknown ...
     type: str
@@ -128,10 +163,39 @@ class Mention:
     start: int
     end: int
     sentence_index: int
-    actor_id: str | None  # ActorRef.id, or None when the span names nobody we keep
+    actor_id: ActorId | None  # None when the span names nobody we keep
     label: str  # spaCy label (GPE, ORG, NORP, PERSON) or ALIAS / COREF / ROLE
     rule: str  # how it was resolved: alias, metonym, demonym, fuzzy, coref, role@date...
     person: str | None = None  # KB person id when the mention names a person acting for the actor
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """How an event was coded, as :class:`Event` stores it in the fields of the same names.
+
+    A side's route is its own route and then each inference step that carried it further
+    to an actor, joined by ``~``: ``subject~agent~pronoun`` is the subject, an agent noun
+    ("its leaders") whose owner is a pronoun.
+    """
+
+    #: the verb-dictionary entry id (``verbs:58``), or the construction that coded the event
+    #: (``gathering``, ``ellipsis``, ``reported-demand``, ``reported-accusation``)
+    entry: str
+    #: how the trigger's arguments were found: ``subject``, ``passive``, ``possessor``, ``governing``...
+    route: str = ""
+    source_route: str = ""  # how the source was found: ``subject``, ``subject~pronoun``...
+    target_route: str = ""  # how the target was found: ``object``, ``prep-object~agent``...
+    cue: str | None = None  # the word that set the modality ("not", "promised"); None: asserted by default
+
+    def via(self, step: str) -> bool:
+        """Whether a side was carried to its actor through ``step`` (``collective``, ``pronoun``...)."""
+        return any(step in side.split("~")[1:] for side in (self.source_route, self.target_route))
+
+    def along(self, route: str) -> bool:
+        """Whether the trigger's route or a side's own route is ``route`` or a variant of it
+        (``governing`` covers ``governing-subject``)."""
+        own = (self.route, self.source_route.split("~")[0], self.target_route.split("~")[0])
+        return any(r == route or r.startswith(f"{route}-") for r in own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +207,8 @@ class Event:
     sentence_index: int
     trigger_start: int
     trigger_end: int
-    source: str | None  # ActorRef.id
-    target: str | None
+    source: ActorId | None
+    target: ActorId | None
     code: str  # full CAMEO code, e.g. "081"
     modality: str  # one of MODALITIES
     date: str | None = None  # ISO prefix, when the event happened
@@ -152,12 +216,21 @@ class Event:
     date_end: int | None = None
     date_rule: str | None = None  # explicit | relative | anchored | published | ...
     claimant: str | None = None  # who asserts it: None = the author; else an actor id or a speaker name
-    rule: str = ""  # dictionary entry / rule that coded it
+    # how it was coded: the fields of :class:`Provenance`
+    entry: str = ""
+    route: str = ""
+    source_route: str = ""
+    target_route: str = ""
+    cue: str | None = None
     confidence: float = 0.5
 
     @property
     def root(self) -> str:
         return self.code[:2]
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(self.entry, self.route, self.source_route, self.target_route, self.cue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +242,7 @@ class Quote:
     sentence_index: int
     kind: str  # direct | indirect
     speaker: str | None  # speaker name as written (or the KB person's name)
-    speaker_actor: str | None  # ActorRef.id the speaker acts for, on the document date
+    speaker_actor: ActorId | None  # the actor the speaker acts for, on the document date
     speaker_role: str | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
@@ -182,13 +255,13 @@ class Designation:
     doc_id: str
     start: int  # evidence sentence
     end: int
-    designator: str  # ActorRef.id
-    designee: str
+    designator: ActorId
+    designee: ActorId
     status: str  # one of DESIGNATION_STATUSES
     date: str | None = None
     event_id: str | None = None
     claimant: str | None = None
-    rule: str = ""
+    rule: str = ""  # the pattern (``pattern:on-list``) or the event (``event:081:planned``) it was read from
 
 
 @dataclass(frozen=True, slots=True)

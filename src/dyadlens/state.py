@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dyadlens.model import (
     RECORD_KINDS,
@@ -26,6 +26,11 @@ from dyadlens.model import (
     Sentence,
 )
 
+if TYPE_CHECKING:
+    from dyadlens.nlp.actor_coref import CorefLink
+    from dyadlens.nlp.dates import DocumentTimeline
+    from dyadlens.nlp.quote_marks import QuotedSpan
+
 
 @dataclass(slots=True)
 class DocState:
@@ -35,10 +40,18 @@ class DocState:
     regions: list[Region] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     #: spaCy parse of each analysed sentence, by sentence index. Token
-    #: ``idx`` values are relative to the sentence: add ``sentence.start``.
+    #: ``idx`` values are relative to the sentence: :mod:`dyadlens.nlp.offsets`
+    #: turns a token into document offsets.
     parses: dict[int, Any] = field(default_factory=dict)
     actors: dict[str, ActorRef] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
+    #: The anaphors the actor stage resolved, each linked to its antecedent mention, in text order.
+    coref: list[CorefLink] = field(default_factory=list)
+    #: The text's quotation marks, paired once for every reader (stage ``quote_marks``).
+    quote_spans: list[QuotedSpan] = field(default_factory=list)
+    #: The resolved temporal expressions and the event-date convention, built once
+    #: for every coder that dates what it finds (stage ``timeline``).
+    timeline: DocumentTimeline | None = None
     events: list[Event] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)

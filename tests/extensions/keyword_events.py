@@ -44,7 +44,7 @@ class KeywordEventCoder:
                     target=actors[1],
                     code=KEYWORDS[found.group(1).lower()],
                     modality="asserted",
-                    rule=f"keyword:{found.group(1).lower()}",
+                    entry=f"keyword:{found.group(1).lower()}",
                 )
             )
 

@@ -7,20 +7,17 @@ everywhere.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dyadlens.errors import DyadlensError
-from dyadlens.model import ActorRef, Mention
+from dyadlens.model import ActorRef, Mention, unresolved_id
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
     from dyadlens.store import DocumentInfo, Store
-
-_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 class UnknownActorError(DyadlensError):
@@ -68,7 +65,7 @@ def _steps(store: Store, kb: KnowledgeBase | None) -> list[Callable[[str], list[
         return [e.id for e in kb.lookup(wanted)] if kb is not None else []
 
     def stored_name(wanted: str) -> list[str]:
-        folded, unresolved = wanted.casefold(), f"unresolved:{_SLUG.sub('-', wanted.casefold()).strip('-')}"
+        folded, unresolved = wanted.casefold(), unresolved_id(wanted)
         return sorted(a.id for a in store.actors() if a.name.casefold() == folded or a.id == unresolved)
 
     return [exact_id, canonical_name, alias, stored_name]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from dyadlens.analysis.actors import resolve_actor
 from dyadlens.errors import DyadlensError
-from dyadlens.model import MODALITIES, Designation, Document, Event, Mention, Quote, Sentence
+from dyadlens.model import MODALITIES, Designation, Document, Event, Mention, Quote, Sentence, shown_id
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -220,7 +220,7 @@ class AnalysisContext:
             return str(actor.name)
         if self.kb is not None and self.kb.get(actor_id) is not None:
             return str(self.kb.ref(actor_id).name)
-        return actor_id.removeprefix("unresolved:")
+        return shown_id(actor_id)
 
     def code(self, code: str) -> CameoCode | None:
         try:

@@ -4,7 +4,7 @@
 :class:`~dyadlens.store.EventQuery` (filter and limit in SQL) and turns only
 those into rows with their evidence. :func:`explain_event` rebuilds the chain
 that produced an event from what the store holds (mentions, actors, the
-event's ``rule``) and the loaded dictionary and ontology: mentions -> actors
+event's provenance) and the loaded dictionary and ontology: mentions -> actors
 -> trigger -> dictionary entry -> CAMEO code -> modality -> date -> claimant,
 with the evidence sentence.
 """
@@ -29,25 +29,6 @@ def list_events(ctx: AnalysisContext, query: EventQuery, limit: int | None = Non
     return [ctx.event_row(event) for event in ctx.store.events(query, limit=limit)]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleParts:
-    """The pieces of ``Event.rule``: ``entry-id|route:source-route>target-route|modality-cue``."""
-
-    entry_id: str
-    route: str
-    source_route: str
-    target_route: str
-    cue: str | None
-
-    @classmethod
-    def parse(cls, rule: str) -> RuleParts:
-        entry_id, _, rest = rule.partition("|")
-        route_part, _, cue = rest.partition("|")
-        route, _, sides = route_part.partition(":")
-        source_route, _, target_route = sides.partition(">")
-        return cls(entry_id, route, source_route, target_route, None if cue in ("", "-") else cue)
-
-
 @dataclass(slots=True)
 class EventExplanation:
     event: Event
@@ -57,7 +38,6 @@ class EventExplanation:
     target: ActorRef | None
     source_mentions: list[dict[str, Any]] = field(default_factory=list)
     target_mentions: list[dict[str, Any]] = field(default_factory=list)
-    rule: RuleParts | None = None
     entry: str | None = None
     entry_note: str | None = None
     code: dict[str, Any] = field(default_factory=dict)
@@ -72,11 +52,11 @@ class EventExplanation:
             "source": _actor_dict(self.source, e.source, self.source_mentions),
             "target": _actor_dict(self.target, e.target, self.target_mentions),
             "trigger": {"text": self.trigger, "start": e.trigger_start, "end": e.trigger_end,
-                        "route": self.rule.route if self.rule else None},
-            "dictionary_entry": {"id": self.rule.entry_id if self.rule else None, "pattern": self.entry,
-                                 "note": self.entry_note},
+                        "route": e.route or None, "source_route": e.source_route or None,
+                        "target_route": e.target_route or None},
+            "dictionary_entry": {"id": e.entry or None, "pattern": self.entry, "note": self.entry_note},
             "code": self.code,
-            "modality": {"value": e.modality, "cue": self.rule.cue if self.rule else None},
+            "modality": {"value": e.modality, "cue": e.cue},
             "date": {"value": e.date, "rule": e.date_rule, "text": self.date_text,
                      "start": e.date_start, "end": e.date_end},
             "claimant": e.claimant,
@@ -94,8 +74,7 @@ def explain_event(store: Store, resources: Resources, event_id: str) -> EventExp
         return None
     text = records.document.text
     actors = {a.id: a for a in records.actors}
-    rule = RuleParts.parse(event.rule) if event.rule else None
-    entry = resources.verbs.by_id(rule.entry_id) if rule else None
+    entry = resources.verbs.by_id(event.entry)
     return EventExplanation(
         event=event,
         sentence=text[event.start : event.end],
@@ -104,7 +83,6 @@ def explain_event(store: Store, resources: Resources, event_id: str) -> EventExp
         target=actors.get(event.target or ""),
         source_mentions=_mentions_of(records, event, event.source),
         target_mentions=_mentions_of(records, event, event.target),
-        rule=rule,
         entry=entry.describe() if entry else None,
         entry_note=entry.note if entry and entry.note else None,
         code=_code_dict(resources.ontology, event.code),

@@ -110,7 +110,7 @@ def _explain_lines(p: dict[str, Any]) -> list[str]:
         lines.append(f"  {side}: {actor['name'] or actor['id']} [{actor['id']}] <- mentions: {found}")
     trigger, entry, code = p["trigger"], p["dictionary_entry"], p["code"]
     note = f" ({entry['note']})" if entry["note"] else ""
-    lines.append(f"  trigger: {trigger['text']!r} (route: {trigger['route']})")
+    lines.append(f"  trigger: {trigger['text']!r} (route: {_routes(trigger)})")
     lines.append(f"  dictionary entry: {entry['id']} {entry['pattern'] or ''}{note}")
     lines.append(
         f"  code: {code['code']} {code.get('name')} | root {code.get('root')} {code.get('root_name')} | "
@@ -124,6 +124,12 @@ def _explain_lines(p: dict[str, Any]) -> list[str]:
     lines.append(f"  claimant: {p['claimant_name'] or 'the author'}")
     lines.append(f"  confidence: {p['confidence']}")
     return lines
+
+
+def _routes(trigger: dict[str, Any]) -> str:
+    """How the trigger's arguments were found: ``subject; source subject, target object~agent``."""
+    sides = ", ".join(f"{side} {trigger[f'{side}_route']}" for side in ("source", "target") if trigger[f"{side}_route"])
+    return f"{trigger['route'] or 'none'}; {sides}" if sides else trigger["route"] or "none"
 
 
 @main.command("quotes")

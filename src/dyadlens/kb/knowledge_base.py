@@ -29,7 +29,7 @@ from dyadlens.kb.entities import (
     parse_entry,
 )
 from dyadlens.kb.periods import Period, latest_first
-from dyadlens.model import ActorRef
+from dyadlens.model import ActorRef, shown_id
 from dyadlens.partial_dates import PartialDate
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -102,7 +102,7 @@ class KnowledgeBase:
     def display_name(self, actor_id: str) -> str:
         """The name of a KB actor; any other id as readers know it (an unresolved name without its prefix)."""
         entity = self._entities.get(actor_id)
-        return entity.name if entity is not None else actor_id.removeprefix("unresolved:")
+        return entity.name if entity is not None else shown_id(actor_id)
 
     def entities(self) -> list[KbEntity]:
         return list(self._entities.values())

@@ -20,6 +20,10 @@ preceding sentence: its main subject first, else its only compatible
 subject or object, else its only compatible actor at all; "he" and "she"
 take a named person (the actor the person acts for). Expletive "it" ("it is
 clear that ...") and pronouns with two competing antecedents stay unresolved.
+
+Each anaphor resolved becomes a mention, and a :class:`CorefLink` to the
+mention it refers to goes into ``DocState.coref``, for the readers after the
+actor stage ("he said" in the quote reader).
 """
 
 from __future__ import annotations
@@ -45,6 +49,21 @@ class Anaphor:
     start: int  # sentence offsets
     end: int
     noun: str  # the head noun's lemma
+
+
+@dataclass(frozen=True, slots=True)
+class CorefLink:
+    """An anaphor the actor stage resolved ("the group", "he"), linked to the mention it refers to.
+
+    The antecedent may be an anaphor itself ("Lavrov spoke. He ... He ..."): its own
+    link, found at ``antecedent_start``, leads on to the name.
+    """
+
+    start: int  # document offsets of the anaphor
+    end: int
+    antecedent_start: int  # where the antecedent mention starts in the document
+    actor_id: str
+    person: str | None
 
 
 @dataclass(frozen=True, slots=True)

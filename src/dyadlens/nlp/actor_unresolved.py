@@ -18,6 +18,8 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from dyadlens.model import slug, unresolved_id
+
 KEPT_LABELS: Mapping[str, str] = MappingProxyType(
     {"ORG": "organization", "PERSON": "person", "GPE": "place", "NORP": "group"}
 )
@@ -35,11 +37,7 @@ class UnresolvedName:
 
     @property
     def actor_id(self) -> str:
-        return f"unresolved:{slug(self.name)}"
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+        return unresolved_id(self.name)
 
 
 def unresolved_names(doc: Any, text: str, date_words: frozenset[str]) -> list[UnresolvedName]:

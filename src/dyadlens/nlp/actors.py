@@ -8,7 +8,8 @@ left the text uncovered:
    government of the day, demonyms and agent nouns, people acting for the
    actor they served on the document date;
 2. misspelled names (:mod:`dyadlens.nlp.actor_fuzzy`);
-3. nominal and pronoun coreference (:mod:`dyadlens.nlp.actor_coref`);
+3. nominal and pronoun coreference (:mod:`dyadlens.nlp.actor_coref`), each
+   anaphor also linked to its antecedent in ``DocState.coref``;
 4. spaCy NER names the KB does not know, kept as ``unresolved:<slug>``
    actors (:mod:`dyadlens.nlp.actor_unresolved`).
 
@@ -33,6 +34,7 @@ from dyadlens.nlp.actor_context import AgentIndex, capital_role, is_geographic_n
 from dyadlens.nlp.actor_coref import (
     LOOKBACK_SENTENCES,
     Antecedent,
+    CorefLink,
     find_anaphors,
     find_subject_pronouns,
     resolve_anaphor,
@@ -66,6 +68,8 @@ class Found:
     label: str
     rule: str
     person: str | None = None
+    #: where the mention a coreference mention refers to starts
+    antecedent: int | None = None
 
 
 @dataclass(slots=True)
@@ -268,7 +272,10 @@ class ActorResolver:
                 target = resolve_anaphor(anaphor, view.sentence.index, start, earlier, self.lexicon)
                 if target is not None:
                     result.append(
-                        Found(start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person)
+                        Found(
+                            start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person,
+                            target.offset,
+                        )
                     )
         return result
 
@@ -296,7 +303,10 @@ class ActorResolver:
                     target = resolve_pronoun(pronoun, previous)
                     if target is not None and target.actor_id in self.kb:
                         resolved.append(
-                            Found(start, end, view.sentence.index, target.actor_id, "PRONOUN", "pronoun", target.person)
+                            Found(
+                                start, end, view.sentence.index, target.actor_id, "PRONOUN", "pronoun",
+                                target.person, target.offset,
+                            )
                         )
             result += resolved
             mentions = sorted(own + resolved, key=lambda f: f.start)
@@ -350,6 +360,9 @@ class ActorResolver:
             state.mentions.append(self._mention(state.document.id, mention))
             if mention.actor_id and mention.actor_id in self.kb:
                 state.add_actor(self.kb.ref(mention.actor_id))
+            if mention.antecedent is not None and mention.actor_id:
+                link = CorefLink(mention.start, mention.end, mention.antecedent, mention.actor_id, mention.person)
+                state.coref.append(link)
         for mention, ref in unresolved:
             state.mentions.append(self._mention(state.document.id, mention))
             state.add_actor(ref)

@@ -26,6 +26,12 @@ annotation guidelines to one event trigger:
 Seasons: a season alone has year precision ("last summer" -> 2022); with
 early/mid/late it gets the month in the northern hemisphere ("late last summer"
 -> 2022-08), as the seed gold does.
+
+The ``timeline`` stage (:class:`TimelineStage`) builds the timeline once per
+document into ``DocState.timeline``; the event coder, the quote reader and the
+designation reader date what they find with that one (:func:`timeline_of`).
+It reads only the text, the sentences, the parses and the paired quote marks
+(``DocState.quote_spans``), which no later stage changes.
 """
 
 from __future__ import annotations
@@ -38,7 +44,6 @@ from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Sentence
 from dyadlens.nlp.lexicon import Lexicon
-from dyadlens.nlp.quote_marks import quoted_spans
 from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.nlp.timex import PartialDate, TemporalExpression, resolve_sentence_expressions
 
@@ -77,7 +82,7 @@ class DocumentTimeline:
         self._cues = _Cues(lexicon)
         self._published = PartialDate.parse(state.document.published)
         self._sentences: dict[int, Sentence] = {s.index: s for s in state.sentences}
-        self._quotes = SpanIndex(quoted_spans(state.text))
+        self._quotes = SpanIndex(state.quote_spans)
         self._expressions: dict[int, list[TemporalExpression]] = {}
         self._scan()
 
@@ -300,6 +305,26 @@ class DocumentTimeline:
         if self._published is None:
             return EventDate(None, None, None, rule + "-no-publication-date")
         return EventDate(self._published.iso(), None, None, rule)
+
+
+class TimelineStage:
+    """Builds the document's timeline once, for every coder that dates what it finds (component ``timeline``)."""
+
+    name = "timeline"
+    version = "1"
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+
+    def __call__(self, state: DocState) -> None:
+        state.timeline = DocumentTimeline(state, self._lexicon)
+
+
+def timeline_of(state: DocState) -> DocumentTimeline:
+    """The timeline the ``timeline`` stage built; a component run by hand without it fails clearly."""
+    if state.timeline is None:
+        raise RuntimeError("no timeline in the document state: run the 'timeline' stage (dyadlens.timeline.v1) first")
+    return state.timeline
 
 
 # -- helpers over the parse ---------------------------------------------------

@@ -38,9 +38,19 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from dyadlens.errors import DataFileError
-from dyadlens.model import DESIGNATION_STATUSES, MODALITIES, Designation, Event, Sentence, stable_id
-from dyadlens.nlp.dates import DocumentTimeline
+from dyadlens.model import (
+    DESIGNATION_STATUSES,
+    MODALITIES,
+    Designation,
+    Event,
+    Sentence,
+    is_resolved,
+    is_unresolved,
+    stable_id,
+)
+from dyadlens.nlp.dates import timeline_of
 from dyadlens.nlp.lexicon import Lexicon
+from dyadlens.nlp.offsets import subtree_span, token_start, tokens_span
 from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
@@ -211,7 +221,7 @@ class _DesignationReader:
         self.envoy_nouns = lexicon.offices.envoy_nouns
         self.modals = lexicon.modality.modal_aux
         self.sentences = {s.index: s for s in state.sentences}
-        self.timeline = DocumentTimeline(state, lexicon)
+        self.timeline = timeline_of(state)
         self.mentions = SpanIndex(state.mentions)
         self.quotes = SpanIndex(state.quotes)
         self.recognitions = _recognitions_by_source(state.events)
@@ -239,7 +249,7 @@ class _DesignationReader:
 
     def _resolved_designator(self, source: str, event: Event, sentence: Sentence) -> str:
         """An unresolved body ("Kenya's High Court") acts for the state that owns it."""
-        if not source.startswith("unresolved:"):
+        if not is_unresolved(source):
             return source
         trigger = self._trigger_token(event)
         subject = (
@@ -311,7 +321,7 @@ class _DesignationReader:
         if sentence is None or doc is None:
             return None
         for token in doc:
-            if sentence.start + token.idx == event.trigger_start:
+            if token_start(sentence, token) == event.trigger_start:
                 return token
         return None
 
@@ -404,7 +414,7 @@ class _DesignationReader:
         designee = self._actor_of(moved, sentence) if moved is not None else None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         designator = self._actor_in_phrase(subject, sentence) if subject is not None else None
-        if designator is None or designator.startswith("unresolved:"):
+        if designator is None or is_unresolved(designator):
             designator = self._state_in_sentence(sentence, designee)
         if designee is None or designator is None:
             return None
@@ -458,7 +468,7 @@ class _DesignationReader:
         designee = self._actor_of(target, sentence) if target is not None else None
         owner = next((c for c in ban.children if c.dep_ == "poss"), None)
         designator = self._actor_of(owner, sentence) if owner is not None else None
-        if designator is None or designator.startswith("unresolved:"):
+        if designator is None or is_unresolved(designator):
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             designator = (self._actor_in_phrase(subject, sentence) if subject is not None else None) or designator
         if designee is None or designator is None:
@@ -492,8 +502,7 @@ class _DesignationReader:
                     and not words & (self.patterns.ban_nouns | {"force", "impose"})
                 ):
                     continue
-                first = sentence.start + clause.left_edge.idx
-                last = sentence.start + clause.right_edge.idx + len(clause.right_edge.text)
+                first, last = subtree_span(sentence, clause)
                 for expression in self.timeline.expressions(sentence.index):
                     if (
                         first <= expression.start
@@ -631,16 +640,16 @@ class _DesignationReader:
         for ancestor in word.ancestors:
             subject = next((c for c in ancestor.children if c.dep_ == "nsubj" and c.i != word.i), None)
             actor = self._actor_in_phrase(subject, sentence) if subject is not None else None
-            if actor is not None and not actor.startswith("unresolved:"):
+            if is_resolved(actor):
                 return actor
-        quote = next((q for q in self.quotes.containing(sentence.start + word.idx) if q.speaker_actor), None)
+        quote = next((q for q in self.quotes.containing(token_start(sentence, word)) if q.speaker_actor), None)
         return quote.speaker_actor if quote is not None else None
 
     def _other_party(self, designator: str, sentence: Sentence) -> str | None:
         """The one non-state actor the sentence names besides the designator ("a Taliban envoy")."""
         others = {
             m.actor_id for m in self.mentions.starting_in(sentence.start, sentence.end)
-            if m.actor_id and m.actor_id != designator and not m.actor_id.startswith("unresolved:")
+            if is_resolved(m.actor_id) and m.actor_id != designator
         }
         groups = [
             a
@@ -663,7 +672,7 @@ class _DesignationReader:
         date = dated.value if dated.start is not None and not dated.rule.startswith(("present", "recent")) else None
         if status not in _UNDATED_STATES and date is None:
             date = self.timeline.statement_date(sentence.index, verb.i).value
-        offset = sentence.start + verb.idx
+        offset = token_start(sentence, verb)
         return _Found(sentence, designator, designee, status, date, None, self._claimant_at(offset), rule, offset)
 
     # -- parse helpers -----------------------------------------------------------------
@@ -708,10 +717,9 @@ class _DesignationReader:
     def _actor_of(self, token: Any, sentence: Sentence) -> str | None:
         """The actor a mention at this token (or its name phrase) stands for; a resolved one
         first ("Kenya's High Court": Kenya when the court itself is unknown)."""
-        start = sentence.start + token.left_edge.idx
-        end = sentence.start + token.idx + len(token.text)
+        start, end = tokens_span(sentence, token.left_edge, token)
         inside = [m.actor_id for m in self.mentions.overlapping(start, end) if m.actor_id]
-        resolved = [a for a in inside if not a.startswith("unresolved:")]
+        resolved = [a for a in inside if not is_unresolved(a)]
         chosen = resolved or inside
         return chosen[-1] if chosen else None
 
@@ -719,12 +727,11 @@ class _DesignationReader:
         """The actor a phrase stands for: its own mention, else a resolved actor anywhere in it
         ("a court in Y", "Y's ambassador")."""
         own = self._actor_of(token, sentence)
-        if own is not None and not own.startswith("unresolved:"):
+        if is_resolved(own):
             return own
-        start = sentence.start + token.left_edge.idx
-        end = sentence.start + token.right_edge.idx + len(token.right_edge.text)
+        start, end = subtree_span(sentence, token)
         inside = [m.actor_id for m in self.mentions.starting_in(start, end + 1) if m.actor_id and m.end <= end]
-        resolved = [a for a in inside if not a.startswith("unresolved:")]
+        resolved = [a for a in inside if not is_unresolved(a)]
         return resolved[0] if resolved else own
 
     def _implied(self, sentence: Sentence) -> str | None:
@@ -748,9 +755,8 @@ class _DesignationReader:
         return any(q in words for q in self.patterns.qualifiers)
 
     def _no_longer(self, verb: Any, sentence: Sentence) -> bool:
-        window = self.state.text[
-            max(sentence.start, sentence.start + verb.idx - 25) : sentence.start + verb.idx
-        ].lower()
+        at = token_start(sentence, verb)
+        window = self.state.text[max(sentence.start, at - 25) : at].lower()
         return any(phrase in window for phrase in self.patterns.no_longer)
 
     def _negated(self, verb: Any) -> bool:
@@ -762,7 +768,7 @@ class _DesignationReader:
         return any(a.lower_ in self.modals for a in auxes)
 
     def _plausible(self, designator: str, designee: str, status: str) -> bool:
-        if designator == designee or designator.startswith("unresolved:"):
+        if designator == designee or is_unresolved(designator):
             return False
         if status.startswith(("recogni", "ambassador")):
             return True

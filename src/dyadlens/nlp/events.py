@@ -55,11 +55,11 @@ authorities in X"), and places that stand for their state as the target of
 force ("struck targets in the Syrian border provinces").
 
 Symmetric triggers with several sources and no target ("A and B met") give one
-event per pair in text order. Each event records its trigger span, the
-dictionary entry and the route through the parse in ``rule``
-(``entry-id|route:source-route>target-route|modality-cue``), a confidence, the
+event per pair in text order. Each event records its trigger span, its
+provenance (:class:`dyadlens.model.Provenance`: the dictionary entry, the
+routes through the parse to its source and target, the modality cue), a confidence, the
 modality (:mod:`dyadlens.nlp.modality`), the claimant of reported speech and
-the date from :class:`dyadlens.nlp.dates.DocumentTimeline`.
+the date from the document's :class:`dyadlens.nlp.dates.DocumentTimeline` (stage ``timeline``).
 """
 
 from __future__ import annotations
@@ -70,10 +70,11 @@ from dataclasses import dataclass, field
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
-from dyadlens.model import Event, Mention, Sentence, stable_id
-from dyadlens.nlp.dates import DocumentTimeline, EventDate
+from dyadlens.model import Event, Mention, Provenance, Sentence, is_resolved, is_unresolved, stable_id
+from dyadlens.nlp.dates import DocumentTimeline, EventDate, timeline_of
 from dyadlens.nlp.lexicon import EventWords, Lexicon
 from dyadlens.nlp.modality import ModalityRules, governing_chain
+from dyadlens.nlp.offsets import token_span
 from dyadlens.nlp.verb_entry import VerbEntry
 from dyadlens.nlp.verbs import VerbDictionary
 from dyadlens.state import DocState
@@ -86,7 +87,6 @@ PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "obj"})
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "npadvmod"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
-UNRESOLVED = "unresolved:"
 PRONOUN_NUMBER = {"it": "singular", "its": "singular", "they": "plural", "them": "plural", "their": "plural"}
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 #: Comments ("cautioned about a cartel danger to Mexico"): the topic noun is the content of the
@@ -147,14 +147,6 @@ class SentenceView:
     #: the home state of an actor in the KB ("the movement returned to power" -> its country)
     home_of: Callable[[str], str | None] | None = None
 
-    def token_start(self, token: Any) -> int:
-        start: int = self.sentence.start + token.idx
-        return start
-
-    def token_end(self, token: Any) -> int:
-        end: int = self.sentence.start + token.idx + len(token.text)
-        return end
-
 
 class EventCoder:
     name = "events"
@@ -168,7 +160,7 @@ class EventCoder:
         self.kb = resources.kb
 
     def __call__(self, state: DocState) -> None:
-        timeline = DocumentTimeline(state, self.lexicon)
+        timeline = timeline_of(state)
         previous: Side | None = None
         group: list[Side] = []
         gathering = Gathering()
@@ -195,7 +187,7 @@ class EventCoder:
                 for found in found_events
             ]
             state.events.extend(events)
-            resolved = [(e.code, e.target) for e in events if e.target and not e.target.startswith(UNRESOLVED)]
+            resolved = [(e.code, e.target) for e in events if is_resolved(e.target)]
             recent_targets.update(resolved)
             earlier.extend((code, target, view.sentence.index) for code, target in resolved)
             gathering.update(view.sentence.index, found_events, coder.gathered, events)
@@ -217,7 +209,7 @@ class EventCoder:
 
     def _event(self, state: DocState, view: SentenceView, found: FoundEvent, date: EventDate) -> Event:
         trigger = view.doc[found.trigger_i]
-        start, end = view.token_start(trigger), view.token_end(trigger)
+        start, end = token_span(view.sentence, trigger)
         return Event(
             id=stable_id(state.document.id, view.sentence.start, view.sentence.end, self.version,
                          start, found.source, found.target, found.code),
@@ -236,7 +228,11 @@ class EventCoder:
             date_end=date.end,
             date_rule=date.rule,
             claimant=found.claimant,
-            rule=found.rule,
+            entry=found.provenance.entry,
+            route=found.provenance.route,
+            source_route=found.provenance.source_route,
+            target_route=found.provenance.target_route,
+            cue=found.provenance.cue,
             confidence=found.confidence,
         )
 
@@ -261,7 +257,7 @@ def main_subject(view: SentenceView) -> Side | None:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
                 side = actor_of(view, child, "previous-subject", set()) or _possessor(view, child)
-                if side is not None and not side.actor.startswith(UNRESOLVED):
+                if side is not None and not is_unresolved(side.actor):
                     others = {view.actor_at.get(c.i) for c in child.conjuncts} - {None, side.actor}
                     return None if others else side
     return None
@@ -273,7 +269,7 @@ def coordinated_subjects(view: SentenceView) -> list[Side]:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
                 sides = [actor_of(view, m, "previous-subject", set()) for m in (child, *child.conjuncts)]
-                found = _unique([s for s in sides if s is not None and not s.actor.startswith(UNRESOLVED)])
+                found = _unique([s for s in sides if s is not None and not is_unresolved(s.actor)])
                 return found if len(found) > 1 else []
     return []
 
@@ -304,22 +300,22 @@ class Gathering:
     def _hosts(event: FoundEvent) -> bool:
         """A hosting its own clause asserts ("X hosted ..."), not one asked of someone or one
         whose host is itself a collective reference."""
-        if event.source.startswith(UNRESOLVED) or event.modality != "asserted":
+        if is_unresolved(event.source) or event.modality != "asserted":
             return False
-        return not any(word in event.rule for word in ("collective", "governing"))
+        return not (event.provenance.via("collective") or event.provenance.along("governing"))
 
     def date_for(self, sentence_index: int, found: FoundEvent, timeline: DocumentTimeline) -> EventDate:
         """The timeline's date; an event that refers back to the gathering ("the meeting
         brought together ...", "the participants called ...") and has none takes the gathering's."""
         date = timeline.date_for(sentence_index, found.trigger_i, found.modality)
-        refers_back = "host~earlier" in found.rule or "~collective" in found.rule
+        refers_back = found.provenance.via("earlier") or found.provenance.via("collective")
         if date.value is None and refers_back and self.date is not None and self.date.value is not None:
             return EventDate(self.date.value, self.date.start, self.date.end, "same-gathering")
         return date
 
     def update(self, sentence_index: int, found: list[FoundEvent], gathered: list[str], events: list[Event]) -> None:
         hosted = [e for e in found if e.code.startswith("043") and self._hosts(e)]
-        if any("~collective" in e.rule for e in found):
+        if any(e.provenance.via("collective") for e in found):
             self.sentence_index = sentence_index
         if not hosted and not gathered:
             return
@@ -331,7 +327,7 @@ class Gathering:
             self.date = EventDate(event.date, event.date_start, event.date_end, event.date_rule or "")
         new = [self.host] if self.host else []
         new += [e.target for e in hosted] + gathered
-        self.parties = list(dict.fromkeys([*self.parties, *(a for a in new if a and not a.startswith(UNRESOLVED))]))
+        self.parties = list(dict.fromkeys([*self.parties, *(a for a in new if is_resolved(a))]))
         self.sentence_index = sentence_index
 
 
@@ -343,7 +339,7 @@ class FoundEvent:
     code: str
     modality: str
     claimant: str | None
-    rule: str
+    provenance: Provenance
     confidence: float
 
 
@@ -403,7 +399,7 @@ class SentenceCoder:
                         "100",
                         cue.modality,
                         None,
-                        f"reported-demand|speech:{s.route}>{t.route}|{cue.cue or '-'}",
+                        Provenance("reported-demand", "speech", s.route, t.route, cue.cue),
                         _confidence_for_demand(s, t),
                     )
                     for s in speakers
@@ -437,9 +433,9 @@ class SentenceCoder:
             cue = self.modality.event_modality(trigger)
             found.extend(
                 FoundEvent(trigger.i, s.actor, t.actor, code, cue.modality, self.claimant(trigger),
-                           f"gathering|{route}:{s.route}>{t.route}|{cue.cue or '-'}", 0.55)
+                           Provenance("gathering", route, s.route, t.route, cue.cue), 0.55)
                 for s, t in pairs
-                if s.actor != t.actor and not (s.actor.startswith(UNRESOLVED) or t.actor.startswith(UNRESOLVED))
+                if s.actor != t.actor and not (is_unresolved(s.actor) or is_unresolved(t.actor))
             )
         return found
 
@@ -461,9 +457,9 @@ class SentenceCoder:
             cue = self.modality.event_modality(verb)
             events.extend(
                 FoundEvent(verb.i, s.actor, target, code, cue.modality, self.claimant(verb),
-                           f"ellipsis|{route}:{s.route}>earlier-act|{cue.cue or '-'}", 0.5)
+                           Provenance("ellipsis", route, s.route, "earlier-act", cue.cue), 0.5)
                 for s in sources
-                if not s.actor.startswith(UNRESOLVED) and s.actor != target
+                if not is_unresolved(s.actor) and s.actor != target
             )
         return events
 
@@ -535,7 +531,7 @@ class SentenceCoder:
                 code=code,
                 modality=cue.modality,
                 claimant=claimant,
-                rule=f"{entry.id}|{route}:{s.route}>{t.route}|{cue.cue or '-'}",
+                provenance=Provenance(entry.id, route, s.route, t.route, cue.cue),
                 confidence=_confidence(entry, s, t),
             )
             for s, t in pairs
@@ -578,9 +574,10 @@ class SentenceCoder:
         cue = self.modality.event_modality(self.view.doc[found.token_i])
         return [
             FoundEvent(found.token_i, found.actor, e.source, "112", cue.modality, None,
-                       f"reported-accusation|speech:{found.route}>{e.source}|{cue.cue or '-'}", 0.5)
+                       Provenance("reported-accusation", "speech", found.route, e.provenance.source_route, cue.cue),
+                       0.5)
             for e in hostile
-            if e.source != found.actor and not e.source.startswith(UNRESOLVED)
+            if e.source != found.actor and not is_unresolved(e.source)
         ]
 
     def actors(self, token: Any, route: str) -> list[Side]:
@@ -629,7 +626,7 @@ class SentenceCoder:
         self.resolving.discard(token.i)
         for candidate in reversed(self.view.doc[: token.i]):
             actor = self.view.actor_at.get(candidate.i)
-            if actor is None or actor in excluded or actor.startswith(UNRESOLVED):
+            if actor is None or actor in excluded or is_unresolved(actor):
                 continue
             organ = self._organ_of(candidate, route)
             if organ is not None and organ.actor not in excluded:
@@ -650,7 +647,7 @@ class SentenceCoder:
     def _earlier_subject(self, token: Any, word: str) -> Side | None:
         for candidate in reversed(self.view.doc[: token.i]):
             actor = self.view.actor_at.get(candidate.i)
-            if actor is None or actor.startswith(UNRESOLVED) or candidate.dep_ not in SUBJECT_DEPS:
+            if actor is None or is_unresolved(actor) or candidate.dep_ not in SUBJECT_DEPS:
                 continue
             if PRONOUN_NUMBER[word] == "singular" and (candidate.tag_ in PLURAL_TAGS or candidate.conjuncts):
                 continue
@@ -704,7 +701,7 @@ class SentenceCoder:
                 child.dep_ in MODIFIER_DEPS
                 and child.i < noun.i
                 and actor is not None
-                and not actor.startswith(UNRESOLVED)
+                and not is_unresolved(actor)
             ):
                 return Side(actor, child.i, route + "~people")
         return None
@@ -1226,7 +1223,7 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
     """The actor a single noun phrase head stands for, if any."""
     if token.i in view.actor_at:
         own = view.actor_at[token.i]
-        if own.startswith(UNRESOLVED):
+        if is_unresolved(own):
             return (
                 _titled_person(view, token, route, heads)
                 or _owning_state(view, token, route)
@@ -1242,7 +1239,7 @@ def actor_of(view: SentenceView, token: Any, route: str, heads: frozenset[str] |
     if token.lemma_.lower() in heads or _is_event_noun(token, view):
         for child in token.children:
             actor = view.actor_at.get(child.i)
-            if child.dep_ in MODIFIER_DEPS and actor is not None and not actor.startswith(UNRESOLVED):
+            if child.dep_ in MODIFIER_DEPS and is_resolved(actor):
                 return _governing(view, token, Side(actor, child.i, route + "~agent"))
         preps = {"of", "from", "in"} if token.lemma_.lower() in view.lexicon.offices.local_forces else {"of", "from"}
         leaders = _leaders(token, view.lexicon.events.leading_verbs)
@@ -1265,7 +1262,7 @@ def _owning_state(view: SentenceView, name: Any, route: str) -> Side | None:
     not know, possessed by an actor it does, acts for that actor."""
     for child in name.children:
         actor = view.actor_at.get(child.i)
-        if child.dep_ == "poss" and actor is not None and not actor.startswith(UNRESOLVED):
+        if child.dep_ == "poss" and is_resolved(actor):
             return Side(actor, child.i, route + "~institution")
     return None
 
@@ -1295,7 +1292,7 @@ def _titled_person(view: SentenceView, name: Any, route: str, heads: frozenset[s
         return None
     for token in title:
         actor = view.actor_at.get(token.i)
-        if actor is not None and not actor.startswith(UNRESOLVED):
+        if is_resolved(actor):
             return Side(actor, token.i, route + "~title")
     return None
 
@@ -1388,13 +1385,13 @@ def _confidence(entry: VerbEntry, source: Side, target: Side) -> float:
         score -= 0.15
     elif "governing" in routes or "agent" in routes:
         score -= 0.1
-    if source.actor.startswith(UNRESOLVED) or target.actor.startswith(UNRESOLVED):
+    if is_unresolved(source.actor) or is_unresolved(target.actor):
         score -= 0.2
     return round(max(score, 0.05), 2)
 
 
 def _confidence_for_demand(source: Side, target: Side) -> float:
-    score = 0.6 - (0.2 if source.actor.startswith(UNRESOLVED) or target.actor.startswith(UNRESOLVED) else 0.0)
+    score = 0.6 - (0.2 if is_unresolved(source.actor) or is_unresolved(target.actor) else 0.0)
     return round(score - (0.1 if "pronoun" in f"{source.route} {target.route}" else 0.0), 2)
 
 

@@ -4,15 +4,20 @@ Marks are paired by the direction their context gives them (a mark after a
 space opens, a mark before a space or punctuation closes; the glyph decides
 only when the context does not), so a stray or wrongly curled mark cannot
 shift every later pair. A quote left open at the end of its line runs to the
-line end. Read by the quote extractor (:mod:`dyadlens.nlp.quotes`) and the
-event-date convention (:mod:`dyadlens.nlp.dates`), which both need to know
-what is quoted.
+line end. The ``quote_marks`` stage (:class:`QuoteMarkStage`) pairs them once
+per document into ``DocState.quote_spans``, which the quote extractor
+(:mod:`dyadlens.nlp.quotes`) and the event-date convention
+(:mod:`dyadlens.nlp.dates`) read: both need to know what is quoted.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dyadlens.state import DocState
 
 _OPEN_ONLY = "“«„‹"
 _CLOSE_ONLY = "”»›"
@@ -40,6 +45,16 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
     for match in re.finditer(r"[^\n]+", text):
         spans.extend(_paragraph_spans(text, match.start(), match.end()))
     return spans
+
+
+class QuoteMarkStage:
+    """Pairs the text's quote marks once, for every reader (component ``quote_marks``)."""
+
+    name = "quote_marks"
+    version = "1"
+
+    def __call__(self, state: DocState) -> None:
+        state.quote_spans = quoted_spans(state.text)
 
 
 def _direction(text: str, i: int, start: int, end: int) -> str | None:

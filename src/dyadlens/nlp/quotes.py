@@ -18,7 +18,8 @@ Speakers come from the parse: the subject of a speech verb near the quote
 role noun ("the ambassador") resolved to the last person named with those
 words or, by title alone ("Iran's foreign minister", "the foreign minister"
 after a sentence about Iran), to the actor whose office holder on the date
-fits ``data/office_titles.yaml``; a pronoun to the last person named, "they"
+fits ``data/office_titles.yaml``; a pronoun to the antecedent the actor stage
+linked it to (``DocState.coref``), else to the last person named, "they"
 and "its officials" to a group; "the ministry" to the state its sentence
 names; a colon after a clause ("The minister was blunt: “...”") to that
 clause's subject. Reported speech ("X said that
@@ -44,10 +45,11 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from dyadlens.errors import DataFileError
-from dyadlens.model import Mention, Quote, Sentence, stable_id
-from dyadlens.nlp.dates import DocumentTimeline
+from dyadlens.model import Mention, Quote, Sentence, is_resolved, stable_id
+from dyadlens.nlp.dates import timeline_of
 from dyadlens.nlp.lexicon import Lexicon
-from dyadlens.nlp.quote_marks import QuotedSpan, quoted_spans, trim_end
+from dyadlens.nlp.offsets import subtree_span, token_span, token_start, tokens_span
+from dyadlens.nlp.quote_marks import QuotedSpan, trim_end
 from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
@@ -136,6 +138,11 @@ class _People:
         k = bisect.bisect_left(self._starts, offset)
         return self.all[k - 1] if k else None
 
+    def named_at(self, offset: int) -> _PersonSeen | None:
+        """The person seen whose name starts at ``offset`` (the last one, as :meth:`last_before` picks)."""
+        person = self.last_before(offset + 1)
+        return person if person is not None and person.start == offset else None
+
     def with_surname(self, surname: str) -> list[_PersonSeen]:
         """People whose name ends with ``surname``, in any case, in text order."""
         return self._by_surname.get(surname.lower(), [])
@@ -203,7 +210,7 @@ class QuoteExtractor:
     """Direct and reported quotations with their speakers (component ``quotes``)."""
 
     name = "quotes"
-    version = "1"
+    version = "2"  # 2: a pronoun speaker ("He said") follows the actor stage's coreference links first
 
     def __init__(self, resources: Resources, office_titles_file: Path = OFFICE_TITLES_FILE) -> None:
         self._resources = resources
@@ -250,16 +257,17 @@ class _QuoteReader:
         #: Sentences never overlap, so their ends ascend with their starts.
         self._sentence_ends = [s.end for s in self.sentences]
         self._last_in_paragraph = {s.paragraph: s for s in self.sentences}
-        self.spans = [q for q in quoted_spans(self.text) if self._sentence_at(q.start) is not None]
+        self.spans = [q for q in state.quote_spans if self._sentence_at(q.start) is not None]
         self._quote_index = SpanIndex(self.spans)
         self.mentions = sorted(state.mentions, key=lambda m: m.start)
         self._mention_index = SpanIndex(self.mentions)
+        self._coref = SpanIndex(state.coref)
         self._groups = self._group_mentions()
         self._group_starts = [m.start for m in self._groups]
         self.focus = Counter(m.actor_id for m in state.mentions if m.actor_id)
         self.people = self._people_seen()
         self._people = _People(self.people)
-        self.timeline = DocumentTimeline(state, lexicon)
+        self.timeline = timeline_of(state)
 
     # -- direct quotations ------------------------------------------------------
 
@@ -327,7 +335,7 @@ class _QuoteReader:
             if (
                 token.pos_ == "VERB"
                 and token.lemma_.lower() in self.speech.reporting_verbs
-                and not self._inside_quote(last.start + token.idx)
+                and not self._inside_quote(token_start(last, token))
             ):
                 speaker = self._speaker_of_verb(token, last)
                 if speaker is not None:
@@ -344,7 +352,7 @@ class _QuoteReader:
         for sentence in self._sentences_overlapping(span.open_mark, span.close_mark or span.end):
             doc = self.state.parses[sentence.index]
             for token in doc:
-                position = sentence.start + token.idx
+                position = token_start(sentence, token)
                 if self._inside_quote(position):
                     continue
                 found = self._cue(token, sentence, span)
@@ -368,8 +376,8 @@ class _QuoteReader:
             t
             for t in doc
             if t.pos_ in ("VERB", "AUX")
-            and sentence.start + t.idx < colon
-            and not self._inside_quote(sentence.start + t.idx)
+            and token_start(sentence, t) < colon
+            and not self._inside_quote(token_start(sentence, t))
         ]
         verb = min(verbs, key=lambda t: len(list(t.ancestors)), default=None)
         if verb is None:
@@ -377,7 +385,7 @@ class _QuoteReader:
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
         if subject is None or subject.lower_ in _RELATIVE_PRONOUNS:
             return None
-        speaker = self._speaker_from(subject, sentence, sentence.start + verb.idx)
+        speaker = self._speaker_from(subject, sentence, token_start(sentence, verb))
         return _Attribution(speaker, "colon", True) if speaker is not None else None
 
     def _cue(self, token: Any, sentence: Sentence, span: QuotedSpan) -> _Attribution | None:
@@ -386,7 +394,7 @@ class _QuoteReader:
             speaker = self._speaker_from(target, sentence) if target is not None else None
             return _Attribution(speaker, "according to", True) if speaker else None
         if token.lower_ == "words" and any(c.lower_ in _PRONOUN_SPEAKERS for c in token.children):
-            speaker = self._last_person_before(sentence.start + token.idx)
+            speaker = self._last_person_before(token_start(sentence, token))
             return _Attribution(speaker, "in their words", True) if speaker else None
         if token.pos_ != "VERB" or token.lemma_.lower() not in self.speech.attribution_verbs:
             return None
@@ -396,8 +404,7 @@ class _QuoteReader:
         return _Attribution(speaker, token.lemma_.lower(), self._in_scope(token, sentence, span), (token, sentence))
 
     def _in_scope(self, verb: Any, sentence: Sentence, span: QuotedSpan) -> bool:
-        left: int = sentence.start + verb.left_edge.idx
-        right: int = sentence.start + verb.right_edge.idx + len(verb.right_edge.text)
+        left, right = subtree_span(sentence, verb)
         return left <= span.start and span.end <= right + 1
 
     # -- reported speech ----------------------------------------------------------
@@ -410,7 +417,7 @@ class _QuoteReader:
             if self._is_citation(sentence):
                 continue
             for token in self.state.parses[sentence.index]:
-                if self._inside_quote(sentence.start + token.idx):
+                if self._inside_quote(token_start(sentence, token)):
                     continue
                 found = self._reported(token, sentence)
                 if found is None:
@@ -595,7 +602,7 @@ class _QuoteReader:
             last = doc[last.i - 1]
         while first.i < last.i and (first.is_punct or first.is_space) and first.text not in ("(", "["):
             first = doc[first.i + 1]
-        return sentence.start + first.idx, sentence.start + last.idx + len(last.text)
+        return tokens_span(sentence, first, last)
 
     # -- interviews ---------------------------------------------------------------
 
@@ -662,7 +669,7 @@ class _QuoteReader:
             return self._inherited_speaker(verb, sentence)
         if subject.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
             subject = verb.head
-        limit = sentence.start + verb.idx if subject.i < verb.i else None
+        limit = token_start(sentence, verb) if subject.i < verb.i else None
         return self._speaker_from(subject, sentence, limit)
 
     def _inherited_speaker(self, verb: Any, sentence: Sentence) -> Speaker | None:
@@ -672,7 +679,7 @@ class _QuoteReader:
             return None
         if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
             owner = next((c for c in head.children if c.dep_ == "poss"), None)
-            limit = sentence.start + verb.idx if head.i < verb.i else None
+            limit = token_start(sentence, verb) if head.i < verb.i else None
             return self._speaker_from(owner or head, sentence, limit)
         if verb.dep_ in ("advcl", "xcomp", "conj") and head.pos_ in ("VERB", "AUX"):
             speaking = next(
@@ -687,7 +694,7 @@ class _QuoteReader:
         if token.lower_ in _PLURAL_PRONOUNS:
             return self._plural_speaker(token, sentence)
         if token.lower_ in _PRONOUN_SPEAKERS:
-            return self._last_person_before(sentence.start + token.idx)
+            return self._pronoun_person(token_start(sentence, token))
         if token.lemma_.lower() in self.speech.report_nouns:
             return self._report_source(token, sentence, limit)
         if token.dep_ == "appos" and token.head.pos_ == "PROPN":
@@ -706,7 +713,7 @@ class _QuoteReader:
                 return named
         actor = self._actor_in(*self._offsets(token, sentence, limit))
         if actor is None and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children):
-            actor = self._last_group_before(sentence.start + token.idx)
+            actor = self._last_group_before(token_start(sentence, token))
         if actor is None and is_body and not self._names_a_person(token):
             actor = self._recent_state(sentence)
         if actor is None and not any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i + 1]):
@@ -744,11 +751,11 @@ class _QuoteReader:
                 last = child
         while first.i < last.i and (first.is_punct or first.dep_ == "det"):
             first = token.doc[first.i + 1]
-        return sentence.start + first.idx, sentence.start + last.idx + len(last.text)
+        return tokens_span(sentence, first, last)
 
     def _display_name(self, start: int, end: int, actor: str | None) -> str:
         words = self.text[start:end]
-        if actor is not None and not actor.startswith("unresolved:"):
+        if is_resolved(actor):
             entity = self.kb.get(actor)
             mention_only = self._mention_index.covers(start, end)
             if entity is not None and mention_only:
@@ -756,8 +763,8 @@ class _QuoteReader:
         return _plain(words)
 
     def _offsets(self, token: Any, sentence: Sentence, limit: int | None = None) -> tuple[int, int]:
-        end = sentence.start + token.right_edge.idx + len(token.right_edge.text)
-        return sentence.start + token.left_edge.idx, min(end, limit) if limit is not None else end
+        start, end = subtree_span(sentence, token)
+        return start, min(end, limit) if limit is not None else end
 
     def _actor_in(self, start: int, end: int) -> str | None:
         """The actor mentioned in a span; several: the one the document names most."""
@@ -802,7 +809,7 @@ class _QuoteReader:
         )
 
     def _person_among(self, tokens: list[Any], sentence: Sentence) -> _PersonSeen | None:
-        return self._people.first_at(sentence.start + t.idx for t in tokens)
+        return self._people.first_at(token_start(sentence, t) for t in tokens)
 
     def _full_name(self, person: _PersonSeen) -> _PersonSeen:
         """"Okafor" after "Grace Okafor": the fuller name seen in the document."""
@@ -821,7 +828,7 @@ class _QuoteReader:
         entity = self.kb.get(person_id) if person_id else None
         name = entity.name if entity is not None else full.name
         start, end = span if span else (person.start, person.end)
-        known = [a for a in (actor, person.actor, full.actor) if a and not a.startswith("unresolved:")]
+        known = [a for a in (actor, person.actor, full.actor) if is_resolved(a)]
         return Speaker(name, known[0] if known else self._actor_near(person), role, start, end, person_id)
 
     def _actor_near(self, person: _PersonSeen) -> str | None:
@@ -913,8 +920,8 @@ class _QuoteReader:
                     (c for c in other.children if c.dep_ in _SUBJECTS and c.lower_ not in _PLURAL_PRONOUNS), None
                 )
                 if subject is not None:
-                    return self._speaker_from(subject, sentence, sentence.start + other.idx)
-        actor = self._last_group_before(sentence.start + token.idx)
+                    return self._speaker_from(subject, sentence, token_start(sentence, other))
+        actor = self._last_group_before(token_start(sentence, token))
         if actor is None:
             return None
         entity = self.kb.get(actor)
@@ -922,13 +929,16 @@ class _QuoteReader:
             entity.name if entity else actor,
             actor,
             None,
-            sentence.start + token.idx,
-            sentence.start + token.idx + len(token.text),
+            *token_span(sentence, token),
         )
 
     def _last_group_before(self, offset: int) -> str | None:
-        """The actor (not a person) a pronoun at ``offset`` refers to: the subject of the sentence
-        before ("Hamas held talks in Cairo. Its officials ..."), else the one named last."""
+        """The actor (not a person) a pronoun at ``offset`` refers to: the one the actor stage
+        resolved it to, else the subject of the sentence before ("Hamas held talks in Cairo.
+        Its officials ..."), else the one named last."""
+        linked = next((c.actor_id for c in self._coref.containing(offset) if c.person is None), None)
+        if linked is not None:
+            return linked
         subject = self._previous_subject_actor(offset)
         if subject is not None:
             return subject
@@ -940,10 +950,9 @@ class _QuoteReader:
         return [
             m
             for m in self.mentions
-            if m.actor_id
+            if is_resolved(m.actor_id)
             and not m.person
             and not self._inside_quote(m.start)
-            and not m.actor_id.startswith("unresolved:")
         ]
 
     def _previous_subject_actor(self, offset: int) -> str | None:
@@ -957,7 +966,7 @@ class _QuoteReader:
             return None
         start, end = self._offsets(subject, sentence)
         actor = self._actor_in(start, end)
-        return actor if actor is not None and not actor.startswith("unresolved:") else None
+        return actor if is_resolved(actor) else None
 
     def _recent_state(self, sentence: Sentence) -> str | None:
         """"X will ..., the ministry said": the first state named in the sentence (the reported
@@ -983,6 +992,15 @@ class _QuoteReader:
     def _last_person_before(self, offset: int) -> Speaker | None:
         person = self._people.last_before(offset)
         return self._person_speaker(person) if person is not None else None
+
+    def _pronoun_person(self, offset: int) -> Speaker | None:
+        """"he said": the person the actor stage resolved the pronoun to (by salience in the
+        sentence before), seen where its antecedent is named; else the last person named."""
+        link = next((c for c in self._coref.containing(offset) if c.person), None)
+        person = self._people.named_at(link.antecedent_start) if link is not None else None
+        if link is None or person is None or person.person_id != link.person:
+            return self._last_person_before(offset)
+        return self._person_speaker(person)
 
     # -- records and small helpers ------------------------------------------------
 

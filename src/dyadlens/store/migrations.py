@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, bindparam, column, inspect, select, table
 
 from dyadlens.errors import StoreError
 from dyadlens.store import schema
@@ -33,9 +33,40 @@ def _create_search_index(conn: Connection, backend: Backend) -> None:
     backend.create_search_index(conn)
 
 
+#: ``events`` as written before 0003: the provenance packed into ``rule``.
+_PACKED_EVENTS = table("events", column("id"), column("rule"))
+
+
+def _event_provenance_columns(conn: Connection, _backend: Backend) -> None:
+    """``events.rule`` (``entry|route:source-route>target-route|cue``) becomes the columns
+    ``entry``, ``route``, ``source_route``, ``target_route`` and ``cue``. A store created
+    since has them from 0001, which creates the tables of today's schema."""
+    if "rule" not in {c["name"] for c in inspect(conn).get_columns("events")}:
+        return
+    for name in ("entry", "route", "source_route", "target_route"):
+        conn.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {name} VARCHAR NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("ALTER TABLE events ADD COLUMN cue VARCHAR")
+    rows = [{"event_id": event_id, **unpack_rule(rule)} for event_id, rule in conn.execute(select(_PACKED_EVENTS))]
+    if rows:  # each row's keys name the columns it sets
+        conn.execute(schema.events.update().where(schema.events.c.id == bindparam("event_id")), rows)
+    conn.exec_driver_sql("ALTER TABLE events DROP COLUMN rule")
+
+
+def unpack_rule(rule: str) -> dict[str, str | None]:
+    """The provenance fields packed in a rule string of before 0003; a rule without ``|``
+    (another coder's) is all entry."""
+    entry, _, rest = rule.partition("|")
+    routes, _, cue = rest.partition("|")
+    route, _, sides = routes.partition(":")
+    source_route, _, target_route = sides.partition(">")
+    return {"entry": entry, "route": route, "source_route": source_route, "target_route": target_route,
+            "cue": None if cue in ("", "-") else cue}
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_record_tables", _create_tables),
     Migration("0002_sentence_search_index", _create_search_index),
+    Migration("0003_event_provenance_columns", _event_provenance_columns),
 )
 
 

@@ -147,7 +147,12 @@ events = Table(
     Column("date_end", Integer),
     Column("date_rule", String),
     Column("claimant", String),
-    Column("rule", String, nullable=False),
+    # provenance (model.Provenance): dictionary entry, routes to the arguments, modality cue
+    Column("entry", String, nullable=False),
+    Column("route", String, nullable=False),
+    Column("source_route", String, nullable=False),
+    Column("target_route", String, nullable=False),
+    Column("cue", String),
     Column("confidence", Float, nullable=False),
 )
 
