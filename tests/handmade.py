@@ -29,8 +29,9 @@ dep head [tag]``; a lemma ``_`` is the word, lower-cased unless a proper noun)::
 
 The vocabulary is ``spacy.blank("en")``'s, which loads no model weights.
 :func:`make_state` lays one or more such documents out as the sentences of a
-:class:`~dyadlens.state.DocState` the way the parse stage does (one parse per
-sentence, by sentence index; token offsets relative to the sentence) and adds
+:class:`~dyadlens.state.DocState` the way the parse stage does (the sentences'
+parses joined into one ``Doc`` over the text, the text between them tokenized
+only; token indexes and offsets count from the start of the document) and adds
 the actor mentions the event and quote rules read; :func:`run_stage` then runs
 the default pipeline's rule component under test on it, after the stages it
 needs in between (such as the quote marks and the timeline).
@@ -48,6 +49,8 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from dyadlens.model import Document, Mention, Sentence, stable_id
+from dyadlens.nlp.offsets import entities
+from dyadlens.nlp.parse import join_pieces
 from dyadlens.pipeline import PipelineConfig, planned_stages
 from dyadlens.resources import Resources
 from dyadlens.state import Component, DocState
@@ -60,7 +63,7 @@ Entity = tuple[int, int, str]
 #: What a hand-made state holds already. A stage that assigns any of these is one the hand-made
 #: state stands in for (the cleaner, the sentence splitter, the parser, the actor resolver) and
 #: is never run on it; anything else such a stage assigns stays as the test leaves it.
-HANDMADE_FIELDS = frozenset({"document", "regions", "sentences", "parses", "actors", "mentions", "coref"})
+HANDMADE_FIELDS = frozenset({"document", "regions", "sentences", "doc", "actors", "mentions", "coref"})
 #: The tag a part of speech gets when a row names none (the English model's usual one).
 DEFAULT_TAGS: Mapping[str, str] = {
     "ADJ": "JJ",
@@ -94,9 +97,15 @@ class ModelFreeResources(Resources):
 
 
 @cache
+def blank_nlp() -> Any:
+    """``spacy.blank("en")``: the English tokenizer and vocabulary, no weights, no pipeline."""
+    return spacy.blank("en")
+
+
 def blank_vocab() -> Vocab:
-    """The English vocabulary of ``spacy.blank("en")``: no weights, no pipeline."""
-    return spacy.blank("en").vocab
+    """The English vocabulary of ``spacy.blank("en")``."""
+    vocab: Vocab = blank_nlp().vocab
+    return vocab
 
 
 def table(lines: str) -> list[Row]:
@@ -211,10 +220,22 @@ def make_state(
     text, sentences = _layout(doc_id, [d.text for d in docs], numbers)
     state = DocState(document=Document(id=doc_id, path=f"{doc_id}.txt", format="txt", text=text, published=published))
     state.sentences.extend(sentences)
-    state.parses.update({s.index: doc for s, doc in zip(sentences, docs, strict=True)})
+    state.doc = join_pieces(blank_vocab(), text, _pieces(text, sentences, docs))
     for name, actor_id in (actors or {}).items():
         add_mentions(state, name, actor_id)
     return state
+
+
+def _pieces(text: str, sentences: Sequence[Sentence], docs: Sequence[Doc]) -> list[Doc]:
+    """The sentences' docs with the text between them (tokenized only), in order."""
+    pieces: list[Doc] = []
+    position = 0
+    for sentence, doc in zip(sentences, docs, strict=True):
+        if sentence.start > position:
+            pieces.append(blank_nlp().tokenizer(text[position : sentence.start]))
+        pieces.append(doc)
+        position = sentence.end
+    return pieces
 
 
 def _layout(doc_id: str, texts: Sequence[str], paragraphs: Sequence[int]) -> tuple[str, list[Sentence]]:
@@ -237,7 +258,7 @@ def add_mentions(state: DocState, name: str, actor_id: str, label: str | None = 
     for sentence in state.sentences:
         for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", state.sentence_text(sentence)):
             start, end = sentence.start + match.start(), sentence.start + match.end()
-            found = label or _entity_label(state.parses.get(sentence.index), match.start(), match.end())
+            found = label or _entity_label(state.sentence_span(sentence.index), start, end)
             mention = Mention(
                 id=stable_id(state.document.id, start, end, actor_id),
                 doc_id=state.document.id,
@@ -254,9 +275,9 @@ def add_mentions(state: DocState, name: str, actor_id: str, label: str | None = 
     return added
 
 
-def _entity_label(doc: Doc | None, start: int, end: int) -> str:
-    if doc is not None:
-        for ent in doc.ents:
+def _entity_label(sentence: Span | None, start: int, end: int) -> str:
+    if sentence is not None:
+        for ent in entities(sentence):
             if ent.start_char <= start and end <= ent.end_char:
                 return str(ent.label_)
     return "ALIAS"
@@ -289,7 +310,7 @@ def built_stage(resources: Resources, name: str) -> Component:
 
 def token_at(state: DocState, sentence_index: int, word: str, nth: int = 0) -> Any:
     """The ``nth`` token spelled ``word`` in a sentence's parse."""
-    matches = [t for t in state.parses[sentence_index] if t.text == word]
+    matches = [t for t in state.sentence_span(sentence_index) if t.text == word]
     return matches[nth]
 
 

@@ -29,7 +29,7 @@ def date_of(state: DocState, word: str, modality: str = "asserted", occurrence: 
     """The date of an event triggered by ``word`` (its n-th occurrence in the document)."""
     seen = 0
     for sentence in state.analysed_sentences():
-        for token in state.parses[sentence.index]:
+        for token in state.sentence_span(sentence.index):
             if token.text == word:
                 if seen == occurrence:
                     found = DocumentTimeline(state, LEXICON).date_for(sentence.index, token.i, modality)

@@ -117,5 +117,7 @@ def test_parses_keep_no_token_vectors(resources: Resources) -> None:
     state = DocState(document=read_document(raw))
     for component in build_pipeline(resources, upto="parse").components:
         component(state)
-    assert state.parses and all(doc.tensor.size == 0 and doc.tensor.base is None for doc in state.parses.values())
-    assert all(doc.has_annotation("DEP") and doc.has_annotation("ENT_IOB") for doc in state.parses.values())
+    assert state.doc.tensor.size == 0 and state.doc.tensor.base is None
+    assert state.doc.has_annotation("DEP") and state.doc.has_annotation("ENT_IOB")
+    spans = [state.sentence_span(s.index) for s in state.sentences]
+    assert len(spans) == 2 and all(span[0].sent == span for span in spans)

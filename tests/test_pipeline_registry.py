@@ -42,7 +42,7 @@ def test_a_stage_whose_requirement_comes_later_is_refused_at_build() -> None:
         'name = "actors"\nfactory = "dyadlens.actors.kb.v1"', 'name = "parse"\nfactory = "dyadlens.parse.spacy.v1"'
     ).replace("TMP", 'name = "actors"\nfactory = "dyadlens.actors.kb.v1"')
     config = PipelineConfig.parse(swapped, source="swapped.toml")
-    with pytest.raises(PipelineConfigError, match=r"swapped.toml: stage 'actors' .* requires parses, which no earlier"):
+    with pytest.raises(PipelineConfigError, match=r"swapped.toml: stage 'actors' .* requires doc, which no earlier"):
         build_pipeline(Resources(), config=config)
 
 
@@ -73,7 +73,7 @@ def test_registering_needs_real_state_fields_and_a_free_name() -> None:
         registry.component("tests.bad.v1", assigns=("colours",))
     with pytest.raises(registry.RegistryError, match="registered already"):
         registry.component("dyadlens.clean.v1", assigns=("regions",))(lambda resources: None)
-    assert {"document", "events", "parses"} <= STATE_FIELDS
+    assert {"document", "events", "doc"} <= STATE_FIELDS
 
 
 def _run(args: list[str], tmp_path: Path, extra_path: list[Path]) -> subprocess.CompletedProcess[str]:

@@ -160,5 +160,5 @@ def test_a_present_tense_act_takes_the_publication_date_and_a_past_one_none(mode
     """)
     signs = token_at(state, 0, "signs")
     assert state.timeline.date_for(0, signs.i, "asserted").value == PUBLISHED
-    state.parses[0][signs.i].tag_ = "VBD"
+    state.doc[signs.i].tag_ = "VBD"
     assert state.timeline.date_for(0, signs.i, "asserted").value is None

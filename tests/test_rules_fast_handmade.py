@@ -62,12 +62,13 @@ def test_a_state_lays_sentences_out_with_offsets_the_parses_share() -> None:
     state = make_state(first, second, actors={"Chile": "chile"}, paragraphs=[0, 1])
     assert state.text == "Peru met Chile.\n\nPeru met Chile."
     assert [(s.index, s.start, s.end, s.paragraph) for s in state.sentences] == [(0, 0, 15, 0), (1, 17, 32, 1)]
-    assert state.parses == {0: first, 1: second}
+    assert state.doc.text == state.text
+    assert [state.sentence_span(s.index).text for s in state.sentences] == [first.text, second.text]
     for mention in state.mentions:
         sentence = state.sentences[mention.sentence_index]
-        token = state.parses[sentence.index][2]
+        token = state.sentence_span(sentence.index)[2]
         assert state.text[mention.start : mention.end] == token.text == "Chile"
-        assert mention.start == sentence.start + token.idx
+        assert mention.start == token.idx
 
 
 def test_mentions_take_the_entity_label_and_whole_words_only() -> None:

@@ -31,14 +31,14 @@ def sentence_splitter(resources: Resources, **options: Any) -> Component:
     return SentenceSplitter(**options)
 
 
-@component("dyadlens.parse.spacy.v1", requires=("sentences",), assigns=("parses",))
+@component("dyadlens.parse.spacy.v1", requires=("sentences",), assigns=("doc",))
 def sentence_parser(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.parse import SentenceParser
 
     return SentenceParser(resources.nlp, **options)
 
 
-@component("dyadlens.actors.kb.v1", requires=("sentences", "parses"), assigns=("actors", "mentions", "coref"))
+@component("dyadlens.actors.kb.v1", requires=("sentences", "doc"), assigns=("actors", "mentions", "coref"))
 def actor_resolver(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.actors import ActorResolver
 
@@ -53,7 +53,7 @@ def quote_mark_pairer(resources: Resources, **options: Any) -> Component:
     return QuoteMarkStage(**options)
 
 
-@component("dyadlens.timeline.v1", requires=("document", "sentences", "parses", "quote_spans"), assigns=("timeline",))
+@component("dyadlens.timeline.v1", requires=("document", "sentences", "doc", "quote_spans"), assigns=("timeline",))
 def timeline_builder(resources: Resources, **options: Any) -> Component:
     """The document's temporal expressions resolved once, for every coder that dates what it finds."""
     from dyadlens.nlp.dates import TimelineStage
@@ -62,7 +62,7 @@ def timeline_builder(resources: Resources, **options: Any) -> Component:
 
 
 @component(
-    "dyadlens.events.rules.v1", requires=("sentences", "parses", "mentions", "timeline"), assigns=("events",)
+    "dyadlens.events.rules.v1", requires=("sentences", "doc", "mentions", "timeline"), assigns=("events",)
 )
 def rule_event_coder(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.events import EventCoder
@@ -72,7 +72,7 @@ def rule_event_coder(resources: Resources, **options: Any) -> Component:
 
 @component(
     "dyadlens.quotes.rules.v1",
-    requires=("sentences", "parses", "mentions", "coref", "quote_spans", "timeline"),
+    requires=("sentences", "doc", "mentions", "coref", "quote_spans", "timeline"),
     assigns=("quotes",),
 )
 def quote_extractor(resources: Resources, **options: Any) -> Component:
@@ -83,7 +83,7 @@ def quote_extractor(resources: Resources, **options: Any) -> Component:
 
 @component(
     "dyadlens.designations.rules.v1",
-    requires=("sentences", "parses", "mentions", "timeline", "events", "quotes"),
+    requires=("sentences", "doc", "mentions", "timeline", "events", "quotes"),
     assigns=("designations",),
 )
 def designation_extractor(resources: Resources, **options: Any) -> Component:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 #: What the reader fills in before the first stage runs.
 READ_FIELDS = frozenset({"document"})
 #: The longest text a document may have. Memory grows with the text (about
-#: 100 MiB per million characters, parses and records kept until the
+#: 100 MiB per million characters, the parse and records kept until the
 #: document is stored), so this bounds what one document can take: about
 #: 300 MiB and two CPU-minutes at the limit. ``ingest --max-chars`` raises it.
 DEFAULT_MAX_CHARS = 2_000_000

@@ -39,10 +39,10 @@ class DocState:
     document: Document
     regions: list[Region] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
-    #: spaCy parse of each analysed sentence, by sentence index. Token
-    #: ``idx`` values are relative to the sentence: :mod:`dyadlens.nlp.offsets`
-    #: turns a token into document offsets.
-    parses: dict[int, Any] = field(default_factory=dict)
+    #: One spaCy ``Doc`` over the whole text (:mod:`dyadlens.nlp.parse`): the analysed
+    #: sentences parsed, the text between them only tokenized, each piece one of its
+    #: sentences. Token ``i`` and ``idx`` count from the start of the document.
+    doc: Any = None
     actors: dict[str, ActorRef] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     #: The anaphors the actor stage resolved, each linked to its antecedent mention, in text order.
@@ -66,6 +66,13 @@ class DocState:
     def analysed_sentences(self) -> Iterator[Sentence]:
         """Sentences later layers should read (no furniture, no repeated text)."""
         return (s for s in self.sentences if s.analysed)
+
+    def sentence_span(self, index: int) -> Any:
+        """The parse of an analysed sentence (a ``Span`` of :attr:`doc`), or ``None``."""
+        sentence = self.sentences[index]
+        if self.doc is None or not sentence.analysed:
+            return None
+        return self.doc.char_span(sentence.start, sentence.end)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         for sentence in self.sentences:

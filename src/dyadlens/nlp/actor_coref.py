@@ -46,7 +46,7 @@ CLAUSE_CHILDREN = frozenset({"ccomp", "xcomp", "csubj", "acomp", "advcl"})
 
 @dataclass(frozen=True, slots=True)
 class Anaphor:
-    start: int  # sentence offsets
+    start: int  # document offsets
     end: int
     noun: str  # the head noun's lemma
 

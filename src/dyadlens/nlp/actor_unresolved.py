@@ -19,6 +19,7 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from dyadlens.model import slug, unresolved_id
+from dyadlens.nlp.offsets import entities
 
 KEPT_LABELS: Mapping[str, str] = MappingProxyType(
     {"ORG": "organization", "PERSON": "person", "GPE": "place", "NORP": "group"}
@@ -41,14 +42,16 @@ class UnresolvedName:
 
 
 def unresolved_names(doc: Any, text: str, date_words: frozenset[str]) -> list[UnresolvedName]:
-    """NER entities of the kept labels, trimmed, with the junk dropped."""
+    """NER entities of the kept labels, trimmed, with the junk dropped: offsets into ``text``,
+    the text of ``doc`` (a sentence's span of the document's parse)."""
     if is_headline_case(text):
         return []
     names = []
-    for ent in doc.ents:
+    base = doc.start_char
+    for ent in entities(doc):
         if ent.label_ not in KEPT_LABELS:
             continue
-        trimmed = trim(text, ent.start_char, ent.end_char, date_words)
+        trimmed = trim(text, ent.start_char - base, ent.end_char - base, date_words)
         if trimmed is None:
             continue
         start, end = trimmed

@@ -43,6 +43,7 @@ from dyadlens.nlp.actor_coref import (
 from dyadlens.nlp.actor_fuzzy import FuzzyNames
 from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
 from dyadlens.nlp.actor_unresolved import unresolved_names
+from dyadlens.nlp.offsets import entities
 from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.state import DocState
 
@@ -78,6 +79,8 @@ class SentenceView:
 
     sentence: Sentence
     text: str
+    #: the sentence's parse (a span of the document's ``Doc``), or None; the helpers below that
+    #: take it with ``start``/``end`` take offsets into ``text``, relative to the sentence
     doc: Any
     tokens: list[Token]
     matches: list[AliasMatch]
@@ -113,7 +116,7 @@ class ActorResolver:
     def _view(self, state: DocState, sentence: Sentence) -> SentenceView:
         text = state.sentence_text(sentence)
         tokens, matches = self.matcher.find(text)
-        return SentenceView(sentence, text, state.parses.get(sentence.index), tokens, matches)
+        return SentenceView(sentence, text, state.sentence_span(sentence.index), tokens, matches)
 
     # --- pass 1: aliases in context ---------------------------------------------
 
@@ -265,7 +268,7 @@ class ActorResolver:
             if view.doc is None:
                 continue
             for anaphor in find_anaphors(view.doc, self.lexicon):
-                start, end = view.sentence.start + anaphor.start, view.sentence.start + anaphor.end
+                start, end = anaphor.start, anaphor.end
                 if covered.overlaps_any(start, end):
                     continue
                 earlier = lookback(antecedents, view.sentence.index, start)
@@ -297,7 +300,7 @@ class ActorResolver:
             resolved: list[Found] = []
             if view.doc is not None:
                 for pronoun in find_subject_pronouns(view.doc, self.lexicon.actors.expletive_heads):
-                    start, end = view.sentence.start + pronoun.start, view.sentence.start + pronoun.end
+                    start, end = pronoun.start, pronoun.end
                     if any(f.actor_id and f.start < end for f in own + resolved):
                         continue
                     target = resolve_pronoun(pronoun, previous)
@@ -403,8 +406,9 @@ def ner_label(doc: Any, start: int, end: int) -> str:
     """The NER label of an entity overlapping [start, end) in the sentence, else ``ALIAS``."""
     if doc is None:
         return "ALIAS"
-    for ent in doc.ents:
-        if ent.start_char < end and start < ent.end_char:
+    base = doc.start_char
+    for ent in entities(doc):
+        if ent.start_char - base < end and start < ent.end_char - base:
             return str(ent.label_)
     return "ALIAS"
 
@@ -468,12 +472,13 @@ def inside_longer_person_name(doc: Any, start: int, end: int) -> bool:
     """The span is part of a longer name NER calls a person ("George Washington", "Michael Jordan")."""
     if doc is None:
         return False
+    base = doc.start_char
     return any(
         ent.label_ == "PERSON"
-        and ent.start_char <= start
-        and end <= ent.end_char
+        and ent.start_char - base <= start
+        and end <= ent.end_char - base
         and (ent.end_char - ent.start_char) > end - start
-        for ent in doc.ents
+        for ent in entities(doc)
     )
 
 
@@ -493,7 +498,7 @@ def person_name_words(views: Iterable[SentenceView]) -> set[str]:
     words: set[str] = set()
     for view in views:
         if view.doc is not None:
-            words.update(t.text for ent in view.doc.ents if ent.label_ == "PERSON" for t in ent)
+            words.update(t.text for ent in entities(view.doc) if ent.label_ == "PERSON" for t in ent)
     return words
 
 

@@ -30,7 +30,7 @@ early/mid/late it gets the month in the northern hemisphere ("late last summer"
 The ``timeline`` stage (:class:`TimelineStage`) builds the timeline once per
 document into ``DocState.timeline``; the event coder, the quote reader and the
 designation reader date what they find with that one (:func:`timeline_of`).
-It reads only the text, the sentences, the parses and the paired quote marks
+It reads only the text, the sentences, the parse and the paired quote marks
 (``DocState.quote_spans``), which no later stage changes.
 """
 
@@ -99,16 +99,13 @@ class DocumentTimeline:
         return self._published.iso() if self._published else None
 
     def date_for(self, sentence_index: int, trigger_token_i: int | None, modality: str) -> EventDate:
-        """The date of an event whose trigger is token ``trigger_token_i`` of the sentence's parse."""
-        doc = self._state.parses.get(sentence_index)
+        """The date of an event whose trigger is token ``trigger_token_i`` of the document's parse
+        (the sentence's main verb when that token is not in the sentence)."""
         sentence = self._sentences.get(sentence_index)
+        doc = self._state.sentence_span(sentence_index) if sentence is not None else None
         if doc is None or sentence is None:
             return EventDate(None, None, None, "unparsed")
-        trigger = (
-            doc[trigger_token_i]
-            if trigger_token_i is not None and 0 <= trigger_token_i < len(doc)
-            else _main_verb(doc)
-        )
+        trigger = _token_or_main_verb(doc, trigger_token_i)
         governing = self._governing_expression(sentence, doc, trigger)
         issuer = self._cues.document_subject(trigger)
         if governing is None and issuer is not None:
@@ -121,12 +118,11 @@ class DocumentTimeline:
         """The date of a statement of status (its main verb's, or the given trigger's): its own
         dated expression, else the publication date."""
         sentence = self._sentences.get(sentence_index)
-        doc = self._state.parses.get(sentence_index)
         if sentence is None:
             return EventDate(None, None, None, "unknown-sentence")
+        doc = self._state.sentence_span(sentence_index)
         if doc is not None:
-            inside = trigger_token_i is not None and 0 <= trigger_token_i < len(doc)
-            governing = self._governing_expression(sentence, doc, doc[trigger_token_i] if inside else _main_verb(doc))
+            governing = self._governing_expression(sentence, doc, _token_or_main_verb(doc, trigger_token_i))
             if governing is not None and governing.kind == "point":
                 return _date_from_expression(governing)
         return self._publication_date("published")
@@ -188,7 +184,7 @@ class DocumentTimeline:
     def _governing_expression(self, sentence: Sentence, doc: Any, trigger: Any) -> TemporalExpression | None:
         best: tuple[tuple[int, bool, int], TemporalExpression] | None = None
         for expression in self._expressions.get(sentence.index, ()):
-            head = _expression_head(doc, expression, sentence.start)
+            head = _expression_head(doc, expression)
             if head is None:
                 continue
             distance = self._cues.governing_distance(trigger, head)
@@ -256,7 +252,7 @@ class DocumentTimeline:
             and not any(c.lower_ in self._cues.words.iterative_adverbs for c in (*verb.children, *trigger.children))
             and speech.lemma_.lower() in self._cues.reporting_verbs
             and self._cues.tense(speech) == "past"
-            and self._governing_expression(sentence, trigger.doc, speech) is None
+            and self._governing_expression(sentence, trigger.sent, speech) is None
         )
 
     def _is_reported(self, sentence: Sentence, trigger: Any) -> bool:
@@ -273,7 +269,7 @@ class DocumentTimeline:
         if not self._inside_quote(sentence):
             return self._publication_date(rule)
         for previous in self._preceding_in_paragraph(sentence, limit=2):
-            doc = self._state.parses.get(previous.index)
+            doc = self._state.sentence_span(previous.index)
             if doc is None or not any(self._cues.is_speech(t) for t in doc):
                 continue
             points = [e for e in self._expressions.get(previous.index, ()) if e.kind == "point" and e.value]
@@ -338,6 +334,13 @@ def _date_from_expression(expression: TemporalExpression) -> EventDate:
     return EventDate(None, expression.start, expression.end, "in-" + expression.kind)
 
 
+def _token_or_main_verb(sentence: Any, token_i: int | None) -> Any:
+    """Token ``token_i`` of the document when it is in ``sentence`` (a span), else its main verb."""
+    if token_i is not None and sentence.start <= token_i < sentence.end:
+        return sentence.doc[token_i]
+    return _main_verb(sentence)
+
+
 def _main_verb(doc: Any) -> Any:
     for token in doc:
         if token.dep_ == "ROOT":
@@ -345,9 +348,9 @@ def _main_verb(doc: Any) -> Any:
     return doc[0]
 
 
-def _expression_head(doc: Any, expression: TemporalExpression, offset: int) -> Any | None:
+def _expression_head(doc: Any, expression: TemporalExpression) -> Any | None:
     """The content token of the expression nearest the root ("2021" in "since 2021")."""
-    start, end = expression.start - offset, expression.end - offset
+    start, end = expression.start, expression.end
     tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start and t.pos_ not in ("ADP", "DET")]
     if not tokens:
         return None

@@ -50,7 +50,7 @@ from dyadlens.model import (
 )
 from dyadlens.nlp.dates import timeline_of
 from dyadlens.nlp.lexicon import Lexicon
-from dyadlens.nlp.offsets import subtree_span, token_start, tokens_span
+from dyadlens.nlp.offsets import subtree_span, tokens_span
 from dyadlens.nlp.span_index import SpanIndex
 
 if TYPE_CHECKING:
@@ -235,7 +235,7 @@ class _DesignationReader:
             sentence = self.sentences.get(event.sentence_index)
             if not status or sentence is None or not event.source or not event.target:
                 continue
-            designator = self._resolved_designator(event.source, event, sentence)
+            designator = self._resolved_designator(event.source, event)
             if not self._plausible(designator, event.target, status):
                 continue
             date = event.date if status not in _UNDATED_STATES or event.date_start is not None else None
@@ -247,7 +247,7 @@ class _DesignationReader:
                 sentence, designator, event.target, status, date, event.id, claimant, rule, event.trigger_start
             )
 
-    def _resolved_designator(self, source: str, event: Event, sentence: Sentence) -> str:
+    def _resolved_designator(self, source: str, event: Event) -> str:
         """An unresolved body ("Kenya's High Court") acts for the state that owns it."""
         if not is_unresolved(source):
             return source
@@ -260,7 +260,7 @@ class _DesignationReader:
             if subject is not None
             else None
         )
-        actor = self._actor_of(owner, sentence) if owner is not None else None
+        actor = self._actor_of(owner) if owner is not None else None
         entity = self.kb.get(actor) if actor else None
         return actor if actor and entity is not None and entity.type in ("state", "government") else source
 
@@ -317,11 +317,11 @@ class _DesignationReader:
 
     def _trigger_token(self, event: Event) -> Any | None:
         sentence = self.sentences.get(event.sentence_index)
-        doc = self.state.parses.get(event.sentence_index)
+        doc = self.state.sentence_span(event.sentence_index)
         if sentence is None or doc is None:
             return None
         for token in doc:
-            if token_start(sentence, token) == event.trigger_start:
+            if token.idx == event.trigger_start:
                 return token
         return None
 
@@ -329,7 +329,7 @@ class _DesignationReader:
 
     def from_statements(self) -> Iterator[_Found]:
         for sentence in self.state.analysed_sentences():
-            doc = self.state.parses.get(sentence.index)
+            doc = self.state.sentence_span(sentence.index)
             if doc is None:
                 continue
             found: list[_Found] = []
@@ -360,7 +360,7 @@ class _DesignationReader:
         if self.patterns.passive_listing[lemma] and not similar and not self._qualified(verb):
             return []
         designee = self._designee_of_passive(verb, sentence)
-        designators = self._agents_of(verb, sentence)
+        designators = self._agents_of(verb)
         if not designators and similar:
             designators = [earlier[-1].designator]
         if designee is None or not designators:
@@ -383,14 +383,14 @@ class _DesignationReader:
         if noun is None or noun.lemma_.lower() not in self.patterns.list_nouns or not self._qualified(noun):
             return None
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        designee = self._actor_of(obj, sentence) if obj is not None else None
+        designee = self._actor_of(obj) if obj is not None else None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        designator = self._actor_in_phrase(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
+        designator = self._actor_in_phrase(subject) if subject is not None else self._agent_of(verb)
         owner = next(
-            (c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None
+            (c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c)), None
         )
         if designator is None and owner is not None:
-            designator = self._actor_of(owner, sentence)
+            designator = self._actor_of(owner)
         if designee is None or designator is None:
             return None
         return self._dated_statement(sentence, verb, designator, designee, "listed", "pattern:added-to-list")
@@ -411,9 +411,9 @@ class _DesignationReader:
         if removal is None or not self._off_a_list(removal):
             return None
         moved = next((c for c in removal.children if c.dep_ in ("nsubjpass", "dobj")), None)
-        designee = self._actor_of(moved, sentence) if moved is not None else None
+        designee = self._actor_of(moved) if moved is not None else None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        designator = self._actor_in_phrase(subject, sentence) if subject is not None else None
+        designator = self._actor_in_phrase(subject) if subject is not None else None
         if designator is None or is_unresolved(designator):
             designator = self._state_in_sentence(sentence, designee)
         if designee is None or designator is None:
@@ -465,12 +465,12 @@ class _DesignationReader:
         target = next(
             (_object_of(c) for c in ban.children if c.dep_ == "prep" and c.lower_ in ("on", "of", "against")), None
         )
-        designee = self._actor_of(target, sentence) if target is not None else None
+        designee = self._actor_of(target) if target is not None else None
         owner = next((c for c in ban.children if c.dep_ == "poss"), None)
-        designator = self._actor_of(owner, sentence) if owner is not None else None
+        designator = self._actor_of(owner) if owner is not None else None
         if designator is None or is_unresolved(designator):
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            designator = (self._actor_in_phrase(subject, sentence) if subject is not None else None) or designator
+            designator = (self._actor_in_phrase(subject) if subject is not None else None) or designator
         if designee is None or designator is None:
             return []
         change = self._dated_statement(
@@ -487,7 +487,7 @@ class _DesignationReader:
     def _origin_date(self, sentence: Sentence, extra: list[Any]) -> str | None:
         """The date a clause on a ban noun (or on the banned group) gives the ban: "a designation
         imposed in 2009", "the ban, in force since 2009" (a range gives its start)."""
-        doc = self.state.parses.get(sentence.index)
+        doc = self.state.sentence_span(sentence.index)
         if doc is None:
             return None
         holders = [t for t in doc if t.lemma_.lower() in self.patterns.ban_nouns] + [t for t in extra if t is not None]
@@ -502,7 +502,7 @@ class _DesignationReader:
                     and not words & (self.patterns.ban_nouns | {"force", "impose"})
                 ):
                     continue
-                first, last = subtree_span(sentence, clause)
+                first, last = subtree_span(clause)
                 for expression in self.timeline.expressions(sentence.index):
                     if (
                         first <= expression.start
@@ -525,11 +525,11 @@ class _DesignationReader:
         if obj.lemma_.lower() in self.patterns.recognized_of_nouns:
             of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             inner = _object_of(of) if of is not None else None
-            designee = self._actor_of(inner, sentence) if inner is not None else self._actor_of(obj, sentence)
+            designee = self._actor_of(inner) if inner is not None else self._actor_of(obj)
         else:
-            designee = self._actor_of(obj, sentence)
+            designee = self._actor_of(obj)
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        designator = self._actor_in_phrase(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
+        designator = self._actor_in_phrase(subject) if subject is not None else self._agent_of(verb)
         if designee is None or designator is None:
             return None
         return self._statement(sentence, verb, designator, designee, "recognized", "pattern:recognized")
@@ -545,9 +545,9 @@ class _DesignationReader:
             return None
         to = next((c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"), None)
         receiver = _object_of(to) if to is not None else None
-        designator = self._actor_in_phrase(receiver, sentence) if receiver is not None else None
+        designator = self._actor_in_phrase(receiver) if receiver is not None else None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        designee = self._actor_in_phrase(subject, sentence) if subject is not None else None
+        designee = self._actor_in_phrase(subject) if subject is not None else None
         if designee is None or designator is None or designee == designator:
             return None
         return self._statement(
@@ -563,11 +563,11 @@ class _DesignationReader:
         if noun is None or noun.lemma_.lower() not in self.patterns.list_nouns or not self._qualified(noun):
             return None
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        designee = self._actor_of(subject, sentence) if subject is not None else None
+        designee = self._actor_of(subject) if subject is not None else None
         owner = next(
-            (c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)), None
+            (c for c in noun.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c)), None
         )
-        designator = self._actor_of(owner, sentence) if owner is not None else None
+        designator = self._actor_of(owner) if owner is not None else None
         if designee is None or designator is None:
             return None
         status = "delisted" if self._no_longer(verb, sentence) else "listed"
@@ -590,15 +590,15 @@ class _DesignationReader:
         envoy = next((t for t in verb.subtree if t.lemma_.lower() in self.envoy_nouns), None)
         owner = (
             next(
-                (c for c in envoy.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c, sentence)),
+                (c for c in envoy.children if c.dep_ in ("poss", "compound", "amod") and self._actor_of(c)),
                 None,
             )
             if envoy
             else None
         )
-        designee = self._actor_of(owner, sentence) if owner is not None else None
+        designee = self._actor_of(owner) if owner is not None else None
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        designator = self._actor_of(subject, sentence) if subject is not None else self._agent_of(verb, sentence)
+        designator = self._actor_of(subject) if subject is not None else self._agent_of(verb)
         if designee is None or designator is None or designee == designator:
             return None
         return self._statement(sentence, verb, designator, designee, "ambassador_accredited", "pattern:accreditation")
@@ -611,11 +611,11 @@ class _DesignationReader:
         if not (cues & self.patterns.withheld_cues or self._negated(word)):
             return None
         owner = next((c for c in word.children if c.dep_ in ("poss", "nsubj")), None)
-        designator = self._actor_of(owner, sentence) if owner is not None else self._withholder(word, sentence)
+        designator = self._actor_of(owner) if owner is not None else self._withholder(word)
         target = next((c for c in word.children if c.dep_ == "dobj"), None)
         of = next((c for c in word.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         target = target or (next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None)
-        designee = self._actor_of(target, sentence) if target is not None else None
+        designee = self._actor_of(target) if target is not None else None
         if designator is not None and designee is None:
             designee = self._last_recognition_target(designator, sentence) or self._other_party(designator, sentence)
         if designator is None or designee is None:
@@ -634,15 +634,15 @@ class _DesignationReader:
         dated = self.timeline.date_for(sentence.index, verb.i, "asserted")
         return found if dated.start is not None else replace(found, date=None)
 
-    def _withholder(self, word: Any, sentence: Sentence) -> str | None:
+    def _withholder(self, word: Any) -> str | None:
         """"Y has stopped short of recognition": the subject of the nearest clause above the word
         that names an actor; else whoever the text quotes saying it ("he said that recognition ...")."""
         for ancestor in word.ancestors:
             subject = next((c for c in ancestor.children if c.dep_ == "nsubj" and c.i != word.i), None)
-            actor = self._actor_in_phrase(subject, sentence) if subject is not None else None
+            actor = self._actor_in_phrase(subject) if subject is not None else None
             if is_resolved(actor):
                 return actor
-        quote = next((q for q in self.quotes.containing(token_start(sentence, word)) if q.speaker_actor), None)
+        quote = next((q for q in self.quotes.containing(word.idx) if q.speaker_actor), None)
         return quote.speaker_actor if quote is not None else None
 
     def _other_party(self, designator: str, sentence: Sentence) -> str | None:
@@ -672,33 +672,33 @@ class _DesignationReader:
         date = dated.value if dated.start is not None and not dated.rule.startswith(("present", "recent")) else None
         if status not in _UNDATED_STATES and date is None:
             date = self.timeline.statement_date(sentence.index, verb.i).value
-        offset = token_start(sentence, verb)
+        offset = verb.idx
         return _Found(sentence, designator, designee, status, date, None, self._claimant_at(offset), rule, offset)
 
     # -- parse helpers -----------------------------------------------------------------
 
     def _designee_of_passive(self, verb: Any, sentence: Sentence) -> str | None:
         opening = verb.left_edge
-        if opening.text == "(" and opening.i > 0:
-            return self._actor_of(verb.doc[opening.i - 1], sentence)
+        if opening.text == "(" and opening.i > opening.sent.start:
+            return self._actor_of(verb.doc[opening.i - 1])
         if verb.dep_ in ("acl", "amod", "relcl", "appos"):
             target = verb.head
             if verb.dep_ == "relcl" or target.pos_ in ("NOUN", "PROPN", "PRON"):
-                return self._actor_of(target, sentence) or self._implied(sentence)
+                return self._actor_of(target) or self._implied(sentence)
         subject = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")), None)
         if subject is None:
             return None
         if subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
             subject = verb.head
         if subject.pos_ == "PRON":
-            return self._implied(sentence) or self._actor_of(subject, sentence)
-        return self._actor_of(subject, sentence)
+            return self._implied(sentence) or self._actor_of(subject)
+        return self._actor_of(subject)
 
-    def _agent_of(self, verb: Any, sentence: Sentence) -> str | None:
-        agents = self._agents_of(verb, sentence)
+    def _agent_of(self, verb: Any) -> str | None:
+        agents = self._agents_of(verb)
         return agents[0] if agents else None
 
-    def _agents_of(self, verb: Any, sentence: Sentence) -> list[str]:
+    def _agents_of(self, verb: Any) -> list[str]:
         """"by Y" (or "banned in Y") on the verb, or on its "as terrorists" complement, with
         its conjuncts ("by Y, Z and W")."""
         holders = [verb, *(o for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for o in c.children)]
@@ -708,28 +708,28 @@ class _DesignationReader:
                     obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if obj is None:
                         continue
-                    actor = self._actor_of(obj, sentence)
+                    actor = self._actor_of(obj)
                     if actor is not None:
-                        conjuncts = (self._actor_of(c, sentence) for c in obj.conjuncts)
+                        conjuncts = (self._actor_of(c) for c in obj.conjuncts)
                         return list(dict.fromkeys([actor, *(a for a in conjuncts if a is not None)]))
         return []
 
-    def _actor_of(self, token: Any, sentence: Sentence) -> str | None:
+    def _actor_of(self, token: Any) -> str | None:
         """The actor a mention at this token (or its name phrase) stands for; a resolved one
         first ("Kenya's High Court": Kenya when the court itself is unknown)."""
-        start, end = tokens_span(sentence, token.left_edge, token)
+        start, end = tokens_span(token.left_edge, token)
         inside = [m.actor_id for m in self.mentions.overlapping(start, end) if m.actor_id]
         resolved = [a for a in inside if not is_unresolved(a)]
         chosen = resolved or inside
         return chosen[-1] if chosen else None
 
-    def _actor_in_phrase(self, token: Any, sentence: Sentence) -> str | None:
+    def _actor_in_phrase(self, token: Any) -> str | None:
         """The actor a phrase stands for: its own mention, else a resolved actor anywhere in it
         ("a court in Y", "Y's ambassador")."""
-        own = self._actor_of(token, sentence)
+        own = self._actor_of(token)
         if is_resolved(own):
             return own
-        start, end = subtree_span(sentence, token)
+        start, end = subtree_span(token)
         inside = [m.actor_id for m in self.mentions.starting_in(start, end + 1) if m.actor_id and m.end <= end]
         resolved = [a for a in inside if not is_unresolved(a)]
         return resolved[0] if resolved else own
@@ -755,7 +755,7 @@ class _DesignationReader:
         return any(q in words for q in self.patterns.qualifiers)
 
     def _no_longer(self, verb: Any, sentence: Sentence) -> bool:
-        at = token_start(sentence, verb)
+        at = verb.idx
         window = self.state.text[max(sentence.start, at - 25) : at].lower()
         return any(phrase in window for phrase in self.patterns.no_longer)
 

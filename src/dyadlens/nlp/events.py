@@ -126,7 +126,9 @@ class SentenceView:
     """One parsed sentence with its actor mentions mapped onto tokens."""
 
     sentence: Sentence
-    doc: Any
+    #: the sentence's parse, a span of the document's ``Doc``: token indexes (``token_i``,
+    #: ``trigger_i``, the keys of ``actor_at``) count from the start of the document
+    span: Any
     #: the word lists and code groups the rules read
     lexicon: Lexicon
     actor_at: dict[int, str] = field(default_factory=dict)
@@ -146,6 +148,10 @@ class SentenceView:
     earlier_events: list[tuple[str, str]] = field(default_factory=list)
     #: the home state of an actor in the KB ("the movement returned to power" -> its country)
     home_of: Callable[[str], str | None] | None = None
+
+    def before(self, token: Any) -> Any:
+        """The sentence's tokens before ``token`` (a span)."""
+        return self.span.doc[self.span.start : token.i]
 
 
 class EventCoder:
@@ -202,14 +208,14 @@ class EventCoder:
         for mention in state.mentions:
             mentions_by_sentence.setdefault(mention.sentence_index, []).append(mention)
         for sentence in state.analysed_sentences():
-            doc = state.parses.get(sentence.index)
-            if doc is None or sentence.kind == "footnote":
+            span = state.sentence_span(sentence.index)
+            if span is None or sentence.kind == "footnote":
                 continue
-            yield build_view(sentence, doc, mentions_by_sentence.get(sentence.index, []), self.lexicon)
+            yield build_view(sentence, span, mentions_by_sentence.get(sentence.index, []), self.lexicon)
 
     def _event(self, state: DocState, view: SentenceView, found: FoundEvent, date: EventDate) -> Event:
-        trigger = view.doc[found.trigger_i]
-        start, end = token_span(view.sentence, trigger)
+        trigger = view.span.doc[found.trigger_i]
+        start, end = token_span(trigger)
         return Event(
             id=stable_id(state.document.id, view.sentence.start, view.sentence.end, self.version,
                          start, found.source, found.target, found.code),
@@ -237,14 +243,13 @@ class EventCoder:
         )
 
 
-def build_view(sentence: Sentence, doc: Any, mentions: list[Mention], lexicon: Lexicon) -> SentenceView:
-    view = SentenceView(sentence=sentence, doc=doc, lexicon=lexicon)
+def build_view(sentence: Sentence, span: Any, mentions: list[Mention], lexicon: Lexicon) -> SentenceView:
+    view = SentenceView(sentence=sentence, span=span, lexicon=lexicon)
     for mention in mentions:
         if mention.actor_id is None:
             continue
-        start, end = mention.start - sentence.start, mention.end - sentence.start
-        for token in doc:
-            if start <= token.idx < end and token.dep_ != "case":
+        for token in span:
+            if mention.start <= token.idx < mention.end and token.dep_ != "case":
                 view.actor_at.setdefault(token.i, mention.actor_id)
     return view
 
@@ -252,7 +257,7 @@ def build_view(sentence: Sentence, doc: Any, mentions: list[Mention], lexicon: L
 def main_subject(view: SentenceView) -> Side | None:
     """The actor that is the grammatical subject of the sentence's root, if any; None when
     coordinated subjects name several actors ("A and B met": a later "they" is both)."""
-    roots = [t for t in view.doc if t.head.i == t.i]
+    roots = [t for t in view.span if t.head.i == t.i]
     for root in roots:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
@@ -265,7 +270,7 @@ def main_subject(view: SentenceView) -> Side | None:
 
 def coordinated_subjects(view: SentenceView) -> list[Side]:
     """The actors of a coordinated subject of the sentence's root ("A and B met"), else none."""
-    for root in (t for t in view.doc if t.head.i == t.i):
+    for root in (t for t in view.span if t.head.i == t.i):
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
                 sides = [actor_of(view, m, "previous-subject", set()) for m in (child, *child.conjuncts)]
@@ -364,10 +369,10 @@ class SentenceCoder:
         self.gathered: list[str] = []
 
     def events(self) -> list[FoundEvent]:
-        if self.view.doc.text.rstrip().rstrip("\u201d\"'").endswith("?"):
+        if self.view.span.text.rstrip().rstrip("\u201d\"'").endswith("?"):
             return []
         found: list[FoundEvent] = []
-        for token in self.view.doc:
+        for token in self.view.span:
             if token.i not in self.consumed:
                 found.extend(self._code_trigger(token))
         found.extend(self._reported_demands())
@@ -380,7 +385,7 @@ class SentenceCoder:
         """"X said (that) Y must / should V": X demands of Y (CAMEO 100), besides the
         prescribed action itself, which keeps its own event with the modality recommended."""
         found: list[FoundEvent] = []
-        for verb in self.view.doc:
+        for verb in self.view.span:
             if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.speech.demand_verbs:
                 continue
             speakers, _ = self.subjects(verb)
@@ -413,7 +418,7 @@ class SentenceCoder:
         before, or the meeting's owner): each participant -> host, 042. "X hosted a meeting that
         included A and B": X -> each participant, 043."""
         found: list[FoundEvent] = []
-        for noun in self.view.doc:
+        for noun in self.view.span:
             if noun.lemma_.lower() not in self.words.gathering_nouns and noun.lower_ not in self.words.gathering_nouns:
                 continue
             participants = self._participants(noun)
@@ -444,7 +449,7 @@ class SentenceCoder:
         "has not done so yet": the subject repeats the latest earlier act (code and target),
         with the modality of its own verb."""
         events: list[FoundEvent] = []
-        for verb in self.view.doc:
+        for verb in self.view.span:
             if not is_ellipsis(verb):
                 continue
             earlier = [(e.code, e.target) for e in found if e.trigger_i < verb.i] or self.view.earlier_events
@@ -540,7 +545,7 @@ class SentenceCoder:
 
     def _aerial(self, side: Side) -> bool:
         """"Chilean jets struck ...": the source acts through aircraft."""
-        token = self.view.doc[side.token_i]
+        token = self.view.span.doc[side.token_i]
         return token.lemma_.lower() in self.words.aerial_heads or token.head.lemma_.lower() in self.words.aerial_heads
 
     def claimant(self, trigger: Any) -> str | None:
@@ -571,7 +576,7 @@ class SentenceCoder:
         found = self.speaker(trigger) if hostile else None
         if found is None:
             return []
-        cue = self.modality.event_modality(self.view.doc[found.token_i])
+        cue = self.modality.event_modality(self.view.span.doc[found.token_i])
         return [
             FoundEvent(found.token_i, found.actor, e.source, "112", cue.modality, None,
                        Provenance("reported-accusation", "speech", found.route, e.provenance.source_route, cue.cue),
@@ -598,7 +603,7 @@ class SentenceCoder:
                     or self.collective(member, route)
                 )
             if side is not None and side.token_i != member.i:
-                members.extend(c for c in self.view.doc[side.token_i].conjuncts if c not in members)
+                members.extend(c for c in self.view.span.doc[side.token_i].conjuncts if c not in members)
             if side is not None:
                 sides.append(side)
         return _unique(sides)
@@ -624,7 +629,7 @@ class SentenceCoder:
         self.resolving.add(token.i)
         excluded = set() if is_subject else {s.actor for s in self._clause_subjects(token)}
         self.resolving.discard(token.i)
-        for candidate in reversed(self.view.doc[: token.i]):
+        for candidate in reversed(self.view.before(token)):
             actor = self.view.actor_at.get(candidate.i)
             if actor is None or actor in excluded or is_unresolved(actor):
                 continue
@@ -645,7 +650,7 @@ class SentenceCoder:
         return actor_of(self.view, prep.head, route, self.heads)
 
     def _earlier_subject(self, token: Any, word: str) -> Side | None:
-        for candidate in reversed(self.view.doc[: token.i]):
+        for candidate in reversed(self.view.before(token)):
             actor = self.view.actor_at.get(candidate.i)
             if actor is None or is_unresolved(actor) or candidate.dep_ not in SUBJECT_DEPS:
                 continue
@@ -686,7 +691,7 @@ class SentenceCoder:
         """"A and B met in X. They then ...": a sentence-initial subject "they" is both."""
         if pronoun.lower_ != "they" or pronoun.dep_ not in SUBJECT_DEPS:
             return []
-        if any(t.i in self.view.actor_at for t in self.view.doc[: pronoun.i]):
+        if any(t.i in self.view.actor_at for t in self.view.before(pronoun)):
             return []
         return [Side(s.actor, pronoun.i, route + "~pronoun") for s in self.view.previous_group]
 
@@ -1124,9 +1129,10 @@ def misparsed_subject(view: SentenceView, verb: Any) -> list[Any]:
 def parenthesised_noun(participle: Any) -> Any | None:
     """"the Taliban (officially designated by X)": the noun a parenthetical participle describes."""
     i = participle.i - 1
-    while i > 0 and participle.doc[i].pos_ == "ADV":
+    first = participle.sent.start
+    while i > first and participle.doc[i].pos_ == "ADV":
         i -= 1
-    if i < 1 or participle.doc[i].text != "(":
+    if i < first + 1 or participle.doc[i].text != "(":
         return None
     noun = participle.doc[i - 1]
     return noun if noun.pos_ in ("NOUN", "PROPN") else None

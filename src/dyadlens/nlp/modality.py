@@ -41,7 +41,7 @@ REPORTED_CLAUSE_DEPS = frozenset({"ccomp", "parataxis"})
 class ModalityCue:
     modality: str
     cue: str | None  # the word that decided it (None: asserted by default)
-    cue_i: int | None  # its token index in the sentence parse
+    cue_i: int | None  # its token index in the document's parse
 
 
 ASSERTED = ModalityCue("asserted", None, None)
@@ -89,8 +89,9 @@ class ModalityRules:
         ``presupposed``: the trigger is a possessed nominal ("Brazil's outreach to X"), whose
         event the sentence takes for granted: only cues on the trigger itself count.
         """
-        if trigger.doc.text.rstrip().rstrip("\u201d\"'").endswith("?"):
-            return ModalityCue("possible", "?", len(trigger.doc) - 1)
+        sentence = trigger.sent
+        if sentence.text.rstrip().rstrip("\u201d\"'").endswith("?"):
+            return ModalityCue("possible", "?", sentence.end - 1)
         chain = governing_chain(trigger)[:1] if presupposed else governing_chain(trigger)
         hedge: ModalityCue | None = None
         for depth, token in enumerate(chain):

@@ -1,26 +1,41 @@
-"""Run spaCy over each analysed sentence.
+"""Parse the analysed sentences of a document into one spaCy ``Doc``.
 
-Each sentence is parsed on its own so that parse boundaries equal the
-sentence boundaries of :mod:`dyadlens.nlp.sentences` (the ones evidence spans
-use). Curly apostrophes are replaced by straight ones before parsing: the
-replacement keeps every offset, and spaCy's English model mis-tags "n’t" and
-"’s" otherwise.
+Each analysed sentence is parsed on its own (so the model sees exactly the
+sentences of :mod:`dyadlens.nlp.sentences`, the ones evidence spans use); the
+parses and the text between them (whitespace, furniture, repeated text: only
+tokenized, with no parse) are then joined into one ``Doc`` over the whole
+text. Its sentences are set to those pieces, so ``token.sent`` of a parsed
+token is its analysed sentence, and a token's ``idx`` is a document offset.
+Curly apostrophes are replaced by straight ones before parsing: the
+replacement keeps every offset (the ``Doc``'s text is the document's with that
+replacement), and spaCy's English model mis-tags "n’t" and "’s" otherwise.
 
-Every parse is kept until the last component has run, so what each one holds
-matters on a long document. spaCy leaves on each parsed sentence a tensor (the
-token vectors of its ``tok2vec``) that is a view into the array of its whole
-batch, so one sentence kept alive pins 64 sentences' vectors. No later stage
-reads vectors, so the parser drops them: the kept parse is then about 40% of
-its size, with every annotation (tags, lemmas, dependencies, entities) as it was.
+The ``Doc`` is kept until the last component has run, so what it holds
+matters on a long document. Each sentence's parse is read into arrays as it
+comes out of the model and let go, so the parses are never all kept beside the
+joined ``Doc``. spaCy leaves on each parsed sentence a tensor (the token
+vectors of its ``tok2vec``, a view into its whole batch's array); no later
+stage reads vectors, so the joined ``Doc`` takes none: every other annotation
+(tags, lemmas, morphology, dependencies, entities) is as the model made it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
+import numpy
+from spacy.tokens import Doc
+
+from dyadlens.model import Sentence
 from dyadlens.state import DocState
 
 _LENGTH_PRESERVING = str.maketrans({"\u2019": "'", "\u2018": "'"})
+#: What the joined ``Doc`` takes from each piece besides its words and spaces: every annotation
+#: of the model (sentence starts are set afterwards, one per piece).
+_ANNOTATIONS: list[int | str] = [
+    "NORM", "LEMMA", "POS", "TAG", "MORPH", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID",
+]
 
 
 def normalise_for_parser(text: str) -> str:
@@ -37,8 +52,46 @@ class SentenceParser:
         self.batch_size = batch_size
 
     def __call__(self, state: DocState) -> None:
+        text = normalise_for_parser(state.text)
         sentences = list(state.analysed_sentences())
-        texts = (normalise_for_parser(state.sentence_text(s)) for s in sentences)
-        for sentence, parsed in zip(sentences, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
-            parsed.tensor = parsed.tensor[:0].copy()  # empty and its own: a bare slice would still pin the batch
-            state.parses[sentence.index] = parsed
+        parsed = self.nlp.pipe((text[s.start : s.end] for s in sentences), batch_size=self.batch_size)
+        state.doc = join_pieces(self.nlp.vocab, text, _pieces(self.nlp, text, sentences, parsed))
+
+
+def _pieces(nlp: Any, text: str, sentences: list[Sentence], parsed: Iterator[Doc]) -> Iterator[Doc]:
+    """The parsed sentences in text order, each gap between them tokenized only (empty gaps left out)."""
+    position = 0
+    for sentence, doc in zip(sentences, parsed, strict=True):
+        if sentence.start > position:
+            yield nlp.tokenizer(text[position : sentence.start])
+        yield doc
+        position = sentence.end
+    if position < len(text):
+        yield nlp.tokenizer(text[position:])
+
+
+def join_pieces(vocab: Any, text: str, pieces: Iterable[Doc]) -> Doc:
+    """One ``Doc`` spelling ``text``, made of ``pieces`` (which tile it), each piece one sentence.
+
+    Each piece is read into arrays as it comes and then let go, so the pieces are never all
+    kept beside the joined ``Doc``.
+    """
+    words: list[str] = []
+    spaces: list[bool] = []
+    arrays = []
+    starts: list[int] = []
+    for piece in pieces:
+        if len(piece):
+            starts.append(len(words))
+        words.extend(t.text for t in piece)
+        spaces.extend(bool(t.whitespace_) for t in piece)
+        arrays.append(piece.to_array(_ANNOTATIONS))
+    doc = Doc(vocab, words=words, spaces=spaces)
+    if doc.text != text:
+        raise ValueError("the parsed sentences and the text between them do not spell the document")
+    if words:
+        doc.from_array(_ANNOTATIONS, cast(Any, numpy.concatenate(arrays)))
+        sentence_starts = numpy.full((len(words), 1), -1, dtype=numpy.int64)
+        sentence_starts[starts] = 1
+        doc.from_array(["SENT_START"], cast(Any, sentence_starts.astype(numpy.uint64)))
+    return doc

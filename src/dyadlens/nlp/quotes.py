@@ -48,7 +48,7 @@ from dyadlens.errors import DataFileError
 from dyadlens.model import Mention, Quote, Sentence, is_resolved, stable_id
 from dyadlens.nlp.dates import timeline_of
 from dyadlens.nlp.lexicon import Lexicon
-from dyadlens.nlp.offsets import subtree_span, token_span, token_start, tokens_span
+from dyadlens.nlp.offsets import entities, subtree_span, token_span, tokens_span
 from dyadlens.nlp.quote_marks import QuotedSpan, trim_end
 from dyadlens.nlp.span_index import SpanIndex
 
@@ -251,7 +251,7 @@ class _QuoteReader:
         self.text = state.text
         self.date = state.document.published
         self.sentences = sorted(
-            (s for s in state.analysed_sentences() if s.index in state.parses), key=lambda s: s.start
+            (s for s in state.analysed_sentences() if state.sentence_span(s.index) is not None), key=lambda s: s.start
         )
         self._sentence_index = SpanIndex(self.sentences)
         #: Sentences never overlap, so their ends ascend with their starts.
@@ -331,11 +331,11 @@ class _QuoteReader:
         last = self._last_in_paragraph.get(host.paragraph - 1)
         if last is None:
             return None
-        for token in self.state.parses[last.index]:
+        for token in self.state.sentence_span(last.index):
             if (
                 token.pos_ == "VERB"
                 and token.lemma_.lower() in self.speech.reporting_verbs
-                and not self._inside_quote(token_start(last, token))
+                and not self._inside_quote(token.idx)
             ):
                 speaker = self._speaker_of_verb(token, last)
                 if speaker is not None:
@@ -350,9 +350,9 @@ class _QuoteReader:
         """The nearest speech cue outside quotes in the sentences the quote touches."""
         candidates: list[tuple[int, _Attribution]] = []
         for sentence in self._sentences_overlapping(span.open_mark, span.close_mark or span.end):
-            doc = self.state.parses[sentence.index]
+            doc = self.state.sentence_span(sentence.index)
             for token in doc:
-                position = token_start(sentence, token)
+                position = token.idx
                 if self._inside_quote(position):
                     continue
                 found = self._cue(token, sentence, span)
@@ -371,13 +371,13 @@ class _QuoteReader:
         sentence = self._sentence_at(colon)
         if sentence is None:
             return None
-        doc = self.state.parses[sentence.index]
+        doc = self.state.sentence_span(sentence.index)
         verbs = [
             t
             for t in doc
             if t.pos_ in ("VERB", "AUX")
-            and token_start(sentence, t) < colon
-            and not self._inside_quote(token_start(sentence, t))
+            and t.idx < colon
+            and not self._inside_quote(t.idx)
         ]
         verb = min(verbs, key=lambda t: len(list(t.ancestors)), default=None)
         if verb is None:
@@ -385,26 +385,26 @@ class _QuoteReader:
         subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
         if subject is None or subject.lower_ in _RELATIVE_PRONOUNS:
             return None
-        speaker = self._speaker_from(subject, sentence, token_start(sentence, verb))
+        speaker = self._speaker_from(subject, sentence, verb.idx)
         return _Attribution(speaker, "colon", True) if speaker is not None else None
 
     def _cue(self, token: Any, sentence: Sentence, span: QuotedSpan) -> _Attribution | None:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+        if token.lower_ == "according" and token.i + 1 < token.sent.end and token.doc[token.i + 1].lower_ == "to":
             target = _object_of(token.doc[token.i + 1])
             speaker = self._speaker_from(target, sentence) if target is not None else None
             return _Attribution(speaker, "according to", True) if speaker else None
         if token.lower_ == "words" and any(c.lower_ in _PRONOUN_SPEAKERS for c in token.children):
-            speaker = self._last_person_before(token_start(sentence, token))
+            speaker = self._last_person_before(token.idx)
             return _Attribution(speaker, "in their words", True) if speaker else None
         if token.pos_ != "VERB" or token.lemma_.lower() not in self.speech.attribution_verbs:
             return None
         speaker = self._speaker_of_verb(token, sentence)
         if speaker is None:
             return None
-        return _Attribution(speaker, token.lemma_.lower(), self._in_scope(token, sentence, span), (token, sentence))
+        return _Attribution(speaker, token.lemma_.lower(), self._in_scope(token, span), (token, sentence))
 
-    def _in_scope(self, verb: Any, sentence: Sentence, span: QuotedSpan) -> bool:
-        left, right = subtree_span(sentence, verb)
+    def _in_scope(self, verb: Any, span: QuotedSpan) -> bool:
+        left, right = subtree_span(verb)
         return left <= span.start and span.end <= right + 1
 
     # -- reported speech ----------------------------------------------------------
@@ -416,8 +416,8 @@ class _QuoteReader:
         for sentence in self.sentences:
             if self._is_citation(sentence):
                 continue
-            for token in self.state.parses[sentence.index]:
-                if self._inside_quote(token_start(sentence, token)):
+            for token in self.state.sentence_span(sentence.index):
+                if self._inside_quote(token.idx):
                     continue
                 found = self._reported(token, sentence)
                 if found is None:
@@ -431,7 +431,7 @@ class _QuoteReader:
 
     def _reported(self, token: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
         lemma = token.lemma_.lower()
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to":
+        if token.lower_ == "according" and token.i + 1 < token.sent.end and token.doc[token.i + 1].lower_ == "to":
             return self._according_to(token, sentence)
         if token.pos_ == "NOUN" and lemma in self.speech.speech_nouns:
             clause = next((c for c in token.children if c.dep_ in ("acl", "ccomp", "relcl") and _has_that(c)), None)
@@ -439,32 +439,32 @@ class _QuoteReader:
             if clause is None or owner is None:
                 return None
             speaker = self._speaker_from(owner, sentence)
-            span = self._clause_span(clause, sentence)
+            span = self._clause_span(clause)
             return (span, speaker, lemma) if speaker and span else None
         if token.pos_ == "VERB" and lemma in self.speech.describing_verbs:
-            span = self._description(token, sentence)
+            span = self._description(token)
             speaker = self._speaker_of_verb(token, sentence) if span else None
             if span and speaker:
                 return span, speaker, lemma
         if token.pos_ == "VERB" and lemma in self.speech.appeal_verbs:
-            span = self._appeal_content(token, sentence)
+            span = self._appeal_content(token)
             speaker = self._speaker_of_verb(token, sentence) if span else None
             return (span, speaker, lemma) if span and speaker else None
         if token.pos_ != "VERB" or lemma not in self.speech.reporting_verbs:
             return None
         if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
             return self._as_reported(token, sentence)
-        content = self._content_of(token, sentence)
+        content = self._content_of(token)
         speaker = self._speaker_of_verb(token, sentence) if content else None
         return (content, speaker, lemma) if content and speaker else None
 
-    def _content_of(self, verb: Any, sentence: Sentence) -> tuple[int, int] | None:
+    def _content_of(self, verb: Any) -> tuple[int, int] | None:
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         if clause is not None:
-            return self._clause_span(clause, sentence)
+            return self._clause_span(clause)
         clause = self._that_clause_on_audience(verb)
         if clause is not None:
-            return self._clause_span(clause, sentence)
+            return self._clause_span(clause)
         if verb.lemma_.lower() not in self.speech.of_content_verbs:
             return None
         direct_object = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -484,9 +484,9 @@ class _QuoteReader:
                 and any(m.lower_ in ("if", "unless") for m in clause.children)
             ):
                 last = clause.right_edge
-        return self._token_span(first, last, sentence)
+        return self._token_span(first, last)
 
-    def _description(self, verb: Any, sentence: Sentence) -> tuple[int, int] | None:
+    def _description(self, verb: Any) -> tuple[int, int] | None:
         """"described Y as a partner", "hailed the step as courageous", "called them a violation":
         the object and what the speaker calls it."""
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -498,9 +498,9 @@ class _QuoteReader:
         last = as_phrase or complement
         if last is None:
             return None
-        return self._token_span(obj.left_edge, _right_edge_without_asides(last), sentence)
+        return self._token_span(obj.left_edge, _right_edge_without_asides(last))
 
-    def _appeal_content(self, verb: Any, sentence: Sentence) -> tuple[int, int] | None:
+    def _appeal_content(self, verb: Any) -> tuple[int, int] | None:
         """"urged Y to do Z", "called on Y to do Z": the addressee and the action asked of it."""
         addressee = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if addressee is None:
@@ -511,7 +511,7 @@ class _QuoteReader:
         )
         if addressee is None or action is None or action.i < addressee.i:
             return None
-        return self._token_span(addressee.left_edge, _right_edge_without_asides(action), sentence)
+        return self._token_span(addressee.left_edge, _right_edge_without_asides(action))
 
     def _that_clause_on_audience(self, verb: Any) -> Any | None:
         """"told a briefing that X ...", "argued after the attack that X ...": a that-clause the
@@ -541,7 +541,7 @@ class _QuoteReader:
         if speaker is None:
             return None
         attribution = range(token.i, (target.right_edge.i if target is not None else token.i) + 1)
-        span = self._main_clause_without(token.doc, attribution, sentence)
+        span = self._main_clause_without(token.sent, attribution)
         return (span, speaker, "according to") if span else None
 
     def _as_reported(self, verb: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
@@ -554,10 +554,10 @@ class _QuoteReader:
         if speaker is None:
             return None
         attribution = range(verb.left_edge.i, verb.right_edge.i + 1)
-        span = self._main_clause_without(verb.doc, attribution, sentence)
+        span = self._main_clause_without(verb.sent, attribution)
         return (span, speaker, verb.lemma_.lower()) if span else None
 
-    def _main_clause_without(self, doc: Any, attribution: range, sentence: Sentence) -> tuple[int, int] | None:
+    def _main_clause_without(self, doc: Any, attribution: range) -> tuple[int, int] | None:
         """The main clause from its subject on, without an attribution at its start or end."""
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         if root is None:
@@ -572,9 +572,9 @@ class _QuoteReader:
             tokens = before
         else:
             tokens = before + after
-        return self._token_span(tokens[0], tokens[-1], sentence) if tokens else None
+        return self._token_span(tokens[0], tokens[-1]) if tokens else None
 
-    def _clause_span(self, clause: Any, sentence: Sentence) -> tuple[int, int] | None:
+    def _clause_span(self, clause: Any) -> tuple[int, int] | None:
         """A reported clause without its "that" and without a trailing ", highlighting ..." gloss."""
         tokens = [
             t
@@ -588,21 +588,21 @@ class _QuoteReader:
         ]
         for child in clause.children:
             comma = child.left_edge.i - 1
-            after_comma = child.i > clause.i and comma >= 0 and child.doc[comma].text == ","
+            after_comma = child.i > clause.i and comma >= child.sent.start and child.doc[comma].text == ","
             if child.dep_ == "advcl" and after_comma and (child.tag_ == "VBG" or _concessive(child)):
                 tokens = [t for t in tokens if t.i < comma]
             elif child.dep_ == "conj" and child.i > clause.i and _new_speech_act(child, self.speech.attribution_verbs):
                 cut = _conjunction_start(child)
                 tokens = [t for t in tokens if t.i < cut]
-        return self._token_span(tokens[0], tokens[-1], sentence) if tokens else None
+        return self._token_span(tokens[0], tokens[-1]) if tokens else None
 
-    def _token_span(self, first: Any, last: Any, sentence: Sentence) -> tuple[int, int]:
+    def _token_span(self, first: Any, last: Any) -> tuple[int, int]:
         doc = first.doc
         while last.i > first.i and (last.is_punct or last.is_space) and last.text not in (")", "]"):
             last = doc[last.i - 1]
         while first.i < last.i and (first.is_punct or first.is_space) and first.text not in ("(", "["):
             first = doc[first.i + 1]
-        return tokens_span(sentence, first, last)
+        return tokens_span(first, last)
 
     # -- interviews ---------------------------------------------------------------
 
@@ -669,7 +669,7 @@ class _QuoteReader:
             return self._inherited_speaker(verb, sentence)
         if subject.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
             subject = verb.head
-        limit = token_start(sentence, verb) if subject.i < verb.i else None
+        limit = verb.idx if subject.i < verb.i else None
         return self._speaker_from(subject, sentence, limit)
 
     def _inherited_speaker(self, verb: Any, sentence: Sentence) -> Speaker | None:
@@ -679,7 +679,7 @@ class _QuoteReader:
             return None
         if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
             owner = next((c for c in head.children if c.dep_ == "poss"), None)
-            limit = token_start(sentence, verb) if head.i < verb.i else None
+            limit = verb.idx if head.i < verb.i else None
             return self._speaker_from(owner or head, sentence, limit)
         if verb.dep_ in ("advcl", "xcomp", "conj") and head.pos_ in ("VERB", "AUX"):
             speaking = next(
@@ -694,26 +694,26 @@ class _QuoteReader:
         if token.lower_ in _PLURAL_PRONOUNS:
             return self._plural_speaker(token, sentence)
         if token.lower_ in _PRONOUN_SPEAKERS:
-            return self._pronoun_person(token_start(sentence, token))
+            return self._pronoun_person(token.idx)
         if token.lemma_.lower() in self.speech.report_nouns:
             return self._report_source(token, sentence, limit)
         if token.dep_ == "appos" and token.head.pos_ == "PROPN":
             token = token.head
-        start, end = self._noun_phrase(token, sentence)
-        person = self._person_among(_naming_tokens(token), sentence)
+        start, end = self._noun_phrase(token)
+        person = self._person_among(_naming_tokens(token))
         if person is not None:
             return self._person_speaker(person, (start, end))
         is_role = token.lemma_.lower() in self.office_words.speaker_role_nouns
         is_body = is_role or token.lemma_.lower() in self.office_words.institution_nouns
         if is_role:
-            named = self._person_with_role(token, sentence, start, end) or self._office_holder(
+            named = self._person_with_role(token, start, end) or self._office_holder(
                 token, sentence, start, end, limit
             )
             if named is not None:
                 return named
-        actor = self._actor_in(*self._offsets(token, sentence, limit))
+        actor = self._actor_in(*self._offsets(token, limit))
         if actor is None and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children):
-            actor = self._last_group_before(token_start(sentence, token))
+            actor = self._last_group_before(token.idx)
         if actor is None and is_body and not self._names_a_person(token):
             actor = self._recent_state(sentence)
         if actor is None and not any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i + 1]):
@@ -728,16 +728,16 @@ class _QuoteReader:
                 return self._speaker_from(_object_of(child), sentence)
         for child in report.children:
             if child.dep_ in ("poss", "compound") and (
-                child.pos_ == "PROPN" or self._actor_in(*self._offsets(child, sentence))
+                child.pos_ == "PROPN" or self._actor_in(*self._offsets(child))
             ):
                 return self._speaker_from(child, sentence)
-        actor = self._actor_in(*self._offsets(report, sentence, limit))
+        actor = self._actor_in(*self._offsets(report, limit))
         if actor is None:
             return None
-        start, end = self._noun_phrase(report, sentence)
+        start, end = self._noun_phrase(report)
         return Speaker(self.text[start:end], actor, None, start, end)
 
-    def _noun_phrase(self, token: Any, sentence: Sentence) -> tuple[int, int]:
+    def _noun_phrase(self, token: Any) -> tuple[int, int]:
         """The name part of a noun phrase: the head and its naming modifiers ("Russian Defence
         Minister", "Russia's Foreign Minister"), without articles, plain adjectives or clauses."""
         first = token
@@ -751,7 +751,7 @@ class _QuoteReader:
                 last = child
         while first.i < last.i and (first.is_punct or first.dep_ == "det"):
             first = token.doc[first.i + 1]
-        return tokens_span(sentence, first, last)
+        return tokens_span(first, last)
 
     def _display_name(self, start: int, end: int, actor: str | None) -> str:
         words = self.text[start:end]
@@ -762,8 +762,8 @@ class _QuoteReader:
                 return entity.name
         return _plain(words)
 
-    def _offsets(self, token: Any, sentence: Sentence, limit: int | None = None) -> tuple[int, int]:
-        start, end = subtree_span(sentence, token)
+    def _offsets(self, token: Any, limit: int | None = None) -> tuple[int, int]:
+        start, end = subtree_span(token)
         return start, min(end, limit) if limit is not None else end
 
     def _actor_in(self, start: int, end: int) -> str | None:
@@ -778,12 +778,12 @@ class _QuoteReader:
     def _people_seen(self) -> list[_PersonSeen]:
         seen: list[_PersonSeen] = []
         for sentence in self.sentences:
-            doc = self.state.parses[sentence.index]
-            for ent in doc.ents:
-                start = sentence.start + ent.start_char
+            doc = self.state.sentence_span(sentence.index)
+            for ent in entities(doc):
+                start = ent.start_char
                 if ent.label_ != "PERSON" or self._inside_quote(start):
                     continue
-                seen.append(self._person_seen(doc, ent, sentence))
+                seen.append(self._person_seen(doc, ent))
         for mention in self.mentions:
             if mention.person and not self._inside_quote(mention.start):
                 entity = self.kb.get(mention.person)
@@ -793,11 +793,11 @@ class _QuoteReader:
                 )
         return sorted(seen, key=lambda p: p.start)
 
-    def _person_seen(self, doc: Any, ent: Any, sentence: Sentence) -> _PersonSeen:
+    def _person_seen(self, doc: Any, ent: Any) -> _PersonSeen:
         name = re.sub(r"(?:'s|’s|'|’)$", "", ent.text)
-        window = doc[max(0, ent.start - 6) : min(len(doc), ent.end + 6)]
+        window = doc.doc[max(doc.start, ent.start - 6) : min(doc.end, ent.end + 6)]
         context = frozenset(t.lower_ for t in window if t.is_alpha)
-        start = sentence.start + ent.start_char
+        start = ent.start_char
         mention = next((m for m in self._mention_index.containing(start) if m.person), None)
         return _PersonSeen(
             start,
@@ -808,8 +808,8 @@ class _QuoteReader:
             mention.actor_id if mention else None,
         )
 
-    def _person_among(self, tokens: list[Any], sentence: Sentence) -> _PersonSeen | None:
-        return self._people.first_at(token_start(sentence, t) for t in tokens)
+    def _person_among(self, tokens: list[Any]) -> _PersonSeen | None:
+        return self._people.first_at(t.idx for t in tokens)
 
     def _full_name(self, person: _PersonSeen) -> _PersonSeen:
         """"Okafor" after "Grace Okafor": the fuller name seen in the document."""
@@ -872,7 +872,7 @@ class _QuoteReader:
         roles = [r for r in entity.roles if r.period.overlaps(date or self.date) and r.role]
         return roles[-1].role if roles else None
 
-    def _person_with_role(self, token: Any, sentence: Sentence, start: int, end: int) -> Speaker | None:
+    def _person_with_role(self, token: Any, start: int, end: int) -> Speaker | None:
         """"the envoy", "The Russian ambassador": the last person named with those words."""
         words = {t.lower_ for t in token.doc[token.left_edge.i : token.i + 1] if t.is_alpha and t.dep_ != "det"}
         person = self._people.last_with_context(words, start)
@@ -888,7 +888,7 @@ class _QuoteReader:
         roles = self.offices.roles_in(words)
         if not roles:
             return None
-        phrase_actor = self._actor_in(*self._offsets(token, sentence, limit))
+        phrase_actor = self._actor_in(*self._offsets(token, limit))
         candidates = [phrase_actor] if phrase_actor else self._recent_actors(sentence)
         for actor in candidates:
             holder = self._holder(actor, roles)
@@ -914,14 +914,14 @@ class _QuoteReader:
         """"they": the speaker of a speech verb earlier in the sentence ("Its officials said ...,
         and they deny ..."), else the group or state named last."""
         verb = token.head
-        for other in token.doc[: token.i]:
+        for other in token.doc[token.sent.start : token.i]:
             if other.pos_ == "VERB" and other.lemma_.lower() in self.speech.attribution_verbs and other.i != verb.i:
                 subject = next(
                     (c for c in other.children if c.dep_ in _SUBJECTS and c.lower_ not in _PLURAL_PRONOUNS), None
                 )
                 if subject is not None:
-                    return self._speaker_from(subject, sentence, token_start(sentence, other))
-        actor = self._last_group_before(token_start(sentence, token))
+                    return self._speaker_from(subject, sentence, other.idx)
+        actor = self._last_group_before(token.idx)
         if actor is None:
             return None
         entity = self.kb.get(actor)
@@ -929,7 +929,7 @@ class _QuoteReader:
             entity.name if entity else actor,
             actor,
             None,
-            *token_span(sentence, token),
+            *token_span(token),
         )
 
     def _last_group_before(self, offset: int) -> str | None:
@@ -959,12 +959,12 @@ class _QuoteReader:
         sentence = self._last_sentence_ending_by(offset)
         if sentence is None:
             return None
-        doc = self.state.parses[sentence.index]
+        doc = self.state.sentence_span(sentence.index)
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None) if root is not None else None
         if subject is None:
             return None
-        start, end = self._offsets(subject, sentence)
+        start, end = self._offsets(subject)
         actor = self._actor_in(start, end)
         return actor if is_resolved(actor) else None
 
@@ -1103,7 +1103,7 @@ def _conjunction_start(conjunct: Any) -> int:
     """Where a conjunct begins, with its "and" and the comma before it."""
     first: int = conjunct.left_edge.i
     doc = conjunct.doc
-    while first > 0 and (doc[first - 1].dep_ == "cc" or doc[first - 1].is_punct):
+    while first > conjunct.sent.start and (doc[first - 1].dep_ == "cc" or doc[first - 1].is_punct):
         first -= 1
     return first
 
