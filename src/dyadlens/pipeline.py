@@ -22,6 +22,7 @@ the ids of what it produces and nothing else.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,8 +83,8 @@ class PipelineConfig:
 
     @classmethod
     def default(cls) -> PipelineConfig:
-        text = (importlib_resources.files("dyadlens") / "pipeline.toml").read_text(encoding="utf-8")
-        return cls.parse(text, source="the default pipeline")
+        """The shipped ``pipeline.toml``, read and checked once per process."""
+        return _default_config()
 
     @classmethod
     def from_file(cls, path: str | Path) -> PipelineConfig:
@@ -121,6 +122,12 @@ class PipelineConfig:
             raise PipelineConfigError(f"unknown stage {name!r}; stages are {', '.join(self.stage_names)}")
         kept = self.stages[: self.stage_names.index(name) + 1]
         return PipelineConfig(kept, self.imports, self.source)
+
+
+@functools.cache
+def _default_config() -> PipelineConfig:
+    text = (importlib_resources.files("dyadlens") / "pipeline.toml").read_text(encoding="utf-8")
+    return PipelineConfig.parse(text, source="the default pipeline")
 
 
 def _stage(entry: object, number: int, source: str) -> StageConfig:

@@ -74,12 +74,6 @@ class DocState:
             return None
         return self.doc.char_span(sentence.start, sentence.end)
 
-    def sentence_at(self, offset: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return None
-
     def mentions_in(self, sentence: Sentence) -> list[Mention]:
         return [m for m in self.mentions if sentence.start <= m.start < sentence.end]
 
