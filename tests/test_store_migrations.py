@@ -47,10 +47,11 @@ def test_a_store_of_0002_gets_provenance_columns_and_reads_its_events(old_store:
         assert migrated == _columns(fresh)
 
 
-def _columns(store: Store) -> dict[str, bool]:
-    """Each column of the store's events and whether it takes NULL."""
+def _columns(store: Store) -> dict[str, dict[str, bool]]:
+    """Each table of the store, with each of its columns and whether it takes NULL."""
     with store.reader() as conn:
-        return {c["name"]: c["nullable"] for c in inspect(conn).get_columns("events")}
+        found = inspect(conn)
+        return {t: {c["name"]: c["nullable"] for c in found.get_columns(t)} for t in found.get_table_names()}
 
 
 @pytest.mark.parametrize(

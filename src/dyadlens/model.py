@@ -167,6 +167,9 @@ class Mention:
     label: str  # spaCy label (GPE, ORG, NORP, PERSON) or ALIAS / COREF / ROLE
     rule: str  # how it was resolved: alias, metonym, demonym, fuzzy, coref, role@date...
     person: str | None = None  # KB person id when the mention names a person acting for the actor
+    #: CAMEO agent (sector) codes of the mention, space-separated: ``GOV``, ``MIL``, ``OPP LEG``;
+    #: from the office, title or noun that names the actor ("the defence ministry" -> MIL)
+    sectors: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,21 @@ class Event:
     target_route: str = ""
     cue: str | None = None
     confidence: float = 0.5
+    #: CAMEO agent (sector) codes of each side, space-separated (``GOV``, ``MIL LEG``): see :class:`Mention`
+    source_sectors: str | None = None
+    target_sectors: str | None = None
+    #: Where it happened (GDELT's ActionGeo): the gazetteer's name, country (ISO 3166 alpha-3),
+    #: admin-1 region (its name), coordinates and precision (``country`` | ``admin1`` | ``city``),
+    #: with the span of the place name it was read from and how (:class:`Place`'s ``rule``)
+    place_name: str | None = None
+    place_country: str | None = None
+    place_admin1: str | None = None
+    place_lat: float | None = None
+    place_lon: float | None = None
+    place_precision: str | None = None
+    place_start: int | None = None
+    place_end: int | None = None
+    place_rule: str | None = None
 
     @property
     def root(self) -> str:
@@ -264,6 +282,54 @@ class Designation:
     rule: str = ""  # the pattern (``pattern:on-list``) or the event (``event:081:planned``) it was read from
 
 
+#: How precisely a place is known, coarsest first.
+PLACE_PRECISIONS = ("country", "admin1", "city")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place named in the text, found in the gazetteer.
+
+    ``name`` is the gazetteer's name (the text says it at ``start``..``end``);
+    ``country`` is ISO 3166 alpha-3; ``admin1`` the first-level region's name.
+    """
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    sentence_index: int
+    name: str
+    precision: str  # one of PLACE_PRECISIONS
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    rule: str = ""  # how it was found: ``gazetteer``, ``capital``, ``dateline``...
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person the KB does not know, whose title, apposition or "of/for X" phrase says whom
+    they act for: kept so that later documents can reuse the affiliation.
+
+    ``name`` is the name as written; ``affiliation`` the actor of the office on ``date``.
+    """
+
+    id: str
+    doc_id: str
+    start: int  # the name
+    end: int
+    sentence_index: int
+    name: str
+    affiliation: ActorId | None
+    office: str | None = None  # the office as the text names it: "deputy foreign minister"
+    sectors: str | None = None  # CAMEO agent codes of the office: ``GOV``
+    date: str | None = None  # when the text says they held it (ISO prefix)
+    rule: str = ""  # ``title``, ``apposition``, ``of-phrase``...
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     path: str
@@ -284,6 +350,8 @@ class DocumentRecords:
     events: list[Event] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,5 +378,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind("events", Event, per_document=True),
     RecordKind("quotes", Quote, per_document=True),
     RecordKind("designations", Designation, per_document=True),
+    RecordKind("places", Place),
+    RecordKind("persons", Person),
 )
 

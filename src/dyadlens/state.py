@@ -21,6 +21,8 @@ from dyadlens.model import (
     DocumentRecords,
     Event,
     Mention,
+    Person,
+    Place,
     Quote,
     Region,
     Sentence,
@@ -55,6 +57,10 @@ class DocState:
     events: list[Event] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
+    #: Places named in the text, found in the gazetteer (stage ``places``).
+    places: list[Place] = field(default_factory=list)
+    #: Persons the KB does not know whose office says whom they act for (stage ``actors``).
+    persons: list[Person] = field(default_factory=list)
 
     @property
     def text(self) -> str:

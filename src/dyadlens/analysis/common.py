@@ -50,6 +50,37 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class EventPlace:
+    """Where an event happened (GDELT's ActionGeo), with the words of the text it was read from."""
+
+    name: str
+    precision: str  # country | admin1 | city
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    rule: str | None
+    evidence: Evidence | None  # the place name's span and words
+
+    @classmethod
+    def of(cls, event: Event, text: str | None) -> EventPlace | None:
+        """The place of ``event`` (``text``: its document's text), or ``None`` when it has none."""
+        if not event.place_name:
+            return None
+        evidence = None
+        if text is not None and event.place_start is not None and event.place_end is not None:
+            words = text[event.place_start : event.place_end]
+            evidence = Evidence(event.doc_id, event.place_start, event.place_end, words, event.sentence_index)
+        return cls(event.place_name, event.place_precision or "", event.place_country, event.place_admin1,
+                   event.place_lat, event.place_lon, event.place_rule, evidence)
+
+    def as_listing(self) -> dict[str, Any]:
+        return {"name": self.name, "country": self.country, "admin1": self.admin1, "lat": self.lat,
+                "lon": self.lon, "precision": self.precision,
+                "words": self.evidence.text if self.evidence is not None else None}
+
+
+@dataclass(frozen=True, slots=True)
 class EventRow:
     """One event with everything a reader needs to judge it."""
 
@@ -78,6 +109,9 @@ class EventRow:
     url: str | None
     evidence: Evidence
     claimant_name: str | None = None  # who claims it, by name (``claimant`` is the id)
+    source_sectors: str | None = None  # CAMEO agent codes of each side (``GOV``, ``MIL LEG``)
+    target_sectors: str | None = None
+    place: EventPlace | None = None
 
     @property
     def trigger(self) -> str:
@@ -100,6 +134,9 @@ class EventRow:
             "target_name": self.target_name,
             "modality": self.modality,
             "claimant": self.claimant,
+            "source_sectors": self.source_sectors,
+            "target_sectors": self.target_sectors,
+            "place": self.place.as_listing() if self.place is not None else None,
             "sentence": " ".join(self.evidence.text.split()),
             "trigger": self.trigger,
         }
@@ -277,6 +314,9 @@ class AnalysisContext:
             url=document.url if document is not None else None,
             evidence=self.evidence(event.doc_id, event.start, event.end, event.sentence_index),
             claimant_name=self.actor_name(event.claimant),
+            source_sectors=event.source_sectors,
+            target_sectors=event.target_sectors,
+            place=EventPlace.of(event, document.text if document is not None else None),
         )
 
     def event_rows(self, events: Iterable[Event]) -> list[EventRow]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from importlib import resources as importlib_resources
 from typing import IO
 
-from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
+from dyadlens.analysis.common import AnalysisContext, EventPlace, EventRow, check_modalities
 from dyadlens.exports.csv_safety import csv_line
 from dyadlens.model import ActorRef
 from dyadlens.partial_dates import PartialDate
@@ -36,6 +36,9 @@ EVIDENCE_COLUMNS = (
     "date_precision",
     "published",
     "outlet",
+    "place_words",  # the words of the text that place the event (ActionGeo), and their offsets
+    "place_start",
+    "place_end",
 )
 DELIMITER = "\t"
 
@@ -66,18 +69,40 @@ def global_event_id(event_id: str) -> int:
     return int(event_id[:15], 16)
 
 
-def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None) -> dict[str, object]:
+def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None, sectors: str | None) -> dict[str, object]:
+    """One side's columns: its code, name, country and up to three type (sector) codes, the
+    sectors the text gives this side first, then the type in the actor's own code."""
     if actor is None and name is None:
         return {}
     cameo = actor.cameo if actor is not None else None
     fields: dict[str, object] = {f"{prefix}Name": name or (actor.name if actor else "")}
+    types = (sectors or "").split()
     if cameo:
         fields[f"{prefix}Code"] = cameo
-        if len(cameo) >= 6:
-            fields[f"{prefix}Type1Code"] = cameo[3:6]
+        if len(cameo) >= 6 and cameo[3:6] not in types:
+            types.append(cameo[3:6])
+    for n, code in enumerate(types[:3], start=1):
+        fields[f"{prefix}Type{n}Code"] = code
     if actor is not None and actor.iso3:
         fields[f"{prefix}CountryCode"] = actor.iso3
     return fields
+
+
+#: GDELT's ActionGeo_Type for a place known to each precision (outside the United States).
+GEO_TYPES = {"country": 1, "admin1": 5, "city": 4}
+
+
+def _place_fields(place: EventPlace | None) -> dict[str, object]:
+    """Where the event happened, as GDELT's ActionGeo columns (empty when the text does not say)."""
+    if place is None:
+        return {}
+    return {
+        "ActionGeo_Type": GEO_TYPES.get(place.precision, ""),
+        "ActionGeo_FullName": ", ".join(dict.fromkeys(p for p in (place.name, place.admin1) if p)),
+        "ActionGeo_CountryCode": place.country or "",
+        "ActionGeo_Lat": "" if place.lat is None else place.lat,
+        "ActionGeo_Long": "" if place.lon is None else place.lon,
+    }
 
 
 def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
@@ -96,8 +121,11 @@ def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
         "NumArticles": 1,
         "SOURCEURL": row.url or "",
     }
-    fields.update(_actor_fields("Actor1", ctx.store.actor(row.source) if row.source else None, row.source_name))
-    fields.update(_actor_fields("Actor2", ctx.store.actor(row.target) if row.target else None, row.target_name))
+    fields.update(_actor_fields("Actor1", ctx.store.actor(row.source) if row.source else None, row.source_name,
+                                row.source_sectors))
+    fields.update(_actor_fields("Actor2", ctx.store.actor(row.target) if row.target else None, row.target_name,
+                                row.target_sectors))
+    fields.update(_place_fields(row.place))
     fields.update({
         "event_id": row.id,
         "doc_id": row.doc_id,
@@ -112,6 +140,9 @@ def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
         "event_date": row.date or "",
         "published": row.published or "",
         "outlet": row.outlet or "",
+        "place_words": row.place.evidence.text if row.place and row.place.evidence else "",
+        "place_start": row.place.evidence.start if row.place and row.place.evidence else "",
+        "place_end": row.place.evidence.end if row.place and row.place.evidence else "",
     })
     return fields
 

@@ -19,13 +19,16 @@ SPANS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     "regions": (("start", "end"),),
     "sentences": (("start", "end"),),
     "mentions": (("start", "end"),),
-    "events": (("start", "end"), ("trigger_start", "trigger_end"), ("date_start", "date_end")),
+    "events": (("start", "end"), ("trigger_start", "trigger_end"), ("date_start", "date_end"),
+               ("place_start", "place_end")),
     "quotes": (("start", "end"), ("speaker_start", "speaker_end")),
     "designations": (("start", "end"),),
+    "places": (("start", "end"),),
+    "persons": (("start", "end"),),
 })
 
 #: Tables whose rows name the sentence they come from.
-SENTENCE_INDEXED = ("mentions", "events", "quotes")
+SENTENCE_INDEXED = ("mentions", "events", "quotes", "places", "persons")
 
 SHOWN = 5  # problems listed per check before summarising the rest
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, bindparam, column, inspect, select, table
+from sqlalchemy import Connection, Table, bindparam, column, inspect, select, table
 
 from dyadlens.errors import StoreError
 from dyadlens.store import schema
@@ -63,10 +63,27 @@ def unpack_rule(rule: str) -> dict[str, str | None]:
             "cue": None if cue in ("", "-") else cue}
 
 
+def _sectors_places_persons(conn: Connection, _backend: Backend) -> None:
+    """Sector codes on mentions and on each event side, each event's place (its ActionGeo),
+    and the ``places`` and ``persons`` tables. A store created since has them from 0001."""
+    _add_missing_columns(conn, schema.mentions, ("sectors",))
+    _add_missing_columns(conn, schema.events, tuple(c.name for c in schema.event_columns_since_0004()))
+    schema.metadata.create_all(conn, tables=[schema.places, schema.persons], checkfirst=True)
+
+
+def _add_missing_columns(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in present:
+            kind = table.c[name].type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_record_tables", _create_tables),
     Migration("0002_sentence_search_index", _create_search_index),
     Migration("0003_event_provenance_columns", _event_provenance_columns),
+    Migration("0004_sectors_places_persons", _sectors_places_persons),
 )
 
 

@@ -35,6 +35,24 @@ from dyadlens.model import RECORD_KINDS
 metadata = MetaData()
 
 
+def event_columns_since_0004() -> list[Column[Any]]:
+    """The event columns added after the first release (migration 0004): each side's sectors
+    and where the event happened (GDELT's ActionGeo)."""
+    return [
+        Column("source_sectors", String),
+        Column("target_sectors", String),
+        Column("place_name", String),
+        Column("place_country", String),
+        Column("place_admin1", String),
+        Column("place_lat", Float),
+        Column("place_lon", Float),
+        Column("place_precision", String),
+        Column("place_start", Integer),
+        Column("place_end", Integer),
+        Column("place_rule", String),
+    ]
+
+
 def _doc_id_column() -> Column[str]:
     return Column("doc_id", String, ForeignKey("documents.id"), nullable=False, index=True)
 
@@ -129,6 +147,7 @@ mentions = Table(
     Column("label", String, nullable=False),
     Column("rule", String, nullable=False),
     Column("person", String, index=True),
+    Column("sectors", String),
 )
 
 events = Table(
@@ -154,6 +173,7 @@ events = Table(
     Column("target_route", String, nullable=False),
     Column("cue", String),
     Column("confidence", Float, nullable=False),
+    *event_columns_since_0004(),
 )
 
 quotes = Table(
@@ -179,6 +199,32 @@ designations = Table(
     Column("date", String, index=True),
     Column("event_id", String),
     Column("claimant", String),
+    Column("rule", String, nullable=False),
+)
+
+places = Table(
+    "places",
+    metadata,
+    *_span_record_columns(in_sentence=True),
+    Column("name", String, nullable=False, index=True),
+    Column("precision", String, nullable=False),
+    Column("country", String, index=True),
+    Column("admin1", String),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geonameid", Integer),
+    Column("rule", String, nullable=False),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    *_span_record_columns(in_sentence=True),
+    Column("name", String, nullable=False, index=True),
+    Column("affiliation", String, index=True),
+    Column("office", String),
+    Column("sectors", String),
+    Column("date", String),
     Column("rule", String, nullable=False),
 )
 

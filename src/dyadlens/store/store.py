@@ -128,6 +128,8 @@ class StoreStats(TypedDict):
     events: int
     quotes: int
     designations: int
+    places: int
+    persons: int
     failures: int
     schema: int
 
