@@ -116,10 +116,28 @@ class PipelineConfig:
     def stage_names(self) -> tuple[str, ...]:
         return tuple(stage.name for stage in self.stages)
 
-    def upto(self, name: str) -> PipelineConfig:
-        """The same config stopped after stage ``name``."""
+    def without(self, name: str) -> PipelineConfig:
+        """The same config with stage ``name`` left out (an ablation: what does the stage add?)."""
+        self._check_stage(name)
+        kept = tuple(stage for stage in self.stages if stage.name != name)
+        return PipelineConfig(kept, self.imports, f"{self.source} without {name}")
+
+    def with_option(self, name: str, option: str, value: Any) -> PipelineConfig:
+        """The same config with one option of stage ``name`` set to ``value``."""
+        self._check_stage(name)
+        stages = tuple(
+            StageConfig(s.name, s.factory, {**s.options, option: value}) if s.name == name else s
+            for s in self.stages
+        )
+        return PipelineConfig(stages, self.imports, f"{self.source} with {name}.{option}={value!r}")
+
+    def _check_stage(self, name: str) -> None:
         if name not in self.stage_names:
             raise PipelineConfigError(f"unknown stage {name!r}; stages are {', '.join(self.stage_names)}")
+
+    def upto(self, name: str) -> PipelineConfig:
+        """The same config stopped after stage ``name``."""
+        self._check_stage(name)
         kept = self.stages[: self.stage_names.index(name) + 1]
         return PipelineConfig(kept, self.imports, self.source)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,16 +142,53 @@ pipeline_option = click.option(
 )
 
 
-def checked_pipeline(pipeline_file: Path | None, upto: str | None) -> PipelineConfig | None:
-    """The pipeline config of --pipeline (None: the default), checked before any input is read."""
+def checked_pipeline(
+    pipeline_file: Path | None, upto: str | None, without: Sequence[str] = (), settings: Sequence[str] = ()
+) -> PipelineConfig | None:
+    """The pipeline config of --pipeline (None: the default), with the stages of --without left
+    out and the options of --set set, checked before any input is read."""
     from dyadlens.pipeline import PipelineConfig, PipelineConfigError, planned_stages
 
     try:
         config = PipelineConfig.from_file(pipeline_file) if pipeline_file else None
+        if without or settings:
+            config = _varied(config or PipelineConfig.default(), without, settings)
         planned_stages(config or PipelineConfig.default(), upto)
     except PipelineConfigError as error:
         raise click.UsageError(str(error)) from None
     return config
+
+
+def _varied(config: PipelineConfig, without: Sequence[str], settings: Sequence[str]) -> PipelineConfig:
+    """``config`` less the stages named in ``without``, with each ``STAGE.OPTION=VALUE`` of ``settings``
+    (VALUE in TOML: ``false``, ``3``, ``"text"``; a bare word is taken as text)."""
+    import tomllib
+
+    from dyadlens.pipeline import PipelineConfigError
+
+    for name in without:
+        config = config.without(name)
+    for setting in settings:
+        target, equals, raw = setting.partition("=")
+        stage, dot, option = target.partition(".")
+        if not (equals and dot and stage and option):
+            raise PipelineConfigError(f"--set {setting!r}: expected STAGE.OPTION=VALUE")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        config = config.with_option(stage, option, value)
+    return config
+
+
+without_option = click.option(
+    "--without", "without", multiple=True, metavar="STAGE",
+    help="Leave this stage out of the pipeline (repeatable): what does it add?",
+)
+set_option = click.option(
+    "--set", "settings", multiple=True, metavar="STAGE.OPTION=VALUE",
+    help="Set one option of a stage (repeatable), e.g. --set timeline.lead_events_published=false.",
+)
 
 
 # --- the store and what commands look up in it -----------------------------------------

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dyadlens.cli.app import App, checked_pipeline, json_flag, main, pass_app, pipeline_option
+from dyadlens.cli.app import (
+    App,
+    checked_pipeline,
+    json_flag,
+    main,
+    pass_app,
+    pipeline_option,
+    set_option,
+    without_option,
+)
 from dyadlens.cli.render import emit_json
 from dyadlens.terminal_safety import escape_for_terminal
 
@@ -63,19 +72,23 @@ def score_command(
 @_actors_option
 @_errors_option
 @pipeline_option
+@without_option
+@set_option
 @json_flag
 @pass_app
 def eval_command(
-    app: App, gold: Path, docs: Path, actors: Path | None, show_errors: bool, pipeline_file: Path | None, as_json: bool
+    app: App, gold: Path, docs: Path, actors: Path | None, show_errors: bool, pipeline_file: Path | None,
+    without: tuple[str, ...], settings: tuple[str, ...], as_json: bool,
 ) -> None:
     """Run the pipeline over --docs and score it against --gold.
 
     The documents are read into a temporary store; the store of --db is not touched.
+    --without and --set measure what one mechanism adds (an ablation).
     """
     from dyadlens.errors import DyadlensError
     from dyadlens.evaluation.harness import evaluate
 
-    config = checked_pipeline(pipeline_file, None)
+    config = checked_pipeline(pipeline_file, None, without, settings)
     try:
         report = evaluate(gold, docs, app.resources(), actors, config=config)
     except DyadlensError as exc:
