@@ -121,13 +121,13 @@ def test_capital_inside_another_name_and_demonym_in_a_sea_name_are_no_actors(ana
 
 def test_the_group_refers_to_the_last_armed_group(analyse) -> None:
     records = analyse("The Pakistani Taliban attacked a post. Two days later the group claimed a second raid.")
-    coref = [m for m in mentions(records) if m[2] == "coref"]
-    assert coref == [("the group", "ttp", "coref")]
+    coref = [m for m in mentions(records) if m[2] == "coref:recency"]
+    assert coref == [("the group", "ttp", "coref:recency")]
 
 
 def test_the_envoy_refers_to_the_last_named_envoy(analyse) -> None:
     records = analyse("Oleg Brandt arrived in Kabul. The envoy then met the Taliban.", "2023-05-01")
-    coref = [m for m in records.mentions if m.rule == "coref"]
+    coref = [m for m in records.mentions if m.rule == "coref:recency"]
     assert [(m.actor_id, m.person) for m in coref] == [("russia", "oleg-brandt")]
 
 
@@ -165,7 +165,7 @@ def test_capital_inside_a_name_is_kept_without_actor(analyse) -> None:
 
 def test_modified_group_noun_is_not_coreferent(analyse) -> None:
     records = analyse("The Taliban met the elders. The second group left early.")
-    assert [m for m in mentions(records) if m[2] == "coref"] == []
+    assert [m for m in mentions(records) if m[2] == "coref:recency"] == []
 
 
 def test_shared_alias_prefers_the_person_in_office(tmp_path, resources) -> None:
@@ -219,7 +219,7 @@ def test_metonym_as_a_place_is_the_state(analyse) -> None:
 
 def test_coreference_prefers_a_subject_or_object_nearby(analyse) -> None:
     records = analyse("Officials described the Taliban as a partner against ISKP, although the movement was banned.")
-    assert [(m[0], m[1]) for m in mentions(records) if m[2] == "coref"] == [("the movement", "taliban")]
+    assert [(m[0], m[1]) for m in mentions(records) if m[2] == "coref:recency"] == [("the movement", "taliban")]
 
 
 def test_outlet_named_by_an_ordinary_word_needs_a_reporting_context(analyse) -> None:
@@ -229,14 +229,14 @@ def test_outlet_named_by_an_ordinary_word_needs_a_reporting_context(analyse) -> 
 
 
 def pronoun_mentions(records: DocumentRecords) -> list[tuple[str, str | None]]:
-    return [(m[0], m[1]) for m in mentions(records) if m[2] == "pronoun"]
+    return [(m[0], m[1]) for m in mentions(records) if m[2] == "coref:pronoun"]
 
 
 def test_the_group_with_two_competing_antecedents_stays_unresolved(analyse) -> None:
     records = analyse(
         "The Pakistani Taliban and ISKP attacked a convoy. Two days later the group claimed a second raid."
     )
-    assert [m for m in mentions(records) if m[2] == "coref"] == []
+    assert [m for m in mentions(records) if m[2] == "coref:recency"] == []
 
 
 @pytest.mark.parametrize(

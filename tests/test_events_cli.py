@@ -20,7 +20,7 @@ def stored(resources: Resources, db_path: Path) -> None:
     raw = RawInput(doc_id="cli", path="cli.txt", format="txt", data=TEXT.encode(), meta={"published": "2024-05-10"})
     store = open_store(db_path)
     try:
-        store.write(build_pipeline(resources, upto="events")(raw))
+        store.write(build_pipeline(resources, upto="event_context")(raw))
     finally:
         store.close()
 

@@ -16,7 +16,7 @@ Dyad = tuple[str | None, str | None, str]
 def code_text(resources: Resources, text: str, published: str = "2024-05-10") -> DocumentRecords:
     raw = RawInput(doc_id="test", path="test.txt", format="txt", data=text.encode("utf-8"),
                    meta={"published": published, "title": "Test"})
-    return build_pipeline(resources, upto="events")(raw)
+    return build_pipeline(resources, upto="event_context")(raw)
 
 
 def dyads(records: DocumentRecords) -> set[Dyad]:

@@ -15,7 +15,7 @@ Dyad = tuple[str | None, str | None, str]
 def coded(resources: Resources, text: str) -> set[Dyad]:
     raw = RawInput(doc_id="test", path="test.txt", format="txt", data=text.encode("utf-8"),
                    meta={"published": "2024-05-10", "title": "Test"})
-    return {(e.source, e.target, e.code) for e in build_pipeline(resources, upto="events")(raw).events}
+    return {(e.source, e.target, e.code) for e in build_pipeline(resources, upto="event_context")(raw).events}
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from dyadlens.resources import Resources
 
 def code_text(resources: Resources, text: str) -> DocumentRecords:
     raw = RawInput(doc_id="t", path="t.txt", format="txt", data=text.encode("utf-8"), meta={"published": "2024-05-10"})
-    return build_pipeline(resources, upto="events")(raw)
+    return build_pipeline(resources, upto="event_context")(raw)
 
 
 def events_of(records: DocumentRecords) -> set[tuple[str, str, str, str]]:

@@ -123,5 +123,5 @@ def test_petrarch_import_codes_a_sentence(resources, tmp_path: Path) -> None:
     raw = RawInput(doc_id="p", path="p.txt", format="txt", data=text.encode(), meta={"published": "2024-01-02"})
     extended = Resources(verb_files=[path])
     extended.__dict__.update(nlp=resources.nlp, kb=resources.kb)  # share the loaded model and KB
-    records = build_pipeline(extended, upto="events")(raw)
+    records = build_pipeline(extended, upto="event_context")(raw)
     assert [(e.source, e.target, e.code) for e in records.events] == [("peru", "chile", "111")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,11 @@ DEFAULT_TOML = (REPO / "src" / "dyadlens" / "pipeline.toml").read_text(encoding=
 
 
 def keyword_config(imports: bool = True) -> str:
-    """The default pipeline with the keyword coder of ``tests/extensions`` in place of the rule coder."""
+    """The default pipeline with the keyword coder of ``tests/extensions`` in place of the rule coder
+    (and without the discourse stages that code more events after it: gatherings, event_context)."""
     text = DEFAULT_TOML.replace('factory = "dyadlens.events.rules.v1"', 'factory = "tests.events.keywords.v1"')
+    for stage in ("gatherings", "event_context"):
+        text = re.sub(rf'\[\[stage\]\]\nname = "{stage}"\nfactory = "[^"]+"\n', "", text)
     return ('imports = ["keyword_events"]\n' if imports else "") + text
 
 

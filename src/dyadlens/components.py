@@ -38,7 +38,9 @@ def sentence_parser(resources: Resources, **options: Any) -> Component:
     return SentenceParser(resources.nlp, **options)
 
 
-@component("dyadlens.actors.kb.v1", requires=("sentences", "doc"), assigns=("actors", "mentions", "coref"))
+@component(
+    "dyadlens.actors.kb.v1", requires=("sentences", "doc"), assigns=("actors", "mentions", "coref", "persons")
+)
 def actor_resolver(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.actors import ActorResolver
 
@@ -62,12 +64,40 @@ def timeline_builder(resources: Resources, **options: Any) -> Component:
 
 
 @component(
-    "dyadlens.events.rules.v1", requires=("sentences", "doc", "mentions", "timeline"), assigns=("events",)
+    "dyadlens.events.rules.v1",
+    requires=("sentences", "doc", "mentions", "timeline"),
+    assigns=("events", "partial_events"),
 )
 def rule_event_coder(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.events import EventCoder
 
     return EventCoder(resources, **options)
+
+
+@component(
+    "dyadlens.gatherings.rules.v1",
+    requires=("sentences", "doc", "mentions", "timeline", "events"),
+    assigns=("events", "partial_events", "gatherings"),
+)
+def gathering_coder(resources: Resources, **options: Any) -> Component:
+    """Multi-party meetings and their participants coded by the guideline convention; "the participants".
+    Reads ``partial_events`` when the event coder leaves any (an outside coder need not)."""
+    from dyadlens.nlp.gatherings import GatheringCoder
+
+    return GatheringCoder(resources, **options)
+
+
+@component(
+    "dyadlens.events.context.v1",
+    requires=("sentences", "doc", "timeline", "events"),
+    assigns=("events", "partial_events"),
+)
+def event_context(resources: Resources, **options: Any) -> Component:
+    """Events referred back to ("welcomed the decision") and implied arguments, completed when one fits
+    (from ``partial_events``, when the event coder leaves any)."""
+    from dyadlens.nlp.event_anaphora import EventContext
+
+    return EventContext(resources, **options)
 
 
 @component(
@@ -90,3 +120,40 @@ def designation_extractor(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.designations import DesignationExtractor
 
     return DesignationExtractor(resources, **options)
+
+
+@component("dyadlens.sectors.v1", requires=("mentions", "actors", "doc", "sentences"), assigns=("mentions",))
+def mention_sectors(resources: Resources, **options: Any) -> Component:
+    """Each mention's CAMEO agent (sector) codes from its words and the agent noun around it."""
+    from dyadlens.nlp.sectors import MentionSectors, sector_lexicon
+
+    return MentionSectors(sector_lexicon(resources), resources.kb, **options)
+
+
+@component("dyadlens.events.sectors.v1", requires=("events", "mentions", "doc"), assigns=("events",))
+def event_sectors(resources: Resources, **options: Any) -> Component:
+    """Each event side's sectors: those of the mention of that side the trigger governs."""
+    from dyadlens.nlp.sectors import EventSectors
+
+    return EventSectors(**options)
+
+
+@component(
+    "dyadlens.places.gazetteer.v1",
+    requires=("sentences", "doc", "mentions", "actors"),
+    assigns=("places", "mentions", "actors"),
+)
+def place_finder(resources: Resources, **options: Any) -> Component:
+    """Place names found in the offline gazetteer; an unknown name that is a place acts for its state or leaves."""
+    from dyadlens.geo.places import PlaceStage
+    from dyadlens.geo.words import load_place_words
+
+    return PlaceStage(resources.gazetteer, resources.kb, load_place_words(), **options)
+
+
+@component("dyadlens.locations.v1", requires=("events", "places", "sentences", "doc"), assigns=("events",))
+def event_locations(resources: Resources, **options: Any) -> Component:
+    """Where each event happened: a locative place of its clause, of its sentence, or the dateline's."""
+    from dyadlens.geo.locations import LocationStage
+
+    return LocationStage(**options)

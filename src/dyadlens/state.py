@@ -31,6 +31,8 @@ from dyadlens.model import (
 if TYPE_CHECKING:
     from dyadlens.nlp.actor_coref import CorefLink
     from dyadlens.nlp.dates import DocumentTimeline
+    from dyadlens.nlp.events import PartialEvent
+    from dyadlens.nlp.gatherings import Gathering
     from dyadlens.nlp.quote_marks import QuotedSpan
 
 
@@ -55,6 +57,13 @@ class DocState:
     #: for every coder that dates what it finds (stage ``timeline``).
     timeline: DocumentTimeline | None = None
     events: list[Event] = field(default_factory=list)
+    #: Events the rule coder found with a side that stands for the context ("the participants",
+    #: "welcomed the decision", an agentless passive), for the discourse stages to complete or
+    #: drop (stages ``gatherings``, ``event_context``). Never stored.
+    partial_events: list[PartialEvent] = field(default_factory=list)
+    #: The multi-party meetings, summits and talks of the text, their host and participants, in
+    #: text order (stage ``gatherings``). Never stored.
+    gatherings: list[Gathering] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
     #: Places named in the text, found in the gazetteer (stage ``places``).

@@ -10,7 +10,14 @@ docs/cli.md) on it when imported.
 """
 
 # The command modules are imported for what they register on ``main``.
-from dyadlens.cli import actor_commands, analysis_commands, eval_commands, event_commands, store_commands  # noqa: F401
+from dyadlens.cli import (  # noqa: F401
+    actor_commands,
+    analysis_commands,
+    eval_commands,
+    event_commands,
+    person_commands,
+    store_commands,
+)
 from dyadlens.cli.app import main, run
 
 __all__ = ["main", "run"]

@@ -4,7 +4,9 @@ Each case sentence becomes a ``txt`` input, published on the case date, and
 goes through the pipeline up to the event coder. Per suite:
 
 - ``exact``: expected (source, target, event) triples matched one-to-one;
-  PETRARCH compares actor codes with ``ActorRef.cameo`` and the full CAMEO
+  PETRARCH compares full actor codes, the actor's ``ActorRef.cameo`` with the
+  sectors of the event's side composed the way PETRARCH composes them
+  (``ARN`` + GOV -> ``ARNGOV``; :mod:`dyadlens.kb.sectors`), and the full CAMEO
   code; PLOVER compares ISO3 codes (``ActorRef.iso3``, any of the expected
   codes of a slot) and the PLOVER category of the system's CAMEO code.
 - ``root``: PETRARCH, the same dyad and CAMEO root; PLOVER, the category
@@ -19,7 +21,9 @@ goes through the pipeline up to the event coder. Per suite:
 
 The PETRARCH unit tests use invented countries, so that suite runs with the
 validation dictionaries loaded as extra KB files (actors, agents) and verb
-file. A suite whose
+file, and the dictionaries decide for the names they define: a shipped actor
+that shares a name with one of the dictionary's takes the dictionary's code
+(and names) for the suite's run, rather than both claiming the name. A suite whose
 resources cannot be loaded is reported with a note, its system output empty.
 """
 
@@ -27,22 +31,31 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from dyadlens.errors import DyadlensError, InputError
 from dyadlens.evaluation.matching import maximum_matching
 from dyadlens.evaluation.metrics import Counts
+from dyadlens.kb.knowledge_base import load_kb
+from dyadlens.kb.petrarch import detect_dictionary_kind, dictionary_entries
+from dyadlens.kb.sectors import SectorLexicon
 from dyadlens.model import RawInput
+from dyadlens.nlp.sectors import sector_lexicon
 
 if TYPE_CHECKING:
     from dyadlens.model import DocumentRecords
     from dyadlens.resources import Resources
 
 NO_ACTOR = "---"
+#: The last stage a suite runs: the event coder's stages and the sectors of each event side.
+CODED_UPTO = "event_sectors"
 PETRARCH_UNITTEST = "petrarch2_unittest"
 PLOVER_SUITE_PREFIX = "plover"
 
@@ -125,10 +138,39 @@ def run_suite(
 ) -> SuiteResult:
     result = SuiteResult(suite=name, cases=len(cases))
     kb_files, verb_files = _suite_dictionaries(name, dictionaries)
-    coder = _suite_coder(name, make_resources(kb_files, verb_files), result.notes)
+    with tempfile.TemporaryDirectory(prefix="dyadlens-suite-") as folder:
+        resources = _suite_resources(make_resources, kb_files, verb_files, Path(folder), result.notes)
+        coder = _suite_coder(name, resources, result.notes)
     for case in cases:
         score_case(case, coder(case), result, name.startswith(PLOVER_SUITE_PREFIX))
     return result
+
+
+def _suite_resources(
+    make_resources: ResourceFactory, kb_files: list[Path], verb_files: list[Path], folder: Path, notes: list[str]
+) -> Resources:
+    """The suite's resources: its own dictionaries on top of the KB, deciding for the names they define.
+
+    The actors dictionary goes in as KB entries that extend the shipped actors of the
+    same names (:func:`dyadlens.kb.petrarch.dictionary_entries`), written to a file in
+    ``folder``; the KB is loaded here, while that file exists.
+    """
+    actor_files = [p for p in kb_files if detect_dictionary_kind(p) == "actors"]
+    if not actor_files:
+        return make_resources(kb_files, verb_files)
+    try:
+        shipped = load_kb()
+        converted = []
+        for number, path in enumerate(actor_files):
+            converted.append(folder / f"suite-actors-{number}.yaml")
+            entries = dictionary_entries(path, shipped)
+            converted[-1].write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        resources = make_resources([*converted, *(p for p in kb_files if p not in actor_files)], verb_files)
+        _ = resources.kb
+    except (DyadlensError, OSError, ValueError) as exc:
+        notes.append(f"suite dictionaries could not take precedence ({type(exc).__name__}: {exc})")
+        return make_resources(kb_files, verb_files)
+    return resources
 
 
 def _suite_dictionaries(name: str, dictionaries: Path) -> tuple[list[Path], list[Path]]:
@@ -145,8 +187,9 @@ def _suite_coder(
     try:
         from dyadlens.pipeline import build_pipeline
 
-        pipeline = build_pipeline(resources, upto="events")
-        _ = resources.kb, resources.verbs
+        pipeline = build_pipeline(resources, upto=CODED_UPTO)
+        sectors = sector_lexicon(resources)
+        _ = resources.verbs
     except ImportError as exc:
         notes.append(f"pipeline or resources unavailable ({exc}); the system codes nothing")
         return lambda case: []
@@ -161,7 +204,7 @@ def _suite_coder(
         except DyadlensError as exc:
             notes.append(f"{case.id}: not coded ({exc})")
             return []
-        return _system_triples(records, resources, plover)
+        return _system_triples(records, resources, sectors, plover)
 
     return code
 
@@ -173,16 +216,26 @@ def _raw_input(case: SuiteCase) -> RawInput:
     )
 
 
-def _system_triples(records: DocumentRecords, resources: Resources, plover: bool) -> list[Triple]:
+def _system_triples(
+    records: DocumentRecords, resources: Resources, sectors: SectorLexicon, plover: bool
+) -> list[Triple]:
     actors = {a.id: a for a in records.actors}
 
-    def actor_code(actor_id: str | None) -> str:
+    def actor_code(actor_id: str | None, side_sectors: str | None) -> str:
         actor = actors.get(actor_id or "")
-        value = None if actor is None else (actor.iso3 if plover else actor.cameo)
-        return value or NO_ACTOR
+        if actor is None:
+            return NO_ACTOR
+        if plover:
+            return actor.iso3 or NO_ACTOR
+        return sectors.compose(actor.cameo, side_sectors)
 
     return [
-        (actor_code(e.source), actor_code(e.target), _event_code(e.code, resources, plover)) for e in records.events
+        (
+            actor_code(e.source, e.source_sectors),
+            actor_code(e.target, e.target_sectors),
+            _event_code(e.code, resources, plover),
+        )
+        for e in records.events
     ]
 
 

@@ -17,6 +17,8 @@ from typing import IO
 
 from dyadlens.analysis.common import AnalysisContext, EventPlace, EventRow, check_modalities
 from dyadlens.exports.csv_safety import csv_line
+from dyadlens.geo.gazetteer import gdelt_adm1_code, load_countries
+from dyadlens.kb.sectors import code_parts, known_group_code, shipped_sector_codes
 from dyadlens.model import ActorRef
 from dyadlens.partial_dates import PartialDate
 from dyadlens.store import EventQuery
@@ -70,8 +72,9 @@ def global_event_id(event_id: str) -> int:
 
 
 def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None, sectors: str | None) -> dict[str, object]:
-    """One side's columns: its code, name, country and up to three type (sector) codes, the
-    sectors the text gives this side first, then the type in the actor's own code."""
+    """One side's columns: its code, name, country, up to three type (sector) codes, the
+    sectors the text gives this side first, then those in the actor's own code, and the
+    known group its code names (``IGOUNO`` -> UNO)."""
     if actor is None and name is None:
         return {}
     cameo = actor.cameo if actor is not None else None
@@ -79,8 +82,11 @@ def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None, sectors
     types = (sectors or "").split()
     if cameo:
         fields[f"{prefix}Code"] = cameo
-        if len(cameo) >= 6 and cameo[3:6] not in types:
-            types.append(cameo[3:6])
+        sector_codes = shipped_sector_codes()
+        types.extend(p for p in code_parts(cameo) if p in sector_codes and p not in types)
+        group = known_group_code(cameo, sector_codes)
+        if group:
+            fields[f"{prefix}KnownGroupCode"] = group
     for n, code in enumerate(types[:3], start=1):
         fields[f"{prefix}Type{n}Code"] = code
     if actor is not None and actor.iso3:
@@ -88,18 +94,28 @@ def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None, sectors
     return fields
 
 
-#: GDELT's ActionGeo_Type for a place known to each precision (outside the United States).
+#: GDELT's ActionGeo_Type for a place known to each precision, outside the United States and in it.
 GEO_TYPES = {"country": 1, "admin1": 5, "city": 4}
+US_GEO_TYPES = {"country": 1, "admin1": 2, "city": 3}
 
 
 def _place_fields(place: EventPlace | None) -> dict[str, object]:
-    """Where the event happened, as GDELT's ActionGeo columns (empty when the text does not say)."""
+    """Where the event happened, as GDELT's ActionGeo columns (empty when the text does not say).
+
+    GDELT's forms: the country as its FIPS 10-4 code, the region as FIPS country code and
+    GeoNames admin-1 code (``AF13``), the full name as "place, country". dyadlens's own
+    fields keep ISO3 (``events --json``).
+    """
     if place is None:
         return {}
+    country = load_countries().get(place.country or "")
+    types = US_GEO_TYPES if place.country == "USA" else GEO_TYPES
+    names = (place.name, country.name if country is not None else place.country)
     return {
-        "ActionGeo_Type": GEO_TYPES.get(place.precision, ""),
-        "ActionGeo_FullName": ", ".join(dict.fromkeys(p for p in (place.name, place.admin1) if p)),
-        "ActionGeo_CountryCode": place.country or "",
+        "ActionGeo_Type": types.get(place.precision, ""),
+        "ActionGeo_FullName": ", ".join(dict.fromkeys(p for p in names if p)),
+        "ActionGeo_CountryCode": country.fips if country is not None else "",
+        "ActionGeo_ADM1Code": gdelt_adm1_code(country, place.admin1),
         "ActionGeo_Lat": "" if place.lat is None else place.lat,
         "ActionGeo_Long": "" if place.lon is None else place.lon,
     }

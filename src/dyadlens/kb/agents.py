@@ -23,6 +23,8 @@ class AgentTerm:
     terms: tuple[str, ...]
     code: str
     acts_as: str  # one of ACTS_AS
+    #: whether PETRARCH writes the code before the country's (``[NGO~]``: "NGOARN") rather than after it
+    prefix: bool = False
 
 
 def acts_as_for_code(code: str) -> str:

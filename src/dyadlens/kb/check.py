@@ -18,6 +18,8 @@ class KbCheckReport:
     collisions: list[AliasCollision]
     warnings: list[str]
     agents: int
+    #: office and institution patterns (``offices.yaml``)
+    offices: int = 0
 
 
 def kb_check(extra_files: Sequence[str | Path] = ()) -> KbCheckReport:
@@ -25,5 +27,6 @@ def kb_check(extra_files: Sequence[str | Path] = ()) -> KbCheckReport:
     kb = load_kb(extra_files=extra_files)
     by_type = Counter(e.type for e in kb.entities())
     return KbCheckReport(
-        len(kb), dict(sorted(by_type.items())), list(kb.files), kb.collisions, kb.warnings, len(kb.agents)
+        len(kb), dict(sorted(by_type.items())), list(kb.files), kb.collisions, kb.warnings, len(kb.agents),
+        len(kb.offices),
     )

@@ -28,6 +28,7 @@ from dyadlens.kb.entities import (
     merge_values,
     parse_entry,
 )
+from dyadlens.kb.offices import Offices, parse_offices
 from dyadlens.kb.periods import Period, latest_first
 from dyadlens.model import ActorRef, shown_id
 from dyadlens.partial_dates import PartialDate
@@ -36,6 +37,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
 YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 AGENT_FILE_STEMS = ("agents",)
+#: Files of office and institution patterns (``offices.yaml``), shipped or given with ``--kb``.
+OFFICE_FILE_STEMS = ("offices",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +69,12 @@ class KnowledgeBase:
         agents: Sequence[AgentTerm] = (),
         warnings: Sequence[str] = (),
         files: Sequence[str] = (),
+        offices: Offices | None = None,
     ) -> None:
         self._entities = dict(entities)
         self.agents = tuple(agents)
+        #: generic offices and institutions of every state (``offices.yaml``)
+        self.offices = offices or Offices()
         self.warnings = list(warnings)
         self.files = tuple(files)
         self.alias_index = _build_alias_index(self._entities.values())
@@ -228,6 +234,7 @@ class _Loader:
     values: dict[str, dict[str, Any]]
     sources: dict[str, str]
     agents: list[AgentTerm]
+    offices: Offices
     problems: dict[str, list[str]]
     warnings: list[str]
 
@@ -248,7 +255,7 @@ def load_kb(extra_files: Sequence[str | Path] = (), data_dir: Path | None = None
     to ids that do not exist. Aliases shared by several actors are not an
     error: they are listed in ``kb.collisions``.
     """
-    loader = _Loader({}, {}, [], {}, [])
+    loader = _Loader({}, {}, [], Offices(), {}, [])
     files = shipped_files(data_dir or DATA_DIR)
     _load_shipped(loader, files)
     for path in extra_files:
@@ -256,7 +263,8 @@ def load_kb(extra_files: Sequence[str | Path] = (), data_dir: Path | None = None
     _check_references(loader)
     _raise_problems(loader.problems)
     entities = {i: build_entity(v, loader.sources[i]) for i, v in loader.values.items()}
-    return KnowledgeBase(entities, loader.agents, loader.warnings, [str(p) for p in (*files, *extra_files)])
+    files_read = [str(p) for p in (*files, *extra_files)]
+    return KnowledgeBase(entities, loader.agents, loader.warnings, files_read, loader.offices)
 
 
 def _load_shipped(loader: _Loader, files: Sequence[Path]) -> None:
@@ -266,6 +274,9 @@ def _load_shipped(loader: _Loader, files: Sequence[Path]) -> None:
         raw = _read_yaml(path)
         if path.stem in AGENT_FILE_STEMS:
             _add_agents(loader, str(path), raw)
+            continue
+        if path.stem in OFFICE_FILE_STEMS:
+            _add_offices(loader, str(path), raw)
             continue
         for entry in _parse_file(loader, str(path), raw):
             if entry.extend:
@@ -291,6 +302,9 @@ def _load_extra(loader: _Loader, path: Path) -> None:
     raw = _read_yaml(path)
     if path.stem in AGENT_FILE_STEMS:
         _add_agents(loader, str(path), raw)
+        return
+    if path.stem in OFFICE_FILE_STEMS:
+        _add_offices(loader, str(path), raw)
         return
     seen: set[str] = set()
     for entry in _parse_file(loader, str(path), raw):
@@ -337,6 +351,13 @@ def _parse_file(loader: _Loader, path: str, raw: Any) -> list[ParsedEntry]:
 def _add_agents(loader: _Loader, path: str, raw: Any) -> None:
     agents, problems = parse_agent_entries(raw)
     loader.agents.extend(agents)
+    for problem in problems:
+        loader.problem(path, problem)
+
+
+def _add_offices(loader: _Loader, path: str, raw: Any) -> None:
+    offices, problems = parse_offices(raw)
+    loader.offices = loader.offices.merged(offices)
     for problem in problems:
         loader.problem(path, problem)
 

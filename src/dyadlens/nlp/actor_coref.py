@@ -28,7 +28,7 @@ actor stage ("he said" in the quote reader).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,3 +192,165 @@ def _compatible(noun: str, candidate: Antecedent, lexicon: Lexicon) -> bool:
     if candidate.person is None:
         return False
     return any(fragment in candidate.person_roles for fragment in lexicon.offices.person_nouns[noun])
+
+
+# --- plural anaphors as sets ----------------------------------------------------------------
+
+#: The rule of the mentions of a plural anaphor's set, one per member on the same span.
+PLURAL_RULE = "coref:plural"
+#: Reciprocal pronouns: the first word, then the pronoun ("each other", "one another").
+RECIPROCALS = frozenset({("each", "other"), ("one", "another")})
+#: Plural personal pronouns that may stand for a coordinated set ("A and B met. They ...").
+PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+SET_DETERMINERS = frozenset({"the", "these", "those", "all", "both"})
+#: Verb arguments whose actors count as the two sides of an event ("A met B", "A met with B").
+OBJECT_DEPS = frozenset({"dobj", "pobj"})
+SIDE_PREPOSITIONS = frozenset({"with", "against"})
+
+
+@dataclass(frozen=True, slots=True)
+class SetAnaphor:
+    """A plural mention that stands for a set of actors ("the two countries", "each other", "they")."""
+
+    start: int  # document offsets
+    end: int
+    size: int | None  # how many members the words name; None: two or more
+    kinds: tuple[str, ...]  # the member kinds that agree ("state", "person", "any", ...)
+    pronoun: bool  # "they", "them", "their", reciprocals: only coordinated antecedents
+    reciprocal: bool = False  # "each other": its antecedent is usually in its own clause
+
+
+@dataclass(frozen=True, slots=True)
+class SetMember:
+    """A resolved mention as a possible member of a set."""
+
+    offset: int
+    actor_id: str
+    kinds: frozenset[str]  # the actor's type, "person" for a person mention, and "any"
+    person: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorGroup:
+    """Actors the text puts together: coordinated ("A and B") or the two sides of one verb ("A met B")."""
+
+    members: tuple[SetMember, ...]
+    last_i: int  # the group's last token (document index)
+    coordinated: bool
+    #: coordinated as the subject of the sentence's main clause ("A and B met"): what a plural
+    #: pronoun may take ("They ..."); a coordination inside a phrase ("talks between A and B") is not
+    main_subject: bool = False
+
+
+def find_set_anaphors(doc: Any, lexicon: Lexicon) -> list[SetAnaphor]:
+    """Plural anaphors: a definite set phrase ("the two countries", "both sides", "the pair"),
+    a reciprocal ("each other") or a plural pronoun ("they", "them", "their")."""
+    found = []
+    for token in doc:
+        anaphor = _set_phrase(token, lexicon) or _reciprocal(token) or _plural_pronoun(token)
+        if anaphor is not None:
+            found.append(anaphor)
+    return found
+
+
+def _set_phrase(noun: Any, lexicon: Lexicon) -> SetAnaphor | None:
+    words = lexicon.actors
+    lemma = noun.lemma_.lower()
+    if noun.pos_ != "NOUN" or lemma not in words.plural_set_nouns or noun.dep_ == "compound":
+        return None
+    lefts = list(noun.lefts)
+    left_words = {c.lower_ for c in lefts}
+    size = _set_size(left_words | {lemma}, words.set_size_words)
+    if size is None or not left_words & SET_DETERMINERS:
+        return None
+    if left_words & words.distinguishing_modifiers or any(c.pos_ == "PROPN" for c in lefts):
+        return None
+    if any(c.dep_ in ("prep", "relcl", "acl", "appos") for c in noun.children):
+        return None
+    return SetAnaphor(noun.left_edge.idx, noun.idx + len(noun.text), size, words.plural_set_nouns[lemma], False)
+
+
+def _set_size(words: set[str], size_words: Mapping[str, tuple[str, ...]]) -> int | None:
+    sizes = {int(count) for count, names in size_words.items() if words & set(names)}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def _reciprocal(token: Any) -> SetAnaphor | None:
+    if token.i == 0:
+        return None
+    first = token.doc[token.i - 1]
+    if (first.lower_, token.lower_) not in RECIPROCALS:
+        return None
+    return SetAnaphor(first.idx, token.idx + len(token.text), None, ("any",), True, reciprocal=True)
+
+
+def _plural_pronoun(token: Any) -> SetAnaphor | None:
+    if token.lower_ not in PLURAL_PRONOUNS or token.pos_ != "PRON":
+        return None
+    return SetAnaphor(token.idx, token.idx + len(token.text), None, ("any",), True)
+
+
+def actor_groups(span: Any, member_at: Mapping[int, SetMember]) -> list[ActorGroup]:
+    """The groups of actors a sentence puts together, in text order of their last token."""
+    groups = []
+    for token in span:
+        if token.i in member_at and token.dep_ != "conj" and token.conjuncts:
+            tokens = [token, *token.conjuncts]
+            members = [member_at[t.i] for t in tokens if t.i in member_at]
+            groups.append(_group(members, tokens, True, is_main_clause_subject(token)))
+        if token.pos_ in ("VERB", "AUX"):
+            groups.extend(_verb_sides(token, member_at))
+    return sorted((g for g in groups if len(g.members) > 1), key=lambda g: g.last_i)
+
+
+def _verb_sides(verb: Any, member_at: Mapping[int, SetMember]) -> list[ActorGroup]:
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i in member_at and not c.conjuncts]
+    objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS] + [
+        g for c in verb.children if c.dep_ == "prep" and c.lower_ in SIDE_PREPOSITIONS for g in c.children
+    ]
+    objects = [o for o in objects if o.i in member_at and not o.conjuncts]
+    if len(subjects) != 1 or len(objects) != 1:
+        return []
+    return [_group([member_at[subjects[0].i], member_at[objects[0].i]], [subjects[0], objects[0]], False)]
+
+
+def _group(members: list[SetMember], tokens: list[Any], coordinated: bool, main_subject: bool = False) -> ActorGroup:
+    distinct = {m.actor_id: m for m in members}
+    return ActorGroup(tuple(distinct.values()), max(t.i for t in tokens), coordinated, main_subject)
+
+
+def is_main_clause_subject(token: Any) -> bool:
+    """The token is the subject of its sentence's root clause, or of a clause coordinated with it."""
+    clause = token.head
+    if token.dep_ not in SUBJECT_DEPS:
+        return False
+    return bool(clause.dep_ == "ROOT" or (clause.dep_ == "conj" and clause.head.dep_ == "ROOT"))
+
+
+def resolve_set(
+    anaphor: SetAnaphor, same_sentence: Sequence[ActorGroup], previous_sentence: Sequence[ActorGroup]
+) -> tuple[SetMember, ...] | None:
+    """The set a plural anaphor stands for: the group of agreeing actors of the right size in
+    the same sentence (before it), else in the sentence before. Competing sets are settled by
+    coordination ("A and B" over "A met B"); still competing, or none: None."""
+    for pool in (same_sentence, previous_sentence):
+        fitting = [f for f in (_fitting(anaphor, g) for g in pool) if f is not None]
+        if not fitting:
+            continue
+        for candidates in (fitting, [f for f in fitting if f[1]]):
+            sets = {frozenset(m.actor_id for m in members) for members, _ in candidates}
+            if len(sets) == 1:
+                return candidates[-1][0]
+        return None
+    return None
+
+
+def _fitting(anaphor: SetAnaphor, group: ActorGroup) -> tuple[tuple[SetMember, ...], bool] | None:
+    if anaphor.pronoun and not (group.main_subject or (anaphor.reciprocal and group.coordinated)):
+        return None
+    members = tuple(m for m in group.members if m.kinds & set(anaphor.kinds))
+    if len(members) != len(group.members):
+        return None
+    if (anaphor.size is None and len(members) < 2) or (anaphor.size is not None and len(members) != anaphor.size):
+        return None
+    return members, group.coordinated

@@ -8,12 +8,18 @@ left the text uncovered:
    government of the day, demonyms and agent nouns, people acting for the
    actor they served on the document date;
 2. misspelled names (:mod:`dyadlens.nlp.actor_fuzzy`);
-3. nominal and pronoun coreference (:mod:`dyadlens.nlp.actor_coref`), each
-   anaphor also linked to its antecedent in ``DocState.coref``;
-4. spaCy NER names the KB does not know, kept as ``unresolved:<slug>``
+3. institutions by their names and persons through their titles
+   (:mod:`dyadlens.nlp.actor_titles`), the persons kept in ``DocState.persons``;
+4. nominal and pronoun coreference (:mod:`dyadlens.nlp.actor_coref`), each
+   anaphor also linked to its antecedent in ``DocState.coref``; plural anaphors
+   ("the two countries", "each other", "they") resolved to a set, one mention per
+   member (rule ``coref:plural``);
+5. spaCy NER names the KB does not know, kept as ``unresolved:<slug>``
    actors (:mod:`dyadlens.nlp.actor_unresolved`).
 
-Every mention keeps its document offsets and the rule that resolved it.
+Every mention keeps its document offsets and the rule that resolved it. Passes 3 and 4
+can be switched off for ablations (options ``institutions``, ``titled_persons``,
+``nominal_coref``, ``plural_sets`` of the ``actors`` stage in ``pipeline.toml``).
 """
 
 from __future__ import annotations
@@ -29,19 +35,27 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from dyadlens.kb.aliases import Token
 from dyadlens.kb.entities import KbEntity
 from dyadlens.kb.knowledge_base import AliasEntry, KnowledgeBase
-from dyadlens.model import ActorRef, Mention, Sentence, stable_id
+from dyadlens.model import ActorRef, Mention, Person, Sentence, stable_id, unresolved_id
 from dyadlens.nlp.actor_context import AgentIndex, capital_role, is_geographic_name
 from dyadlens.nlp.actor_coref import (
     LOOKBACK_SENTENCES,
+    PLURAL_RULE,
+    ActorGroup,
     Antecedent,
     CorefLink,
+    SetMember,
+    actor_groups,
     find_anaphors,
+    find_set_anaphors,
     find_subject_pronouns,
+    is_main_clause_subject,
     resolve_anaphor,
     resolve_pronoun,
+    resolve_set,
 )
 from dyadlens.nlp.actor_fuzzy import FuzzyNames
 from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
+from dyadlens.nlp.actor_titles import OfficeMatch, Owned, affiliation, institutions, surname, titled_persons
 from dyadlens.nlp.actor_unresolved import unresolved_names
 from dyadlens.nlp.offsets import entities
 from dyadlens.nlp.span_index import SpanIndex
@@ -71,6 +85,8 @@ class Found:
     person: str | None = None
     #: where the mention a coreference mention refers to starts
     antecedent: int | None = None
+    #: CAMEO sector codes of the office or institution that named the actor
+    sectors: str | None = None
 
 
 @dataclass(slots=True)
@@ -90,7 +106,18 @@ class ActorResolver:
     name = "actors"
     version = "1"
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(
+        self,
+        resources: Resources,
+        nominal_coref: bool = True,
+        titled_persons: bool = True,
+        institutions: bool = True,
+        plural_sets: bool = True,
+    ) -> None:
+        self.use_nominal_coref = nominal_coref
+        self.use_plural_sets = plural_sets
+        self.use_titled_persons = titled_persons
+        self.use_institutions = institutions
         self.kb: KnowledgeBase = resources.kb
         self.lexicon = resources.lexicon
         self.matcher = AliasMatcher(self.kb)
@@ -107,7 +134,14 @@ class ActorResolver:
         covered = spans_by_sentence(found)
         for view in views:
             found += self._fuzzy_mentions(view, date, covered[view.sentence.index], mentioned, names)
-        found += self._coref_mentions(views, found)
+        if self.use_institutions:
+            found = self._institution_mentions(views, found, date)
+        if self.use_titled_persons:
+            found += self._titled_person_mentions(state, views, found, date)
+        if self.use_nominal_coref:
+            found += self._coref_mentions(views, found)
+        if self.use_plural_sets:
+            found += self._set_mentions(views, found)
         covered = spans_by_sentence(found)
         unresolved = [u for view in views for u in self._unresolved_mentions(view, covered[view.sentence.index])]
         found += self._pronoun_mentions(views, found, unresolved)
@@ -257,7 +291,115 @@ class ActorResolver:
         entity = self.kb.get(entries[0].entity_id)
         return entries if entity is not None and entity.type == "person" else ()
 
-    # --- pass 3: coreference ---------------------------------------------------------
+    # --- pass 3: institutions and titled persons ------------------------------------
+
+    def _owners(self, found: Iterable[Found]) -> list[Owned]:
+        """The mentions that can own an office: resolved actors that are no person."""
+        owners = []
+        for f in found:
+            entity = self.kb.get(f.actor_id) if f.actor_id and f.person is None else None
+            if entity is not None and entity.type != "person":
+                owners.append(Owned(f.start, f.end, entity.id, f.rule))
+        return owners
+
+    def _institution_mentions(self, views: Sequence[SentenceView], found: list[Found], date: str | None) -> list[Found]:
+        """``found`` with each institution named with its owner made one mention (the owner's absorbed)."""
+        by_sentence = group_by_sentence(found)
+        absorbed: set[int] = set()
+        added: list[Found] = []
+        last_owner: dict[tuple[str, ...], str] = {}
+        previous: list[Owned] = []
+        for view in views:
+            owners = self._owners(by_sentence.get(view.sentence.index, []))
+            if view.doc is not None:
+                for match in institutions(view.doc, owners, self.kb):
+                    mention = self._institution(view, match, owners, previous, last_owner, date)
+                    if mention is not None:
+                        added.append(mention)
+                        absorbed.update(o.start for o in owners if o.start == match.owner_start)
+            previous = owners or previous
+        return [f for f in found if f.start not in absorbed] + added
+
+    def _institution(
+        self,
+        view: SentenceView,
+        match: OfficeMatch,
+        owners: Sequence[Owned],
+        previous: Sequence[Owned],
+        last_owner: dict[tuple[str, ...], str],
+        date: str | None,
+    ) -> Found | None:
+        """The mention of one institution: its owner's actor, an earlier namesake's, or none."""
+        doc = view.doc.doc
+        start, end = doc[match.first].idx, doc[match.last].idx + len(doc[match.last].text)
+        base = Found(start, end, view.sentence.index, None, "ORG", match.rule, sectors=match.office.sectors)
+        owner = next((o for o in owners if o.start == match.owner_start), None)
+        if owner is not None:
+            base = replace(base, start=min(start, owner.start), end=max(end, owner.end))
+        elif match.rule == "institution:possessive":
+            owner = only_state(self.kb, [o for o in owners if o.end <= start]) or only_state(self.kb, previous)
+            base = replace(base, rule="coref:possessive", antecedent=owner.start if owner else None)
+        if owner is not None:
+            actor = affiliation(self.kb, owner, match.office, date)
+            if actor is not None:
+                last_owner[match.office.words] = actor
+            at_date = "@date" if match.office.acts_as == "government" else ""
+            rule = base.rule if base.rule.startswith("coref") else f"institution{at_date}"
+            return replace(base, actor_id=actor, rule=rule)
+        if match.office.words in last_owner:
+            return replace(base, actor_id=last_owner[match.office.words], rule="coref:institution")
+        return replace(base, rule="institution-unowned") if doc[match.first].text[:1].isupper() else None
+
+    def _titled_person_mentions(
+        self, state: DocState, views: Sequence[SentenceView], found: Sequence[Found], date: str | None
+    ) -> list[Found]:
+        """Persons the KB does not know, through the office their title names; then their surnames."""
+        by_sentence = group_by_sentence(found)
+        result: list[Found] = []
+        by_surname: dict[str, Found | None] = {}
+        for view in views:
+            if view.doc is None:
+                continue
+            own = by_sentence.get(view.sentence.index, [])
+            taken = [(f.start, f.end) for f in own]
+            owners = self._owners(own)
+            for ent, match in titled_persons(view.doc, owners, self.kb, taken):
+                mention = self._titled_person(state, view, ent, match, owners, date)
+                if mention is None:
+                    continue
+                result.append(mention)
+                key = surname(state.text[mention.start : mention.end])
+                prior = by_surname.get(key, mention)
+                by_surname[key] = mention if prior is not None and prior.actor_id == mention.actor_id else None
+            taken += [(f.start, f.end) for f in result if f.sentence_index == view.sentence.index]
+            result += surname_mentions(view, taken, by_surname)
+        return result
+
+    def _titled_person(
+        self, state: DocState, view: SentenceView, ent: Any, match: OfficeMatch, owners: Sequence[Owned],
+        date: str | None,
+    ) -> Found | None:
+        """The mention of a titled person's name, the person kept as a :class:`Person` record."""
+        owner = next(o for o in owners if o.start == match.owner_start)
+        actor = affiliation(self.kb, owner, match.office, date)
+        if actor is None:
+            return None
+        name = ent.text.removesuffix("'s")
+        start, end = ent.start_char, ent.start_char + len(name)
+        office = view.doc.doc[match.first : match.last + 1].text
+        state.persons.append(
+            Person(
+                id=stable_id(state.document.id, start, end, self.version, "person"),
+                doc_id=state.document.id, start=start, end=end, sentence_index=view.sentence.index, name=name,
+                affiliation=actor, office=office, sectors=match.office.sectors, date=date, rule=match.rule,
+            )
+        )
+        return Found(
+            start, end, view.sentence.index, actor, "PERSON", match.rule, unresolved_id(name),
+            sectors=match.office.sectors,
+        )
+
+    # --- pass 4: coreference ---------------------------------------------------------
 
     def _coref_mentions(self, views: Sequence[SentenceView], found: Sequence[Found]) -> list[Found]:
         docs = {view.sentence.index: (view.sentence.start, view.doc) for view in views}
@@ -276,11 +418,58 @@ class ActorResolver:
                 if target is not None:
                     result.append(
                         Found(
-                            start, end, view.sentence.index, target.actor_id, "COREF", "coref", target.person,
+                            start, end, view.sentence.index, target.actor_id, "COREF", "coref:recency", target.person,
                             target.offset,
                         )
                     )
         return result
+
+    def _set_mentions(self, views: Sequence[SentenceView], found: Sequence[Found]) -> list[Found]:
+        """Plural anaphors resolved to a set of actors: one mention per member, on the anaphor's
+        span (rule ``coref:plural``). A resolved set is a group for the anaphors after it."""
+        covered = SpanIndex(found)
+        by_sentence = group_by_sentence(f for f in found if f.actor_id in self.kb)
+        result: list[Found] = []
+        previous: list[ActorGroup] = []
+        for view in views:
+            if view.doc is None:
+                previous = []
+                continue
+            own = sorted(by_sentence.get(view.sentence.index, []), key=lambda f: f.start)
+            groups = actor_groups(view.doc, self._members_at(view.doc, own))
+            for anaphor in find_set_anaphors(view.doc, self.lexicon):
+                if covered.overlaps_any(anaphor.start, anaphor.end):
+                    continue
+                if anaphor.pronoun and not anaphor.reciprocal and any(f.start < anaphor.start for f in own):
+                    continue  # "Russia said they ...": a pronoun after a named actor is not read as a set
+                before = [g for g in groups if view.doc.doc[g.last_i].idx < anaphor.start]
+                members = resolve_set(anaphor, before, previous)
+                if members is None:
+                    continue
+                result += [
+                    Found(anaphor.start, anaphor.end, view.sentence.index, m.actor_id, "COREF", PLURAL_RULE,
+                          m.person, m.offset)
+                    for m in members
+                ]
+                last = view.doc.doc.char_span(anaphor.start, anaphor.end, alignment_mode="expand")[-1]
+                resolved = ActorGroup(members, last.i, True, is_main_clause_subject(last))
+                groups = sorted([*groups, resolved], key=lambda g: g.last_i)
+            previous = groups
+        return result
+
+    def _members_at(self, span: Any, mentions: Sequence[Found]) -> dict[int, SetMember]:
+        """Each token of a resolved mention of the sentence, as a possible set member."""
+        member_at: dict[int, SetMember] = {}
+        for mention in mentions:
+            actor = self.kb.get(mention.actor_id) if mention.actor_id else None
+            if actor is None:
+                continue
+            kinds = {"any", actor.type} | ({"person"} if mention.person else set())
+            member = SetMember(mention.start, actor.id, frozenset(kinds), mention.person)
+            for token in span:
+                if mention.start <= token.idx < mention.end:
+                    member_at.setdefault(token.i, member)
+        return member_at
 
     def _pronoun_mentions(
         self, views: Sequence[SentenceView], found: Sequence[Found], unresolved: Sequence[tuple[Found, ActorRef]]
@@ -307,7 +496,7 @@ class ActorResolver:
                     if target is not None and target.actor_id in self.kb:
                         resolved.append(
                             Found(
-                                start, end, view.sentence.index, target.actor_id, "PRONOUN", "pronoun",
+                                start, end, view.sentence.index, target.actor_id, "PRONOUN", "coref:pronoun",
                                 target.person, target.offset,
                             )
                         )
@@ -336,7 +525,7 @@ class ActorResolver:
         roles = " ".join(r.role.lower() for r in person.roles) if person else ""
         return Antecedent(found.start, found.sentence_index, actor.id, actor.type, found.person, roles, core, main)
 
-    # --- pass 4: unknown names -----------------------------------------------------------
+    # --- pass 5: unknown names -----------------------------------------------------------
 
     def _unresolved_mentions(
         self, view: SentenceView, covered: Sequence[tuple[int, int]]
@@ -363,7 +552,7 @@ class ActorResolver:
             state.mentions.append(self._mention(state.document.id, mention))
             if mention.actor_id and mention.actor_id in self.kb:
                 state.add_actor(self.kb.ref(mention.actor_id))
-            if mention.antecedent is not None and mention.actor_id:
+            if mention.antecedent is not None and mention.actor_id and mention.rule != PLURAL_RULE:
                 link = CorefLink(mention.start, mention.end, mention.antecedent, mention.actor_id, mention.person)
                 state.coref.append(link)
         for mention, ref in unresolved:
@@ -373,7 +562,7 @@ class ActorResolver:
 
     def _mention(self, doc_id: str, found: Found) -> Mention:
         return Mention(
-            id=stable_id(doc_id, found.start, found.end, self.version, "mention"),
+            id=stable_id(doc_id, found.start, found.end, self.version, "mention", *self._member_part(found)),
             doc_id=doc_id,
             start=found.start,
             end=found.end,
@@ -382,7 +571,14 @@ class ActorResolver:
             label=found.label,
             rule=found.rule,
             person=found.person,
+            sectors=found.sectors,
         )
+
+
+    @staticmethod
+    def _member_part(found: Found) -> tuple[str, ...]:
+        """A set's members share one span: the member tells their ids apart."""
+        return (found.actor_id or "",) if found.rule == PLURAL_RULE else ()
 
 
 def choose_entry(kb: KnowledgeBase, entries: Sequence[AliasEntry], date: str | None) -> AliasEntry | None:
@@ -500,6 +696,43 @@ def person_name_words(views: Iterable[SentenceView]) -> set[str]:
         if view.doc is not None:
             words.update(t.text for ent in entities(view.doc) if ent.label_ == "PERSON" for t in ent)
     return words
+
+
+def group_by_sentence(found: Iterable[Found]) -> dict[int, list[Found]]:
+    """The mentions of each sentence, by sentence index."""
+    groups: dict[int, list[Found]] = defaultdict(list)
+    for mention in found:
+        groups[mention.sentence_index].append(mention)
+    return groups
+
+
+def only_state(kb: KnowledgeBase, owners: Sequence[Owned]) -> Owned | None:
+    """The latest of ``owners`` that is a state, when they name one state only ("its Supreme Court")."""
+    states = [o for o in owners if (e := kb.get(o.actor_id)) is not None and e.type == "state"]
+    return states[-1] if len({o.actor_id for o in states}) == 1 else None
+
+
+def surname_mentions(
+    view: SentenceView, taken: Sequence[tuple[int, int]], by_surname: dict[str, Found | None]
+) -> list[Found]:
+    """Proper nouns that are the surname of one titled person named before, with the rest of
+    their NER name ("Rezaei", "Ali Rezaei"; NER may call a lone surname anything)."""
+    result: list[Found] = []
+    for token in view.doc:
+        earlier = by_surname.get(token.text)
+        if earlier is None or token.pos_ != "PROPN" or _overlaps(token.idx, token.idx + len(token.text), taken):
+            continue
+        ent = next((e for e in entities(view.doc) if e.start <= token.i < e.end), None)
+        start = ent.start_char if ent is not None else token.idx
+        end = token.idx + len(token.text)
+        if not _overlaps(start, end, [(f.start, f.end) for f in result]):
+            result.append(
+                Found(
+                    start, end, view.sentence.index, earlier.actor_id, "PERSON", "surname", earlier.person,
+                    earlier.start, earlier.sectors,
+                )
+            )
+    return result
 
 
 def spans_by_sentence(found: Iterable[Found]) -> defaultdict[int, list[tuple[int, int]]]:

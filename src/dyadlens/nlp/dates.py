@@ -23,6 +23,13 @@ annotation guidelines to one event trigger:
   hypotheticals, forecasts and prescriptions) takes null. The publication
   date is never a default.
 
+Through discourse (:class:`TimelineOptions`, each switchable from pipeline.toml): references
+back into the text ("since then", "during the meeting") take the anchoring date, the date a
+sentence's main clause carries; a news report's undated lead acts are recent news; undated past
+acts and speeches that continue a recent story take the story's date; a dated reporting clause
+dates the act it reports; a title-block event takes the same event's date in the lead, else the
+publication date (docs/discourse.md, "Dates through discourse").
+
 Seasons: a season alone has year precision ("last summer" -> 2022); with
 early/mid/late it gets the month in the northern hemisphere ("late last summer"
 -> 2022-08), as the seed gold does.
@@ -37,15 +44,18 @@ It reads only the text, the sentences, the parse and the paired quote marks
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from dyadlens import partial_dates
 from dyadlens.model import Sentence
 from dyadlens.nlp.lexicon import Lexicon
+from dyadlens.nlp.sentences import is_bullet_item
 from dyadlens.nlp.span_index import SpanIndex
-from dyadlens.nlp.timex import PartialDate, TemporalExpression, resolve_sentence_expressions
+from dyadlens.nlp.timex import PartialDate, TemporalExpression, discourse_rules, resolve_sentence_expressions
 
 if TYPE_CHECKING:
     from dyadlens.state import DocState
@@ -62,6 +72,46 @@ _HYPOTHETICAL_MODALITIES = frozenset({"possible", "recommended", "planned"})
 _ADJACENT_GAP = re.compile(r"\s*[,(–—-]?\s*(?:in|on|during)?\s*", re.IGNORECASE)
 _PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 _PAST_TAGS = frozenset({"VBD"})
+#: Document kinds (metadata) that are news reports; a document of no stated kind is one when it
+#: opens with a title block and its publication date has day precision.
+NEWS_KINDS = frozenset({"news"})
+#: How old (days before publication) a date may be and still be the news story's own.
+EPISODE_DAYS = 7
+#: How many paragraphs an undated sentence may follow the story's latest dated sentence.
+EPISODE_PARAGRAPHS = 3
+#: Modalities of an act the text tells as having happened (or not).
+_TOLD_MODALITIES = frozenset({"asserted", "negated", "alleged"})
+#: Parts of speech of a word that can name the same event in a headline and in the lead.
+_EVENT_POS = frozenset({"VERB", "NOUN"})
+#: How many first letters two words of one family share ("recognition", "recognise").
+_SHARED_STEM = 6
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineOptions:
+    """The discourse mechanisms of the timeline, each switchable from pipeline.toml for ablation.
+
+    - ``discourse_anchors``: references back into the text ("since then", "at that time", "that day",
+      "the day after", "during the meeting") take the anchoring date, and the date a sentence's main
+      clause carries is the anchor handed on to the next sentences;
+    - ``lead_events_published``: in a news report, a past or present perfect act of the lead
+      paragraph with no date of its own happened at publication (the story's own date when the lead
+      gave one);
+    - ``current_episode``: in a news report, an undated past act, or a past speech, that follows the
+      story's latest dated sentence closely takes that date while it is recent (within
+      ``EPISODE_DAYS`` of publication);
+    - ``reporting_clause_dates``: a past act reported by a dated speech ("X said late Thursday that
+      ...") takes the speech's date;
+    - ``headline_dates``: an event of the title block (title, standfirst, summary bullets before the
+      first body sentence) takes the date of the same event in the lead, else the publication date
+      (headline tense: a present or past headline tells recent news).
+    """
+
+    discourse_anchors: bool = True
+    lead_events_published: bool = True
+    current_episode: bool = True
+    reporting_clause_dates: bool = True
+    headline_dates: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +127,20 @@ class EventDate:
 class DocumentTimeline:
     """The temporal expressions of one document, resolved, and the event-date convention."""
 
-    def __init__(self, state: DocState, lexicon: Lexicon) -> None:
+    def __init__(self, state: DocState, lexicon: Lexicon, options: TimelineOptions | None = None) -> None:
         self._state = state
         self._cues = _Cues(lexicon)
+        self._options = options or TimelineOptions()
         self._published = PartialDate.parse(state.document.published)
         self._sentences: dict[int, Sentence] = {s.index: s for s in state.sentences}
         self._quotes = SpanIndex(state.quote_spans)
         self._expressions: dict[int, list[TemporalExpression]] = {}
+        self._discourse_rules = (
+            discourse_rules(lexicon.dates.occasion_nouns | lexicon.events.gathering_nouns)
+            if self._options.discourse_anchors
+            else ()
+        )
+        self._story = _Story(state, self._published)
         self._scan()
 
     # -- public API -----------------------------------------------------------
@@ -112,6 +169,10 @@ class DocumentTimeline:
             governing = self._governing_expression(sentence, doc, issuer)
         if governing is not None:
             return _date_from_expression(governing)
+        if self._options.headline_dates and self._story.in_title_block(sentence):
+            headline = self._headline_date(trigger, modality)
+            if headline is not None:
+                return headline
         return self._undated(sentence, trigger, modality)
 
     def statement_date(self, sentence_index: int, trigger_token_i: int | None = None) -> EventDate:
@@ -144,10 +205,29 @@ class DocumentTimeline:
                 sentence_index=sentence.index,
                 published=self._published,
                 anchors=latest,
+                extra_rules=self._discourse_rules,
             )
             self._expressions[sentence.index] = found
-            latest = [e for e in found if e.is_anchor and e.value][-1:] or latest
+            main = self._main_clause_date(sentence)
+            if main is not None:
+                self._story.add_dated(sentence, main)
+            if main is not None and self._options.discourse_anchors:
+                latest = [main]
+            else:
+                latest = [e for e in found if e.is_anchor and e.value][-1:] or latest
         self._refine_recent_from_citations()
+
+    def _main_clause_date(self, sentence: Sentence) -> TemporalExpression | None:
+        """The date that governs the sentence's main verb: the date the narrative has reached
+        ("Russia hosted the delegation on Wednesday, two months after ... on 15 August" has
+        reached Wednesday, not 15 August)."""
+        span = self._state.sentence_span(sentence.index)
+        if span is None or not self._expressions.get(sentence.index):
+            return None
+        governing = self._governing_expression(sentence, span, _main_verb(span))
+        if governing is None or governing.value is None:
+            return None
+        return governing if governing.is_anchor or governing.kind == "range" or _is_discourse(governing) else None
 
     def _refine_recent_from_citations(self) -> None:
         """"A recent agency report.1" in a brief with inline footnotes: date it by the citation that follows."""
@@ -182,7 +262,7 @@ class DocumentTimeline:
     # -- choosing the expression that dates a trigger --------------------------
 
     def _governing_expression(self, sentence: Sentence, doc: Any, trigger: Any) -> TemporalExpression | None:
-        best: tuple[tuple[int, bool, int], TemporalExpression] | None = None
+        best: tuple[tuple[bool, int, bool, int], TemporalExpression] | None = None
         for expression in self._expressions.get(sentence.index, ()):
             head = _expression_head(doc, expression)
             if head is None:
@@ -190,7 +270,7 @@ class DocumentTimeline:
             distance = self._cues.governing_distance(trigger, head)
             if distance is None:
                 continue
-            rank = (distance, expression.kind != "point", -expression.specificity)
+            rank = (_is_discourse(expression), distance, expression.kind != "point", -expression.specificity)
             if best is None or rank < best[0]:
                 best = (rank, expression)
         return self._refined(sentence, best[1]) if best else None
@@ -215,14 +295,17 @@ class DocumentTimeline:
         reported = self._is_reported(sentence, trigger)
         if tense == "past":
             if self._cues.is_undated_speech(trigger):
-                return self._statement_context(sentence, "speech-recent")
+                return self._statement_context(sentence, "speech-recent", past_speech=True)
             if modality == "planned" and self._cues.commitment_head(trigger):
                 return self._publication_date("standing-commitment")
             if modality in _HYPOTHETICAL_MODALITIES and reported:
-                return self._statement_context(sentence, "statement-backshifted")
+                return self._statement_context(sentence, "statement-backshifted", past_speech=True)
+            dated_speech = self._dated_reporting_clause(sentence, trigger)
+            if dated_speech is not None:
+                return dated_speech
             if self._reported_by_undated_speech(sentence, trigger):
-                return self._statement_context(sentence, "reported-recent")
-            return EventDate(None, None, None, "past-undated")
+                return self._statement_context(sentence, "reported-recent", past_speech=True)
+            return self._news_date(sentence, trigger, tense, modality) or EventDate(None, None, None, "past-undated")
         if tense == "perfect":
             if _since_clause(trigger):
                 return self._publication_date("since-event")
@@ -230,16 +313,78 @@ class DocumentTimeline:
                 return self._publication_date("not-yet")  # "has not recognised": a state as of publication
             if modality in _HYPOTHETICAL_MODALITIES and _finite_verb(trigger) is not trigger:
                 return self._publication_date("prospect")  # "has moved closer to lifting": a prospect as of publication
-            return EventDate(None, None, None, "perfect-undated")
+            dated_speech = self._dated_reporting_clause(sentence, trigger)
+            undated = EventDate(None, None, None, "perfect-undated")
+            return dated_speech or self._news_date(sentence, trigger, tense, modality) or undated
         if tense == "modal" or modality in _HYPOTHETICAL_MODALITIES:
             if reported:
-                return self._statement_context(sentence, "statement")
+                return self._statement_context(sentence, "statement", past_speech=self._past_speech(trigger))
             if modality == "planned" and self._cues.is_promise_noun(trigger):
                 return self._publication_date("promise")
             return EventDate(None, None, None, "hypothetical")
         if reported:
-            return self._statement_context(sentence, "statement")
+            return self._statement_context(sentence, "statement", past_speech=self._past_speech(trigger))
         return self._publication_date("present")
+
+    # -- dates through discourse --------------------------------------------------
+
+    def _headline_date(self, trigger: Any, modality: str) -> EventDate | None:
+        """A title-block event: the same event's date in the lead, else the publication date (a
+        headline in the present or the past tells recent news); a headline's plan or prospect
+        ("X to visit Y") keeps the ordinary convention."""
+        if self._cues.tense(trigger) == "modal" or modality in _HYPOTHETICAL_MODALITIES:
+            return None
+        for sentence in self._story.lead_sentences():
+            span = self._state.sentence_span(sentence.index)
+            for token in span if span is not None else ():
+                if not _same_event_word(token, trigger):
+                    continue
+                governing = self._governing_expression(sentence, span, token)
+                if governing is not None and governing.kind == "point" and governing.value:
+                    return EventDate(governing.value, governing.start, governing.end, "headline-lead")
+        return self._publication_date("headline")
+
+    def _news_date(self, sentence: Sentence, trigger: Any, tense: str, modality: str) -> EventDate | None:
+        """The news convention for an act told in the past or present perfect with no date of its
+        own: in the lead, the story's date (publication, or the lead's own date); later, a
+        simple past act that continues the story's latest dated sentence takes its date. Past
+        perfects and repeated acts are background and stay undated."""
+        if not self._story.is_news or modality not in _TOLD_MODALITIES:
+            return None
+        if self._cues.is_past_perfect(trigger) or self._cues.is_iterative(trigger):
+            return None
+        episode = self._story.episode(sentence) if self._options.current_episode else None
+        if self._options.lead_events_published and self._story.in_lead(sentence):
+            if episode is not None:
+                return episode
+            # a lead that has moved back to an older date is telling background
+            return None if self._story.has_dated_before(sentence) else self._publication_date("lead")
+        return episode if tense == "past" else None
+
+    def _dated_reporting_clause(self, sentence: Sentence, trigger: Any) -> EventDate | None:
+        """"The ministry said late Thursday that its forces had left the town": an act reported
+        by a dated speech and with no date of its own takes the speech's date."""
+        if not self._options.reporting_clause_dates or self._cues.is_iterative(trigger):
+            return None
+        speech = self._cues.speech_ancestor(trigger)
+        if speech is None:
+            return None
+        governing = self._governing_expression(sentence, trigger.sent, speech)
+        if governing is None or governing.kind != "point" or not governing.value or not governing.is_anchor:
+            return None  # "the latest report alleging ...": a vague time is no date for the act reported
+        return EventDate(governing.value, governing.start, governing.end, "reporting-clause")
+
+    def _past_speech(self, trigger: Any) -> bool:
+        speech = self._cues.speech_ancestor(trigger)
+        return speech is not None and self._cues.tense(speech) == "past"
+
+    def _speech_time(self, sentence: Sentence, rule: str, past_speech: bool) -> EventDate:
+        """When an undated statement was made: a past speech in a news story was made on the
+        story's date when the story is recent; otherwise the publication date."""
+        episode = self._story.episode(sentence) if past_speech and self._options.current_episode else None
+        if episode is not None and self._story.is_news:
+            return replace(episode, rule=rule + "-episode")
+        return self._publication_date(rule)
 
     def _reported_by_undated_speech(self, sentence: Sentence, trigger: Any) -> bool:
         """"The ministry confirmed that it had accepted ...": a past act reported by an undated
@@ -262,12 +407,12 @@ class DocumentTimeline:
         verb = _finite_verb(trigger) or trigger
         return any(c.lower_ in self._cues.words.report_adverbs for c in (*verb.children, *trigger.children))
 
-    def _statement_context(self, sentence: Sentence, rule: str) -> EventDate:
+    def _statement_context(self, sentence: Sentence, rule: str, past_speech: bool = False) -> EventDate:
         """A reported statement's date: for a quotation that continues one attributed just before
         ("... the minister said on 4 May. “We will not wait ...”"), that speech act's date;
-        else the publication date."""
+        else when the speech was made (:meth:`_speech_time`)."""
         if not self._inside_quote(sentence):
-            return self._publication_date(rule)
+            return self._speech_time(sentence, rule, past_speech)
         for previous in self._preceding_in_paragraph(sentence, limit=2):
             doc = self._state.sentence_span(previous.index)
             if doc is None or not any(self._cues.is_speech(t) for t in doc):
@@ -275,7 +420,7 @@ class DocumentTimeline:
             points = [e for e in self._expressions.get(previous.index, ()) if e.kind == "point" and e.value]
             if points:
                 return EventDate(points[-1].value, points[-1].start, points[-1].end, rule + "-dated")
-        return self._publication_date(rule)
+        return self._speech_time(sentence, rule, past_speech)
 
     def _preceding_in_paragraph(self, sentence: Sentence, limit: int) -> Iterator[Sentence]:
         for count, index in enumerate(range(sentence.index - 1, -1, -1)):
@@ -303,17 +448,82 @@ class DocumentTimeline:
         return EventDate(self._published.iso(), None, None, rule)
 
 
+class _Story:
+    """Where a document's news story is: its title block, its lead paragraph, and the dates its
+    sentences' main clauses have reached (for the current episode)."""
+
+    def __init__(self, state: DocState, published: PartialDate | None) -> None:
+        analysed = sorted(state.analysed_sentences(), key=lambda s: s.start)
+        first_body = next((s for s in analysed if s.kind == "body" and not is_bullet_item(state.text, s.start)), None)
+        self._title_end = first_body.start if first_body is not None else None
+        self._lead = [s for s in analysed if first_body is not None and s.paragraph == first_body.paragraph]
+        self._published = partial_dates.PartialDate.parse_or_none(published.iso() if published else None)
+        document = state.document
+        dated_to_the_day = published is not None and bool(published.day)
+        has_title = first_body is not None and any(s.start < first_body.start for s in analysed)
+        self.is_news = document.kind in NEWS_KINDS if document.kind else dated_to_the_day and has_title
+        self._dated: list[tuple[int, int, TemporalExpression]] = []  # (sentence start, paragraph, date)
+
+    def in_title_block(self, sentence: Sentence) -> bool:
+        """The title, a standfirst line and summary bullets: what comes before the lead."""
+        return self._title_end is not None and sentence.start < self._title_end
+
+    def in_lead(self, sentence: Sentence) -> bool:
+        return bool(self._lead) and sentence.paragraph == self._lead[0].paragraph and sentence.kind == "body"
+
+    def lead_sentences(self) -> list[Sentence]:
+        return list(self._lead)
+
+    def add_dated(self, sentence: Sentence, main: TemporalExpression) -> None:
+        self._dated.append((sentence.start, sentence.paragraph, main))
+
+    def has_dated_before(self, sentence: Sentence) -> bool:
+        return bisect.bisect_left(self._dated, sentence.start, key=lambda d: d[0]) > 0
+
+    def episode(self, sentence: Sentence) -> EventDate | None:
+        """The date the story had reached before ``sentence`` when it is close and recent."""
+        position = bisect.bisect_left(self._dated, sentence.start, key=lambda d: d[0])
+        if position == 0:
+            return None
+        _, paragraph, latest = self._dated[position - 1]
+        if sentence.paragraph - paragraph > EPISODE_PARAGRAPHS or not self._is_recent(latest):
+            return None
+        return EventDate(latest.value, latest.start, latest.end, "episode")
+
+    def _is_recent(self, expression: TemporalExpression) -> bool:
+        value = partial_dates.PartialDate.parse_or_none(expression.value)
+        if value is None or self._published is None or expression.kind != "point":
+            return False
+        window_start = self._published.first_day - datetime.timedelta(days=EPISODE_DAYS)
+        return value.first_day <= self._published.last_day and value.last_day >= window_start
+
+
 class TimelineStage:
     """Builds the document's timeline once, for every coder that dates what it finds (component ``timeline``)."""
 
     name = "timeline"
-    version = "1"
+    version = "2"
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        discourse_anchors: bool = True,
+        lead_events_published: bool = True,
+        current_episode: bool = True,
+        reporting_clause_dates: bool = True,
+        headline_dates: bool = True,
+    ) -> None:
         self._lexicon = lexicon
+        self._options = TimelineOptions(
+            discourse_anchors=discourse_anchors,
+            lead_events_published=lead_events_published,
+            current_episode=current_episode,
+            reporting_clause_dates=reporting_clause_dates,
+            headline_dates=headline_dates,
+        )
 
     def __call__(self, state: DocState) -> None:
-        state.timeline = DocumentTimeline(state, self._lexicon)
+        state.timeline = DocumentTimeline(state, self._lexicon, self._options)
 
 
 def timeline_of(state: DocState) -> DocumentTimeline:
@@ -332,6 +542,23 @@ def _date_from_expression(expression: TemporalExpression) -> EventDate:
     if expression.kind == "range":
         return EventDate(expression.value, expression.start, expression.end, "range-start")
     return EventDate(None, expression.start, expression.end, "in-" + expression.kind)
+
+
+def _is_discourse(expression: TemporalExpression) -> bool:
+    """A reference back into the text ("at that time"): chosen only when no date of the sentence's
+    own governs the trigger."""
+    return expression.rule.startswith("discourse:")
+
+
+def _same_event_word(token: Any, trigger: Any) -> bool:
+    """Whether ``token`` can name the event ``trigger`` names: the same lemma, or one family
+    ("recognition" and "recognised")."""
+    if token.pos_ not in _EVENT_POS or trigger.pos_ not in _EVENT_POS:
+        return False
+    mine, theirs = token.lemma_.lower(), trigger.lemma_.lower()
+    if mine == theirs:
+        return True
+    return len(mine) >= _SHARED_STEM and mine[:_SHARED_STEM] == theirs[:_SHARED_STEM]
 
 
 def _token_or_main_verb(sentence: Any, token_i: int | None) -> Any:
@@ -478,6 +705,18 @@ class _Cues:
         if token.lemma_ == "be":
             return any(c.dep_ == "nsubj" and c.lemma_.lower() in self.words.stance_nouns for c in token.children)
         return False
+
+    def is_past_perfect(self, trigger: Any) -> bool:
+        """"had accepted": an act before the narrative's time, background to it."""
+        verb = _finite_verb(trigger)
+        if verb is None or verb.tag_ != "VBN":
+            return False
+        return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" for c in verb.children)
+
+    def is_iterative(self, trigger: Any) -> bool:
+        """"had repeatedly asked": a repeated act has no single date."""
+        verb = _finite_verb(trigger) or trigger
+        return any(c.lower_ in self.words.iterative_adverbs for c in (*verb.children, *trigger.children))
 
     def speech_ancestor(self, trigger: Any) -> Any | None:
         for ancestor in trigger.ancestors:

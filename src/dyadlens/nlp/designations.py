@@ -282,8 +282,9 @@ class _DesignationReader:
             return "delisted"
         if status in ("delisting_promised", "delisting_proposed"):
             return self._proposal_or_promise(event, status)
-        if status == "delisted" and self._trigger_context(event) & (
-            self.patterns.unfinished_cues | self.patterns.proposal_cues
+        if status == "delisted" and (
+            self._trigger_context(event) & (self.patterns.unfinished_cues | self.patterns.proposal_cues)
+            or self._governing_cue(event) == "delisting_proposed"
         ):
             return "delisting_proposed"
         return status or None
@@ -296,13 +297,26 @@ class _DesignationReader:
         return any(g.lemma_.lower() in self.patterns.reversal_cues for g in _governors(token))
 
     def _proposal_or_promise(self, event: Event, default: str) -> str:
-        """A planned delisting is a promise unless the words near it make it a proposal."""
+        """A planned delisting is a promise unless the words near it, or else the nearest verb
+        whose clause it is part of ("proposed that X be taken off the list"), make it a proposal."""
         words = self._trigger_context(event)
         if words & self.patterns.proposal_cues:
             return "delisting_proposed"
         if words & self.patterns.promise_cues:
             return "delisting_promised"
-        return default
+        return self._governing_cue(event) or default
+
+    def _governing_cue(self, event: Event) -> str | None:
+        """The status the nearest proposal or promise verb governing the trigger's clause gives:
+        "the ministries proposed that X be removed" (proposed), "Moscow pledged it would drop X" (promised)."""
+        token = self._trigger_token(event)
+        for verb in _clause_governors(token) if token is not None else []:
+            lemma = verb.lemma_.lower()
+            if lemma in self.patterns.proposal_cues:
+                return "delisting_proposed"
+            if lemma in self.patterns.promise_cues:
+                return "delisting_promised"
+        return None
 
     def _trigger_lemma(self, event: Event) -> str | None:
         token = self._trigger_token(event)
@@ -824,6 +838,24 @@ def _governors(token: Any, steps: int = 3) -> list[Any]:
     ):
         node = node.head
         found.append(node)
+    return found
+
+
+#: the dependencies that make a clause the complement or adverbial of the verb above it
+_CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "advcl"})
+
+
+def _clause_governors(token: Any, steps: int = 4) -> list[Any]:
+    """The verbs whose clause the trigger's clause is part of, nearest first, following
+    complement and adverbial clause links up the tree: in "the ministries proposed that X be
+    taken off the list", "proposed" for "taken". A trigger that is a noun or a non-finite
+    complement ("proposed delisting") starts from the clause its own governors reach."""
+    found: list[Any] = []
+    node = (_governors(token) or [token])[-1]
+    while len(found) < steps and node.head.i != node.i and node.dep_ in _CLAUSE_LINKS:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX", "NOUN"):
+            found.append(node)
     return found
 
 

@@ -44,10 +44,14 @@ coded as the threat (CAMEO 13x) or the refusal (12x) of that action, with the
 modality of the governing verb. "X said (that) Y must/should V" adds X's
 demand of Y (100) to the prescribed action's own event.
 
-Beyond single triggers (details in docs/verb-dictionary.md): multi-party
-gatherings ("the summit brought together envoys from A, B and C": each
-participant -> host), collective nouns that stand for the parties of the
-latest gathering ("the participants", "the other governments"), ellipsis
+Arguments that stand for the context are left as placeholders (``COLLECTIVE``:
+"the participants", "the other governments"; ``EARLIER_EVENT``: "condemned the
+attack"; ``MISSING_AGENT``: an agentless passive), and their events go to
+``DocState.partial_events`` for the discourse stages, which also code multi-party
+gatherings (:mod:`dyadlens.nlp.gatherings`, :mod:`dyadlens.nlp.event_anaphora`;
+docs/discourse.md).
+
+Beyond single triggers (details in docs/verb-dictionary.md): ellipsis
 ("Kyrgyzstan followed", "has not done so"), bare nominal acts that take the
 latest target of the same act ("stopped short of recognition"), state organs
 that act for whoever governs the state at the document's date ("the
@@ -66,12 +70,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Event, Mention, Provenance, Sentence, is_resolved, is_unresolved, stable_id
-from dyadlens.nlp.dates import DocumentTimeline, EventDate, timeline_of
+from dyadlens.nlp.actor_coref import PLURAL_RULE
+from dyadlens.nlp.dates import EventDate, timeline_of
 from dyadlens.nlp.lexicon import EventWords, Lexicon
 from dyadlens.nlp.modality import ModalityRules, governing_chain
 from dyadlens.nlp.offsets import token_span
@@ -107,9 +112,20 @@ CLIMB_TO_VERB = frozenset(
 )
 #: How many sentences back "X followed" / "X did so" looks for the act it repeats.
 ELLIPSIS_WINDOW = 2
-#: How many sentences the parties of a gathering stay available to a collective noun (each
-#: reference to them renews the window).
-PARTIES_WINDOW = 6
+#: Sides that stand for something in the document's context, left for the discourse stages
+#: to fill: a collective noun ("the participants", "both sides"), an event referred back to
+#: ("welcomed the decision": whoever made it), the missing agent of a passive ("X was not invited").
+COLLECTIVE = "@collective"
+EARLIER_EVENT = "@earlier-event"
+MISSING_AGENT = "@missing-agent"
+#: the other side of an agreement whose parties are all unnamed ("the ceasefire was agreed")
+MISSING_PARTIES = "@missing-parties"
+PLACEHOLDERS = frozenset({COLLECTIVE, EARLIER_EVENT, MISSING_AGENT, MISSING_PARTIES})
+
+
+def is_placeholder(actor: str | None) -> bool:
+    """Whether a side is a placeholder for the context rather than an actor id."""
+    return actor in PLACEHOLDERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +147,14 @@ class SentenceView:
     span: Any
     #: the word lists and code groups the rules read
     lexicon: Lexicon
+    #: the actor each token names (the first member of a set)
     actor_at: dict[int, str] = field(default_factory=dict)
+    #: every member of a set mention on a token ("the two countries" -> (A, B)), from the actor
+    #: stage's ``coref:plural`` mentions, only where a token names more than one actor
+    set_at: dict[int, tuple[str, ...]] = field(default_factory=dict)
     previous_subject: Side | None = None
     #: coordinated subject actors of the preceding sentence ("A and B met"), for a later "they"
     previous_group: list[Side] = field(default_factory=list)
-    #: host and parties of the latest multi-party event of the document, for "the participants"
-    host: str | None = None
-    parties: list[str] = field(default_factory=list)
     event_nouns: frozenset[str] = frozenset()
     #: who governs a state at the document's date ("the authorities in Kabul" in 2024 -> Taliban)
     government_of: Callable[[str], str | None] | None = None
@@ -155,6 +172,10 @@ class SentenceView:
 
 
 class EventCoder:
+    """The rule coder (stage ``events``). Events whose source or target stands for the
+    context (a :data:`PLACEHOLDERS` side) go to ``DocState.partial_events`` for the
+    discourse stages (:mod:`dyadlens.nlp.gatherings`, :mod:`dyadlens.nlp.event_anaphora`)."""
+
     name = "events"
     version = "1"
 
@@ -162,48 +183,65 @@ class EventCoder:
         self.verbs: VerbDictionary = resources.verbs
         self.lexicon = resources.lexicon
         self.modality = ModalityRules(self.lexicon.modality)
-        self.event_nouns = frozenset(lemma for e in self.verbs.entries if e.kind == "noun" for lemma in e.lemmas)
-        self.kb = resources.kb
+        self.views = ViewBuilder(resources)
 
     def __call__(self, state: DocState) -> None:
         timeline = timeline_of(state)
-        previous: Side | None = None
-        group: list[Side] = []
-        gathering = Gathering()
-        published = state.document.published
         recent_targets: dict[str, str] = {}
         earlier: deque[tuple[str, str, int]] = deque()
-
-        def government_of(actor: str) -> str | None:
-            return self.kb.government_of(actor, published)
-
-        for view in self._views(state):
-            view.government_of, view.home_of = government_of, self._home_of
+        for view in self.views.views(state):
             view.recent_targets = dict(recent_targets)
             while earlier and view.sentence.index - earlier[0][2] > ELLIPSIS_WINDOW:
                 earlier.popleft()  # sentence indexes only grow: out of the window for good
             view.earlier_events = [(c, t) for c, t, _ in earlier]
-            view.previous_subject, view.previous_group = previous, group
-            view.host, view.parties = gathering.current(view.sentence.index)
-            view.event_nouns = self.event_nouns
-            coder = SentenceCoder(view, self.verbs, self.modality)
-            found_events = coder.events()
+            found_events = SentenceCoder(view, self.verbs, self.modality).events()
+            complete = [f for f in found_events if not f.partial]
             events = [
-                self._event(state, view, found, gathering.date_for(view.sentence.index, found, timeline))
-                for found in found_events
+                make_event(state, view.sentence, found, timeline.date_for(view.sentence.index, found.trigger_i,
+                                                                           found.modality), self.version)
+                for found in complete
             ]
             state.events.extend(events)
+            group = tuple(s.actor for s in view.previous_group)
+            subject = view.previous_subject.actor if view.previous_subject is not None else None
+            state.partial_events.extend(
+                PartialEvent(view.sentence, f, group, subject) for f in found_events if f.partial
+            )
             resolved = [(e.code, e.target) for e in events if is_resolved(e.target)]
             recent_targets.update(resolved)
             earlier.extend((code, target, view.sentence.index) for code, target in resolved)
-            gathering.update(view.sentence.index, found_events, coder.gathered, events)
+
+
+class ViewBuilder:
+    """The analysed sentences of a document as :class:`SentenceView` objects, each with the
+    context the rules read: the preceding sentence's subjects, who governs a state at the
+    document's date, an actor's home state. The event coder and the discourse stages share it."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.lexicon = resources.lexicon
+        self.event_nouns = frozenset(lemma for e in resources.verbs.entries if e.kind == "noun" for lemma in e.lemmas)
+        self.kb = resources.kb
+
+    def views(self, state: DocState) -> Iterator[SentenceView]:
+        published = state.document.published
+        previous: Side | None = None
+        group: list[Side] = []
+
+        def government_of(actor: str) -> str | None:
+            return self.kb.government_of(actor, published)
+
+        for view in self._plain_views(state):
+            view.government_of, view.home_of = government_of, self._home_of
+            view.previous_subject, view.previous_group = previous, group
+            view.event_nouns = self.event_nouns
+            yield view
             previous, group = main_subject(view), coordinated_subjects(view)
 
     def _home_of(self, actor: str) -> str | None:
         entity = self.kb.get(actor)
         return None if entity is None else entity.country
 
-    def _views(self, state: DocState) -> Iterator[SentenceView]:
+    def _plain_views(self, state: DocState) -> Iterator[SentenceView]:
         mentions_by_sentence: dict[int, list[Mention]] = {}
         for mention in state.mentions:
             mentions_by_sentence.setdefault(mention.sentence_index, []).append(mention)
@@ -213,34 +251,35 @@ class EventCoder:
                 continue
             yield build_view(sentence, span, mentions_by_sentence.get(sentence.index, []), self.lexicon)
 
-    def _event(self, state: DocState, view: SentenceView, found: FoundEvent, date: EventDate) -> Event:
-        trigger = view.span.doc[found.trigger_i]
-        start, end = token_span(trigger)
-        return Event(
-            id=stable_id(state.document.id, view.sentence.start, view.sentence.end, self.version,
-                         start, found.source, found.target, found.code),
-            doc_id=state.document.id,
-            start=view.sentence.start,
-            end=view.sentence.end,
-            sentence_index=view.sentence.index,
-            trigger_start=start,
-            trigger_end=end,
-            source=found.source,
-            target=found.target,
-            code=found.code,
-            modality=found.modality,
-            date=date.value,
-            date_start=date.start,
-            date_end=date.end,
-            date_rule=date.rule,
-            claimant=found.claimant,
-            entry=found.provenance.entry,
-            route=found.provenance.route,
-            source_route=found.provenance.source_route,
-            target_route=found.provenance.target_route,
-            cue=found.provenance.cue,
-            confidence=found.confidence,
-        )
+
+def make_event(state: DocState, sentence: Sentence, found: FoundEvent, date: EventDate, version: str) -> Event:
+    """The event record of a found event, its evidence the sentence."""
+    start, end = token_span(state.doc[found.trigger_i])
+    return Event(
+        id=stable_id(state.document.id, sentence.start, sentence.end, version,
+                     start, found.source, found.target, found.code),
+        doc_id=state.document.id,
+        start=sentence.start,
+        end=sentence.end,
+        sentence_index=sentence.index,
+        trigger_start=start,
+        trigger_end=end,
+        source=found.source,
+        target=found.target,
+        code=found.code,
+        modality=found.modality,
+        date=date.value,
+        date_start=date.start,
+        date_end=date.end,
+        date_rule=date.rule,
+        claimant=found.claimant,
+        entry=found.provenance.entry,
+        route=found.provenance.route,
+        source_route=found.provenance.source_route,
+        target_route=found.provenance.target_route,
+        cue=found.provenance.cue,
+        confidence=found.confidence,
+    )
 
 
 def build_view(sentence: Sentence, span: Any, mentions: list[Mention], lexicon: Lexicon) -> SentenceView:
@@ -251,7 +290,18 @@ def build_view(sentence: Sentence, span: Any, mentions: list[Mention], lexicon: 
         for token in span:
             if mention.start <= token.idx < mention.end and token.dep_ != "case":
                 view.actor_at.setdefault(token.i, mention.actor_id)
+                if mention.rule == PLURAL_RULE and view.actor_at[token.i] != mention.actor_id:
+                    members = view.set_at.get(token.i, (view.actor_at[token.i],))
+                    view.set_at[token.i] = (*members, mention.actor_id)
     return view
+
+
+def set_members(view: SentenceView, side: Side) -> list[Side]:
+    """A side found on a set mention, as one side per member; any other side as it is."""
+    members = view.set_at.get(side.token_i)
+    if members is None or side.actor != members[0]:
+        return [side]
+    return [Side(actor, side.token_i, side.route + "~set") for actor in members]
 
 
 def main_subject(view: SentenceView) -> Side | None:
@@ -264,7 +314,7 @@ def main_subject(view: SentenceView) -> Side | None:
                 side = actor_of(view, child, "previous-subject", set()) or _possessor(view, child)
                 if side is not None and not is_unresolved(side.actor):
                     others = {view.actor_at.get(c.i) for c in child.conjuncts} - {None, side.actor}
-                    return None if others else side
+                    return None if others or side.token_i in view.set_at else side
     return None
 
 
@@ -274,7 +324,8 @@ def coordinated_subjects(view: SentenceView) -> list[Side]:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
                 sides = [actor_of(view, m, "previous-subject", set()) for m in (child, *child.conjuncts)]
-                found = _unique([s for s in sides if s is not None and not is_unresolved(s.actor)])
+                members = [m for s in sides if s is not None for m in set_members(view, s)]
+                found = _unique([s for s in members if not is_unresolved(s.actor)])
                 return found if len(found) > 1 else []
     return []
 
@@ -282,58 +333,6 @@ def coordinated_subjects(view: SentenceView) -> list[Side]:
 def _possessor(view: SentenceView, noun: Any) -> Side | None:
     owner = next((c for c in noun.children if c.dep_ == "poss" and c.i in view.actor_at), None)
     return None if owner is None else Side(view.actor_at[owner.i], owner.i, "previous-subject")
-
-
-@dataclass(slots=True)
-class Gathering:
-    """The host and the parties of the latest multi-party event of a document: a hosted
-    meeting, or a gathering with named participants. Collective nouns later in the text
-    ("the participants", "the other governments") stand for these parties."""
-
-    host: str | None = None
-    parties: list[str] = field(default_factory=list)
-    sentence_index: int = -1
-    #: the date of the hosting event, which later references to the same gathering share
-    date: EventDate | None = None
-
-    def current(self, sentence_index: int) -> tuple[str | None, list[str]]:
-        if sentence_index - self.sentence_index > PARTIES_WINDOW:
-            return None, []
-        return self.host, list(self.parties)
-
-    @staticmethod
-    def _hosts(event: FoundEvent) -> bool:
-        """A hosting its own clause asserts ("X hosted ..."), not one asked of someone or one
-        whose host is itself a collective reference."""
-        if is_unresolved(event.source) or event.modality != "asserted":
-            return False
-        return not (event.provenance.via("collective") or event.provenance.along("governing"))
-
-    def date_for(self, sentence_index: int, found: FoundEvent, timeline: DocumentTimeline) -> EventDate:
-        """The timeline's date; an event that refers back to the gathering ("the meeting
-        brought together ...", "the participants called ...") and has none takes the gathering's."""
-        date = timeline.date_for(sentence_index, found.trigger_i, found.modality)
-        refers_back = found.provenance.via("earlier") or found.provenance.via("collective")
-        if date.value is None and refers_back and self.date is not None and self.date.value is not None:
-            return EventDate(self.date.value, self.date.start, self.date.end, "same-gathering")
-        return date
-
-    def update(self, sentence_index: int, found: list[FoundEvent], gathered: list[str], events: list[Event]) -> None:
-        hosted = [e for e in found if e.code.startswith("043") and self._hosts(e)]
-        if any(e.provenance.via("collective") for e in found):
-            self.sentence_index = sentence_index
-        if not hosted and not gathered:
-            return
-        if sentence_index - self.sentence_index > PARTIES_WINDOW:
-            self.host, self.parties, self.date = None, [], None
-        if hosted:
-            self.host = hosted[0].source
-            event = events[found.index(hosted[0])]
-            self.date = EventDate(event.date, event.date_start, event.date_end, event.date_rule or "")
-        new = [self.host] if self.host else []
-        new += [e.target for e in hosted] + gathered
-        self.parties = list(dict.fromkeys([*self.parties, *(a for a in new if is_resolved(a))]))
-        self.sentence_index = sentence_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +345,46 @@ class FoundEvent:
     claimant: str | None
     provenance: Provenance
     confidence: float
+    #: the token a placeholder side stands on ("the decision", "the participants"), if any
+    gap_i: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Whether a side stands for the context (a placeholder) rather than an actor."""
+        return is_placeholder(self.source) or is_placeholder(self.target)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialEvent:
+    """An event whose source or target is a placeholder, left by the rule coder in
+    ``DocState.partial_events`` for a discourse stage to complete from the document's context
+    (or to drop when the context does not name exactly one fit). Never stored."""
+
+    sentence: Sentence
+    found: FoundEvent
+    #: the coordinated subject actors of the preceding sentence ("A and B met. Both sides ...")
+    previous_group: tuple[str, ...] = ()
+    #: the subject actor of the preceding sentence: who made an act the coder did not code
+    #: ("Chile lifted its tariffs. Peru welcomed the decision.")
+    previous_subject: str | None = None
+
+    @property
+    def gap(self) -> str:
+        """The placeholder: :data:`COLLECTIVE`, :data:`EARLIER_EVENT` or :data:`MISSING_AGENT`."""
+        return self.found.source if is_placeholder(self.found.source) else self.found.target
+
+    @property
+    def known(self) -> str:
+        """The side that is an actor (a placeholder too when both sides are)."""
+        return self.found.target if is_placeholder(self.found.source) else self.found.source
+
+    def completed(self, actor: str, confidence: float | None = None) -> FoundEvent:
+        """The event with its placeholder side (or sides) replaced by ``actor``."""
+        found = self.found
+        source = actor if found.source == self.gap else found.source
+        target = actor if found.target == self.gap else found.target
+        return replace(found, source=source, target=target,
+                       confidence=found.confidence if confidence is None else confidence)
 
 
 class SentenceCoder:
@@ -365,8 +404,6 @@ class SentenceCoder:
         self.helped: set[int] = set()
         #: pronouns being resolved (their resolution looks at clause subjects, which may be pronouns)
         self.resolving: set[int] = set()
-        #: participants of multi-party gatherings named in this sentence
-        self.gathered: list[str] = []
 
     def events(self) -> list[FoundEvent]:
         if self.view.span.text.rstrip().rstrip("\u201d\"'").endswith("?"):
@@ -376,7 +413,6 @@ class SentenceCoder:
             if token.i not in self.consumed:
                 found.extend(self._code_trigger(token))
         found.extend(self._reported_demands())
-        found.extend(self._gatherings())
         found.extend(self._ellipses(found))
         dropped = self.consumed | self.helped
         return dedupe([f for f in found if f.trigger_i not in dropped])
@@ -413,37 +449,6 @@ class SentenceCoder:
                 )
         return found
 
-    def _gatherings(self) -> list[FoundEvent]:
-        """"The summit brought together envoys from A, B and C" (host known from the text
-        before, or the meeting's owner): each participant -> host, 042. "X hosted a meeting that
-        included A and B": X -> each participant, 043."""
-        found: list[FoundEvent] = []
-        for noun in self.view.span:
-            if noun.lemma_.lower() not in self.words.gathering_nouns and noun.lower_ not in self.words.gathering_nouns:
-                continue
-            participants = self._participants(noun)
-            if not participants:
-                continue
-            self.gathered.extend(p.actor for p in participants)
-            hosts_it = noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in self.words.hosting_verbs
-            hosting = noun.head if hosts_it else None
-            if hosting is not None:
-                hosts, route = self.subjects(hosting)
-                code, trigger, pairs = "043", hosting, [(h, p) for h in hosts for p in participants]
-            else:
-                owners = owner_actors(self, noun)
-                hosts = owners or self._remembered_host(noun)
-                route = "possessor" if owners else "earlier-host"
-                code, trigger, pairs = "042", noun, [(p, h) for h in hosts for p in participants]
-            cue = self.modality.event_modality(trigger)
-            found.extend(
-                FoundEvent(trigger.i, s.actor, t.actor, code, cue.modality, self.claimant(trigger),
-                           Provenance("gathering", route, s.route, t.route, cue.cue), 0.55)
-                for s, t in pairs
-                if s.actor != t.actor and not (is_unresolved(s.actor) or is_unresolved(t.actor))
-            )
-        return found
-
     def _ellipses(self, found: list[FoundEvent]) -> list[FoundEvent]:
         """"Kazakhstan delisted X, and Kyrgyzstan followed", "whether Peru would follow suit",
         "has not done so yet": the subject repeats the latest earlier act (code and target),
@@ -455,7 +460,7 @@ class SentenceCoder:
             earlier = [(e.code, e.target) for e in found if e.trigger_i < verb.i] or self.view.earlier_events
             sources, route = self.subjects(verb)
             actors = {s.actor for s in sources}
-            antecedent = next(((c, t) for c, t in reversed(earlier) if t not in actors), None)
+            antecedent = next(((c, t) for c, t in reversed(earlier) if t not in actors and not is_placeholder(t)), None)
             if antecedent is None:
                 continue
             code, target = antecedent
@@ -467,33 +472,6 @@ class SentenceCoder:
                 if not is_unresolved(s.actor) and s.actor != target
             )
         return events
-
-    def _participants(self, noun: Any) -> list[Side]:
-        """The actors a gathering noun brings together: objects (and their ``from`` /
-        ``alongside`` phrases) of a gathering verb whose subject, or relative antecedent, is the noun."""
-        gathering = self.words.gathering_verbs
-        verbs = [c for c in noun.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in gathering]
-        if noun.dep_ in SUBJECT_DEPS and noun.head.lemma_.lower() in gathering:
-            verbs.append(noun.head)
-        sides: list[Side] = []
-        for verb in verbs:
-            if verb.lemma_.lower() == "bring" and not any(c.lower_ == "together" for c in verb.children):
-                continue
-            phrases = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
-            phrases += prep_objects(verb, self.words.participant_preps)
-            for phrase in list(phrases):
-                phrases += prep_objects(phrase, self.words.participant_preps)
-                if phrase.lemma_.lower() in self.heads:
-                    phrases += prep_objects(phrase, self.words.represented_preps)
-            for phrase in phrases:
-                sides.extend(self.actors(phrase, "participant"))
-        return _unique(sides)
-
-    def _remembered_host(self, noun: Any) -> list[Side]:
-        host = self.view.host
-        if host is None or not any(c.lower_ in ("the", "this", "that") for c in noun.children):
-            return []
-        return [Side(host, noun.i, "host~earlier")]
 
     def _code_trigger(self, token: Any) -> list[FoundEvent]:
         kind = trigger_kind(token)
@@ -538,6 +516,7 @@ class SentenceCoder:
                 claimant=claimant,
                 provenance=Provenance(entry.id, route, s.route, t.route, cue.cue),
                 confidence=_confidence(entry, s, t),
+                gap_i=placeholder_token(s, t),
             )
             for s, t in pairs
         ]
@@ -551,7 +530,7 @@ class SentenceCoder:
     def claimant(self, trigger: Any) -> str | None:
         """The actor whose speech reports the event ("X said that Russia ..."), else None."""
         found = self.speaker(trigger)
-        return None if found is None else found.actor
+        return None if found is None or is_placeholder(found.actor) else found.actor
 
     def speaker(self, trigger: Any) -> Side | None:
         """The speaking actor of the speech verb that reports the event, its ``token_i`` the verb's."""
@@ -574,7 +553,7 @@ class SentenceCoder:
             e for e in events if e.code[:2] in self.words.hostile_roots and e.modality not in ("negated", "recommended")
         ]
         found = self.speaker(trigger) if hostile else None
-        if found is None:
+        if found is None or is_placeholder(found.actor):
             return []
         cue = self.modality.event_modality(self.view.span.doc[found.token_i])
         return [
@@ -582,7 +561,7 @@ class SentenceCoder:
                        Provenance("reported-accusation", "speech", found.route, e.provenance.source_route, cue.cue),
                        0.5)
             for e in hostile
-            if e.source != found.actor and not is_unresolved(e.source)
+            if e.source != found.actor and is_resolved(e.source) and not is_placeholder(e.source)
         ]
 
     def actors(self, token: Any, route: str) -> list[Side]:
@@ -599,13 +578,12 @@ class SentenceCoder:
             if side is None:
                 sides.extend(
                     self.group(member, route)
-                    or self._plural_antecedents(member, route)
                     or self.collective(member, route)
                 )
             if side is not None and side.token_i != member.i:
                 members.extend(c for c in self.view.span.doc[side.token_i].conjuncts if c not in members)
             if side is not None:
-                sides.append(side)
+                sides.extend(set_members(self.view, side))
         return _unique(sides)
 
     def pronoun(self, token: Any, route: str) -> Side | None:
@@ -671,9 +649,10 @@ class SentenceCoder:
         return []
 
     def collective(self, noun: Any, route: str) -> list[Side]:
-        """"The participants", "both sides", "the two countries", "the other governments": the
-        parties of the latest multi-party event, else the coordinated subjects of the preceding
-        sentence. As a target only with "other" (the parties besides the source)."""
+        """"The participants", "both sides", "the two countries", "the other governments": a
+        :data:`COLLECTIVE` placeholder, which the discourse stages fill with the parties of the
+        current gathering, else the coordinated subjects of the preceding sentence. As a target
+        only with "other" (the parties besides the source)."""
         if noun.lemma_.lower() not in self.words.collective_nouns or noun.tag_ not in PLURAL_TAGS:
             return []
         children = list(noun.children)
@@ -684,16 +663,7 @@ class SentenceCoder:
             return []
         if route in TARGET_ROUTES and "other" not in words:
             return []
-        parties = self.view.parties or [s.actor for s in self.view.previous_group]
-        return [Side(actor, noun.i, route + "~collective") for actor in parties]
-
-    def _plural_antecedents(self, pronoun: Any, route: str) -> list[Side]:
-        """"A and B met in X. They then ...": a sentence-initial subject "they" is both."""
-        if pronoun.lower_ != "they" or pronoun.dep_ not in SUBJECT_DEPS:
-            return []
-        if any(t.i in self.view.actor_at for t in self.view.before(pronoun)):
-            return []
-        return [Side(s.actor, pronoun.i, route + "~pronoun") for s in self.view.previous_group]
+        return [Side(COLLECTIVE, noun.i, route + "~collective")]
 
     def _people_of(self, noun: Any, route: str) -> Side | None:
         """"Liberian refugees", "Ruritania's villages": the actor whose people or places are
@@ -872,6 +842,8 @@ class VerbRoles:
             while not agents and verb.dep_ == "conj" and is_passive(verb.head):
                 verb = verb.head
                 agents = passive_agents(verb)
+            if not agents and finite_passive(self.verb):
+                return [Side(MISSING_AGENT, self.verb.i, "implied-agent")], "passive"
             return [s for a in agents for s in self.coder.actors(a, "passive-agent")], "passive"
         sources, route = self.coder.subjects(self.verb)
         if not sources and self.verb.tag_ == "VBG" and cooperative(self.entry):
@@ -885,7 +857,7 @@ class VerbRoles:
             if self.entry.code.startswith(STATEMENT_ROOT):
                 self.coder.consumed.update(p.i for p in objects)
             found = [s for p in objects for s in self.coder.actors_or_owners(p, "prep-object")]
-            found = found or self._recipients(obj)
+            found = found or self._recipients(obj) or self._earlier_event(objects)
             if not found and obj is not None and self.entry.objects:
                 found = self._agent_object(obj)
             if found or not (self.passive and obj is not None):
@@ -895,12 +867,39 @@ class VerbRoles:
         if self.entry.objects:
             owners = owner_actors(self.coder, obj, possessive_only=True) or self._agent_object(obj)
             if owners or not self.entry.answers:
-                return owners
-            return self._authors(obj) or self.coder.implied(self.verb)
+                return owners or self._unnamed_parties(obj)
+            return self._authors(obj) or self._answered_event(obj)
         found = self.coder.actors_or_owners(obj, "patient" if self.passive else "object")
         if not found and (self.entry.complement or self.entry.code[:2] in self.coder.words.evaluative_roots):
             found = owner_actors(self.coder, obj, possessive_only=True)
-        return found or self._complement_targets() or self._place_targets()
+        return found or self._complement_targets() or self._place_targets() or self._earlier_event([obj])
+
+    def _earlier_event(self, objects: list[Any]) -> list[Side]:
+        """"X welcomed the decision", "condemned this move": an event noun referring back
+        (definite or demonstrative, naming no actor of its own) is an :data:`EARLIER_EVENT`
+        placeholder; the context stage puts in whoever made that event."""
+        if self.passive:
+            return []
+        anaphors = [o for o in objects if refers_back(o, self.coder.words)]
+        return [Side(EARLIER_EVENT, o.i, "object~earlier-event") for o in anaphors[:1]]
+
+    def _unnamed_parties(self, obj: Any) -> list[Side]:
+        """"The ceasefire was agreed", "a deal was reached": an agreement (``mutual_event_nouns``)
+        as the subject of a passive with no agent names none of its parties; the context stage
+        codes it between the two parties of the current gathering or the preceding sentence."""
+        if not (self.passive and finite_passive(self.verb) and not passive_agents(self.verb)):
+            return []
+        if obj.lemma_.lower() not in self.coder.words.mutual_event_nouns:
+            return []
+        return [Side(MISSING_PARTIES, obj.i, "implied-parties")]
+
+    def _answered_event(self, obj: Any) -> list[Side]:
+        """The author of an act answered without naming it: "welcomed the decision" refers back
+        to an earlier event (the context stage finds its maker); any other object ("rejected
+        a request") takes the subject of the preceding sentence (the implied-agent convention)."""
+        if refers_back(obj, self.coder.words):
+            return self._earlier_event([obj])
+        return self.coder.implied(self.verb)
 
     def _home_targets(self, sources: list[Side]) -> list[Side]:
         """"seized power in X": X; "returned to power": the source's home state."""
@@ -1060,6 +1059,32 @@ class NounRoles:
             if found:
                 return found
         return []
+
+
+def placeholder_token(source: Side, target: Side) -> int | None:
+    """The token of a placeholder side of a dyad, if either side is one."""
+    if is_placeholder(source.actor):
+        return source.token_i
+    return target.token_i if is_placeholder(target.actor) else None
+
+
+def finite_passive(verb: Any) -> bool:
+    """"X was not invited": a passive clause with its own auxiliary and subject (not a bare
+    participle, whose agent is often the noun it describes)."""
+    children = list(verb.children)
+    return any(c.dep_ == "auxpass" for c in children) and any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in children)
+
+
+def refers_back(noun: Any, words: EventWords) -> bool:
+    """"the decision", "this move", "that deal": an event noun with a definite or demonstrative
+    determiner and no owner, ``of``/``by`` phrase, clause or actor of its own."""
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in words.anaphoric_event_nouns:
+        return False
+    children = list(noun.children)
+    if not any(c.dep_ == "det" and c.lower_ in words.anaphoric_determiners for c in children):
+        return False
+    own = ("poss", "prep", "acl", "relcl", "compound", "nmod", "appos")
+    return not any(c.dep_ in own and c.lower_ not in words.anaphoric_determiners for c in children)
 
 
 def is_ellipsis(verb: Any) -> bool:

@@ -122,6 +122,7 @@ class DateWords:
     report_adverbs: Words
     commitment_words: Words
     plan_nouns: Words
+    occasion_nouns: Words
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,11 @@ class EventWords:
     transparent_preps: Words
     participant_preps: Words
     represented_preps: Words
+    participation_verbs: WordMap
+    venue_preps: Words
+    anaphoric_event_nouns: WordMap
+    anaphoric_determiners: Words
+    mutual_event_nouns: Words
     #: verbs that make their infinitive complement a threat or a refusal
     stance_verbs: Words = field(init=False)
 
@@ -170,6 +176,10 @@ class ActorWords:
     distinguishing_modifiers: Words
     expletive_heads: Words
     date_words: Words
+    #: plural anaphors that name a set of actors ("the two countries"): noun -> member kinds
+    plural_set_nouns: WordMap
+    #: how many members a set word names ("both", "pair": 2), the count as key
+    set_size_words: WordMap
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,10 @@ The rule is the one of the gold guidelines, read as a human would:
   by a lower-case word; the abbreviation lists are data
   (``data/abbreviations.yaml``, documented at its top);
 - a line that only wraps a paragraph (it ends mid-clause and the next line
-  starts in lower case) does not end its sentence.
+  starts in lower case) does not end its sentence;
+- a list item's marker (``•``, ``-``, ``*`` at the start of a line) is left out
+  of its sentence, so a summary bullet is coded like any sentence (and, short
+  and without a final stop, is a heading like a title).
 
 Sentence spans never include leading or trailing whitespace. ``paragraph``
 counts blank-line separated paragraphs from 0. Sentences inside the
@@ -51,6 +54,10 @@ _BOUNDARY = re.compile(
 _WORD_BEFORE = re.compile(r"[^\s(\[“\"'‘]*$")
 _NEXT_WORD = re.compile(r"\s*[\"“‘'(\[]*(?P<word>[^\s\"”’)\]]*)")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}\s+")
+#: A list item's marker at the start of a line ("• ", "- ", "* "): not part of the item's sentence.
+_BULLET_MARK = r"[^\S\n]*[•▪‣◦●*–-][^\S\n]+"
+_BULLET = re.compile(_BULLET_MARK + r"(?=\S)")
+_BULLET_BEFORE = re.compile(_BULLET_MARK)
 #: A list or section number at the start of a sentence ("1.", "iv.", "b.") is not a sentence.
 _ENUMERATOR = re.compile(r"\s*[-*•]?\s*(?:\d{1,3}(?:\.\d{1,3})*|[ivxlc]{1,6}|[a-z])\.", re.I)
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -144,6 +151,9 @@ class SentenceSplitter:
         hashes = _MARKDOWN_HEADING.match(text, start) if segment.markdown_heading else None
         if hashes:
             start = hashes.end()
+        bullet = _BULLET.match(text, start)
+        if bullet:
+            start = bullet.end()
         cursor = start
         for match in _BOUNDARY.finditer(text, start, segment.end):
             if not _ENUMERATOR.fullmatch(text, cursor, match.end()) and self._ends_sentence(text, match, segment.end):
@@ -225,6 +235,12 @@ def _continues(text: str, previous: Segment, line: str) -> bool:
     head = line.lstrip()
     tail = text[last] if last >= previous.start else ""
     return bool(tail) and bool(head) and (tail.isalnum() or tail in ",;-–") and head[0].islower()
+
+
+def is_bullet_item(text: str, start: int) -> bool:
+    """Whether the sentence starting at ``start`` is a list item (summary bullets under a title)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_BULLET_BEFORE.fullmatch(text, line_start, start))
 
 
 def _stripped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

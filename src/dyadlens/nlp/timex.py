@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -626,22 +626,86 @@ RULES: tuple[_Rule, ...] = (
 )
 
 
+def _anchor_itself(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"at that time", "during the meeting": the anchoring date itself."""
+    return (ctx.anchor, "point", "discourse") if ctx.anchor else None
+
+
+def _since_anchor(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"since then": ongoing activity from the anchoring date."""
+    return (ctx.anchor, "range", "discourse") if ctx.anchor else None
+
+
+def _anchor_unit(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"that day", "earlier that week", "later that month": the anchor at the unit's precision
+    (a week has none of its own, so it keeps the month)."""
+    if ctx.anchor is None:
+        return None
+    unit = m.group("unit").lower()
+    precision = "month" if unit in ("week", "month") else "day"
+    return ctx.anchor.truncate(precision), "point", "discourse"
+
+
+def _day_around_anchor(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"the day before", "the day after": one day from the anchoring date."""
+    if ctx.anchor is None or ctx.anchor.day is None:
+        return None
+    sign = -1 if m.group("dir").lower() == "before" else 1
+    return ctx.anchor.add_days(sign), "point", "discourse"
+
+
+def discourse_rules(occasion_nouns: Iterable[str]) -> tuple[_Rule, ...]:
+    """Rules for references back into the text, resolved to the anchoring date (the latest
+    date the narrative established before them): "since then", "at that time", "that day",
+    "earlier that week", "the day after", and an occasion named with a definite determiner
+    after a temporal preposition ("during the meeting", "after the talks", "on the sidelines of
+    the summit"). ``occasion_nouns`` are the nouns of such occasions (lemmas; plurals match)."""
+    nouns = "|".join(sorted((re.escape(n) for n in occasion_nouns), key=len, reverse=True))
+    occasion = (
+        r"\b(?:during|at|after|following|on\s+the\s+(?:sidelines|margins)\s+of)\s+(?:the|that|this|these|those)\s+"
+        r"(?:[\w-]+\s+){0,2}?(?:" + nouns + r")(?:s|es)?\b(?!\s+(?:of|on|in)\s+\d)"
+    )
+    return (
+        _rule("since-then", r"\b(?:ever\s+)?since\s+then\b", _since_anchor, 1, False, _I),
+        _rule(
+            "at-that-time",
+            r"\b(?:at\s+(?:that|the)\s+(?:time|point|moment)|back\s+then|by\s+then)\b(?!\s+(?:of|when)\b)",
+            _anchor_itself,
+            1,
+            False,
+            _I,
+        ),
+        _rule(
+            "that-unit",
+            r"\b(?:(?:earlier|later)\s+)?that\s+(?P<unit>day|morning|afternoon|evening|night|week|month)\b",
+            _anchor_unit,
+            1,
+            False,
+            _I,
+        ),
+        _rule("day-around", r"\bthe\s+day\s+(?P<dir>before|after)\b", _day_around_anchor, 1, True, _I),
+        _rule("occasion", occasion, _anchor_itself, 1, False, _I),
+    )
+
+
 def resolve_sentence_expressions(
     text: str,
     offset: int,
     sentence_index: int,
     published: PartialDate | None,
     anchors: Sequence[TemporalExpression],
+    extra_rules: Sequence[_Rule] = (),
 ) -> list[TemporalExpression]:
     """Every temporal expression in one sentence, resolved, in text order.
 
     ``anchors`` are the anchoring expressions of earlier sentences; anchors
     found earlier in this sentence count too (anchored rules run last).
+    ``extra_rules`` (such as :func:`discourse_rules`) run after :data:`RULES`.
     """
     taken: list[tuple[int, int]] = [m.span() for m in _URL.finditer(text)]
     found: list[TemporalExpression] = []
     local_anchors = list(anchors)
-    for rule in RULES:
+    for rule in (*RULES, *extra_rules):
         for match in rule.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):

@@ -1,0 +1,1 @@
+"""Places: an offline gazetteer, the places a document names and where its events happened."""

@@ -1,0 +1,185 @@
+"""Event anaphora and implied arguments (stage ``event_context``).
+
+The rule coder (stage ``events``) leaves in ``DocState.partial_events`` the events
+it found with one side that stands for the context; after the ``gatherings`` stage
+has filled what a gathering fills, this stage completes the rest from the
+document, and only when the context names exactly one fit. What it cannot
+complete it drops: an unresolved argument is better than a guessed one.
+
+- An event referred back to (:data:`~dyadlens.nlp.events.EARLIER_EVENT`: "X welcomed
+  the decision", "condemned this move", "rejected the deal"): the antecedent is the
+  nearest earlier event of the document, at most :data:`ANAPHORA_WINDOW` sentences
+  back, whose CAMEO root the noun can refer to (``anaphoric_event_nouns`` in the
+  lexicon: "the attack" an act of force, "the deal" an agreement or cooperation). The
+  side takes the actor who made it, the antecedent's source; for an agreement
+  (``mutual_event_nouns``: "the deal") every party made it, so both sides count. The
+  nearest sentence with a compatible event decides: one maker other than the
+  reacting actor is a fit, several are none.
+- The agent of a passive clause that names none
+  (:data:`~dyadlens.nlp.events.MISSING_AGENT`: "Iran was not invited", "the envoy
+  was expelled"): the candidates are the actors that acted earlier in the sentence or
+  in the preceding analysed sentence (the implied-agents convention: an agent clear
+  from the immediately preceding sentence) and the host of the current gathering;
+  exactly one other than the patient is the agent.
+- An agreement that names none of its parties (:data:`~dyadlens.nlp.events.MISSING_PARTIES`:
+  "the ceasefire was agreed", "a deal was reached"): coded once between the two parties of
+  the current gathering, else of the events of the preceding analysed sentence; any other
+  number of parties gives nothing.
+- A collective ("both sides", "the two countries") that no gathering filled
+  (:data:`~dyadlens.nlp.events.COLLECTIVE`): the coordinated subjects of the
+  preceding sentence ("A and B met. Both sides agreed ..."), one event each.
+
+Completed events are dated by the timeline and carry a lower confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from dyadlens.model import Event, is_resolved
+from dyadlens.nlp.dates import DocumentTimeline, timeline_of
+from dyadlens.nlp.events import (
+    COLLECTIVE,
+    EARLIER_EVENT,
+    MISSING_PARTIES,
+    FoundEvent,
+    PartialEvent,
+    make_event,
+)
+from dyadlens.nlp.gatherings import GATHERING_WINDOW
+from dyadlens.state import DocState
+
+if TYPE_CHECKING:
+    from dyadlens.nlp.lexicon import EventWords
+    from dyadlens.resources import Resources
+
+#: How many sentences back an event noun ("the decision") looks for the event it refers to.
+ANAPHORA_WINDOW = 3
+#: The confidence of an event completed from the context.
+CONFIDENCE = 0.45
+
+
+class EventContext:
+    """The ``event_context`` stage: see the module's docstring."""
+
+    name = "event_context"
+    version = "1"
+
+    def __init__(self, resources: Resources) -> None:
+        self.words: EventWords = resources.lexicon.events
+
+    def __call__(self, state: DocState) -> None:
+        timeline = timeline_of(state)
+        for partial in state.partial_events:
+            if partial.found.target == MISSING_PARTIES:
+                found = _between(partial, _two_parties(state, partial))
+            else:
+                actors = self._fill(state, partial)
+                found = [partial.completed(a, CONFIDENCE) for a in actors if a != partial.known]
+            _add(state, timeline, partial, found)
+        state.partial_events = []
+
+    def _fill(self, state: DocState, partial: PartialEvent) -> list[str]:
+        """The actors the placeholder stands for: several for a collective, else one or none."""
+        if partial.gap == COLLECTIVE:
+            return list(partial.previous_group)
+        if partial.gap == EARLIER_EVENT:
+            candidates = self._makers(state, partial)
+        else:
+            candidates = _recent_agents(state, partial)
+        candidates.discard(partial.known)
+        return list(candidates) if len(candidates) == 1 else []
+
+    def _makers(self, state: DocState, partial: PartialEvent) -> set[str]:
+        """Who made the event a noun refers back to: the makers of the compatible events of the
+        nearest sentence (within the window) that has any."""
+        noun = state.doc[partial.found.gap_i] if partial.found.gap_i is not None else None
+        if noun is None:
+            return set()
+        lemma = noun.lemma_.lower()
+        roots = set(self.words.anaphoric_event_nouns.get(lemma, ()))
+        mutual = lemma in self.words.mutual_event_nouns
+        index = partial.sentence.index
+        earlier = [e for e in _before(state, partial, ANAPHORA_WINDOW) if e.root in roots]
+        for sentence_index in range(index, index - ANAPHORA_WINDOW - 1, -1):
+            events = [e for e in earlier if e.sentence_index == sentence_index]
+            if events:
+                sides = [e.source for e in events] + ([e.target for e in events] if mutual else [])
+                return {a for a in sides if is_resolved(a)}
+        return _uncoded_act_subject(state, partial)
+
+
+def _before(state: DocState, partial: PartialEvent, window: int) -> list[Event]:
+    """The complete events of the document before the partial event's trigger, at most
+    ``window`` sentences back."""
+    index = partial.sentence.index
+    trigger = state.doc[partial.found.trigger_i].idx
+    return [
+        e
+        for e in state.events
+        if index - window <= e.sentence_index <= index and (e.sentence_index < index or e.trigger_start < trigger)
+    ]
+
+
+def _uncoded_act_subject(state: DocState, partial: PartialEvent) -> set[str]:
+    """No compatible event in the window: when the preceding analysed sentence has no coded
+    event at all (its act is one the coder does not know), its subject made it; an event of
+    another kind there rules that out ("X attacked Y. Z welcomed the decision": nothing)."""
+    index = partial.sentence.index
+    earlier = [s.index for s in state.analysed_sentences() if s.index < index]
+    if partial.previous_subject is None or not earlier:
+        return set()
+    coded = any(e.sentence_index == earlier[-1] for e in state.events)
+    return set() if coded or not is_resolved(partial.previous_subject) else {partial.previous_subject}
+
+
+def _recent_agents(state: DocState, partial: PartialEvent) -> set[str]:
+    """The actors that acted earlier in the sentence or in the preceding analysed sentence,
+    and the host of the current gathering."""
+    index = partial.sentence.index
+    earlier = [s.index for s in state.analysed_sentences() if s.index < index]
+    window = index - earlier[-1] if earlier else 0
+    agents = {e.source for e in _before(state, partial, window) if is_resolved(e.source)}
+    current = [g for g in state.gatherings if g.sentence_index <= index <= g.last_sentence + GATHERING_WINDOW]
+    if current and current[-1].host:
+        agents.add(current[-1].host)
+    return agents
+
+
+def _two_parties(state: DocState, partial: PartialEvent) -> list[str]:
+    """The parties of an agreement that names none ("the ceasefire was agreed"): those of the
+    current gathering, else the sides of the events of the preceding analysed sentence (in the
+    text order of those events, source first); only when there are exactly two."""
+    index = partial.sentence.index
+    current = [g for g in state.gatherings if g.sentence_index <= index <= g.last_sentence + GATHERING_WINDOW]
+    if current:
+        parties = current[-1].parties
+    else:
+        earlier = [s.index for s in state.analysed_sentences() if s.index < index]
+        events = [e for e in state.events if earlier and e.sentence_index == earlier[-1]]
+        sides = [a for e in sorted(events, key=lambda e: e.trigger_start) for a in (e.source, e.target)]
+        parties = list(dict.fromkeys(a for a in sides if is_resolved(a)))
+    return parties if len(parties) == 2 else []
+
+
+def _between(partial: PartialEvent, parties: list[str]) -> list[FoundEvent]:
+    """The agreement coded once between two parties, the one named first as its source."""
+    if len(parties) != 2:
+        return []
+    first, second = parties
+    return [replace(partial.found, source=first, target=second, confidence=CONFIDENCE)]
+
+
+def _add(state: DocState, timeline: DocumentTimeline, partial: PartialEvent, found: list[FoundEvent]) -> None:
+    """The completed events that the sentence does not have yet (same dyad, root and modality)."""
+    index = partial.sentence.index
+    for event in found:
+        if any(
+            (e.source, e.target, e.root, e.modality) == (event.source, event.target, event.code[:2], event.modality)
+            for e in state.events
+            if e.sentence_index == index
+        ):
+            continue
+        date = timeline.date_for(index, event.trigger_i, event.modality)
+        state.events.append(make_event(state, partial.sentence, event, date, "event-context-1"))
