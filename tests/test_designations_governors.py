@@ -4,6 +4,8 @@ Every sentence was written for these tests."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from dyadlens.model import Designation, RawInput
@@ -51,8 +53,8 @@ HOSTED_AND_REMOVED = """
 """
 
 
-def lemmas(governors: list[object]) -> list[str]:
-    return [getattr(g, "lemma_") for g in governors]
+def lemmas(governors: list[Any]) -> list[str]:
+    return [g.lemma_ for g in governors]
 
 
 @pytest.mark.fast

@@ -282,8 +282,9 @@ class Designation:
     rule: str = ""  # the pattern (``pattern:on-list``) or the event (``event:081:planned``) it was read from
 
 
-#: How precisely a place is known, coarsest first.
-PLACE_PRECISIONS = ("country", "admin1", "city")
+#: How precisely a place is known, coarsest first: a world region or continent, a country, a
+#: first-level region, a city, a site (a venue or district the gazetteer does not know).
+PLACE_PRECISIONS = ("region", "country", "admin1", "city", "site")
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,20 +31,15 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from dyadlens.errors import DyadlensError, InputError
 from dyadlens.evaluation.matching import maximum_matching
 from dyadlens.evaluation.metrics import Counts
-from dyadlens.kb.knowledge_base import load_kb
-from dyadlens.kb.petrarch import detect_dictionary_kind, dictionary_entries
 from dyadlens.kb.sectors import SectorLexicon
 from dyadlens.model import RawInput
 from dyadlens.nlp.sectors import sector_lexicon
@@ -125,51 +120,60 @@ def case_date(value: Any) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
-def run_suites(cases_path: Path, make_resources: ResourceFactory) -> list[SuiteResult]:
-    """Code every case of the file and score each suite in it."""
+def run_suites(
+    cases_path: Path, make_resources: ResourceFactory, own_verbs_only: bool = False
+) -> list[SuiteResult]:
+    """Code every case of the file and score each suite in it (``own_verbs_only``: see :func:`run_suite`)."""
     cases = read_cases(cases_path)
     suites = list(dict.fromkeys(case.suite for case in cases))
     dictionaries = cases_path.parent / "dictionaries"
-    return [run_suite(name, [c for c in cases if c.suite == name], dictionaries, make_resources) for name in suites]
+    return [
+        run_suite(name, [c for c in cases if c.suite == name], dictionaries, make_resources, own_verbs_only)
+        for name in suites
+    ]
 
 
 def run_suite(
-    name: str, cases: Sequence[SuiteCase], dictionaries: Path, make_resources: ResourceFactory
+    name: str,
+    cases: Sequence[SuiteCase],
+    dictionaries: Path,
+    make_resources: ResourceFactory,
+    own_verbs_only: bool = False,
 ) -> SuiteResult:
+    """Code and score one suite. ``own_verbs_only``: a suite with its own verb file codes with
+    that file alone, as PETRARCH (which reads a single verbs dictionary) does; by default the
+    suite's file is given after the packaged dictionary and decides for the verbs it defines."""
     result = SuiteResult(suite=name, cases=len(cases))
     kb_files, verb_files = _suite_dictionaries(name, dictionaries)
-    with tempfile.TemporaryDirectory(prefix="dyadlens-suite-") as folder:
-        resources = _suite_resources(make_resources, kb_files, verb_files, Path(folder), result.notes)
-        coder = _suite_coder(name, resources, result.notes)
+    resources = _suite_resources(make_resources, kb_files, verb_files, own_verbs_only, result.notes)
+    coder = _suite_coder(name, resources, result.notes)
     for case in cases:
         score_case(case, coder(case), result, name.startswith(PLOVER_SUITE_PREFIX))
     return result
 
 
 def _suite_resources(
-    make_resources: ResourceFactory, kb_files: list[Path], verb_files: list[Path], folder: Path, notes: list[str]
+    make_resources: ResourceFactory,
+    kb_files: list[Path],
+    verb_files: list[Path],
+    own_verbs_only: bool,
+    notes: list[str],
 ) -> Resources:
-    """The suite's resources: its own dictionaries on top of the KB, deciding for the names they define.
+    """The suite's resources: its own dictionaries given after the packaged ones, so they decide.
 
-    The actors dictionary goes in as KB entries that extend the shipped actors of the
-    same names (:func:`dyadlens.kb.petrarch.dictionary_entries`), written to a file in
-    ``folder``; the KB is loaded here, while that file exists.
+    An alias the suite's actors share with shipped actors stands for the suite's actor
+    (later KB files win, :func:`dyadlens.nlp.actors.choose_entry`); its verb file's
+    patterns come before the packaged ones for the verbs it defines
+    (:meth:`dyadlens.nlp.verbs.VerbDictionary.candidates`).
     """
-    actor_files = [p for p in kb_files if detect_dictionary_kind(p) == "actors"]
-    if not actor_files:
-        return make_resources(kb_files, verb_files)
-    try:
-        shipped = load_kb()
-        converted = []
-        for number, path in enumerate(actor_files):
-            converted.append(folder / f"suite-actors-{number}.yaml")
-            entries = dictionary_entries(path, shipped)
-            converted[-1].write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        resources = make_resources([*converted, *(p for p in kb_files if p not in actor_files)], verb_files)
-        _ = resources.kb
-    except (DyadlensError, OSError, ValueError) as exc:
-        notes.append(f"suite dictionaries could not take precedence ({type(exc).__name__}: {exc})")
-        return make_resources(kb_files, verb_files)
+    resources = make_resources(kb_files, verb_files)
+    if verb_files and own_verbs_only:
+        from dyadlens.nlp.verbs import load_verb_dictionary
+
+        try:
+            resources.verbs = load_verb_dictionary(resources.ontology, verb_files, packaged_entries=False)
+        except (DyadlensError, OSError, ValueError) as exc:
+            notes.append(f"suite verb file could not be loaded alone ({type(exc).__name__}: {exc})")
     return resources
 
 

@@ -95,8 +95,10 @@ def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None, sectors
 
 
 #: GDELT's ActionGeo_Type for a place known to each precision, outside the United States and in it.
-GEO_TYPES = {"country": 1, "admin1": 5, "city": 4}
-US_GEO_TYPES = {"country": 1, "admin1": 2, "city": 3}
+#: GDELT's geographic types. GDELT has none for a world region or a site (a venue, a district the
+#: gazetteer lacks): their type is left empty, their country (when the text gives one) still filled.
+GEO_TYPES = {"region": "", "country": 1, "admin1": 5, "city": 4, "site": ""}
+US_GEO_TYPES = {"region": "", "country": 1, "admin1": 2, "city": 3, "site": ""}
 
 
 def _place_fields(place: EventPlace | None) -> dict[str, object]:

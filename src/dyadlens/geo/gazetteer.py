@@ -12,9 +12,14 @@ city's region is its GeoNames admin-1 *code* (``"13"`` for Kabul's province);
 with the country's FIPS code it makes GDELT's ADM1 code (``AF13``, see
 :func:`gdelt_adm1_code`). US states are known by name.
 
+Every country's first-level regions come from ISO 3166-2 (``pycountry``, see
+:mod:`dyadlens.geo.subdivisions`), world regions and continents from
+``geo/data/regions.yaml`` (:mod:`dyadlens.geo.regions`).
+
 A name can stand for several places. :meth:`Gazetteer.lookup` prefers a
-country, then a region, then a city, and among cities one in a country the
-document already names, then the most populous.
+country, then a world region, then a capital, a US state, a city (one in a
+country the document already names, then the most populous), then an ISO
+region.
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from typing import Any
 
 #: Rank of each kind of place when one name stands for several (lower wins): a national
 #: capital ranks before a region ("Washington" is the capital, not the state).
-KIND_RANK = MappingProxyType({"country": 0, "capital": 1, "admin1": 2, "city": 3})
+#: A world region ranks right after a country; an ISO 3166-2 region (``subdivision``) after a city, so
+#: "Kabul" stays the city and "Kabul province" asks for the region (:meth:`Gazetteer.region`).
+KIND_RANK = MappingProxyType({"country": 0, "region": 1, "capital": 2, "admin1": 3, "city": 4, "subdivision": 5})
 #: The highest code point of the Latin scripts (Latin Extended-B): alternate names beyond it are not kept.
 LATIN_LIMIT = 0x24F
 #: Alternate names this short and all in capitals are airport and postal codes, not names.
@@ -48,8 +55,11 @@ class Country:
 
 @dataclass(frozen=True, slots=True)
 class GazetteerPlace:
-    """One place of the gazetteer. ``precision`` is ``country``, ``admin1`` or ``city``;
-    ``admin1`` the region's GeoNames code (a US state's name)."""
+    """One place of the gazetteer. ``precision`` is ``region`` (a world region), ``country``,
+    ``admin1`` or ``city``; ``admin1`` the region's GeoNames code (a US state's postal code), or
+    for an ISO 3166-2 region its ISO code (``AF-KNR``); ``country`` is empty for a world region,
+    whose ``members`` are its member countries where that is a fact. ``ranked_as`` overrides
+    the kind used to rank it among places of the same name."""
 
     name: str
     precision: str
@@ -60,10 +70,12 @@ class GazetteerPlace:
     population: int
     geonameid: int | None
     capital: bool = False
+    ranked_as: str = ""
+    members: tuple[str, ...] = ()
 
     @property
     def rank(self) -> int:
-        return KIND_RANK["capital" if self.capital else self.precision]
+        return KIND_RANK[self.ranked_as or ("capital" if self.capital else self.precision)]
 
 
 class Gazetteer:
@@ -92,6 +104,11 @@ class Gazetteer:
         if not found:
             return None
         return min(found, key=lambda p: (p.rank, p.country not in preferred_countries, -p.population))
+
+    def region(self, name: str, preferred_countries: Collection[str] = ()) -> GazetteerPlace | None:
+        """The first-level region ``name`` stands for ("Kabul" in "Kabul province"), else ``None``."""
+        found = [p for p in self._index.get(name.casefold(), ()) if p.precision == "admin1"]
+        return min(found, key=lambda p: (p.country not in preferred_countries, -p.population), default=None)
 
     def country_place(self, iso3: str) -> GazetteerPlace | None:
         """The country with ISO3 code ``iso3`` as a place."""
@@ -129,7 +146,15 @@ def load_gazetteer() -> Gazetteer:
     """The whole gazetteer, read once per process."""
     countries = load_countries()
     by_iso2 = {c.iso2: c for c in countries.values()}
-    places = [*_country_places(countries.values()), *_us_states(by_iso2), *_cities(by_iso2)]
+    from dyadlens.geo.regions import region_places
+    from dyadlens.geo.subdivisions import subdivision_places
+    from dyadlens.geo.words import load_place_words
+
+    generic = load_place_words().subdivision_generic_words
+    places = [
+        *_country_places(countries.values()), *_us_states(by_iso2), *_cities(by_iso2),
+        *subdivision_places(by_iso2, generic), *region_places(),
+    ]
     return Gazetteer(countries.values(), places)
 
 

@@ -18,12 +18,14 @@ place the event. Precision (``country``, ``admin1``, ``city``) is the place's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from dyadlens.model import Event, Mention, Place
 from dyadlens.state import DocState
+
+R = TypeVar("R", Place, Mention)
 
 #: Place rules (the ``places`` stage) of a place used locatively.
 LOCATIVE_RULES = frozenset({"locative", "gathering"})
@@ -37,13 +39,22 @@ class LocationStage:
 
     def __call__(self, state: DocState) -> None:
         dateline = next((p for p in state.places if p.rule == "dateline"), None)
-        state.events[:] = [self._located(state, event, dateline) for event in state.events]
+        # indexed by sentence, so that the work grows with the text, not with its square
+        places = _by_sentence(p for p in state.places if p.rule in LOCATIVE_RULES)
+        mentions = _by_sentence(state.mentions)
+        state.events[:] = [
+            self._located(state, event, places.get(event.sentence_index, []),
+                          mentions.get(event.sentence_index, []), dateline)
+            for event in state.events
+        ]
 
-    def _located(self, state: DocState, event: Event, dateline: Place | None) -> Event:
+    def _located(
+        self, state: DocState, event: Event, places: list[Place], mentions: list[Mention], dateline: Place | None
+    ) -> Event:
+        """``event`` located by the first rule that applies (``places`` and ``mentions``: its sentence's)."""
         if event.place_name:
             return event
-        usable = [p for p in state.places if p.sentence_index == event.sentence_index and p.rule in LOCATIVE_RULES]
-        usable = [p for p in usable if not _names_an_argument(p, event, state.mentions)]
+        usable = [p for p in places if not _names_an_argument(p, event, mentions)]
         trigger = _trigger_token(state.doc, event)
         tied = [p for p in usable if trigger is not None and _tied_to(state.doc, p, trigger)]
         if tied:
@@ -53,6 +64,13 @@ class LocationStage:
         if dateline is not None:
             return with_place(event, dateline, "dateline")
         return event
+
+
+def _by_sentence(records: Iterable[R]) -> dict[int, list[R]]:
+    grouped: dict[int, list[R]] = {}
+    for record in records:
+        grouped.setdefault(record.sentence_index, []).append(record)
+    return grouped
 
 
 def with_place(event: Event, place: Place, rule: str) -> Event:

@@ -4,8 +4,10 @@ A place mention is a capitalised name that spaCy tags ``GPE``, ``LOC`` or
 ``FAC``, or a proper noun after a locative preposition ("in Termez"), that the
 gazetteer knows; a name inside a longer name of another kind ("Kabul
 University") or tagged as a person, date or group is refused. "X province"
-makes it the region around X. The dateline's place ("KABUL, March 3 (Agency)
-—") counts too.
+makes it the region around X. A name the gazetteer and the KB lack whose head
+is a venue noun ("X Concert Hall"), or a place entity in a locative phrase ("in
+North Waziristan"), is a ``site``, in the country of a place right after it.
+The dateline's place ("KABUL, March 3 (Agency) —") counts too.
 
 Each mention's role comes from the parse (:func:`place_role`):
 
@@ -55,16 +57,22 @@ DATELINE = re.compile(
 )
 #: How many of the first analysed sentences a dateline may open.
 DATELINE_SENTENCES = 3
+#: Places that stand for no state when they act: a world region, a venue or district.
+NO_STATE_PRECISIONS = frozenset({"region", "site"})
+#: What may stand between a site and the place that says where it lies: "X near Y", "X, Y", "X of the Y".
+SITE_LINK = re.compile(r"\s*(?:,|in|near|outside|of|inside)?\s*(?:the\s+)?", re.IGNORECASE)
+#: Precisions of a place that can say where a site lies.
+SITE_CONTEXT_PRECISIONS = frozenset({"admin1", "city", "country"})
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
-    """A place name in the text; ``place`` is ``None`` for a region ("X province") the gazetteer lacks."""
+    """A place name in the text; a name the gazetteer lacks ("X province", a venue) is a ``site``."""
 
     start: int
     end: int
     sentence_index: int
-    place: GazetteerPlace | None
+    place: GazetteerPlace
     role: str
 
 
@@ -80,7 +88,7 @@ class PlaceStage:
 
     def __call__(self, state: DocState) -> None:
         found = self.find(state)
-        state.places.extend(self._record(state.document.id, m) for m in found if m.place and m.role in PLACE_ROLES)
+        state.places.extend(self._record(state.document.id, m) for m in found if m.role in PLACE_ROLES)
         state.places.extend(self._dateline(state))
         state.places.sort(key=lambda p: (p.start, p.end))
         self._settle_unresolved(state, found)
@@ -96,6 +104,7 @@ class PlaceStage:
             if span is None:
                 continue
             taken: list[tuple[int, int]] = []
+            found: list[PlaceMention] = []
             for tokens in self._candidates(span):
                 first, last = tokens[0], tokens[-1]
                 if any(first.i <= e and s <= last.i for s, e in taken):
@@ -103,14 +112,15 @@ class PlaceStage:
                 mention = self._mention(tokens, sentence.index, countries)
                 if mention is not None:
                     taken.append((first.i, last.i))
-                    result.append(mention)
+                    found.append(mention)
+            result.extend(_sites_in_context(span.doc.text, found))
         return sorted(result, key=lambda m: m.start)
 
     def _candidates(self, span: Any) -> Iterator[list[Any]]:
         """Token runs that may name a place: place entities, then proper nouns after a locative
         preposition or before a gathering noun."""
         for ent in entities(span):
-            if ent.label_ in PLACE_LABELS:
+            if ent.label_ in PLACE_LABELS or (ent.label_ == "ORG" and ent[-1].lower_ in self.words.venue_nouns):
                 tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
                 if tokens:
                     yield tokens
@@ -132,12 +142,26 @@ class PlaceStage:
             tokens, region = tokens[:-1], True
         doc = tokens[0].doc
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        place = self.gazetteer.lookup(doc.text[start:end], countries) or self._kb_country(doc.text[start:end])
+        name = doc.text[start:end]
+        place = (self.gazetteer.region(name, countries) if region else None) or self.gazetteer.lookup(name, countries)
+        place = place or self._kb_country(name)
         if place is not None and region and place.precision == "city":
             place = self.gazetteer.region_of(place)
-        if place is None and not region:
+        if place is None and (region or self._is_site(tokens, role)):
+            place = site(name)
+        if place is None:
             return None
         return PlaceMention(start, end, sentence_index, place, role)
+
+    def _is_site(self, tokens: list[Any], role: str) -> bool:
+        """A name the gazetteer and the KB do not know that is still a place: its head noun is a
+        venue or place noun ("Crocus City Hall"), or a place entity stands in a locative phrase."""
+        name = tokens[0].doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+        if any(t.ent_type_ == "PERSON" for t in tokens) or self.kb.alias_entries(name):
+            return False
+        if tokens[-1].lower_ in self.words.venue_nouns:
+            return True
+        return role == "locative" and all(t.ent_type_ in PLACE_LABELS for t in tokens)
 
     def _kb_country(self, name: str) -> GazetteerPlace | None:
         """A country by a name the KB gives its state ("Britain", "the US"): the gazetteer knows one name each."""
@@ -167,7 +191,6 @@ class PlaceStage:
 
     def _record(self, doc_id: str, mention: PlaceMention) -> Place:
         place = mention.place
-        assert place is not None
         return Place(
             id=stable_id(doc_id, mention.start, mention.end, self.version, "place"),
             doc_id=doc_id,
@@ -176,7 +199,7 @@ class PlaceStage:
             sentence_index=mention.sentence_index,
             name=place.name,
             precision=place.precision,
-            country=place.country,
+            country=place.country or None,
             admin1=place.admin1,
             lat=place.lat,
             lon=place.lon,
@@ -189,8 +212,12 @@ class PlaceStage:
     def _settle_unresolved(self, state: DocState, found: list[PlaceMention]) -> None:
         """Unresolved mentions that name a place: the state when the place acts, else dropped."""
         kept: list[Mention] = []
+        by_sentence: dict[int, list[PlaceMention]] = {}
+        for place_mention in found:
+            by_sentence.setdefault(place_mention.sentence_index, []).append(place_mention)
         for mention in state.mentions:
-            place = self._place_named_by(state.text, mention, found) if is_unresolved(mention.actor_id) else None
+            in_sentence = by_sentence.get(mention.sentence_index, [])
+            place = self._place_named_by(state.text, mention, in_sentence) if is_unresolved(mention.actor_id) else None
             if place is None:
                 kept.append(mention)
                 continue
@@ -206,17 +233,41 @@ class PlaceStage:
     def _place_named_by(self, text: str, mention: Mention, found: Iterable[PlaceMention]) -> PlaceMention | None:
         """The place mention whose words the actor mention is (a region noun after them allowed)."""
         for place in found:
-            if place.start <= mention.start < place.end and mention.end >= place.end:
+            before = text[mention.start : place.start].strip().lower()
+            if (place.start <= mention.start or before == "the") and mention.start < place.end <= mention.end:
                 extra = text[place.end : mention.end].split()
                 if all(word.lower() in self.words.region_nouns for word in extra):
                     return place
         return None
 
     def _acting_state(self, mention: PlaceMention, date: str | None) -> str | None:
-        if mention.role != "acting" or mention.place is None:
+        if mention.role != "acting" or mention.place.precision in NO_STATE_PRECISIONS:
             return None
         state_id = self.states.get(mention.place.country)
         return self.kb.government_of(state_id, date) if state_id else None
+
+
+def site(name: str, within: GazetteerPlace | None = None) -> GazetteerPlace:
+    """A venue or district the gazetteer lacks, in the country (and region) of ``within`` when known."""
+    admin1 = within.admin1 if within is not None and within.precision != "country" else None
+    return GazetteerPlace(name, "site", within.country if within else "", admin1, None, None, 0, None)
+
+
+def _sites_in_context(text: str, found: list[PlaceMention]) -> list[PlaceMention]:
+    """The sentence's place mentions, each site placed where the known place right after it lies:
+    "Crocus City Hall near Moscow", "North Waziristan, Pakistan", "X district of Y province"."""
+    placed = []
+    for mention in found:
+        if mention.place.precision == "site":
+            within = next((m for m in found if _just_after(text, mention, m)), None)
+            if within is not None and within.place.precision in SITE_CONTEXT_PRECISIONS:
+                mention = replace(mention, place=site(mention.place.name, within.place))
+        placed.append(mention)
+    return placed
+
+
+def _just_after(text: str, site_mention: PlaceMention, other: PlaceMention) -> bool:
+    return other.start >= site_mention.end and SITE_LINK.fullmatch(text[site_mention.end : other.start]) is not None
 
 
 def place_role(tokens: list[Any], words: PlaceWords) -> str:
@@ -269,7 +320,9 @@ def _inside_other_name(tokens: list[Any]) -> bool:
     """Part of a name of another kind, or of a longer name ("Kabul University", "Moscow State University")."""
     if any(t.ent_type_ in NOT_NAME_LABELS for t in tokens):
         return True
-    if tokens[0].ent_iob_ == "I" and tokens[0].ent_type_ not in PLACE_LABELS:
+    first = tokens[0]
+    opened_by_the = first.i > 0 and first.doc[first.i - 1].ent_iob_ == "B" and first.doc[first.i - 1].lower_ == "the"
+    if first.ent_iob_ == "I" and first.ent_type_ not in PLACE_LABELS and not opened_by_the:
         return True
     last = tokens[-1]
     following = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None

@@ -20,6 +20,8 @@ class PlaceWords:
     gathering_nouns: frozenset[str]
     hosting_words: frozenset[str]
     contact_verbs: frozenset[str]
+    subdivision_generic_words: frozenset[str]
+    venue_nouns: frozenset[str]
 
 
 @cache

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,9 @@ class AliasEntry:
     kind: str  # name | alias | demonym | capital | metonym | government (whoever governs the entity)
     strict: bool
     tokens: tuple[str, ...]
+    #: 0 for the shipped KB, n for the n-th extra file that defined or extended the actor:
+    #: for an alias several actors share, the latest layer decides
+    layer: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class KnowledgeBase:
         warnings: Sequence[str] = (),
         files: Sequence[str] = (),
         offices: Offices | None = None,
+        layers: Mapping[str, int] | None = None,
     ) -> None:
         self._entities = dict(entities)
         self.agents = tuple(agents)
@@ -77,7 +81,7 @@ class KnowledgeBase:
         self.offices = offices or Offices()
         self.warnings = list(warnings)
         self.files = tuple(files)
-        self.alias_index = _build_alias_index(self._entities.values())
+        self.alias_index = _build_alias_index(self._entities.values(), layers or {})
         self.max_alias_tokens = max((len(k) for k in self.alias_index), default=1)
         self.alias_lengths = _lengths_by_first_token(self.alias_index)
         self.collisions = _find_collisions(self.alias_index)
@@ -185,7 +189,9 @@ def _alias_entries_of(entity: KbEntity) -> Iterable[tuple[str, str]]:
         yield phrase, "government"
 
 
-def _build_alias_index(entities: Iterable[KbEntity]) -> dict[tuple[str, ...], tuple[AliasEntry, ...]]:
+def _build_alias_index(
+    entities: Iterable[KbEntity], layers: Mapping[str, int]
+) -> dict[tuple[str, ...], tuple[AliasEntry, ...]]:
     index: dict[tuple[str, ...], list[AliasEntry]] = defaultdict(list)
     for entity in entities:
         seen: set[tuple[tuple[str, ...], str]] = set()
@@ -194,7 +200,7 @@ def _build_alias_index(entities: Iterable[KbEntity]) -> dict[tuple[str, ...], tu
             if not tokens or (tokens, entity.id) in seen:
                 continue
             seen.add((tokens, entity.id))
-            entry = AliasEntry(entity.id, text, kind, is_strict(text), tokens)
+            entry = AliasEntry(entity.id, text, kind, is_strict(text), tokens, layers.get(entity.id, 0))
             index[tuple(t.casefold() for t in tokens)].append(entry)
     return {key: tuple(entries) for key, entries in index.items()}
 
@@ -237,6 +243,10 @@ class _Loader:
     offices: Offices
     problems: dict[str, list[str]]
     warnings: list[str]
+    #: the file being read: 0 for the shipped KB, n for the n-th extra file
+    layer: int = 0
+    #: actor id -> the latest extra file that defined or extended it (shipped actors: absent)
+    layers: dict[str, int] = field(default_factory=dict)
 
     def problem(self, path: str, text: str) -> None:
         self.problems.setdefault(path, []).append(text)
@@ -258,13 +268,14 @@ def load_kb(extra_files: Sequence[str | Path] = (), data_dir: Path | None = None
     loader = _Loader({}, {}, [], Offices(), {}, [])
     files = shipped_files(data_dir or DATA_DIR)
     _load_shipped(loader, files)
-    for path in extra_files:
+    for layer, path in enumerate(extra_files, start=1):
+        loader.layer = layer
         _load_extra(loader, Path(path))
     _check_references(loader)
     _raise_problems(loader.problems)
     entities = {i: build_entity(v, loader.sources[i]) for i, v in loader.values.items()}
     files_read = [str(p) for p in (*files, *extra_files)]
-    return KnowledgeBase(entities, loader.agents, loader.warnings, files_read, loader.offices)
+    return KnowledgeBase(entities, loader.agents, loader.warnings, files_read, loader.offices, loader.layers)
 
 
 def _load_shipped(loader: _Loader, files: Sequence[Path]) -> None:
@@ -375,6 +386,7 @@ def _override(loader: _Loader, path: str, entry: ParsedEntry) -> None:
     entity_id = entry.values["id"]
     loader.values[entity_id] = entry.values
     loader.sources[entity_id] = path
+    loader.layers[entity_id] = loader.layer
 
 
 def _apply_extension(loader: _Loader, path: str, entry: ParsedEntry) -> None:
@@ -383,6 +395,8 @@ def _apply_extension(loader: _Loader, path: str, entry: ParsedEntry) -> None:
         loader.problem(path, f"{entry.label}: 'extend: true' but no entry has this id")
         return
     loader.values[entity_id] = merge_values(loader.values[entity_id], entry.values)
+    if loader.layer:
+        loader.layers[entity_id] = loader.layer
 
 
 def _check_references(loader: _Loader) -> None:

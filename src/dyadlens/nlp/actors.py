@@ -584,12 +584,15 @@ class ActorResolver:
 def choose_entry(kb: KnowledgeBase, entries: Sequence[AliasEntry], date: str | None) -> AliasEntry | None:
     """The entry a shared alias stands for; None if the actors still tie.
 
-    The kind of alias decides first (a name beats a demonym or capital), then
-    validity on the document date, then, among people, holding an office on
-    that date ("Bush" in 2003 is the president of the day).
+    An actor from a later-given KB file wins over the shipped KB and earlier
+    files (``AliasEntry.layer``). Then the kind of alias decides (a name beats
+    a demonym or capital), then validity on the document date, then, among
+    people, holding an office on that date ("Bush" in 2003 is the president of the day).
     """
     if not entries:
         return None
+    latest = max(e.layer for e in entries)
+    entries = [e for e in entries if e.layer == latest]
     best_rank = min(KIND_PRIORITY.get(e.kind, 9) for e in entries)
     ranked = [e for e in entries if KIND_PRIORITY.get(e.kind, 9) == best_rank]
     valid = [e for e in ranked if kb.is_valid_on(e.entity_id, date)] or ranked

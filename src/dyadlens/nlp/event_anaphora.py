@@ -14,7 +14,9 @@ complete it drops: an unresolved argument is better than a guessed one.
   side takes the actor who made it, the antecedent's source; for an agreement
   (``mutual_event_nouns``: "the deal") every party made it, so both sides count. The
   nearest sentence with a compatible event decides: one maker other than the
-  reacting actor is a fit, several are none.
+  reacting actor is a fit, several are none. With no compatible event, an act the coder
+  did not code (the preceding analysed sentence has no event at all) was made by that
+  sentence's subject.
 - The agent of a passive clause that names none
   (:data:`~dyadlens.nlp.events.MISSING_AGENT`: "Iran was not invited", "the envoy
   was expelled"): the candidates are the actors that acted earlier in the sentence or
@@ -47,7 +49,7 @@ from dyadlens.nlp.events import (
     PartialEvent,
     make_event,
 )
-from dyadlens.nlp.gatherings import GATHERING_WINDOW
+from dyadlens.nlp.gatherings import GATHERING_WINDOW, Gathering
 from dyadlens.state import DocState
 
 if TYPE_CHECKING:
@@ -71,96 +73,128 @@ class EventContext:
 
     def __call__(self, state: DocState) -> None:
         timeline = timeline_of(state)
+        context = _Context(state)
         for partial in state.partial_events:
             if partial.found.target == MISSING_PARTIES:
-                found = _between(partial, _two_parties(state, partial))
+                found = _between(partial, context.two_parties(partial))
             else:
-                actors = self._fill(state, partial)
+                actors = self._fill(context, partial)
                 found = [partial.completed(a, CONFIDENCE) for a in actors if a != partial.known]
-            _add(state, timeline, partial, found)
+            context.add(timeline, partial, found)
         state.partial_events = []
 
-    def _fill(self, state: DocState, partial: PartialEvent) -> list[str]:
+    def _fill(self, context: _Context, partial: PartialEvent) -> list[str]:
         """The actors the placeholder stands for: several for a collective, else one or none."""
         if partial.gap == COLLECTIVE:
             return list(partial.previous_group)
         if partial.gap == EARLIER_EVENT:
-            candidates = self._makers(state, partial)
+            candidates = self._makers(context, partial)
         else:
-            candidates = _recent_agents(state, partial)
+            candidates = context.recent_agents(partial)
         candidates.discard(partial.known)
         return list(candidates) if len(candidates) == 1 else []
 
-    def _makers(self, state: DocState, partial: PartialEvent) -> set[str]:
+    def _makers(self, context: _Context, partial: PartialEvent) -> set[str]:
         """Who made the event a noun refers back to: the makers of the compatible events of the
         nearest sentence (within the window) that has any."""
-        noun = state.doc[partial.found.gap_i] if partial.found.gap_i is not None else None
+        doc = context.state.doc
+        noun = doc[partial.found.gap_i] if partial.found.gap_i is not None else None
         if noun is None:
             return set()
         lemma = noun.lemma_.lower()
         roots = set(self.words.anaphoric_event_nouns.get(lemma, ()))
         mutual = lemma in self.words.mutual_event_nouns
         index = partial.sentence.index
-        earlier = [e for e in _before(state, partial, ANAPHORA_WINDOW) if e.root in roots]
+        earlier = [e for e in context.before(partial, ANAPHORA_WINDOW) if e.root in roots]
         for sentence_index in range(index, index - ANAPHORA_WINDOW - 1, -1):
             events = [e for e in earlier if e.sentence_index == sentence_index]
             if events:
                 sides = [e.source for e in events] + ([e.target for e in events] if mutual else [])
                 return {a for a in sides if is_resolved(a)}
-        return _uncoded_act_subject(state, partial)
+        return context.uncoded_act_subject(partial)
 
 
-def _before(state: DocState, partial: PartialEvent, window: int) -> list[Event]:
-    """The complete events of the document before the partial event's trigger, at most
-    ``window`` sentences back."""
-    index = partial.sentence.index
-    trigger = state.doc[partial.found.trigger_i].idx
-    return [
-        e
-        for e in state.events
-        if index - window <= e.sentence_index <= index and (e.sentence_index < index or e.trigger_start < trigger)
-    ]
+class _Context:
+    """The document as the stage reads it: its events by sentence, each analysed sentence's
+    predecessor and the gathering current at each sentence, indexed once so that the stage's
+    work grows with the document's length, not with its square."""
 
+    def __init__(self, state: DocState) -> None:
+        self.state = state
+        self.events: dict[int, list[Event]] = {}
+        for event in state.events:
+            self.events.setdefault(event.sentence_index, []).append(event)
+        analysed = [s.index for s in state.analysed_sentences()]
+        self.previous = dict(zip(analysed[1:], analysed, strict=False))
+        self.gathering: dict[int, Gathering] = {}
+        for gathering in state.gatherings:  # in text order: a later one takes over
+            for index in range(gathering.sentence_index, gathering.last_sentence + GATHERING_WINDOW + 1):
+                self.gathering[index] = gathering
 
-def _uncoded_act_subject(state: DocState, partial: PartialEvent) -> set[str]:
-    """No compatible event in the window: when the preceding analysed sentence has no coded
-    event at all (its act is one the coder does not know), its subject made it; an event of
-    another kind there rules that out ("X attacked Y. Z welcomed the decision": nothing)."""
-    index = partial.sentence.index
-    earlier = [s.index for s in state.analysed_sentences() if s.index < index]
-    if partial.previous_subject is None or not earlier:
-        return set()
-    coded = any(e.sentence_index == earlier[-1] for e in state.events)
-    return set() if coded or not is_resolved(partial.previous_subject) else {partial.previous_subject}
+    def before(self, partial: PartialEvent, window: int) -> list[Event]:
+        """The complete events of the document before the partial event's trigger, at most
+        ``window`` sentences back."""
+        index = partial.sentence.index
+        trigger = self.state.doc[partial.found.trigger_i].idx
+        return [
+            e
+            for i in range(index - window, index + 1)
+            for e in self.events.get(i, ())
+            if i < index or e.trigger_start < trigger
+        ]
 
+    def uncoded_act_subject(self, partial: PartialEvent) -> set[str]:
+        """No compatible event in the window: when the preceding analysed sentence has no coded
+        event at all (its act is one the coder does not know), its subject made it; an event of
+        another kind there rules that out ("X attacked Y. Z welcomed the decision": nothing)."""
+        previous = self._previous(partial)
+        if partial.previous_subject is None or previous is None:
+            return set()
+        coded = bool(self.events.get(previous))
+        return set() if coded or not is_resolved(partial.previous_subject) else {partial.previous_subject}
 
-def _recent_agents(state: DocState, partial: PartialEvent) -> set[str]:
-    """The actors that acted earlier in the sentence or in the preceding analysed sentence,
-    and the host of the current gathering."""
-    index = partial.sentence.index
-    earlier = [s.index for s in state.analysed_sentences() if s.index < index]
-    window = index - earlier[-1] if earlier else 0
-    agents = {e.source for e in _before(state, partial, window) if is_resolved(e.source)}
-    current = [g for g in state.gatherings if g.sentence_index <= index <= g.last_sentence + GATHERING_WINDOW]
-    if current and current[-1].host:
-        agents.add(current[-1].host)
-    return agents
+    def recent_agents(self, partial: PartialEvent) -> set[str]:
+        """The actors that acted earlier in the sentence or in the preceding analysed sentence,
+        and the host of the current gathering."""
+        index = partial.sentence.index
+        previous = self._previous(partial)
+        window = index - previous if previous is not None else 0
+        agents = {e.source for e in self.before(partial, window) if is_resolved(e.source)}
+        current = self.gathering.get(index)
+        if current is not None and current.host:
+            agents.add(current.host)
+        return agents
 
+    def two_parties(self, partial: PartialEvent) -> list[str]:
+        """The parties of an agreement that names none ("the ceasefire was agreed"): those of the
+        current gathering, else the sides of the events of the preceding analysed sentence (in the
+        text order of those events, source first); only when there are exactly two."""
+        current = self.gathering.get(partial.sentence.index)
+        if current is not None:
+            parties = current.parties
+        else:
+            previous = self._previous(partial)
+            events = self.events.get(previous, []) if previous is not None else []
+            sides = [a for e in sorted(events, key=lambda e: e.trigger_start) for a in (e.source, e.target)]
+            parties = list(dict.fromkeys(a for a in sides if is_resolved(a)))
+        return parties if len(parties) == 2 else []
 
-def _two_parties(state: DocState, partial: PartialEvent) -> list[str]:
-    """The parties of an agreement that names none ("the ceasefire was agreed"): those of the
-    current gathering, else the sides of the events of the preceding analysed sentence (in the
-    text order of those events, source first); only when there are exactly two."""
-    index = partial.sentence.index
-    current = [g for g in state.gatherings if g.sentence_index <= index <= g.last_sentence + GATHERING_WINDOW]
-    if current:
-        parties = current[-1].parties
-    else:
-        earlier = [s.index for s in state.analysed_sentences() if s.index < index]
-        events = [e for e in state.events if earlier and e.sentence_index == earlier[-1]]
-        sides = [a for e in sorted(events, key=lambda e: e.trigger_start) for a in (e.source, e.target)]
-        parties = list(dict.fromkeys(a for a in sides if is_resolved(a)))
-    return parties if len(parties) == 2 else []
+    def add(self, timeline: DocumentTimeline, partial: PartialEvent, found: list[FoundEvent]) -> None:
+        """The completed events that the sentence does not have yet (same dyad, root and modality)."""
+        index = partial.sentence.index
+        here = self.events.setdefault(index, [])
+        for event in found:
+            key = (event.source, event.target, event.code[:2], event.modality)
+            if any((e.source, e.target, e.root, e.modality) == key for e in here):
+                continue
+            date = timeline.date_for(index, event.trigger_i, event.modality)
+            record = make_event(self.state, partial.sentence, event, date, "event-context-1")
+            self.state.events.append(record)
+            here.append(record)
+
+    def _previous(self, partial: PartialEvent) -> int | None:
+        """The analysed sentence before the partial event's (partial events come from analysed ones)."""
+        return self.previous.get(partial.sentence.index)
 
 
 def _between(partial: PartialEvent, parties: list[str]) -> list[FoundEvent]:
@@ -169,17 +203,3 @@ def _between(partial: PartialEvent, parties: list[str]) -> list[FoundEvent]:
         return []
     first, second = parties
     return [replace(partial.found, source=first, target=second, confidence=CONFIDENCE)]
-
-
-def _add(state: DocState, timeline: DocumentTimeline, partial: PartialEvent, found: list[FoundEvent]) -> None:
-    """The completed events that the sentence does not have yet (same dyad, root and modality)."""
-    index = partial.sentence.index
-    for event in found:
-        if any(
-            (e.source, e.target, e.root, e.modality) == (event.source, event.target, event.code[:2], event.modality)
-            for e in state.events
-            if e.sentence_index == index
-        ):
-            continue
-        date = timeline.date_for(index, event.trigger_i, event.modality)
-        state.events.append(make_event(state, partial.sentence, event, date, "event-context-1"))

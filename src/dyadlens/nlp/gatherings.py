@@ -34,9 +34,10 @@ every analysed sentence, in text order, it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dyadlens.model import Event, Provenance, is_resolved, is_unresolved
 from dyadlens.nlp.dates import DocumentTimeline, EventDate, timeline_of
@@ -46,6 +47,7 @@ from dyadlens.nlp.events import (
     PASSIVE_SUBJECT_DEPS,
     SUBJECT_DEPS,
     FoundEvent,
+    PartialEvent,
     SentenceCoder,
     SentenceView,
     Side,
@@ -61,6 +63,8 @@ from dyadlens.state import DocState
 
 if TYPE_CHECKING:
     from dyadlens.resources import Resources
+
+T = TypeVar("T")
 
 #: How many sentences a gathering stays current after its last mention (each reference renews it).
 GATHERING_WINDOW = 6
@@ -162,9 +166,24 @@ class GatheringCoder:
     def __call__(self, state: DocState) -> None:
         timeline = timeline_of(state)
         memory = GatheringMemory()
+        # Each sentence works on its own events and partial events only, so that the stage's
+        # work grows with the document's length, not with its square.
+        events = _by_sentence(state.events, lambda e: e.sentence_index)
+        partials = _by_sentence(state.partial_events, lambda p: p.sentence.index)
         for view in self.views.views(state):
-            SentenceGatherings(self, state, view, timeline, memory).run()
+            index = view.sentence.index
+            here = SentenceGatherings(self, state, view, timeline, memory)
+            here.run(events.setdefault(index, []), partials.setdefault(index, []))
+        state.events = [e for index in sorted(events) for e in events[index]]
+        state.partial_events = [p for index in sorted(partials) for p in partials[index]]
         state.gatherings = memory.gatherings
+
+
+def _by_sentence(records: list[T], sentence_of: Callable[[T], int]) -> dict[int, list[T]]:
+    grouped: dict[int, list[T]] = {}
+    for record in records:
+        grouped.setdefault(sentence_of(record), []).append(record)
+    return grouped
 
 
 class SentenceGatherings:
@@ -180,38 +199,38 @@ class SentenceGatherings:
         self.coder = SentenceCoder(view, stage.verbs, stage.modality)
         self.current = memory.current(self.index)
 
-    def run(self) -> None:
-        self._complete_collectives()
+    def run(self, events: list[Event], partials: list[PartialEvent]) -> None:
+        """Code the sentence's gatherings; ``events`` and ``partials`` are the sentence's own,
+        changed in place."""
+        self.events = events
+        self._complete_collectives(partials)
         participants: list[str] = []
         for found in self._gatherings():
             participants.extend(s.actor for s in found.participants)
             self._add(self._code(found))
-        hostings = [e for e in self.state.events if e.sentence_index == self.index and asserted_hosting(e)]
+        hostings = [e for e in self.events if asserted_hosting(e)]
         self.memory.update(self.index, hostings, participants)
 
-    def _complete_collectives(self) -> None:
+    def _complete_collectives(self, partials: list[PartialEvent]) -> None:
         """"The participants called on X": one event per party of the current gathering."""
         if self.current is None:
             return
-        mine = [p for p in self.state.partial_events if p.sentence.index == self.index and p.gap == COLLECTIVE]
+        mine = [p for p in partials if p.gap == COLLECTIVE]
         if not mine:
             return
         parties = self.current.parties
         completed = [p.completed(a) for p in mine if not is_placeholder(p.known) for a in parties if a != p.known]
         self._add(completed)
-        self.state.partial_events = [p for p in self.state.partial_events if p not in mine]
+        partials[:] = [p for p in partials if p not in mine]
         self.memory.referred(self.index)
 
     def _add(self, found: list[FoundEvent]) -> None:
         """Events not already coded in the sentence (same dyad in either order and root, or the same
         dyad, code and modality), dated by the timeline, else by the current gathering."""
-        existing = [e for e in self.state.events if e.sentence_index == self.index]
         for event in found:
-            if any(_same(event, e) for e in existing):
+            if any(_same(event, e) for e in self.events):
                 continue
-            record = make_event(self.state, self.view.sentence, event, self._date(event), "gatherings-1")
-            self.state.events.append(record)
-            existing.append(record)
+            self.events.append(make_event(self.state, self.view.sentence, event, self._date(event), "gatherings-1"))
 
     def _date(self, found: FoundEvent) -> EventDate:
         date = self.timeline.date_for(self.index, found.trigger_i, found.modality)
@@ -314,11 +333,8 @@ class SentenceGatherings:
         ("took part in the talks" read as talks among them) are not coded."""
         participants = {s.actor for s in found.participants}
         starts = {t.idx for t in triggers}
-        here = self.index
-        self.state.events = [
-            e
-            for e in self.state.events
-            if not (e.sentence_index == here and e.trigger_start in starts and {e.source, e.target} <= participants)
+        self.events[:] = [
+            e for e in self.events if not (e.trigger_start in starts and {e.source, e.target} <= participants)
         ]
 
     def _host(self, found: FoundGathering) -> tuple[list[Side], str]:

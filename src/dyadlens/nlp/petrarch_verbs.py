@@ -38,6 +38,11 @@ _PREPOSITIONS = frozenset(
     }
 )
 
+#: PETRARCH looks for the target anywhere in the verb phrase after the pattern's words, so a pattern
+#: that names an object ("- * DIPLOMATIC TIES") and no preposition takes its target from a prepositional
+#: phrase ("restored diplomatic ties with X"); "of" (the object's owner) and "by" (a passive's agent) excepted.
+_TARGET_PREPOSITIONS = _PREPOSITIONS - {"of", "by"}
+
 
 def read_petrarch_verbs(path: Path, ontology: Ontology, order: int) -> tuple[list[VerbEntry], int]:
     """Entries from a PETRARCH verbs file and the number of patterns that could not be used."""
@@ -121,6 +126,8 @@ def _block_entries(
             skipped += 1
             continue
         code, preps, rest = pattern
+        if rest and not preps:
+            preps = sorted(_TARGET_PREPOSITIONS)
         entries.append(_entry(f"{block_id}.{number}", code, lemmas, order, preps, rest[-1:], rest[:-1]))
     return entries, skipped
 

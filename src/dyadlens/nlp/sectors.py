@@ -161,13 +161,17 @@ class EventSectors:
     def __call__(self, state: DocState) -> None:
         if state.doc is None:
             return
-        state.events = [self._with_sectors(state, e) for e in state.events]
+        with_sectors: dict[int, list[Mention]] = {}  # by sentence: the work grows with the text, not its square
+        for mention in state.mentions:
+            if mention.sectors:
+                with_sectors.setdefault(mention.sentence_index, []).append(mention)
+        state.events = [self._with_sectors(state, e, with_sectors.get(e.sentence_index, [])) for e in state.events]
 
-    def _with_sectors(self, state: DocState, event: Event) -> Event:
+    def _with_sectors(self, state: DocState, event: Event, mentions: list[Mention]) -> Event:
+        """``event`` with the sectors of its sides, read off ``mentions`` (those of its sentence)."""
         trigger = _token(state.doc, event.trigger_start, event.trigger_end)
         if trigger is None:
             return event
-        mentions = [m for m in state.mentions if m.sentence_index == event.sentence_index and m.sectors]
         return replace(
             event,
             source_sectors=_governed_sectors(state.doc, trigger, mentions, event.source) or event.source_sectors,

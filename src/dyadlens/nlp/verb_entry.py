@@ -33,7 +33,7 @@ class VerbEntry:
     home: bool = False
     owner: str = "source"
     note: str = ""
-    order: int = 0  # later files get higher numbers and win ties
+    order: int = 0  # later files get higher numbers and take precedence over earlier ones
 
     @property
     def specificity(self) -> int:

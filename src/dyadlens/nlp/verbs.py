@@ -3,7 +3,11 @@
 The packaged dictionary is ``nlp/data/verbs.yaml``; analysts add their own
 files through ``Resources(verb_files=...)`` (YAML in the same format, or a
 PETRARCH ``.verbs`` dictionary, see :mod:`dyadlens.nlp.petrarch_verbs`).
-Entries of extra files are added to the packaged ones and win ties. Every
+Entries of extra files are added to the packaged ones and take precedence
+over them for the lemmas they define: candidates are ranked by file (the
+latest given first), then by how specific the pattern is. A suite that
+brings its own dictionary may leave the packaged entries out altogether
+(``packaged_entries=False``), keeping only the packaged word lists. Every
 entry is validated on load: unknown keys, a missing or unknown CAMEO code or
 an entry with neither ``verb`` nor ``noun`` raise
 :class:`~dyadlens.errors.DataFileError` naming the file and the entry.
@@ -45,16 +49,16 @@ class VerbDictionary:
     _index: dict[tuple[str, str], list[VerbEntry]] = field(default_factory=dict, repr=False)
 
     def build_index(self) -> None:
-        """Index the entries by (kind, lemma), each list most specific (then latest) first."""
+        """Index the entries by (kind, lemma), each list latest file first, then most specific."""
         self._index = {}
         for entry in self.entries:
             for lemma in entry.lemmas:
                 self._index.setdefault((entry.kind, lemma), []).append(entry)
         for found in self._index.values():
-            found.sort(key=lambda e: (-e.specificity, -e.order))
+            found.sort(key=lambda e: (-e.order, -e.specificity))
 
     def candidates(self, lemma: str, kind: str) -> list[VerbEntry]:
-        """Entries for a trigger lemma, most specific (then latest) first."""
+        """Entries for a trigger lemma, latest file first, then most specific."""
         return list(self._index.get((kind, lemma), ()))
 
     def has_lemma(self, lemma: str, kind: str) -> bool:
@@ -68,11 +72,20 @@ def default_verbs_path() -> Path:
     return Path(str(importlib_resources.files("dyadlens.nlp") / "data" / "verbs.yaml"))
 
 
-def load_verb_dictionary(ontology: Ontology, extra_files: Sequence[Path] = ()) -> VerbDictionary:
-    """The packaged dictionary plus the analyst's files, every code checked against ``ontology``."""
+def load_verb_dictionary(
+    ontology: Ontology, extra_files: Sequence[Path] = (), packaged_entries: bool = True
+) -> VerbDictionary:
+    """The packaged dictionary plus the analyst's files, every code checked against ``ontology``.
+
+    With ``packaged_entries=False`` only the word lists of the packaged file are kept
+    and the extra files alone say which predicates are events (PETRARCH reads a
+    single verbs dictionary).
+    """
     dictionary = VerbDictionary()
     for order, path in enumerate((default_verbs_path(), *extra_files)):
         _load_file(Path(path), ontology, order, dictionary)
+    if not packaged_entries:
+        dictionary.entries = [e for e in dictionary.entries if e.order > 0]
     dictionary.build_index()
     return dictionary
 
