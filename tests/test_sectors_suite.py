@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from dyadlens.evaluation.suites import PETRARCH_UNITTEST, run_suites
-from dyadlens.kb.knowledge_base import load_kb
-from dyadlens.kb.petrarch import dictionary_entries
 from dyadlens.resources import Resources
 
 pytestmark = pytest.mark.slow
@@ -26,14 +24,6 @@ def _dictionaries(folder: Path) -> Path:
     return folder
 
 
-def test_a_name_the_dictionary_shares_with_the_shipped_kb_takes_the_dictionary_code(tmp_path: Path) -> None:
-    folder = _dictionaries(tmp_path / "dictionaries")
-    entries = {e["id"]: e for e in dictionary_entries(folder / "PETR.Validate.actors.txt", load_kb())}
-    assert (entries["france"]["cameo"], entries["france"]["extend"]) == ("FRX", True)
-    assert entries["petrarch:arnor"]["cameo"] == "ARN"
-    assert "petrarch:france" not in entries
-
-
 def test_the_unit_test_suite_is_scored_on_sector_codes(tmp_path: Path) -> None:
     folder = _dictionaries(tmp_path / "dictionaries")
     rows = [
@@ -46,4 +36,5 @@ def test_the_unit_test_suite_is_scored_on_sector_codes(tmp_path: Path) -> None:
     cases.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     [result] = run_suites(cases, lambda kb, verbs: Resources(kb_files=kb, verb_files=verbs))
     assert result.notes == []
+    # France: the dictionary's FRX, not the shipped KB's code (a later KB file wins a shared name)
     assert (result.exact.tp, result.exact.gold) == (2, 2)

@@ -9,9 +9,9 @@ component never imports the pipeline that runs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from dyadlens.model import (
     RECORD_KINDS,
@@ -109,6 +109,31 @@ class Component(Protocol):
     version: str
 
     def __call__(self, state: DocState) -> None: ...
+
+
+class InSentence(Protocol):
+    @property
+    def sentence_index(self) -> int: ...
+
+
+R = TypeVar("R", bound=InSentence)
+T = TypeVar("T")
+
+
+def by_sentence(records: Iterable[R]) -> dict[int, list[R]]:
+    """Records (mentions, events, places...) grouped by the sentence they lie in, in their order.
+
+    A stage that reads a sentence's records through this index does work that grows with the
+    document's length; one that filters the whole list for each sentence grows with its square."""
+    return grouped(records, lambda record: record.sentence_index)
+
+
+def grouped(items: Iterable[T], key: Callable[[T], int]) -> dict[int, list[T]]:
+    """``items`` grouped by ``key``, each group in the items' order."""
+    groups: dict[int, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
 
 
 #: The fields of :class:`DocState` a component can require or assign.

@@ -12,6 +12,7 @@ import click
 from dyadlens.cli.app import App, checked_pipeline, json_flag, main, opened_store, pass_app, pipeline_option
 from dyadlens.cli.ingest_progress import ingest_progress, ingest_summary
 from dyadlens.cli.render import echo_table, emit_json, fit, terminal_safe, terminal_width
+from dyadlens.model import RECORD_KINDS
 
 if TYPE_CHECKING:
     from dyadlens.store.views import ViewLine
@@ -179,8 +180,8 @@ def _show_line(line: ViewLine, previous: ViewLine | None, width: int | None) -> 
     "table",
     default=None,
     metavar="TABLE",
-    help="Table to export: documents, regions, sentences, actors, mentions, events, quotes, designations, "
-    "failures (not needed for gold-jsonl).",
+    help=f"Table to export: {', '.join(['documents', *(kind.name for kind in RECORD_KINDS), 'failures'])} "
+    "(not needed for gold-jsonl).",
 )
 @click.option(
     "--format",

@@ -18,14 +18,13 @@ place the event. Precision (``country``, ``admin1``, ``city``) is the place's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
 from dyadlens.model import Event, Mention, Place
-from dyadlens.state import DocState
-
-R = TypeVar("R", Place, Mention)
+from dyadlens.nlp.offsets import span_root
+from dyadlens.state import DocState, by_sentence
 
 #: Place rules (the ``places`` stage) of a place used locatively.
 LOCATIVE_RULES = frozenset({"locative", "gathering"})
@@ -40,8 +39,8 @@ class LocationStage:
     def __call__(self, state: DocState) -> None:
         dateline = next((p for p in state.places if p.rule == "dateline"), None)
         # indexed by sentence, so that the work grows with the text, not with its square
-        places = _by_sentence(p for p in state.places if p.rule in LOCATIVE_RULES)
-        mentions = _by_sentence(state.mentions)
+        places = by_sentence(p for p in state.places if p.rule in LOCATIVE_RULES)
+        mentions = by_sentence(state.mentions)
         state.events[:] = [
             self._located(state, event, places.get(event.sentence_index, []),
                           mentions.get(event.sentence_index, []), dateline)
@@ -55,7 +54,7 @@ class LocationStage:
         if event.place_name:
             return event
         usable = [p for p in places if not _names_an_argument(p, event, mentions)]
-        trigger = _trigger_token(state.doc, event)
+        trigger = span_root(state.doc, event.trigger_start, event.trigger_end)
         tied = [p for p in usable if trigger is not None and _tied_to(state.doc, p, trigger)]
         if tied:
             return with_place(event, tied[0], "clause")
@@ -64,13 +63,6 @@ class LocationStage:
         if dateline is not None:
             return with_place(event, dateline, "dateline")
         return event
-
-
-def _by_sentence(records: Iterable[R]) -> dict[int, list[R]]:
-    grouped: dict[int, list[R]] = {}
-    for record in records:
-        grouped.setdefault(record.sentence_index, []).append(record)
-    return grouped
 
 
 def with_place(event: Event, place: Place, rule: str) -> Event:
@@ -89,19 +81,12 @@ def with_place(event: Event, place: Place, rule: str) -> Event:
     )
 
 
-def _trigger_token(doc: Any, event: Event) -> Any:
-    if doc is None:
-        return None
-    span = doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
-
-
 def _tied_to(doc: Any, place: Place, trigger: Any) -> bool:
     """The place's phrase hangs on the trigger, or on a word of the trigger's clause."""
-    span = doc.char_span(place.start, place.end, alignment_mode="expand")
-    if span is None or not len(span):
+    root = span_root(doc, place.start, place.end)
+    if root is None:
         return False
-    anchor = span.root.head
+    anchor = root.head
     if place.rule == "locative" and anchor.dep_ == "prep":
         anchor = anchor.head
     return bool(anchor.i == trigger.i or _clause_head(anchor).i == _clause_head(trigger).i)

@@ -37,7 +37,7 @@ from dyadlens.geo.gazetteer import Gazetteer, GazetteerPlace
 from dyadlens.geo.words import PlaceWords
 from dyadlens.model import Mention, Place, is_unresolved, stable_id
 from dyadlens.nlp.offsets import entities
-from dyadlens.state import DocState
+from dyadlens.state import DocState, by_sentence
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -212,11 +212,9 @@ class PlaceStage:
     def _settle_unresolved(self, state: DocState, found: list[PlaceMention]) -> None:
         """Unresolved mentions that name a place: the state when the place acts, else dropped."""
         kept: list[Mention] = []
-        by_sentence: dict[int, list[PlaceMention]] = {}
-        for place_mention in found:
-            by_sentence.setdefault(place_mention.sentence_index, []).append(place_mention)
+        found_in = by_sentence(found)
         for mention in state.mentions:
-            in_sentence = by_sentence.get(mention.sentence_index, [])
+            in_sentence = found_in.get(mention.sentence_index, [])
             place = self._place_named_by(state.text, mention, in_sentence) if is_unresolved(mention.actor_id) else None
             if place is None:
                 kept.append(mention)

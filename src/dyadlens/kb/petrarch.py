@@ -33,15 +33,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dyadlens.errors import DataFileError
 from dyadlens.kb.agents import AgentTerm, acts_as_for_code
 from dyadlens.kb.entities import DatedCode
 from dyadlens.kb.periods import Period
-
-if TYPE_CHECKING:
-    from dyadlens.kb.knowledge_base import KnowledgeBase
 
 ACTORS_LABEL = "PETRARCH actors dictionary"
 AGENTS_LABEL = "PETRARCH agents dictionary"
@@ -299,51 +296,3 @@ def _plural(term: str) -> str:
     else:
         last += "s"
     return f"{head} {last}".strip()
-
-
-def dictionary_entries(path: Path, shipped: KnowledgeBase) -> list[dict[str, Any]]:
-    """The actors of a PETRARCH dictionary as KB file entries that take precedence over ``shipped``.
-
-    Imported as they are, a dictionary's actor and a shipped actor of the same name
-    would both claim the name, which then stands for nobody (an ambiguous alias). Here
-    an actor whose name or synonym the shipped KB knows *extends* that shipped actor
-    instead (``extend: true``: the dictionary's code, dated codes and other names), so
-    the dictionary decides what its names are coded as; the others are new entries.
-    """
-    extensions: dict[str, dict[str, Any]] = {}
-    new: dict[str, dict[str, Any]] = {}
-    for values in import_actors(path):
-        names = [values["name"], *values["aliases"]]
-        known = dict.fromkeys(e.entity_id for name in names for e in shipped.alias_entries(name))
-        for entity_id in known:
-            _extend(extensions.setdefault(entity_id, {"id": entity_id, "extend": True}), values)
-        if not known:
-            new[values["id"]] = _yaml_entry(values)
-    return [*extensions.values(), *new.values()]
-
-
-def _extend(entry: dict[str, Any], values: dict[str, Any]) -> None:
-    """The first dictionary actor decides the code; every one adds its names."""
-    if "cameo" not in entry:
-        entry["cameo"] = values["cameo"]
-        if values["codes"]:
-            entry["codes"] = _yaml_codes(values["codes"])
-    aliases = entry.setdefault("aliases", [])
-    aliases.extend(n for n in (values["name"], *values["aliases"]) if n not in aliases)
-
-
-def _yaml_entry(values: dict[str, Any]) -> dict[str, Any]:
-    entry = {key: values[key] for key in ("id", "name", "type", "cameo", "note")}
-    entry["aliases"] = list(values["aliases"])
-    if values["codes"]:
-        entry["codes"] = _yaml_codes(values["codes"])
-    return entry
-
-
-def _yaml_codes(codes: tuple[DatedCode, ...]) -> list[dict[str, str]]:
-    return [
-        {"code": c.code}
-        | ({"from": c.period.start} if c.period.start else {})
-        | ({"until": c.period.until} if c.period.until else {})
-        for c in codes
-    ]

@@ -20,16 +20,16 @@ from typing import Any
 from dyadlens.kb.agents import AgentTerm
 from dyadlens.kb.aliases import Token
 from dyadlens.nlp.lexicon import ActorWords
+from dyadlens.nlp.offsets import span_root
 
 POSSESSIVE_TOKENS = ("'", "s")
 
 
 def capital_role(doc: Any, start: int, end: int, words: ActorWords) -> str:
     """``place``, ``modifier`` or ``actor`` for a capital at sentence offsets [start, end)."""
-    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
-    if span is None or len(span) == 0:
+    root = span_root(doc, start, end)
+    if root is None:
         return "actor"
-    root = span.root
     while root.dep_ == "conj" and root.head.i != root.i:
         root = root.head
     if root.dep_ in ("compound", "nmod") and root.head.i > root.i and root.head.pos_ in ("NOUN", "PROPN"):

@@ -57,9 +57,9 @@ from dyadlens.nlp.actor_fuzzy import FuzzyNames
 from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
 from dyadlens.nlp.actor_titles import OfficeMatch, Owned, affiliation, institutions, surname, titled_persons
 from dyadlens.nlp.actor_unresolved import unresolved_names
-from dyadlens.nlp.offsets import entities
+from dyadlens.nlp.offsets import entities, span_root
 from dyadlens.nlp.span_index import SpanIndex
-from dyadlens.state import DocState
+from dyadlens.state import DocState, by_sentence
 
 if TYPE_CHECKING:
     from dyadlens.resources import Resources
@@ -304,13 +304,13 @@ class ActorResolver:
 
     def _institution_mentions(self, views: Sequence[SentenceView], found: list[Found], date: str | None) -> list[Found]:
         """``found`` with each institution named with its owner made one mention (the owner's absorbed)."""
-        by_sentence = group_by_sentence(found)
+        in_sentence = by_sentence(found)
         absorbed: set[int] = set()
         added: list[Found] = []
         last_owner: dict[tuple[str, ...], str] = {}
         previous: list[Owned] = []
         for view in views:
-            owners = self._owners(by_sentence.get(view.sentence.index, []))
+            owners = self._owners(in_sentence.get(view.sentence.index, []))
             if view.doc is not None:
                 for match in institutions(view.doc, owners, self.kb):
                     mention = self._institution(view, match, owners, previous, last_owner, date)
@@ -354,13 +354,13 @@ class ActorResolver:
         self, state: DocState, views: Sequence[SentenceView], found: Sequence[Found], date: str | None
     ) -> list[Found]:
         """Persons the KB does not know, through the office their title names; then their surnames."""
-        by_sentence = group_by_sentence(found)
+        in_sentence = by_sentence(found)
         result: list[Found] = []
         by_surname: dict[str, Found | None] = {}
         for view in views:
             if view.doc is None:
                 continue
-            own = by_sentence.get(view.sentence.index, [])
+            own = in_sentence.get(view.sentence.index, [])
             taken = [(f.start, f.end) for f in own]
             owners = self._owners(own)
             for ent, match in titled_persons(view.doc, owners, self.kb, taken):
@@ -428,14 +428,14 @@ class ActorResolver:
         """Plural anaphors resolved to a set of actors: one mention per member, on the anaphor's
         span (rule ``coref:plural``). A resolved set is a group for the anaphors after it."""
         covered = SpanIndex(found)
-        by_sentence = group_by_sentence(f for f in found if f.actor_id in self.kb)
+        in_sentence = by_sentence(f for f in found if f.actor_id in self.kb)
         result: list[Found] = []
         previous: list[ActorGroup] = []
         for view in views:
             if view.doc is None:
                 previous = []
                 continue
-            own = sorted(by_sentence.get(view.sentence.index, []), key=lambda f: f.start)
+            own = sorted(in_sentence.get(view.sentence.index, []), key=lambda f: f.start)
             groups = actor_groups(view.doc, self._members_at(view.doc, own))
             for anaphor in find_set_anaphors(view.doc, self.lexicon):
                 if covered.overlaps_any(anaphor.start, anaphor.end):
@@ -479,13 +479,11 @@ class ActorResolver:
         Names the KB does not know compete as antecedents but are never the answer."""
         docs = {view.sentence.index: (view.sentence.start, view.doc) for view in views}
         types = {ref.id: ref.type for _, ref in unresolved}
-        by_sentence: dict[int, list[Found]] = {}
-        for mention in [*found, *(f for f, _ in unresolved)]:
-            by_sentence.setdefault(mention.sentence_index, []).append(mention)
+        in_sentence = by_sentence([*found, *(f for f, _ in unresolved)])
         result: list[Found] = []
         previous: list[Antecedent] = []
         for view in views:
-            own = sorted(by_sentence.get(view.sentence.index, []), key=lambda f: f.start)
+            own = sorted(in_sentence.get(view.sentence.index, []), key=lambda f: f.start)
             resolved: list[Found] = []
             if view.doc is not None:
                 for pronoun in find_subject_pronouns(view.doc, self.lexicon.actors.expletive_heads):
@@ -640,10 +638,9 @@ def continues_a_name(tokens: Sequence[Token], first: int) -> bool:
 
 def is_core_argument(doc: Any, start: int, end: int) -> bool:
     """The span is a subject or object of its clause, not inside a prepositional phrase."""
-    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
-    if span is None or len(span) == 0:
+    root = span_root(doc, start, end)
+    if root is None:
         return False
-    root = span.root
     while root.dep_ in ("conj", "appos") and root.head.i != root.i:
         root = root.head
     return root.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "ROOT")
@@ -652,10 +649,9 @@ def is_core_argument(doc: Any, start: int, end: int) -> bool:
 def is_main_subject(doc: Any, start: int, end: int) -> bool:
     """The span is (a conjunct of, or the possessor or modifier of) the subject of the sentence's
     root clause or of a main clause coordinated with it ("X is ..., but Y has ...": both)."""
-    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
-    if span is None or len(span) == 0:
+    token = span_root(doc, start, end)
+    if token is None:
         return False
-    token = span.root
     while token.dep_ in ("conj", "appos", "poss", "compound", "amod") and token.head.i != token.i:
         token = token.head
     clause = token.head
@@ -699,14 +695,6 @@ def person_name_words(views: Iterable[SentenceView]) -> set[str]:
         if view.doc is not None:
             words.update(t.text for ent in entities(view.doc) if ent.label_ == "PERSON" for t in ent)
     return words
-
-
-def group_by_sentence(found: Iterable[Found]) -> dict[int, list[Found]]:
-    """The mentions of each sentence, by sentence index."""
-    groups: dict[int, list[Found]] = defaultdict(list)
-    for mention in found:
-        groups[mention.sentence_index].append(mention)
-    return groups
 
 
 def only_state(kb: KnowledgeBase, owners: Sequence[Owned]) -> Owned | None:

@@ -50,7 +50,7 @@ from dyadlens.nlp.events import (
     make_event,
 )
 from dyadlens.nlp.gatherings import GATHERING_WINDOW, Gathering
-from dyadlens.state import DocState
+from dyadlens.state import DocState, by_sentence
 
 if TYPE_CHECKING:
     from dyadlens.nlp.lexicon import EventWords
@@ -121,9 +121,7 @@ class _Context:
 
     def __init__(self, state: DocState) -> None:
         self.state = state
-        self.events: dict[int, list[Event]] = {}
-        for event in state.events:
-            self.events.setdefault(event.sentence_index, []).append(event)
+        self.events = by_sentence(state.events)
         analysed = [s.index for s in state.analysed_sentences()]
         self.previous = dict(zip(analysed[1:], analysed, strict=False))
         self.gathering: dict[int, Gathering] = {}

@@ -82,7 +82,7 @@ from dyadlens.nlp.modality import ModalityRules, governing_chain
 from dyadlens.nlp.offsets import token_span
 from dyadlens.nlp.verb_entry import VerbEntry
 from dyadlens.nlp.verbs import VerbDictionary
-from dyadlens.state import DocState
+from dyadlens.state import DocState, by_sentence
 
 if TYPE_CHECKING:
     from dyadlens.resources import Resources
@@ -242,9 +242,7 @@ class ViewBuilder:
         return None if entity is None else entity.country
 
     def _plain_views(self, state: DocState) -> Iterator[SentenceView]:
-        mentions_by_sentence: dict[int, list[Mention]] = {}
-        for mention in state.mentions:
-            mentions_by_sentence.setdefault(mention.sentence_index, []).append(mention)
+        mentions_by_sentence = by_sentence(state.mentions)
         for sentence in state.analysed_sentences():
             span = state.sentence_span(sentence.index)
             if span is None or sentence.kind == "footnote":

@@ -34,10 +34,9 @@ every analysed sentence, in text order, it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Event, Provenance, is_resolved, is_unresolved
 from dyadlens.nlp.dates import DocumentTimeline, EventDate, timeline_of
@@ -59,12 +58,10 @@ from dyadlens.nlp.events import (
     prep_objects,
 )
 from dyadlens.nlp.modality import ModalityRules
-from dyadlens.state import DocState
+from dyadlens.state import DocState, by_sentence, grouped
 
 if TYPE_CHECKING:
     from dyadlens.resources import Resources
-
-T = TypeVar("T")
 
 #: How many sentences a gathering stays current after its last mention (each reference renews it).
 GATHERING_WINDOW = 6
@@ -168,8 +165,8 @@ class GatheringCoder:
         memory = GatheringMemory()
         # Each sentence works on its own events and partial events only, so that the stage's
         # work grows with the document's length, not with its square.
-        events = _by_sentence(state.events, lambda e: e.sentence_index)
-        partials = _by_sentence(state.partial_events, lambda p: p.sentence.index)
+        events = by_sentence(state.events)
+        partials = grouped(state.partial_events, lambda p: p.sentence.index)
         for view in self.views.views(state):
             index = view.sentence.index
             here = SentenceGatherings(self, state, view, timeline, memory)
@@ -178,12 +175,6 @@ class GatheringCoder:
         state.partial_events = [p for index in sorted(partials) for p in partials[index]]
         state.gatherings = memory.gatherings
 
-
-def _by_sentence(records: list[T], sentence_of: Callable[[T], int]) -> dict[int, list[T]]:
-    grouped: dict[int, list[T]] = {}
-    for record in records:
-        grouped.setdefault(sentence_of(record), []).append(record)
-    return grouped
 
 
 class SentenceGatherings:

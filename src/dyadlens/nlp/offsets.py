@@ -28,6 +28,13 @@ def subtree_span(token: Any) -> tuple[int, int]:
     return tokens_span(token.left_edge, token.right_edge)
 
 
+def span_root(doc: Any, start: int, end: int) -> Any:
+    """The root token of the tokens that cover ``[start, end)`` of ``doc``, or ``None`` (no parse,
+    or no token there)."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    return span.root if span is not None and len(span) else None
+
+
 def entities(sentence: Any) -> list[Span]:
     """The named entities of ``sentence`` (a span of the document's parse), as ``sentence.ents``
     gives them; that builds every entity of the whole document on each call, this reads only

@@ -24,6 +24,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.kb.sectors import SectorLexicon, shipped_sectors
+from dyadlens.nlp.offsets import span_root
+from dyadlens.state import by_sentence
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -161,15 +163,12 @@ class EventSectors:
     def __call__(self, state: DocState) -> None:
         if state.doc is None:
             return
-        with_sectors: dict[int, list[Mention]] = {}  # by sentence: the work grows with the text, not its square
-        for mention in state.mentions:
-            if mention.sectors:
-                with_sectors.setdefault(mention.sentence_index, []).append(mention)
+        with_sectors = by_sentence(m for m in state.mentions if m.sectors)
         state.events = [self._with_sectors(state, e, with_sectors.get(e.sentence_index, [])) for e in state.events]
 
     def _with_sectors(self, state: DocState, event: Event, mentions: list[Mention]) -> Event:
         """``event`` with the sectors of its sides, read off ``mentions`` (those of its sentence)."""
-        trigger = _token(state.doc, event.trigger_start, event.trigger_end)
+        trigger = span_root(state.doc, event.trigger_start, event.trigger_end)
         if trigger is None:
             return event
         return replace(
@@ -185,15 +184,10 @@ def _governed_sectors(doc: Any, trigger: Any, mentions: Sequence[Mention], actor
         return None
     ranked = []
     for mention in mentions:
-        token = _token(doc, mention.start, mention.end) if mention.actor_id == actor_id else None
+        token = span_root(doc, mention.start, mention.end) if mention.actor_id == actor_id else None
         if token is not None:
             ranked.append((tree_distance(trigger, token), abs(token.i - trigger.i), mention.sectors))
     return min(ranked)[2] if ranked else None
-
-
-def _token(doc: Any, start: int, end: int) -> Any:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
 
 
 def tree_distance(a: Any, b: Any) -> int:
