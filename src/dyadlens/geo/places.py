@@ -109,11 +109,11 @@ class PlaceStage:
                 first, last = tokens[0], tokens[-1]
                 if any(first.i <= e and s <= last.i for s, e in taken):
                     continue
-                mention = self._mention(tokens, sentence.index, countries)
+                mention = self._mention(state.text, tokens, sentence.index, countries)
                 if mention is not None:
                     taken.append((first.i, last.i))
                     found.append(mention)
-            result.extend(_sites_in_context(span.doc.text, found))
+            result.extend(_sites_in_context(state.text, found))
         return sorted(result, key=lambda m: m.start)
 
     def _candidates(self, span: Any) -> Iterator[list[Any]]:
@@ -133,30 +133,31 @@ class PlaceStage:
             return token.head.lower_ in self.words.locative_prepositions
         return _is_gathering(token.head, self.words)
 
-    def _mention(self, tokens: list[Any], sentence_index: int, countries: Collection[str]) -> PlaceMention | None:
+    def _mention(
+        self, text: str, tokens: list[Any], sentence_index: int, countries: Collection[str]
+    ) -> PlaceMention | None:
+        """The place ``tokens`` name (``text``: the document's, which token offsets point into), or None."""
         if not tokens[0].text[:1].isupper() or _inside_other_name(tokens):
             return None
         role = place_role(tokens, self.words)
         region = self._region_noun_after(tokens[-1])
         if len(tokens) > 1 and tokens[-1].lower_ in self.words.region_nouns:
             tokens, region = tokens[:-1], True
-        doc = tokens[0].doc
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        name = doc.text[start:end]
+        name = text[start:end]
         place = (self.gazetteer.region(name, countries) if region else None) or self.gazetteer.lookup(name, countries)
         place = place or self._kb_country(name)
         if place is not None and region and place.precision == "city":
             place = self.gazetteer.region_of(place)
-        if place is None and (region or self._is_site(tokens, role)):
+        if place is None and (region or self._is_site(name, tokens, role)):
             place = site(name)
         if place is None:
             return None
         return PlaceMention(start, end, sentence_index, place, role)
 
-    def _is_site(self, tokens: list[Any], role: str) -> bool:
+    def _is_site(self, name: str, tokens: list[Any], role: str) -> bool:
         """A name the gazetteer and the KB do not know that is still a place: its head noun is a
         venue or place noun ("Crocus City Hall"), or a place entity stands in a locative phrase."""
-        name = tokens[0].doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
         if any(t.ent_type_ == "PERSON" for t in tokens) or self.kb.alias_entries(name):
             return False
         if tokens[-1].lower_ in self.words.venue_nouns:

@@ -39,13 +39,14 @@ class Offices:
 
     by_words: dict[tuple[str, ...], Office] = field(default_factory=dict)
     modifiers: frozenset[str] = frozenset()
+    #: the most words an office has (derived from ``by_words``; read for every word of the text)
+    max_words: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "max_words", max((len(k) for k in self.by_words), default=0))
 
     def __len__(self) -> int:
         return len(self.by_words)
-
-    @property
-    def max_words(self) -> int:
-        return max((len(k) for k in self.by_words), default=0)
 
     def longest_at(self, words: Sequence[str], start: int, kind: str) -> Office | None:
         """The longest office of ``kind`` whose words begin at ``words[start]`` (lower-cased words)."""
