@@ -1,4 +1,4 @@
-"""What each discourse mechanism adds: ``dyadlens eval`` on both development sets with the
+"""What each discourse mechanism adds: ``dyadlens eval`` on the three development sets with the
 full pipeline and with each mechanism turned off, as one Markdown table.
 
     .venv/bin/python scripts/ablation.py [--only NAME ...] [--sets seeds,examples]
@@ -32,6 +32,7 @@ MECHANISMS: dict[str, list[str]] = {
     "sectors": ["--without", "event_sectors", "--without", "sectors"],
     "gatherings": ["--without", "gatherings"],
     "event anaphora and implied arguments": ["--without", "event_context"],
+    "we/our in quotes: the speaker's side": ["--set", "event_context.speaker_side=false"],
     "dates: references back into the text": ["--set", "timeline.discourse_anchors=false"],
     "dates: lead events take the story's date": ["--set", "timeline.lead_events_published=false"],
     "dates: the current episode": ["--set", "timeline.current_episode=false"],
@@ -43,6 +44,8 @@ SETS: dict[str, list[str]] = {
     "seeds": ["--gold", str(SHARED / "eval" / "seeds.gold.jsonl"), "--docs", str(SHARED / "corpus" / "seeds"),
               "--actors", str(SHARED / "eval" / "actors.tsv")],
     "examples": ["--gold", str(REPO / "examples" / "gold.jsonl"), "--docs", str(REPO / "examples" / "corpus")],
+    "discourse": ["--gold", str(REPO / "examples" / "discourse.gold.jsonl"),
+                  "--docs", str(REPO / "examples" / "discourse")],
 }
 
 #: The figures of the table: a name and where it is in ``eval --json``.
@@ -69,7 +72,7 @@ def evaluate(set_args: list[str], variant: list[str]) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", default=[], help="a mechanism (repeatable); default: all")
-    parser.add_argument("--sets", default="seeds,examples")
+    parser.add_argument("--sets", default="seeds,examples,discourse")
     parser.add_argument("--jobs", type=int, default=2, help="evaluations run at once (default 2)")
     args = parser.parse_args()
     chosen = {name: off for name, off in MECHANISMS.items() if not args.only or name in args.only}

@@ -1,6 +1,6 @@
 """Raise the quality floors in tests/quality_floors.json to the current evaluation of both gold sets.
 
-    .venv/bin/python scripts/raise_floors.py [--set seeds|examples|both] [--gold PATH] [--docs PATH]
+    .venv/bin/python scripts/raise_floors.py [--set seeds|examples|discourse|all] [--gold PATH] [--docs PATH]
                                              [--actors PATH] [--floors PATH] [--allow-lower] [--dry-run]
 
 Runs the full pipeline over each gold set's documents (as ``dyadlens eval``
@@ -8,11 +8,12 @@ does), rounds each gated figure down to two decimals and writes it as the new
 floor of that set. The sets:
 
 - ``seeds``: the development gold in ``../shared`` (``--gold``, ``--docs`` and
-  ``--actors`` override its paths). With ``--set both`` it is skipped, with a
+  ``--actors`` override its paths). With ``--set all`` it is skipped, with a
   note, when the shared folder is missing.
-- ``examples``: the held-out gold ``examples/gold.jsonl`` over
-  ``examples/corpus``, paths as recorded in the floors file, actor names from
-  the knowledge base (nothing outside the repository).
+- ``examples`` and ``discourse``: the gold sets in the repository
+  (``examples/gold.jsonl`` over ``examples/corpus``, ``examples/discourse.gold.jsonl``
+  over ``examples/discourse``), paths as recorded in the floors file, actor names
+  from the knowledge base (nothing outside the repository).
 
 Floors only go up: a figure below its floor keeps the old floor, unless
 ``--allow-lower`` is given (say why in the commit). When a gold file's digest
@@ -28,11 +29,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from dyadlens.evaluation.gate import (
-    EXAMPLES,
     FLOOR_SETS,
     SEEDS,
     Floors,
-    evaluate_examples,
+    evaluate_in_repo,
     gate_values,
     gold_digest,
     load_floors,
@@ -49,7 +49,7 @@ SHARED = REPO.parent / "shared"
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=(*FLOOR_SETS, "both"), default="both", help="which gold set (default: both)")
+    parser.add_argument("--set", choices=(*FLOOR_SETS, "all"), default="all", help="which gold set (default: all)")
     parser.add_argument("--gold", type=Path, default=SHARED / "eval" / "seeds.gold.jsonl", help="seeds gold")
     parser.add_argument("--docs", type=Path, default=SHARED / "corpus" / "seeds", help="seeds documents")
     parser.add_argument("--actors", type=Path, default=SHARED / "eval" / "actors.tsv", help="seeds actor table")
@@ -64,8 +64,8 @@ def gold_path(args: argparse.Namespace, floor_set: str, current: Floors) -> Path
 
 
 def measure(args: argparse.Namespace, floor_set: str, current: Floors, resources: Resources) -> Report:
-    if floor_set == EXAMPLES:
-        return evaluate_examples(REPO, current, resources)
+    if floor_set != SEEDS:
+        return evaluate_in_repo(REPO, current, resources)
     return evaluate(args.gold, args.docs, resources, args.actors)
 
 
@@ -73,7 +73,7 @@ def raise_set(args: argparse.Namespace, floor_set: str, resources: Resources) ->
     """Measure one gold set and write its raised floors; 1 when its gold changed without --allow-lower."""
     current = load_floors(args.floors, floor_set)
     gold = gold_path(args, floor_set, current)
-    if floor_set == SEEDS and args.set == "both" and not gold.is_file():
+    if floor_set == SEEDS and args.set == "all" and not gold.is_file():
         print(f"{floor_set}: skipped ({gold} not found)", file=sys.stderr)
         return 0
     digest = gold_digest(gold)
@@ -92,7 +92,7 @@ def raise_set(args: argparse.Namespace, floor_set: str, resources: Resources) ->
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    sets = FLOOR_SETS if args.set == "both" else (args.set,)
+    sets = FLOOR_SETS if args.set == "all" else (args.set,)
     resources = Resources()
     return max(raise_set(args, floor_set, resources) for floor_set in sets)
 

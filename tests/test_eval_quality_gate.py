@@ -12,10 +12,11 @@ from dyadlens.evaluation.gate import (
     EXAMPLES,
     FLOOR_SETS,
     GATE_METRICS,
+    IN_REPO_SETS,
     SEEDS,
     Floors,
     check_gold,
-    evaluate_examples,
+    evaluate_in_repo,
     gate_failures,
     gate_values,
     gold_digest,
@@ -68,23 +69,26 @@ def test_every_floor_set_names_every_metric_with_a_reason(floor_set: str) -> Non
     assert floors.why.strip()
 
 
-def test_the_examples_set_lives_inside_the_repository() -> None:
-    floors = load_floors(FLOORS_FILE, EXAMPLES)
+@pytest.mark.parametrize("floor_set", IN_REPO_SETS)
+def test_each_set_in_the_repository_lives_inside_it(floor_set: str) -> None:
+    floors = load_floors(FLOORS_FILE, floor_set)
     assert floors.gold is not None and (REPO / floors.gold).is_file()
     assert floors.docs is not None and (REPO / floors.docs).is_dir()
 
 
-def test_the_examples_gold_is_the_one_its_floors_were_measured_on() -> None:
-    floors = load_floors(FLOORS_FILE, EXAMPLES)
+@pytest.mark.parametrize("floor_set", IN_REPO_SETS)
+def test_each_gold_in_the_repository_is_the_one_its_floors_were_measured_on(floor_set: str) -> None:
+    floors = load_floors(FLOORS_FILE, floor_set)
     digest = gold_digest(REPO / str(floors.gold))
     assert digest == floors.gold_sha256, (
-        f"the examples gold changed (sha256 {digest}, floors measured on {floors.gold_sha256}): "
-        "the floors must be re-baselined with scripts/raise_floors.py --set examples --allow-lower"
+        f"the {floor_set} gold changed (sha256 {digest}, floors measured on {floors.gold_sha256}): "
+        f"the floors must be re-baselined with scripts/raise_floors.py --set {floor_set} --allow-lower"
     )
 
 
-def test_the_examples_gold_is_valid_against_its_documents(resources: Resources) -> None:
-    floors = load_floors(FLOORS_FILE, EXAMPLES)
+@pytest.mark.parametrize("floor_set", IN_REPO_SETS)
+def test_each_gold_in_the_repository_is_valid_against_its_documents(floor_set: str, resources: Resources) -> None:
+    floors = load_floors(FLOORS_FILE, floor_set)
     lines = read_gold_lines(REPO / str(floors.gold))
     texts = load_document_texts(REPO / str(floors.docs))
     known = kb_actor_names(resources.kb).canonical_names
@@ -172,9 +176,10 @@ def test_the_seeds_reach_the_quality_floors(
 
 
 @pytest.mark.slow
-def test_the_examples_reach_the_quality_floors(resources: Resources) -> None:
-    floors = load_floors(FLOORS_FILE, EXAMPLES)
-    report = evaluate_examples(REPO, floors, resources)
+@pytest.mark.parametrize("floor_set", IN_REPO_SETS)
+def test_each_set_in_the_repository_reaches_its_quality_floors(floor_set: str, resources: Resources) -> None:
+    floors = load_floors(FLOORS_FILE, floor_set)
+    report = evaluate_in_repo(REPO, floors, resources)
     assert not [w for w in report.warnings if "not ingested" in w]
     failures = gate_failures(gate_values(report), floors.floors)
-    assert not failures, "quality gate (examples gold): " + "; ".join(failures)
+    assert not failures, f"quality gate ({floor_set} gold): " + "; ".join(failures)

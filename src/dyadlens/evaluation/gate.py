@@ -1,4 +1,4 @@
-"""The quality gate: per-layer floors that two gold sets must reach.
+"""The quality gate: per-layer floors that each gold set must reach.
 
 ``tests/quality_floors.json`` holds one floor set per gold set:
 
@@ -9,7 +9,10 @@
   corpus ``examples/corpus`` (paths relative to the repository root, in
   ``gold`` and ``docs``), with its own ``floors``, ``gold_sha256`` and ``why``.
   It needs nothing outside the repository: actor names are compared by the
-  knowledge base's canonical names rather than ``actors.tsv``.
+  knowledge base's canonical names rather than ``actors.tsv``;
+- ``discourse``: the third, ``examples/discourse.gold.jsonl`` over
+  ``examples/discourse`` (invented news from other theatres, written to hold the
+  constructions of the discourse layer), in the same form as ``examples``.
 
 A floor is the lowest acceptable value of a metric; the digest is that of the
 gold file the floors were measured on. Floors only go up:
@@ -52,7 +55,10 @@ GATE_METRICS = (
 
 SEEDS = "seeds"
 EXAMPLES = "examples"
-FLOOR_SETS = (SEEDS, EXAMPLES)
+DISCOURSE = "discourse"
+#: The gold sets whose gold and documents live in the repository (paths in the floors file).
+IN_REPO_SETS = (EXAMPLES, DISCOURSE)
+FLOOR_SETS = (SEEDS, *IN_REPO_SETS)
 
 DESIGNATION_STATUSES = (
     "listed",
@@ -191,10 +197,10 @@ def evaluate_with_names(gold_path: Path, docs_path: Path, resources: Resources, 
     return report
 
 
-def evaluate_examples(repo: Path, floors: Floors, resources: Resources) -> Report:
-    """Run the full pipeline over the examples set's documents and score it against its gold."""
+def evaluate_in_repo(repo: Path, floors: Floors, resources: Resources) -> Report:
+    """Run the full pipeline over an in-repository set's documents and score it against its gold."""
     if floors.gold is None or floors.docs is None:
-        raise InputError("quality_floors.json", "the examples set names no gold or docs path")
+        raise InputError("quality_floors.json", "the set names no gold or docs path")
     return evaluate_with_names(repo / floors.gold, repo / floors.docs, resources, kb_actor_names(resources.kb))
 
 
