@@ -230,3 +230,133 @@ def test_three_candidates_for_two_stay_unresolved(analyse) -> None:  # type: ign
 def test_the_switch_turns_sets_off(analyse) -> None:  # type: ignore[no-untyped-def]
     text = "Russia and China held talks on Monday. The two countries criticised the United States."
     assert set_mentions(analyse(text, plural_sets=False)) == []
+
+
+# --- "each ... the other" ------------------------------------------------------------------
+
+EACH_SIDE_BLAMED_THE_OTHER = """
+    Each    each   DET    det    1
+    side    side   NOUN   nsubj  2
+    blamed  blame  VERB   ROOT   2
+    the     the    DET    det    4
+    other   other  ADJ    dobj   2
+    .       _      PUNCT  punct  2
+"""
+
+EACH_OF_THEM_CRITICISED_THE_OTHER_SIDE = """
+    Each        each       PRON   nsubj  3
+    of          of         ADP    prep   0
+    them        they       PRON   pobj   1
+    criticised  criticize  VERB   ROOT   3
+    the         the        DET    det    6
+    other       other      ADJ    amod   6
+    side        side       NOUN   dobj   3
+    .           _          PUNCT  punct  3
+"""
+
+PAIR_EACH_ACCUSED_THE_OTHER = """
+    Peru     _       PROPN  nsubj  4
+    and      and     CCONJ  cc     0
+    Chile    _       PROPN  conj   0
+    each     each    PRON   appos  0
+    accused  accuse  VERB   ROOT   4
+    the      the     DET    det    6
+    other    other   ADJ    dobj   4
+    .        _       PUNCT  punct  4
+"""
+
+EACH_SAID_THE_OTHER_CHEATED = """
+    Each     each   DET    det    1
+    side     side   NOUN   nsubj  2
+    said     say    VERB   ROOT   2
+    the      the    DET    det    4
+    other    other  ADJ    nsubj  6
+    had      have   AUX    aux    6
+    cheated  cheat  VERB   ccomp  2
+    .        _      PUNCT  punct  2
+"""
+
+EACH_PRAISED_THE_OTHER_COUNTRIES = """
+    Each       each     DET    det    1
+    side       side     NOUN   nsubj  2
+    praised    praise   VERB   ROOT   2
+    the        the      DET    det    5
+    other      other    ADJ    amod   5
+    countries  country  NOUN   dobj   2   NNS
+    .          _        PUNCT  punct  2
+"""
+
+
+def spans(text_doc, anaphors: list[SetAnaphor]) -> list[str]:  # type: ignore[no-untyped-def]
+    return [text_doc.text[a.start : a.end] for a in anaphors]
+
+
+@pytest.mark.fast
+def test_each_and_the_other_of_one_clause_are_a_pair() -> None:
+    doc = make_doc(EACH_SIDE_BLAMED_THE_OTHER)
+    anaphors = find_set_anaphors(doc, LEXICON)
+    assert spans(doc, anaphors) == ["Each side", "the other"]
+    assert all((a.size, a.pronoun, a.reciprocal) == (2, True, True) for a in anaphors)
+
+
+@pytest.mark.fast
+def test_each_of_them_and_the_other_side_are_a_pair() -> None:
+    doc = make_doc(EACH_OF_THEM_CRITICISED_THE_OTHER_SIDE)
+    assert spans(doc, find_set_anaphors(doc, LEXICON)) == ["Each", "them", "the other side"]
+
+
+@pytest.mark.fast
+def test_a_floating_each_makes_only_the_other_an_anaphor() -> None:
+    doc = make_doc(PAIR_EACH_ACCUSED_THE_OTHER)
+    assert spans(doc, find_set_anaphors(doc, LEXICON)) == ["the other"]
+
+
+@pytest.mark.fast
+def test_the_other_in_another_clause_is_no_pair() -> None:
+    assert find_set_anaphors(make_doc(EACH_SAID_THE_OTHER_CHEATED), LEXICON) == []
+
+
+@pytest.mark.fast
+def test_the_other_of_a_plural_noun_is_no_pair() -> None:
+    assert find_set_anaphors(make_doc(EACH_PRAISED_THE_OTHER_COUNTRIES), LEXICON) == []
+
+
+@pytest.mark.fast
+def test_a_pair_takes_only_a_set_of_two() -> None:
+    (each, _) = find_set_anaphors(make_doc(EACH_SIDE_BLAMED_THE_OTHER), LEXICON)
+    assert resolve_set(each, [], [group("peru", "chile", "bolivia")]) is None
+    members = resolve_set(each, [], [group("peru", "chile")])
+    assert members is not None and {m.actor_id for m in members} == {"peru", "chile"}
+
+
+@pytest.mark.fast
+def test_each_blamed_the_other_is_coded_both_ways(model_free_resources: Resources) -> None:
+    state = make_state(make_doc(PERU_AND_CHILE_MET), make_doc(EACH_SIDE_BLAMED_THE_OTHER),
+                       actors={"Peru": "peru", "Chile": "chile"})
+    add_set(state, "Each side", "peru", "chile")
+    add_set(state, "the other", "peru", "chile")
+    run_stage(state, model_free_resources, "events")
+    blames = {(e.source, e.target) for e in state.events if e.sentence_index == 1 and e.code == "112"}
+    assert blames == {("peru", "chile"), ("chile", "peru")}
+
+
+@pytest.mark.slow
+def test_each_side_blamed_the_other_after_a_coordination(analyse) -> None:  # type: ignore[no-untyped-def]
+    records = analyse("Iran and Saudi Arabia traded accusations. Each side blamed the other for the collapse.")
+    assert {(e.source, e.target) for e in records.events if e.code == "112"} == {
+        ("iran", "saudi-arabia"), ("saudi-arabia", "iran")
+    }
+
+
+@pytest.mark.slow
+def test_each_of_the_two_governments_accused_the_other(analyse) -> None:  # type: ignore[no-untyped-def]
+    records = analyse("Talks between Armenia and Azerbaijan stalled. Each of the two governments accused the other.")
+    assert {(e.source, e.target) for e in records.events if e.code == "112"} == {
+        ("armenia", "azerbaijan"), ("azerbaijan", "armenia")
+    }
+
+
+@pytest.mark.slow
+def test_each_the_other_with_three_candidates_codes_nothing(analyse) -> None:  # type: ignore[no-untyped-def]
+    records = analyse("Russia, China and Iran held drills. Each side accused the other of provocations.")
+    assert not [e for e in records.events if e.code == "112"]

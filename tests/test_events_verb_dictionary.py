@@ -104,9 +104,13 @@ def test_petrarch_verbs_dictionary_is_imported_and_skips_are_counted(ontology, t
     assert "verb berate|scold -> 111" in imported
     assert "verb berate|scold target after with -> 040" in imported
     ties = next(e for e in dictionary.entries if e.code == "062" and e.id.startswith("house.verbs"))
-    assert ties.describe().startswith("verb berate|scold mod military obj tie|ties target after ")
+    assert ties.describe().startswith("verb berate|scold mod military|trade obj tie|ties target after ")
     assert "with" in ties.preps  # an object pattern finds its target in a prepositional phrase
-    assert dictionary.skipped[str(path)] == 4  # SAID *, $ * +, a paired code, an unknown code
+    assert "said verb berate|scold -> 010" in imported  # a word before the verb
+    assert "verb berate|scold -> 112" in imported  # $ * +: source subject, target object
+    assert any(e.paired_code == "013" for e in dictionary.entries)  # [013:013]: each way
+    assert dictionary.skip_reasons[str(path)] == {"code not in the ontology": 1}  # [999]
+    assert dictionary.skipped[str(path)] == 1
 
 
 def test_file_without_petrarch_blocks_is_rejected(ontology, tmp_path: Path) -> None:

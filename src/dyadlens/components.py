@@ -89,7 +89,7 @@ def gathering_coder(resources: Resources, **options: Any) -> Component:
 
 @component(
     "dyadlens.events.context.v1",
-    requires=("sentences", "doc", "timeline", "events"),
+    requires=("sentences", "doc", "timeline", "events", "quotes"),
     assigns=("events", "partial_events"),
 )
 def event_context(resources: Resources, **options: Any) -> Component:

@@ -45,6 +45,7 @@ from dyadlens.model import RawInput
 from dyadlens.nlp.sectors import sector_lexicon
 
 if TYPE_CHECKING:
+    from dyadlens.kb.ontology import Ontology
     from dyadlens.model import DocumentRecords
     from dyadlens.resources import Resources
 
@@ -167,14 +168,37 @@ def _suite_resources(
     (:meth:`dyadlens.nlp.verbs.VerbDictionary.candidates`).
     """
     resources = make_resources(kb_files, verb_files)
-    if verb_files and own_verbs_only:
-        from dyadlens.nlp.verbs import load_verb_dictionary
+    if not verb_files:
+        return resources
+    from dyadlens.nlp.verbs import load_verb_dictionary
 
-        try:
-            resources.verbs = load_verb_dictionary(resources.ontology, verb_files, packaged_entries=False)
-        except (DyadlensError, OSError, ValueError) as exc:
-            notes.append(f"suite verb file could not be loaded alone ({type(exc).__name__}: {exc})")
+    try:
+        resources.ontology = suite_ontology(resources.ontology, verb_files)
+        resources.verbs = load_verb_dictionary(
+            resources.ontology, resources.verb_files or verb_files, packaged_entries=not own_verbs_only
+        )
+    except (DyadlensError, OSError, ValueError) as exc:
+        notes.append(f"suite verb file could not be loaded ({type(exc).__name__}: {exc})")
     return resources
+
+
+def suite_ontology(base: Ontology, verb_files: Sequence[Path]) -> Ontology:
+    """The ontology extended by the codes the suite's own verb files use and CAMEO lacks.
+
+    The PETRARCH validation verbs file codes its unit tests with WEIS and test-only codes
+    (``9xx``, ``1010``, ``075A``, ...), which the suite's expected events use
+    (``petrarch/README.md``, "Codes"); the suite's run knows them, the default ontology never does.
+    """
+    from dyadlens.kb.ontology import CameoCode, Ontology, expected_quad_class
+    from dyadlens.nlp.petrarch_verbs import declared_codes
+
+    codes = {c.code: c for c in base}
+    for path in verb_files:
+        for code in sorted(declared_codes(Path(path)) - set(codes)):
+            codes[code] = CameoCode(
+                code, code[:2], f"test-only code of {Path(path).name}", 0.0, expected_quad_class(code[:2]), None
+            )
+    return Ontology(codes)
 
 
 def _suite_dictionaries(name: str, dictionaries: Path) -> tuple[list[Path], list[Path]]:

@@ -206,6 +206,10 @@ SET_DETERMINERS = frozenset({"the", "these", "those", "all", "both"})
 #: Verb arguments whose actors count as the two sides of an event ("A met B", "A met with B").
 OBJECT_DEPS = frozenset({"dobj", "pobj"})
 SIDE_PREPOSITIONS = frozenset({"with", "against"})
+#: Labels a clause hangs on: "each ... the other" pairs only within one clause.
+EACH_OTHER_BOUNDARIES = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis", "conj", "pcomp"})
+#: How a floating "each" hangs on a coordinated subject or its verb ("A and B each blamed ...").
+FLOATING_EACH_DEPS = frozenset({"appos", "advmod", "det", "npadvmod", "dep"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,13 +248,13 @@ class ActorGroup:
 
 def find_set_anaphors(doc: Any, lexicon: Lexicon) -> list[SetAnaphor]:
     """Plural anaphors: a definite set phrase ("the two countries", "both sides", "the pair"),
-    a reciprocal ("each other") or a plural pronoun ("they", "them", "their")."""
+    a reciprocal ("each other", "each ... the other") or a plural pronoun ("they", "them", "their")."""
     found = []
     for token in doc:
         anaphor = _set_phrase(token, lexicon) or _reciprocal(token) or _plural_pronoun(token)
         if anaphor is not None:
             found.append(anaphor)
-    return found
+    return sorted(found + _each_the_other(doc), key=lambda a: a.start)
 
 
 def _set_phrase(noun: Any, lexicon: Lexicon) -> SetAnaphor | None:
@@ -282,6 +286,55 @@ def _reciprocal(token: Any) -> SetAnaphor | None:
     if (first.lower_, token.lower_) not in RECIPROCALS:
         return None
     return SetAnaphor(first.idx, token.idx + len(token.text), None, ("any",), True, reciprocal=True)
+
+
+def _each_the_other(doc: Any) -> list[SetAnaphor]:
+    """The split reciprocal "each (side / of the two) ... the other (side)": a subject with
+    "each" and "the other" in the same clause are each the pair the sentence talks about (size
+    2), so that the clause is coded both ways. "A and B each accused the other": only "the
+    other" is an anaphor; the coordinated subject already names both."""
+    found = []
+    for other in doc:
+        phrase = _the_other(other)
+        verb = _clause_verb(phrase) if phrase is not None else None
+        if phrase is None or verb is None:
+            continue
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        each = [s for s in subjects if s.lower_ == "each" or any(c.lower_ == "each" for c in s.lefts)]
+        if each or _floating_each(verb, subjects):
+            found += [_pair_anaphor(s.left_edge, s) for s in each]
+            found.append(_pair_anaphor(phrase.left_edge, phrase))
+    return found
+
+
+def _floating_each(verb: Any, subjects: list[Any]) -> bool:
+    """"A and B each accused the other": an "each" on the verb or on its subject's words."""
+    words = [*verb.children, *(t for s in subjects for t in s.subtree)]
+    return any(t.lower_ == "each" and t.dep_ in FLOATING_EACH_DEPS for t in words)
+
+
+def _the_other(token: Any) -> Any | None:
+    """The head of a phrase "the other" or "the other side/country" that ``token`` ("other") starts."""
+    if token.lower_ != "other":
+        return None
+    head = token.head if token.dep_ == "amod" else token
+    if head.pos_ not in ("NOUN", "ADJ", "PRON") or head.tag_ in ("NNS", "NNPS"):
+        return None
+    return head if any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) else None
+
+
+def _clause_verb(phrase: Any) -> Any | None:
+    """The verb of the clause the phrase is an argument of, reached through no clause boundary."""
+    token = phrase
+    while token.pos_ not in ("VERB", "AUX"):
+        if token.dep_ in EACH_OTHER_BOUNDARIES or token.head.i == token.i:
+            return None
+        token = token.head
+    return token
+
+
+def _pair_anaphor(first: Any, last: Any) -> SetAnaphor:
+    return SetAnaphor(first.idx, last.idx + len(last.text), 2, ("any",), True, reciprocal=True)
 
 
 def _plural_pronoun(token: Any) -> SetAnaphor | None:

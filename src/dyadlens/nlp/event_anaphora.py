@@ -30,6 +30,12 @@ complete it drops: an unresolved argument is better than a guessed one.
 - A collective ("both sides", "the two countries") that no gathering filled
   (:data:`~dyadlens.nlp.events.COLLECTIVE`): the coordinated subjects of the
   preceding sentence ("A and B met. Both sides agreed ..."), one event each.
+- A first-person pronoun (:data:`~dyadlens.nlp.events.SPEAKER_SIDE`: "we", "us", "our";
+  :data:`~dyadlens.nlp.events.SPEAKER`: "I", "me", "my"): the actor of the speaker of the
+  quote, direct or indirect, that contains the event's trigger; "I" only when the quote names
+  the speaker's office (a minister, a spokesperson acts for the actor). No quote (the author's
+  "we"), no speaker actor, or quotes there with different speaker actors: nothing. Filled
+  first, so that "we welcomed the decision" then looks for the decision's maker.
 
 Completed events are dated by the timeline and carry a lower confidence.
 """
@@ -45,11 +51,14 @@ from dyadlens.nlp.events import (
     COLLECTIVE,
     EARLIER_EVENT,
     MISSING_PARTIES,
+    SPEAKER,
+    SPEAKER_PLACEHOLDERS,
     FoundEvent,
     PartialEvent,
     make_event,
 )
 from dyadlens.nlp.gatherings import GATHERING_WINDOW, Gathering
+from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.state import DocState, by_sentence
 
 if TYPE_CHECKING:
@@ -66,16 +75,24 @@ class EventContext:
     """The ``event_context`` stage: see the module's docstring."""
 
     name = "event_context"
-    version = "1"
+    version = "2"
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, speaker_side: bool = True) -> None:
         self.words: EventWords = resources.lexicon.events
+        #: fill "we"/"our"/"I" from the quote's speaker (off: such events are dropped)
+        self.speaker_side = speaker_side
 
     def __call__(self, state: DocState) -> None:
         timeline = timeline_of(state)
         context = _Context(state)
-        for partial in state.partial_events:
-            if partial.found.target == MISSING_PARTIES:
+        speakers = _Speakers(state) if self.speaker_side else None
+        for unfilled in state.partial_events:
+            partial = _with_speaker(unfilled, speakers)
+            if partial is None:
+                continue
+            if not partial.found.partial:
+                found = [partial.found]
+            elif partial.found.target == MISSING_PARTIES:
                 found = _between(partial, context.two_parties(partial))
             else:
                 actors = self._fill(context, partial)
@@ -193,6 +210,40 @@ class _Context:
     def _previous(self, partial: PartialEvent) -> int | None:
         """The analysed sentence before the partial event's (partial events come from analysed ones)."""
         return self.previous.get(partial.sentence.index)
+
+
+class _Speakers:
+    """Who speaks where: the document's quotes, direct and indirect, by offset."""
+
+    def __init__(self, state: DocState) -> None:
+        self.doc = state.doc
+        self.quotes = SpanIndex(state.quotes)
+
+    def actor(self, partial: PartialEvent) -> str | None:
+        """The speaker actor of the quotes that contain the trigger, when they name one, and
+        for "I" only a speaker named with an office; none or several: None."""
+        offset = self.doc[partial.found.trigger_i].idx
+        singular = SPEAKER in (partial.found.source, partial.found.target)
+        quotes = [q for q in self.quotes.containing(offset) if q.speaker_role or not singular]
+        actors = {q.speaker_actor for q in quotes}
+        actor = actors.pop() if len(actors) == 1 else None
+        return actor if is_resolved(actor) else None
+
+
+def _with_speaker(partial: PartialEvent, speakers: _Speakers | None) -> PartialEvent | None:
+    """The partial event with its speaker placeholders ("we", "I") replaced by the speaker's actor;
+    None when it has one that cannot be filled, or the speaker's actor is its other side too."""
+    found = partial.found
+    if found.source not in SPEAKER_PLACEHOLDERS and found.target not in SPEAKER_PLACEHOLDERS:
+        return partial
+    actor = speakers.actor(partial) if speakers is not None else None
+    if actor is None:
+        return None
+    source = actor if found.source in SPEAKER_PLACEHOLDERS else found.source
+    target = actor if found.target in SPEAKER_PLACEHOLDERS else found.target
+    if source == target:
+        return None
+    return replace(partial, found=replace(found, source=source, target=target, confidence=CONFIDENCE))
 
 
 def _between(partial: PartialEvent, parties: list[str]) -> list[FoundEvent]:

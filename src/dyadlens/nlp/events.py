@@ -46,7 +46,7 @@ demand of Y (100) to the prescribed action's own event.
 
 Arguments that stand for the context are left as placeholders (``COLLECTIVE``:
 "the participants", "the other governments"; ``EARLIER_EVENT``: "condemned the
-attack"; ``MISSING_AGENT``: an agentless passive), and their events go to
+attack"; ``MISSING_AGENT``: an agentless passive; ``SPEAKER_SIDE``: "we", "our"), and their events go to
 ``DocState.partial_events`` for the discourse stages, which also code multi-party
 gatherings (:mod:`dyadlens.nlp.gatherings`, :mod:`dyadlens.nlp.event_anaphora`;
 docs/discourse.md).
@@ -80,6 +80,7 @@ from dyadlens.nlp.dates import EventDate, timeline_of
 from dyadlens.nlp.lexicon import EventWords, Lexicon
 from dyadlens.nlp.modality import ModalityRules, governing_chain
 from dyadlens.nlp.offsets import token_span
+from dyadlens.nlp.preverbal import has_words_before
 from dyadlens.nlp.verb_entry import VerbEntry
 from dyadlens.nlp.verbs import VerbDictionary
 from dyadlens.state import DocState, by_sentence
@@ -120,7 +121,16 @@ EARLIER_EVENT = "@earlier-event"
 MISSING_AGENT = "@missing-agent"
 #: the other side of an agreement whose parties are all unnamed ("the ceasefire was agreed")
 MISSING_PARTIES = "@missing-parties"
-PLACEHOLDERS = frozenset({COLLECTIVE, EARLIER_EVENT, MISSING_AGENT, MISSING_PARTIES})
+#: a first-person pronoun, plural ("we", "our") or singular ("I", "my"): the side of whoever
+#: speaks, filled from the quote that contains the event (stage ``event_context``); the author's
+#: "we" outside quotes stays unfilled
+SPEAKER_SIDE = "@speaker-side"
+SPEAKER = "@speaker"
+SPEAKER_PLACEHOLDERS = frozenset({SPEAKER_SIDE, SPEAKER})
+PLACEHOLDERS = frozenset({COLLECTIVE, EARLIER_EVENT, MISSING_AGENT, MISSING_PARTIES, *SPEAKER_PLACEHOLDERS})
+#: First-person pronouns, plural then singular: they stand for the speaker's side.
+FIRST_PERSON_PLURAL = frozenset({"we", "us", "our", "ours"})
+FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my", "mine"})
 
 
 def is_placeholder(actor: str | None) -> bool:
@@ -368,7 +378,7 @@ class PartialEvent:
 
     @property
     def gap(self) -> str:
-        """The placeholder: :data:`COLLECTIVE`, :data:`EARLIER_EVENT` or :data:`MISSING_AGENT`."""
+        """The placeholder: one of :data:`PLACEHOLDERS`."""
         return self.found.source if is_placeholder(self.found.source) else self.found.target
 
     @property
@@ -504,19 +514,22 @@ class SentenceCoder:
             route = f"{stance.lemma_.lower()}-to"
         claimant = self.claimant(token)
         pairs = dyads(sources, targets, entry)
+        coded = [(s, t, code) for s, t in pairs]
+        if entry.paired_code and stance is None:  # the target's event in return ("left for X": X receives a visit)
+            coded += [(t, s, entry.paired_code) for s, t in pairs]
         events = [
             FoundEvent(
                 trigger_i=token.i,
                 source=s.actor,
                 target=t.actor,
-                code=code,
+                code=event_code,
                 modality=cue.modality,
                 claimant=claimant,
                 provenance=Provenance(entry.id, route, s.route, t.route, cue.cue),
                 confidence=_confidence(entry, s, t),
                 gap_i=placeholder_token(s, t),
             )
-            for s, t in pairs
+            for s, t, event_code in coded
         ]
         return events + self._reported_accusations(token, events) if claimant else events
 
@@ -585,11 +598,17 @@ class SentenceCoder:
         return _unique(sides)
 
     def pronoun(self, token: Any, route: str) -> Side | None:
-        """A third-person pronoun the actor layer left unresolved: a subject pronoun takes an
+        """A first-person pronoun is a speaker placeholder: :data:`SPEAKER_SIDE` ("we", "our"),
+        :data:`SPEAKER` ("I", "my").
+        A third-person pronoun the actor layer left unresolved: a subject pronoun takes an
         earlier subject actor of the same sentence, else the subject actor of the preceding
         sentence; any other the nearest earlier actor of the sentence that agrees in number and
         is not the subject of the pronoun's own clause. Coordinated antecedents all count."""
         word = token.lower_
+        if token.pos_ == "PRON" and word in FIRST_PERSON_PLURAL and token.text != "US":
+            return Side(SPEAKER_SIDE, token.i, route + "~speaker")
+        if token.pos_ == "PRON" and word in FIRST_PERSON_SINGULAR:
+            return Side(SPEAKER, token.i, route + "~speaker")
         if token.pos_ != "PRON" or word not in PRONOUN_NUMBER:
             return None
         previous = self.view.previous_subject
@@ -770,7 +789,7 @@ class VerbRoles:
         self.passive = is_passive(verb)
 
     def resolve(self) -> tuple[list[Side], list[Side], str] | None:
-        if not self._particle_ok():
+        if not self._particle_ok() or not has_words_before(self.verb, self.entry.before):
             return None
         obj = self._object()
         if self.entry.objects and (obj is None or not lemma_in(obj, self.entry.objects)):
@@ -861,7 +880,7 @@ class VerbRoles:
             if found or not (self.passive and obj is not None):
                 return found
         if obj is None:
-            return self._complement_targets() or self._place_targets()
+            return self._complement_targets() or self._place_targets() or self._phrase_targets()
         if self.entry.objects:
             owners = owner_actors(self.coder, obj, possessive_only=True) or self._agent_object(obj)
             if owners or not self.entry.answers:
@@ -871,6 +890,17 @@ class VerbRoles:
         if not found and (self.entry.complement or self.entry.code[:2] in self.coder.words.evaluative_roots):
             found = owner_actors(self.coder, obj, possessive_only=True)
         return found or self._complement_targets() or self._place_targets() or self._earlier_event([obj])
+
+    def _phrase_targets(self) -> list[Side]:
+        """An entry's ``fallback_preps``: with no direct object, the first actor in one of
+        these prepositional phrases is the target ("left for X")."""
+        if not self.entry.fallback_preps or self.passive:
+            return []
+        for phrase in prep_objects(self.verb, self.entry.fallback_preps):
+            found = self.coder.actors(phrase, "prep-object")
+            if found:
+                return found
+        return []
 
     def _earlier_event(self, objects: list[Any]) -> list[Side]:
         """"X welcomed the decision", "condemned this move": an event noun referring back
@@ -1060,10 +1090,12 @@ class NounRoles:
 
 
 def placeholder_token(source: Side, target: Side) -> int | None:
-    """The token of a placeholder side of a dyad, if either side is one."""
-    if is_placeholder(source.actor):
-        return source.token_i
-    return target.token_i if is_placeholder(target.actor) else None
+    """The token of a placeholder side of a dyad, if either side is one; a speaker placeholder's
+    only when the other side is none (its quote, not its token, fills it: "we condemned the attack")."""
+    for side in sorted((source, target), key=lambda s: s.actor in SPEAKER_PLACEHOLDERS):
+        if is_placeholder(side.actor):
+            return side.token_i
+    return None
 
 
 def finite_passive(verb: Any) -> bool:

@@ -32,6 +32,16 @@ class VerbEntry:
     #: "the movement returned to power" -> its country
     home: bool = False
     owner: str = "source"
+    #: words that must come before the verb in its clause, in this order, lower case; ``_``
+    #: between two words makes them adjacent, a trailing ``_`` puts the last word right before
+    #: the verb (PETRARCH's ``- FAILED_TO_* [111]`` -> ``("failed", "_", "to", "_")``)
+    before: tuple[str, ...] = ()
+    #: a paired code (PETRARCH's ``[032:033]``): the target's event in return, target -> source
+    #: ("left for X": a visit, and X receives it)
+    paired_code: str = ""
+    #: verbs with no direct object: prepositions whose object is then the target (PETRARCH looks
+    #: for the target anywhere in the verb phrase: "left for X", "arrived in X")
+    fallback_preps: frozenset[str] = frozenset()
     note: str = ""
     order: int = 0  # later files get higher numbers and take precedence over earlier ones
 
@@ -44,10 +54,14 @@ class VerbEntry:
             + 2 * bool(self.modifiers)
             + bool(self.particles)
             + bool(self.preps)
+            + sum(word != "_" for word in self.before)
         )
 
     def describe(self) -> str:
         parts = [f"{self.kind} {'|'.join(sorted(self.lemmas))}"]
+        if self.before:
+            parts.insert(0, "".join(w if w == "_" or not i or self.before[i - 1] == "_" else f" {w}"
+                                    for i, w in enumerate(self.before)))
         if self.particles:
             parts.append(f"+{'|'.join(sorted(self.particles))}")
         if self.modifiers:
@@ -58,4 +72,5 @@ class VerbEntry:
             parts.append("needs " + ", ".join(f"{p} {n}" for p, n in self.needs))
         if self.preps:
             parts.append(f"target after {'|'.join(sorted(self.preps))}")
-        return " ".join(parts) + f" -> {self.code}"
+        code = f"{self.code}:{self.paired_code}" if self.paired_code else self.code
+        return " ".join(parts) + f" -> {code}"

@@ -46,6 +46,8 @@ class VerbDictionary:
     #: nouns for a country's people ("Liberian refugees"): the country, as the target of an event
     people_heads: frozenset[str] = frozenset()
     skipped: dict[str, int] = field(default_factory=dict)  # per file: patterns an importer could not use
+    #: per file: the patterns an importer could not use, by reason ("^ (skip a phrase)": 12)
+    skip_reasons: dict[str, dict[str, int]] = field(default_factory=dict)
     _index: dict[tuple[str, str], list[VerbEntry]] = field(default_factory=dict, repr=False)
 
     def build_index(self) -> None:
@@ -94,7 +96,8 @@ def _load_file(path: Path, ontology: Ontology, order: int, dictionary: VerbDicti
     if path.suffix.lower() in {".txt", ".verbs"} or path.name.lower().endswith(".verbs.txt"):
         entries, skipped = read_petrarch_verbs(path, ontology, order)
         dictionary.entries.extend(entries)
-        dictionary.skipped[str(path)] = skipped
+        dictionary.skipped[str(path)] = sum(skipped.values())
+        dictionary.skip_reasons[str(path)] = dict(skipped.most_common())
         return
     data = _read_yaml(path)
     entries, words = parse_verb_yaml(data, path, ontology, order)
