@@ -65,11 +65,10 @@ if TYPE_CHECKING:
 
 #: How many sentences a gathering stays current after its last mention (each reference renews it).
 GATHERING_WINDOW = 6
-#: Determiners of a reference to the gathering already named ("the summit", "this meeting").
-DEFINITE = frozenset({"the", "this", "that"})
 HOSTING = "043"
 VISIT = "042"
 CONSULT = "040"
+MEDIATE = "045"
 CONFIDENCE = 0.55
 
 
@@ -111,15 +110,19 @@ class GatheringMemory:
         if current is not None:
             current.last_sentence = sentence_index
 
-    def update(self, sentence_index: int, hostings: list[Event], participants: list[str]) -> None:
-        """A hosting (043) or participants named in the sentence: the current gathering grows,
-        or a new one starts when none is current."""
+    def update(
+        self, sentence_index: int, hostings: list[Event], participants: list[str], host: str | None = None
+    ) -> None:
+        """A hosting (043), a meeting's host or participants named in the sentence: the current
+        gathering grows, or a new one starts when none is current."""
         if not hostings and not participants:
             return
         gathering = self.current(sentence_index)
         if gathering is None:
             gathering = Gathering(sentence_index)
             self.gatherings.append(gathering)
+        if host is not None and not hostings:
+            gathering.host = host
         if hostings:
             first = hostings[0]
             gathering.host = first.source
@@ -147,6 +150,14 @@ class FoundGathering:
     verb: Any | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A clause whose several subjects meet ("A and B met in X"), with the host it names."""
+
+    participants: list[Side]
+    host: str
+
+
 class GatheringCoder:
     """The ``gatherings`` stage: see the module's docstring."""
 
@@ -159,6 +170,9 @@ class GatheringCoder:
         self.words = resources.lexicon.events
         self.modality = ModalityRules(resources.lexicon.modality)
         self.views = ViewBuilder(resources)
+        kb = resources.kb
+        self.state_of_country = {e.iso3: e.id for e in kb.entities() if e.iso3 and e.type == "state"}
+        self.government_of = kb.government_of
 
     def __call__(self, state: DocState) -> None:
         timeline = timeline_of(state)
@@ -199,8 +213,15 @@ class SentenceGatherings:
         for found in self._gatherings():
             participants.extend(s.actor for s in found.participants)
             self._add(self._code(found))
+        meeting = self._meeting()
+        if meeting is not None:
+            participants.extend(s.actor for s in meeting.participants)
         hostings = [e for e in self.events if asserted_hosting(e)]
-        self.memory.update(self.index, hostings, participants)
+        self.memory.update(self.index, hostings, participants, meeting.host if meeting is not None else None)
+        self.current = self.memory.current(self.index)
+        if not participants:
+            self._code_references()
+        self._code_mediation(meeting.participants if meeting is not None else [])
 
     def _complete_collectives(self, partials: list[PartialEvent]) -> None:
         """"The participants called on X": one event per party of the current gathering."""
@@ -340,13 +361,145 @@ class SentenceGatherings:
         if venues:
             return venues[:1], "venue"
         host = self.current.host if self.current is not None else None
-        if host is not None and any(c.lower_ in DEFINITE for c in noun.children):
+        if host is not None and self._refers_back(noun):
             return [Side(host, noun.i, "host~earlier")], "earlier-host"
         return [], "none"
 
+    def _refers_back(self, noun: Any) -> bool:
+        """"the summit", "every round": a gathering noun that can name the current gathering."""
+        return any(c.dep_ == "det" and c.lower_ in self.words.gathering_determiners for c in noun.children)
+
     def _venue(self, token: Any) -> list[Side]:
-        places = prep_objects(token, self.words.venue_preps)
-        sides = [s for p in places for s in self.coder.actors(p, "venue")]
+        """The government of the venue ("the talks in Doha"): the country of the place the gazetteer
+        found there (``DocState.places``), else the actor the venue's mention names."""
+        sides: list[Side] = []
+        for place in prep_objects(token, self.words.venue_preps):
+            sides.extend(self._place_government(place) or self.coder.actors(place, "venue"))
+        return [s for s in sides if is_resolved(s.actor) and not is_placeholder(s.actor)]
+
+    def _place_government(self, token: Any) -> list[Side]:
+        """The government, on the publication date, of the country of the place at ``token``."""
+        for place in self.state.places:
+            if place.sentence_index == self.index and place.start <= token.idx < place.end and place.country:
+                country = self.stage.state_of_country.get(place.country)
+                if country is not None:
+                    government = self.stage.government_of(country, self.state.document.published) or country
+                    return [Side(government, token.i, "venue~place")]
+        return []
+
+    def _meeting(self) -> Meeting | None:
+        """"A and B met in X", "A and B held talks in X at the invitation of C", "... hosted by C": with
+        a host, each participant visits it (042) and the rule coder's meetings among them are dropped."""
+        for verb in self.view.span:
+            if not self._takes(verb, self.words.meeting_verbs):
+                continue
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+            appositions = [a for s in subjects for a in s.children if a.dep_ == "appos"]
+            sides = _unique(self._named_in([*subjects, *appositions]))
+            hosts = self._explicit_host(verb) or self._venue_below(verb)
+            if len(sides) < 2 or not hosts:
+                continue
+            host = hosts[0]
+            participants = [s for s in sides if s.actor != host.actor]
+            parties = {host.actor, *(s.actor for s in participants)}
+            self.events[:] = [e for e in self.events if not (e.code[:2] == "04" and {e.source, e.target} <= parties)]
+            self._add(self._events(verb, VISIT, "meeting", [(p, host) for p in participants]))
+            return Meeting(participants, host.actor)
+        return None
+
+    def _takes(self, verb: Any, verbs: Any) -> bool:
+        """Whether ``verb`` is one of ``verbs`` (a word map) with an object it needs, if any."""
+        needs = verbs.get(verb.lemma_.lower())
+        if verb.pos_ != "VERB" or needs is None:
+            return False
+        return not needs or any(c.dep_ in OBJECT_DEPS and c.lemma_.lower() in needs for c in verb.children)
+
+    def _explicit_host(self, verb: Any) -> list[Side]:
+        """"..., hosted by C", "a meeting hosted by C", "at the invitation of C", "at C's invitation"."""
+        below = [verb, *(t for t in verb.subtree if lemma_in(t, self.words.gathering_nouns))]
+        phrases: list[Any] = []
+        sides: list[Side] = []
+        for token in below:
+            for clause in token.children:
+                if clause.dep_ in ("acl", "advcl") and clause.lemma_.lower() in self.words.hosting_verbs:
+                    phrases += prep_objects(clause, {"by"})
+            for noun in prep_objects(token, self.words.venue_preps | {"on", "upon"}):
+                if noun.lemma_.lower() in self.words.invitation_nouns:
+                    phrases += prep_objects(noun, {"of"})
+                    sides += owner_actors(self.coder, noun, possessive_only=True)
+        sides += [s for p in phrases for s in self.coder.actors(p, "host")]
+        return [s for s in sides if is_resolved(s.actor) and not is_placeholder(s.actor)]
+
+    def _venue_below(self, verb: Any) -> list[Side]:
+        """The venue of a meeting: on the verb or a gathering noun below it, else a place the
+        gazetteer knows anywhere in the clause outside its subjects ("talks on X's programme in Y")."""
+        below = [verb, *(t for t in verb.subtree if lemma_in(t, self.words.gathering_nouns))]
+        found = [s for token in below for s in self._venue(token)]
+        if found:
+            return found
+        subjects = {t.i for c in verb.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
+        preps = [t for t in verb.subtree if t.dep_ == "prep" and t.lower_ in self.words.venue_preps]
+        places = [o for p in preps if p.i not in subjects for o in p.children if o.dep_ == "pobj"]
+        return [s for o in places for s in self._place_government(o)]
+
+    def _code_references(self) -> None:
+        """A sentence that names no participants but refers to the current gathering: "Oman has
+        hosted every round" (043), "the third round, held in Ankara" (042), "A attended as
+        observers", "B did not send a delegation" (042 to the current host)."""
+        current = self.current
+        if current is None or not current.participants:
+            return
+        for token in self.view.span:
+            if lemma_in(token, self.words.gathering_nouns) and self._refers_back(token):
+                self._add(self._hosted_reference(token, current))
+            elif self._takes(token, self.words.participation_verbs) and current.host is not None:
+                self._add(self._observers(token, current.host))
+
+    def _hosted_reference(self, noun: Any, current: Gathering) -> list[FoundEvent]:
+        if noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in self.words.hosting_verbs:
+            hosts, _ = self.coder.subjects(noun.head)
+            pairs = [(h, Side(p, noun.i, "participant~earlier")) for h in hosts for p in current.participants]
+            return self._events(noun.head, HOSTING, "earlier-gathering", pairs)
+        for clause in noun.children:
+            if clause.dep_ == "acl" and clause.lemma_.lower() in self.words.hosting_verbs:
+                agents = [s for p in prep_objects(clause, {"by"}) for s in self.coder.actors(p, "host")]
+                hosts = agents or self._venue(clause)
+                pairs = [(Side(p, noun.i, "participant~earlier"), h) for h in hosts[:1] for p in current.participants]
+                return self._events(clause, VISIT, "earlier-gathering", pairs)
+        return []
+
+    def _observers(self, verb: Any, host: str) -> list[FoundEvent]:
+        """Subjects of a participation verb that names no gathering take part in the current one
+        ("attended as observers"); they do not become its participants ("the participants")."""
+        named = [c for c in verb.subtree if lemma_in(c, self.words.gathering_nouns)]
+        if named or verb.lemma_.lower() == "represent":
+            return []
+        subjects, _ = self.coder.subjects(verb)
+        return self._events(verb, VISIT, "earlier-host", [(s, Side(host, verb.i, "host~earlier")) for s in subjects])
+
+    def _code_mediation(self, participants: list[Side]) -> None:
+        """"X chaired the talks", "mediated by X", "X's minister carrying messages between the
+        delegations": X mediates (045) between the participants named in the sentence, else
+        those of the current gathering."""
+        for verb in self.view.span:
+            if not self._takes(verb, self.words.mediation_verbs):
+                continue
+            parties = participants or self._current_participants(verb)
+            mediators = self._mediators(verb)
+            self._add(self._events(verb, MEDIATE, "mediation", [(m, p) for m in mediators for p in parties]))
+
+    def _current_participants(self, verb: Any) -> list[Side]:
+        if self.current is None:
+            return []
+        return [Side(p, verb.i, "participant~earlier") for p in self.current.participants]
+
+    def _mediators(self, verb: Any) -> list[Side]:
+        if any(c.dep_ == "agent" for c in verb.children):
+            sides = [s for p in prep_objects(verb, {"by"}) for s in self.coder.actors(p, "mediator")]
+        elif verb.dep_ == "acl":
+            sides = self.coder.actors(verb.head, "mediator")
+        else:
+            sides = self.coder.subjects(verb)[0]
         return [s for s in sides if is_resolved(s.actor) and not is_placeholder(s.actor)]
 
     def _events(self, trigger: Any, code: str, route: str, pairs: list[tuple[Side, Side]]) -> list[FoundEvent]:

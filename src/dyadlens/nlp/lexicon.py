@@ -157,6 +157,10 @@ class EventWords:
     represented_preps: Words
     participation_verbs: WordMap
     venue_preps: Words
+    meeting_verbs: WordMap
+    invitation_nouns: Words
+    mediation_verbs: WordMap
+    gathering_determiners: Words
     anaphoric_event_nouns: WordMap
     anaphoric_determiners: Words
     mutual_event_nouns: Words
