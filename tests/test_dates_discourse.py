@@ -89,6 +89,8 @@ def test_every_mechanism_is_on_by_default_and_the_stage_takes_each_as_an_option(
         "current_episode",
         "reporting_clause_dates",
         "headline_dates",
+        "datelines",
+        "plan_statement_dates",
     ]
     assert all(getattr(TimelineOptions(), name) for name in names)
     stage = TimelineStage(LEXICON, current_episode=False)

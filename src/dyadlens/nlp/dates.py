@@ -55,7 +55,13 @@ from dyadlens.model import Sentence
 from dyadlens.nlp.lexicon import Lexicon
 from dyadlens.nlp.sentences import is_bullet_item
 from dyadlens.nlp.span_index import SpanIndex
-from dyadlens.nlp.timex import PartialDate, TemporalExpression, discourse_rules, resolve_sentence_expressions
+from dyadlens.nlp.timex import (
+    DATELINE,
+    PartialDate,
+    TemporalExpression,
+    discourse_rules,
+    resolve_sentence_expressions,
+)
 
 if TYPE_CHECKING:
     from dyadlens.state import DocState
@@ -103,8 +109,13 @@ class TimelineOptions:
     - ``reporting_clause_dates``: a past act reported by a dated speech ("X said late Thursday that
       ...") takes the speech's date;
     - ``headline_dates``: an event of the title block (title, standfirst, summary bullets before the
-      first body sentence) takes the date of the same event in the lead, else the publication date
-      (headline tense: a present or past headline tells recent news).
+      first body sentence) takes the date of the same event in the lead, else the lead's own date,
+      else the publication date (headline tense: a present or past headline tells recent news);
+    - ``datelines``: "NAIROBI, February 11 —" dates the report, not the events of its sentence, so
+      "on Tuesday" in that sentence dates them;
+    - ``plan_statement_dates``: a plan or prospect dates by when it was stated, not by when it is to
+      happen ("agreed to meet again next month, the ministry said on Wednesday" is Wednesday's), and a
+      dated reporting clause dates a plan reported in the past tense.
     """
 
     discourse_anchors: bool = True
@@ -112,6 +123,8 @@ class TimelineOptions:
     current_episode: bool = True
     reporting_clause_dates: bool = True
     headline_dates: bool = True
+    datelines: bool = True
+    plan_statement_dates: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +177,8 @@ class DocumentTimeline:
             return EventDate(None, None, None, "unparsed")
         trigger = _token_or_main_verb(doc, trigger_token_i)
         governing = self._governing_expression(sentence, doc, trigger)
+        if governing is not None and modality in _HYPOTHETICAL_MODALITIES and self._is_future(governing):
+            governing = None  # "agreed to meet next month": when the plan is for, not when it was made
         issuer = self._cues.document_subject(trigger)
         if governing is None and issuer is not None:
             governing = self._governing_expression(sentence, doc, issuer)
@@ -188,6 +203,14 @@ class DocumentTimeline:
                 return _date_from_expression(governing)
         return self._publication_date("published")
 
+    def _is_future(self, expression: TemporalExpression) -> bool:
+        """Whether a date lies wholly after publication (only with ``plan_statement_dates``)."""
+        value = partial_dates.PartialDate.parse_or_none(expression.value)
+        published = partial_dates.PartialDate.parse_or_none(self.published)
+        if not self._options.plan_statement_dates or value is None or published is None:
+            return False
+        return value.first_day > published.last_day
+
     # -- scanning -------------------------------------------------------------
 
     def _scan(self) -> None:
@@ -198,23 +221,30 @@ class DocumentTimeline:
         searched once per sentence.
         """
         latest: list[TemporalExpression] = []
+        day_anchor: list[TemporalExpression] = []
+        first_rules = (DATELINE,) if self._options.datelines else ()
         for sentence in sorted(self._state.analysed_sentences(), key=lambda s: s.start):
             found = resolve_sentence_expressions(
                 text=self._state.sentence_text(sentence),
                 offset=sentence.start,
                 sentence_index=sentence.index,
                 published=self._published,
-                anchors=latest,
+                anchors=[*day_anchor, *latest],
                 extra_rules=self._discourse_rules,
+                first_rules=first_rules,
             )
             self._expressions[sentence.index] = found
             main = self._main_clause_date(sentence)
             if main is not None:
                 self._story.add_dated(sentence, main)
-            if main is not None and self._options.discourse_anchors:
-                latest = [main]
-            else:
+            if not self._options.discourse_anchors:
                 latest = [e for e in found if e.is_anchor and e.value][-1:] or latest
+                continue
+            if main is not None:
+                latest = [main]
+            elif not self._reported_after_its_content(sentence):
+                latest = [e for e in found if e.is_anchor and e.value][-1:] or latest
+            day_anchor = [e for e in latest if _has_day(e)] or day_anchor
         self._refine_recent_from_citations()
 
     def _main_clause_date(self, sentence: Sentence) -> TemporalExpression | None:
@@ -224,10 +254,26 @@ class DocumentTimeline:
         span = self._state.sentence_span(sentence.index)
         if span is None or not self._expressions.get(sentence.index):
             return None
-        governing = self._governing_expression(sentence, span, _main_verb(span))
+        main_verb = _main_verb(span)
+        if self._options.discourse_anchors and self._reported_after_its_content(sentence):
+            main_verb = _content_before(main_verb)
+        governing = self._governing_expression(sentence, span, main_verb)
         if governing is None or governing.value is None:
             return None
+        if _is_interval(governing):
+            # "a day after the drills began" dates the drills; the sentence stands at the date counted from
+            return next((e for e in reversed(self._expressions[sentence.index]) if e.is_anchor and e.value), None)
         return governing if governing.is_anchor or governing.kind == "range" or _is_discourse(governing) else None
+
+    def _reported_after_its_content(self, sentence: Sentence) -> bool:
+        """"Both sides agreed to meet again, the ministry said on Wednesday": a reporting clause
+        after the content it reports. The sentence tells the content; the speech's date is when it
+        was reported, not a date the story reached, so it is handed on only through the content."""
+        span = self._state.sentence_span(sentence.index)
+        if span is None:
+            return False
+        root = _main_verb(span)
+        return self._cues.is_speech(root) and _content_before(root) is not root
 
     def _refine_recent_from_citations(self) -> None:
         """"A recent agency report.1" in a brief with inline footnotes: date it by the citation that follows."""
@@ -264,6 +310,8 @@ class DocumentTimeline:
     def _governing_expression(self, sentence: Sentence, doc: Any, trigger: Any) -> TemporalExpression | None:
         best: tuple[tuple[bool, int, bool, int], TemporalExpression] | None = None
         for expression in self._expressions.get(sentence.index, ()):
+            if expression.kind == "dateline":
+                continue  # the report's date, not an event's
             head = _expression_head(doc, expression)
             if head is None:
                 continue
@@ -296,6 +344,10 @@ class DocumentTimeline:
         if tense == "past":
             if self._cues.is_undated_speech(trigger):
                 return self._statement_context(sentence, "speech-recent", past_speech=True)
+            if modality in _HYPOTHETICAL_MODALITIES and self._options.plan_statement_dates:
+                reported_plan = self._reporting_speech_date(sentence, trigger)
+                if reported_plan is not None:
+                    return reported_plan  # "agreed to meet again, the ministry said on Wednesday"
             if modality == "planned" and self._cues.commitment_head(trigger):
                 return self._publication_date("standing-commitment")
             if modality in _HYPOTHETICAL_MODALITIES and reported:
@@ -342,6 +394,9 @@ class DocumentTimeline:
                 governing = self._governing_expression(sentence, span, token)
                 if governing is not None and governing.kind == "point" and governing.value:
                     return EventDate(governing.value, governing.start, governing.end, "headline-lead")
+        story = self._story.lead_date()
+        if story is not None:
+            return replace(story, rule="headline-story")
         return self._publication_date("headline")
 
     def _news_date(self, sentence: Sentence, trigger: Any, tense: str, modality: str) -> EventDate | None:
@@ -366,13 +421,18 @@ class DocumentTimeline:
         by a dated speech and with no date of its own takes the speech's date."""
         if not self._options.reporting_clause_dates or self._cues.is_iterative(trigger):
             return None
-        speech = self._cues.speech_ancestor(trigger)
-        if speech is None:
-            return None
-        governing = self._governing_expression(sentence, trigger.sent, speech)
-        if governing is None or governing.kind != "point" or not governing.value or not governing.is_anchor:
-            return None  # "the latest report alleging ...": a vague time is no date for the act reported
-        return EventDate(governing.value, governing.start, governing.end, "reporting-clause")
+        return self._reporting_speech_date(sentence, trigger)
+
+    def _reporting_speech_date(self, sentence: Sentence, trigger: Any) -> EventDate | None:
+        """The explicit date of the nearest dated speech that reports the trigger."""
+        for speech in self._cues.speech_ancestors(trigger):
+            governing = self._governing_expression(sentence, trigger.sent, speech)
+            if governing is None:
+                continue  # "described the talks ..., the ministry said on Wednesday": the outer speech dates it
+            if governing.kind != "point" or not governing.value or not governing.is_anchor:
+                return None  # "the latest report alleging ...": a vague time is no date for the act reported
+            return EventDate(governing.value, governing.start, governing.end, "reporting-clause")
+        return None
 
     def _past_speech(self, trigger: Any) -> bool:
         speech = self._cues.speech_ancestor(trigger)
@@ -486,9 +546,25 @@ class _Story:
         if position == 0:
             return None
         _, paragraph, latest = self._dated[position - 1]
-        if sentence.paragraph - paragraph > EPISODE_PARAGRAPHS or not self._is_recent(latest):
+        if sentence.paragraph - paragraph > EPISODE_PARAGRAPHS:
+            return None
+        if _reaches_the_present(latest):
+            # "has met them regularly since 2017": background told, the story resumes at its own date
+            resumed = self.lead_date()
+            return replace(resumed, rule="episode-resumed") if resumed else None
+        if not self._is_recent(latest):
             return None
         return EventDate(latest.value, latest.start, latest.end, "episode")
+
+    def lead_date(self) -> EventDate | None:
+        """The day the lead's main clauses reached first, when it is recent: the story's own date
+        (a month, as in "last month", is too coarse to date a headline or a resumed story by)."""
+        for start, _, expression in self._dated:
+            if self._lead and start >= self._lead[0].start and self._is_recent(expression) and _has_day(expression):
+                return EventDate(expression.value, expression.start, expression.end, "lead")
+            if self._lead and start >= self._lead[0].start:
+                return None
+        return None
 
     def _is_recent(self, expression: TemporalExpression) -> bool:
         value = partial_dates.PartialDate.parse_or_none(expression.value)
@@ -498,29 +574,25 @@ class _Story:
         return value.first_day <= self._published.last_day and value.last_day >= window_start
 
 
+def _is_interval(expression: TemporalExpression) -> bool:
+    return expression.rule.endswith(":interval")
+
+
+def _reaches_the_present(expression: TemporalExpression) -> bool:
+    """An open range ("since 2019", "since then"): ongoing activity up to publication."""
+    return expression.kind == "range" and expression.rule.split(":")[-1] in ("since", "since-then")
+
+
 class TimelineStage:
     """Builds the document's timeline once, for every coder that dates what it finds (component ``timeline``)."""
 
     name = "timeline"
     version = "2"
 
-    def __init__(
-        self,
-        lexicon: Lexicon,
-        discourse_anchors: bool = True,
-        lead_events_published: bool = True,
-        current_episode: bool = True,
-        reporting_clause_dates: bool = True,
-        headline_dates: bool = True,
-    ) -> None:
+    def __init__(self, lexicon: Lexicon, **options: bool) -> None:
+        """``options``: the fields of :class:`TimelineOptions` (an unknown name is a TypeError)."""
         self._lexicon = lexicon
-        self._options = TimelineOptions(
-            discourse_anchors=discourse_anchors,
-            lead_events_published=lead_events_published,
-            current_episode=current_episode,
-            reporting_clause_dates=reporting_clause_dates,
-            headline_dates=headline_dates,
-        )
+        self._options = TimelineOptions(**options)
 
     def __call__(self, state: DocState) -> None:
         state.timeline = DocumentTimeline(state, self._lexicon, self._options)
@@ -542,6 +614,17 @@ def _date_from_expression(expression: TemporalExpression) -> EventDate:
     if expression.kind == "range":
         return EventDate(expression.value, expression.start, expression.end, "range-start")
     return EventDate(None, expression.start, expression.end, "in-" + expression.kind)
+
+
+def _has_day(expression: TemporalExpression) -> bool:
+    value = PartialDate.parse(expression.value)
+    return value is not None and value.day is not None
+
+
+def _content_before(verb: Any) -> Any:
+    """The reported clause that comes before its speech verb ("X agreed ..., the ministry said"),
+    else the verb itself."""
+    return next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), verb)
 
 
 def _is_discourse(expression: TemporalExpression) -> bool:
@@ -719,10 +802,11 @@ class _Cues:
         return any(c.lower_ in self.words.iterative_adverbs for c in (*verb.children, *trigger.children))
 
     def speech_ancestor(self, trigger: Any) -> Any | None:
-        for ancestor in trigger.ancestors:
-            if self.is_speech(ancestor):
-                return ancestor
-        return None
+        return next(self.speech_ancestors(trigger), None)
+
+    def speech_ancestors(self, trigger: Any) -> Iterator[Any]:
+        """The speech verbs and nouns above the trigger, nearest first."""
+        return (ancestor for ancestor in trigger.ancestors if self.is_speech(ancestor))
 
     def document_subject(self, trigger: Any) -> Any | None:
         """"The statement that emerged from last month's meeting called on ...": a statement or

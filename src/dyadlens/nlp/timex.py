@@ -12,7 +12,9 @@ Kinds of expression:
 - ``range``: ongoing activity from a start ("since 2021", "1979-1989"); its
   value is the start; ``during`` or ``within`` a range is ``in-range`` (a point
   somewhere inside it, so null for events);
-- ``decade`` / ``span``: "the 1980s", "two decades": no usable value.
+- ``decade`` / ``span``: "the 1980s", "two decades": no usable value;
+- ``dateline``: "NAIROBI, February 11 —" at the start of a report: the report's own date, which
+  dates no event (:data:`DATELINE`).
 
 dateparser was measured on the seeds and misses seasons, early/late,
 possessives ("last month's") and narrative anchors, so the rules are our own;
@@ -134,6 +136,11 @@ class TemporalExpression:
 class _Context:
     published: PartialDate | None
     anchor: PartialDate | None
+    #: the latest anchor with a day: what "the following day" counts from when a coarser date
+    #: ("in February", told as background) came after it
+    day_anchor: PartialDate | None = None
+    #: the latest anchor of the sentence itself ("fired on Tuesday, a day after ...")
+    own_anchor: PartialDate | None = None
 
 
 _Resolved = tuple[PartialDate | None, str, str]  # value, kind, rule
@@ -395,11 +402,11 @@ def _shift(anchor: PartialDate, count: int, unit: str, sign: int) -> PartialDate
 
 
 def _following_any(m: re.Match[str], ctx: _Context) -> _Resolved | None:
-    anchor = ctx.anchor
-    if anchor is None:
-        return None
     which = (m.group("which") or m.group("which2") or "").lower()
     unit = (m.group("unit") or m.group("unit2") or "").lower()
+    anchor = _day_precise(ctx) if unit == "day" else ctx.anchor
+    if anchor is None:
+        return None
     if which in ("same", "that"):
         return anchor.truncate("year" if unit == "year" else "month" if unit == "month" else "day"), "point", "anchored"
     sign = -1 if which in ("previous", "preceding") else 1
@@ -608,7 +615,8 @@ RULES: tuple[_Rule, ...] = (
         + _NUMBER
         + r"\s+"
         + _UNIT
-        + r"\s+(?P<dir>later|after(?:wards)?|earlier|before|previously|prior)\b(?!\s+(?:the|a|an|his|her|its|their)\b)",
+        + r"\s+(?P<dir>later|afterwards|earlier|previously|(?:after|before|prior)\b(?!\s+[\w“\"]))"
+        r"\b(?!\s+(?:the|a|an|his|her|its|their)\b)",
         _later,
         2,
         True,
@@ -626,6 +634,40 @@ RULES: tuple[_Rule, ...] = (
 )
 
 
+def _dateline(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"NAIROBI, February 11 —": the day the report was filed, in the publication's year unless given."""
+    day = int(m.group("day") or m.group("day2"))
+    month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
+    if not 1 <= day <= 31:
+        return None
+    if m.group("year"):
+        return PartialDate(int(m.group("year")), month, day), "dateline", "explicit"
+    month_value = _year_for_month(month, ctx, None)
+    return (replace(month_value, day=day), "dateline", "relative") if month_value else None
+
+
+#: A dateline: a place in capitals (optionally ", Country") and a date at the very start of a
+#: report's first line, set off by a dash: "NAIROBI, February 11 —", "KYIV, Ukraine, 3 March 2024 (Agency) -".
+#: It dates the report, not the events the sentence tells; a weekday in the sentence resolves
+#: against it. Passed as a first rule of :func:`resolve_sentence_expressions` (option ``datelines``).
+DATELINE = _rule(
+    "dateline",
+    r"\A\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,40})?,\s+(?:"
+    + _MONTH
+    + r"\s+"
+    + _DAY
+    + r"|"
+    + _DAY.replace("?P<day>", "?P<day2>")
+    + r"\s+"
+    + _MONTH.replace("?P<month>", "?P<month2>")
+    + r")(?:,?\s+"
+    + _YEAR
+    + r")?(?:\s*\([^)]{1,40}\))?\s*[—–-]",
+    _dateline,
+    4,
+)
+
+
 def _anchor_itself(m: re.Match[str], ctx: _Context) -> _Resolved | None:
     """"at that time", "during the meeting": the anchoring date itself."""
     return (ctx.anchor, "point", "discourse") if ctx.anchor else None
@@ -637,21 +679,41 @@ def _since_anchor(m: re.Match[str], ctx: _Context) -> _Resolved | None:
 
 
 def _anchor_unit(m: re.Match[str], ctx: _Context) -> _Resolved | None:
-    """"that day", "earlier that week", "later that month": the anchor at the unit's precision
-    (a week has none of its own, so it keeps the month)."""
-    if ctx.anchor is None:
-        return None
-    unit = m.group("unit").lower()
-    precision = "month" if unit in ("week", "month") else "day"
-    return ctx.anchor.truncate(precision), "point", "discourse"
+    """"that day", "earlier that week", "later that month", "earlier in the day": the anchor at the
+    unit's precision (a week has none of its own, so it keeps the month)."""
+    unit = (m.group("unit") or m.group("unit2")).lower()
+    if unit in ("week", "month"):
+        return (ctx.anchor.truncate("month"), "point", "discourse") if ctx.anchor else None
+    anchor = _day_precise(ctx)
+    return (anchor.truncate("day"), "point", "discourse") if anchor else None
 
 
 def _day_around_anchor(m: re.Match[str], ctx: _Context) -> _Resolved | None:
     """"the day before", "the day after": one day from the anchoring date."""
-    if ctx.anchor is None or ctx.anchor.day is None:
+    anchor = _day_precise(ctx)
+    if anchor is None or anchor.day is None:
         return None
     sign = -1 if m.group("dir").lower() == "before" else 1
-    return ctx.anchor.add_days(sign), "point", "discourse"
+    return anchor.add_days(sign), "point", "discourse"
+
+
+def _day_precise(ctx: _Context) -> PartialDate | None:
+    """What a reference to a day counts from: the anchor when it has a day, else the latest anchor
+    that has one ("talks on Tuesday ... resumed in February ... The following day" counts from Tuesday)."""
+    if ctx.anchor is not None and ctx.anchor.day is None and ctx.day_anchor is not None:
+        return ctx.day_anchor
+    return ctx.anchor
+
+
+def _interval_before(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"fired a missile on Tuesday, a day after the allies began their drills": the event the
+    after-phrase introduces lies that interval before the sentence's own date (after it for
+    "before"); without a date of the sentence's own there is nothing to count from."""
+    count = _count(m.group("n"))
+    if ctx.own_anchor is None or count is None:
+        return None
+    sign = 1 if m.group("dir").lower() == "before" else -1
+    return _shift(ctx.own_anchor, count, m.group("unit").lower(), sign), "point", "discourse"
 
 
 def discourse_rules(occasion_nouns: Iterable[str]) -> tuple[_Rule, ...]:
@@ -677,13 +739,22 @@ def discourse_rules(occasion_nouns: Iterable[str]) -> tuple[_Rule, ...]:
         ),
         _rule(
             "that-unit",
-            r"\b(?:(?:earlier|later)\s+)?that\s+(?P<unit>day|morning|afternoon|evening|night|week|month)\b",
+            r"\b(?:(?:earlier|later)\s+)?that\s+(?P<unit>day|morning|afternoon|evening|night|week|month)\b"
+            r"|\b(?:earlier|later)\s+in\s+the\s+(?P<unit2>day)\b",
             _anchor_unit,
             1,
             False,
             _I,
         ),
         _rule("day-around", r"\bthe\s+day\s+(?P<dir>before|after)\b", _day_around_anchor, 1, True, _I),
+        _rule(
+            "interval",
+            r"\b" + _NUMBER + r"\s+" + _UNIT + r"\s+(?P<dir>after|before)\b(?=\s+[\w“\"])",
+            _interval_before,
+            1,
+            False,
+            _I,
+        ),
         _rule("occasion", occasion, _anchor_itself, 1, False, _I),
     )
 
@@ -695,23 +766,35 @@ def resolve_sentence_expressions(
     published: PartialDate | None,
     anchors: Sequence[TemporalExpression],
     extra_rules: Sequence[_Rule] = (),
+    first_rules: Sequence[_Rule] = (),
 ) -> list[TemporalExpression]:
     """Every temporal expression in one sentence, resolved, in text order.
 
-    ``anchors`` are the anchoring expressions of earlier sentences; anchors
-    found earlier in this sentence count too (anchored rules run last).
-    ``extra_rules`` (such as :func:`discourse_rules`) run after :data:`RULES`.
+    ``anchors`` are the anchoring expressions of earlier sentences (the latest
+    is the anchor; the latest with a day is what "the following day" counts
+    from when the anchor has none); anchors found earlier in this sentence
+    count too (anchored rules run last). ``first_rules`` (such as
+    :data:`DATELINE`) run before :data:`RULES`, ``extra_rules`` (such as
+    :func:`discourse_rules`) after them.
     """
     taken: list[tuple[int, int]] = [m.span() for m in _URL.finditer(text)]
     found: list[TemporalExpression] = []
     local_anchors = list(anchors)
-    for rule in (*RULES, *extra_rules):
+    for rule in (*first_rules, *RULES, *extra_rules):
         for match in rule.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
-            anchor = _last_anchor(local_anchors, offset + start)
-            resolved = rule.resolve(match, _Context(published, anchor))
+            here = offset + start
+            context = _Context(
+                published,
+                _last_anchor(local_anchors, here),
+                day_anchor=_last_anchor([a for a in local_anchors if _has_day(a)], here),
+                own_anchor=_last_anchor(
+                    [a for a in local_anchors if a.sentence_index == sentence_index], offset + len(text)
+                ),
+            )
+            resolved = rule.resolve(match, context)
             if resolved is None:
                 continue
             value, kind, how = resolved
@@ -735,6 +818,11 @@ def resolve_sentence_expressions(
 
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+\.(?:com|org|net|gov|pk|ru|int)/\S*", re.IGNORECASE)
+
+
+def _has_day(expression: TemporalExpression) -> bool:
+    value = PartialDate.parse(expression.value)
+    return value is not None and value.day is not None
 
 
 def _last_anchor(anchors: Sequence[TemporalExpression], before: int) -> PartialDate | None:
