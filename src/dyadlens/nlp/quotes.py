@@ -411,7 +411,7 @@ class _QuoteReader:
 
     def indirect_quotes(self, direct: list[Quote]) -> list[Quote]:
         """Reported speech whose content holds no direct quotation of its own."""
-        quotes: list[Quote] = []
+        found_with_cues: list[tuple[Quote, int]] = []
         direct_index = SpanIndex(direct)
         for sentence in self.sentences:
             if self._is_citation(sentence):
@@ -426,8 +426,8 @@ class _QuoteReader:
                 if end - start < 8 or direct_index.overlaps_any(start, end):
                     continue
                 speaker = self._on_statement_date(speaker, (token, sentence))
-                quotes.append(self._quote(start, end, sentence, "indirect", speaker, cue))
-        return quotes
+                found_with_cues.append((self._quote(start, end, sentence, "indirect", speaker, cue), token.idx))
+        return _outermost(found_with_cues)
 
     def _reported(self, token: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
         lemma = token.lemma_.lower()
@@ -465,6 +465,8 @@ class _QuoteReader:
         clause = self._that_clause_on_audience(verb)
         if clause is not None:
             return self._clause_span(clause)
+        if verb.dep_ == "parataxis":
+            return self._clause_before_attribution(verb)
         if verb.lemma_.lower() not in self.speech.of_content_verbs:
             return None
         direct_object = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -522,6 +524,7 @@ class _QuoteReader:
             if c.dep_ == "dobj" and verb.lemma_.lower() in self.speech.audience_verbs
         ]
         holders += [o for c in verb.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+        holders += [c for c in verb.children if c.dep_ == "npadvmod" and c.i > verb.i]  # "said the next day that"
         for holder in holders:
             clause = next((c for c in holder.children if c.dep_ == "relcl" and c.left_edge.lower_ == "that"), None)
             if clause is None:
@@ -533,6 +536,26 @@ class _QuoteReader:
             if complement:
                 return clause
         return None
+
+    def _clause_before_attribution(self, verb: Any) -> tuple[int, int] | None:
+        """"X fired a missile on Tuesday, the army said, a day after ...": the parser hangs the
+        attribution on the sentence as a parataxis, so the reported clause is the largest clause
+        that ends right before it, from its subject on (not a dateline before the subject)."""
+        attribution_start = verb.left_edge.i
+        last = attribution_start - 1
+        doc = verb.doc
+        while last >= verb.sent.start and doc[last].is_punct:
+            last -= 1
+        if last < verb.sent.start:
+            return None
+        clause = doc[last]
+        while clause.head.i != clause.i and clause.head.right_edge.i < attribution_start:
+            clause = clause.head
+        if clause.pos_ not in ("VERB", "AUX"):
+            return None
+        subjects = [c for c in clause.children if c.dep_ in _SUBJECTS and c.i < clause.i]
+        first = max(subjects, key=lambda c: c.i).left_edge if subjects else clause.left_edge
+        return self._token_span(first, doc[last])
 
     def _according_to(self, token: Any, sentence: Sentence) -> tuple[tuple[int, int], Speaker, str] | None:
         """"According to X, <clause>": the clause without the attribution."""
@@ -781,7 +804,7 @@ class _QuoteReader:
             doc = self.state.sentence_span(sentence.index)
             for ent in entities(doc):
                 start = ent.start_char
-                if ent.label_ != "PERSON" or self._inside_quote(start):
+                if ent.label_ != "PERSON" or self._inside_quote(start) or self._names_an_actor(start, ent.end_char):
                     continue
                 seen.append(self._person_seen(doc, ent))
         for mention in self.mentions:
@@ -792,6 +815,14 @@ class _QuoteReader:
                     _PersonSeen(mention.start, mention.end, name, frozenset(), mention.person, mention.actor_id)
                 )
         return sorted(seen, key=lambda p: p.start)
+
+    def _names_an_actor(self, start: int, end: int) -> bool:
+        """A name the parser took for a person's ("Mali secure the border") that the actor stage
+        resolved to a state or group, with no person behind it: not a person a "he" can stand for."""
+        covering = [m for m in self._mention_index.containing(start) if m.end >= end]
+        return any(is_resolved(m.actor_id) and not m.person for m in covering) and not any(
+            m.person for m in covering
+        )
 
     def _person_seen(self, doc: Any, ent: Any) -> _PersonSeen:
         name = re.sub(r"(?:'s|’s|'|’)$", "", ent.text)
@@ -1041,6 +1072,13 @@ class _QuoteReader:
 
 
 _WORDS = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def _outermost(quotes: list[tuple[Quote, int]]) -> list[Quote]:
+    """The reported quotes whose speech cue (its offset given with each) lies in no other one's
+    span: "Both sides described the talks as useful, the ministry said" is the ministry's quote."""
+    index = SpanIndex([q for q, _ in quotes])
+    return [q for q, cue in quotes if not any(o is not q for o in index.containing(cue))]
 
 
 def _last_non_space(text: str, before: int) -> int:
