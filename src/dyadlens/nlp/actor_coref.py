@@ -12,7 +12,10 @@ something else ("the group of experts") or a modifier sets the referent apart
 different compatible actors compete on equal footing (both subjects or
 objects of the sentence that settles it), nothing is resolved. "The country"
 is not resolved: in analysis texts it points at the topic country as often
-as at the country named last.
+as at the country named last. A role noun of the lexicon ("the bloc") takes the
+actor named last whose KB type it lists (an intergovernmental organisation), by
+the same rule. "His country", "her government" take the state of the one person
+named before them in their sentence (else in the sentence before).
 
 Subject pronouns ("they", "it", "he", "she") that open a sentence without an
 actor named before them in it take the most salient compatible actor of the
@@ -28,7 +31,7 @@ actor stage ("he said" in the quote reader).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +40,9 @@ from dyadlens.nlp.lexicon import Lexicon
 GROUP_TYPES = frozenset({"armed_group", "movement"})
 DETERMINERS = frozenset({"the", "this"})
 NEW_RULERS = "new-rulers"
+#: The noun of an anaphor "his/her country": the state of the person named before it.
+OWN_STATE = "own-state"
+OWN_STATE_POSSESSIVES = frozenset({"his", "her"})
 LOOKBACK_SENTENCES = 5
 #: Subject pronouns and the antecedents they accept: a plural or singular non-person actor, a person.
 PRONOUN_KINDS = {"they": "actor", "it": "actor", "he": "person", "she": "person"}
@@ -89,7 +95,11 @@ def find_anaphors(doc: Any, lexicon: Lexicon) -> list[Anaphor]:
         if token.pos_ == "NOUN" and lemma in offices.new_ruler_nouns and _new_definite(token):
             found.append(Anaphor(token.left_edge.idx, token.idx + len(token.text), NEW_RULERS))
             continue
-        if token.pos_ != "NOUN" or (lemma not in offices.group_nouns and lemma not in offices.person_nouns):
+        own_state = _own_state(token, lexicon)
+        if own_state is not None:
+            found.append(own_state)
+            continue
+        if not _common_noun(token) or not _nominal_noun(lemma, lexicon):
             continue
         if any(c.lower_ in lexicon.actors.distinguishing_modifiers or c.dep_ == "nummod" for c in token.lefts):
             continue
@@ -102,6 +112,30 @@ def find_anaphors(doc: Any, lexicon: Lexicon) -> list[Anaphor]:
             continue
         found.append(Anaphor(determiner.idx, token.idx + len(token.text), lemma))
     return found
+
+
+def _common_noun(token: Any) -> bool:
+    """A noun, or a lower-case word the tagger took for a proper noun ("the bloc")."""
+    return bool(token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.text.islower()))
+
+
+def _nominal_noun(lemma: str, lexicon: Lexicon) -> bool:
+    offices = lexicon.offices
+    return lemma in offices.group_nouns or lemma in offices.person_nouns or lemma in lexicon.actors.role_nouns
+
+
+def _own_state(token: Any, lexicon: Lexicon) -> Anaphor | None:
+    """"his country", "her government": a singular noun with a personal possessive and nothing else before it
+    but adjectives ("his own country")."""
+    singular_noun = token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS")
+    if not singular_noun or token.lemma_.lower() not in lexicon.actors.own_state_nouns:
+        return None
+    lefts = list(token.lefts)
+    if not lefts or lefts[0].dep_ != "poss" or lefts[0].lower_ not in OWN_STATE_POSSESSIVES:
+        return None
+    if any(c.dep_ not in ("poss", "amod") for c in lefts) or any(c.dep_ == "prep" for c in token.children):
+        return None
+    return Anaphor(lefts[0].idx, token.idx + len(token.text), OWN_STATE)
 
 
 def _new_definite(token: Any) -> bool:
@@ -123,6 +157,8 @@ def resolve_anaphor(
     militia as an ally against the cartel, though the movement ..." is the
     militia).
     """
+    if anaphor.noun == OWN_STATE:
+        return resolve_own_state(sentence_index, offset, earlier)
     compatible = [
         c
         for c in earlier
@@ -138,6 +174,20 @@ def resolve_anaphor(
     chosen = pool[-1]
     rivals = {c.actor_id for c in pool if c.sentence_index == chosen.sentence_index}
     return chosen if len(rivals) == 1 else None
+
+
+def resolve_own_state(sentence_index: int, offset: int, earlier: Sequence[Antecedent]) -> Antecedent | None:
+    """The person "his/her country" belongs to: the one person named before it in its sentence, else in
+    the sentence before (the caller takes the state that person acts for). Two persons: None."""
+    for back in (0, 1):
+        persons = [
+            c
+            for c in earlier
+            if c.person is not None and c.offset < offset and c.sentence_index == sentence_index - back
+        ]
+        if persons:
+            return persons[-1] if len({c.actor_id for c in persons}) == 1 else None
+    return None
 
 
 def find_subject_pronouns(doc: Any, expletive_heads: frozenset[str]) -> list[Anaphor]:
@@ -187,6 +237,8 @@ def _pronoun_fits(word: str, candidate: Antecedent) -> bool:
 
 
 def _compatible(noun: str, candidate: Antecedent, lexicon: Lexicon) -> bool:
+    if noun in lexicon.actors.role_nouns:
+        return candidate.person is None and candidate.actor_type in lexicon.actors.role_nouns[noun]
     if noun in lexicon.offices.group_nouns or noun == NEW_RULERS:
         return candidate.person is None and candidate.actor_type in GROUP_TYPES
     if candidate.person is None:
@@ -269,9 +321,16 @@ def _set_phrase(noun: Any, lexicon: Lexicon) -> SetAnaphor | None:
         return None
     if left_words & words.distinguishing_modifiers or any(c.pos_ == "PROPN" for c in lefts):
         return None
-    if any(c.dep_ in ("prep", "relcl", "acl", "appos") for c in noun.children):
+    if any(c.dep_ in ("prep", "appos") or (c.dep_ in ("relcl", "acl") and not _after_comma(c)) for c in noun.children):
         return None
     return SetAnaphor(noun.left_edge.idx, noun.idx + len(noun.text), size, words.plural_set_nouns[lemma], False)
+
+
+def _after_comma(modifier: Any) -> bool:
+    """A non-restrictive modifier, set off by a comma ("the two neighbours, known as ..."): it describes
+    the set and does not set it apart."""
+    first = modifier.left_edge
+    return bool(first.i > 0 and first.doc[first.i - 1].text == ",")
 
 
 def _set_size(words: set[str], size_words: Mapping[str, tuple[str, ...]]) -> int | None:
@@ -407,3 +466,132 @@ def _fitting(anaphor: SetAnaphor, group: ActorGroup) -> tuple[tuple[SetMember, .
     if (anaphor.size is None and len(members) < 2) or (anaphor.size is not None and len(members) != anaphor.size):
         return None
     return members, group.coordinated
+
+
+# --- the widened antecedent rule of a numbered set phrase -----------------------------------
+
+#: How many sentences before a numbered set phrase its actors may come from when no group fits.
+SET_WINDOW_SENTENCES = 2
+#: Clause labels a phrase's governing verb is not looked for across.
+GOVERNING_BOUNDARIES = frozenset({"ccomp", "advcl", "relcl", "acl", "csubj", "parataxis"})
+#: Branches of a subject that name someone else than the subject ("A, which replaced B, ...").
+SUBJECT_ASIDES = frozenset({"relcl", "acl", "advcl", "appos"})
+
+
+def governing_subjects(noun: Any) -> list[Any]:
+    """The tokens of the subjects of the verb that ``noun`` (a set phrase's head) is the object,
+    prepositional object or infinitive subject of: "A and B urged [the two sides] to talk",
+    "A called on [the two sides]", "A hosted talks between [the two neighbours]". The set cannot
+    include them (reflexivity). A clause with no subject of its own ("A opened the session and
+    urged ...") has its head clause's."""
+    verb = _governing_verb(noun)
+    while verb is not None:
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        if subjects or verb.dep_ not in ("conj", "xcomp") or verb.head.i == verb.i:
+            return [t for s in subjects for t in _phrase_tokens(s)]
+        verb = verb.head
+    return []
+
+
+def _governing_verb(noun: Any) -> Any | None:
+    if noun.dep_ in SUBJECT_DEPS:  # "urged the two sides to talk" parsed with the set as the infinitive's subject
+        clause = noun.head
+        infinitive = clause.dep_ in ("xcomp", "ccomp") and any(c.lower_ == "to" for c in clause.lefts)
+        return clause.head if infinitive and clause.head.pos_ in ("VERB", "AUX") else None
+    token = noun
+    while token.pos_ not in ("VERB", "AUX"):
+        if token.dep_ in SUBJECT_DEPS or token.dep_ in GOVERNING_BOUNDARIES or token.head.i == token.i:
+            return None
+        token = token.head
+    return token
+
+
+def _phrase_tokens(token: Any) -> list[Any]:
+    """A subject's words without its relative clauses and appositions."""
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in SUBJECT_ASIDES:
+            tokens += _phrase_tokens(child)
+    return tokens
+
+
+def exclude_actors(groups: Sequence[ActorGroup], excluded: frozenset[str]) -> list[ActorGroup]:
+    """The groups with none of the excluded actors (the subjects of the set phrase's own verb)."""
+    return [g for g in groups if not any(m.actor_id in excluded for m in g.members)]
+
+
+def resolve_in_context(
+    anaphor: SetAnaphor,
+    windows: Sequence[Sequence[SetMember]],
+    earlier_sets: Sequence[tuple[SetMember, ...]],
+    excluded: frozenset[str],
+) -> tuple[SetMember, ...] | None:
+    """The set of a numbered set phrase ("the two countries", "each side ... the other") that no
+    group fits: the distinct agreeing actors named in the sentence before, else in the two
+    sentences before (``windows``, widening), when exactly as many as the number says; else the
+    last set of that size the document resolved before (the pair it calls "the two sides"), when
+    the window's actors are consistent with it (all in it, or it all among them). Actors in
+    ``excluded`` never count."""
+    if anaphor.size is None:
+        return None
+    candidates: dict[str, SetMember] = {}
+    for window in windows:
+        candidates = _agreeing(anaphor, window, excluded)
+        if len(candidates) >= anaphor.size:
+            break
+    if len(candidates) == anaphor.size:
+        return tuple(candidates.values())
+    agreeing_sets = (s for s in reversed(earlier_sets) if len(_agreeing(anaphor, s, excluded)) == len(s))
+    established = next((s for s in agreeing_sets if len(s) == anaphor.size), None)
+    if established is None:
+        return None
+    ids = {m.actor_id for m in established}
+    consistent = candidates.keys() <= ids if len(candidates) < anaphor.size else ids <= candidates.keys()
+    return established if consistent else None
+
+
+def _agreeing(anaphor: SetAnaphor, members: Sequence[SetMember], excluded: frozenset[str]) -> dict[str, SetMember]:
+    agreeing: dict[str, SetMember] = {}
+    for member in members:
+        if member.kinds & set(anaphor.kinds) and member.actor_id not in excluded:
+            agreeing.setdefault(member.actor_id, member)
+    return agreeing
+
+
+# --- plurals of a name two states share ("the two Koreas") -----------------------------------
+
+
+def states_by_name_word(names: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """The states (ids) each word ends a name or alias of, lower-cased: "korea" -> North Korea
+    ("North Korea") and South Korea ("Korea", "Republic of Korea"). ``names``: (state id, name)."""
+    index: dict[str, set[str]] = {}
+    for actor_id, name in names:
+        words = name.split()
+        if words:
+            index.setdefault(words[-1].casefold(), set()).add(actor_id)
+    return {word: frozenset(ids) for word, ids in index.items()}
+
+
+def find_name_plurals(
+    doc: Any, lexicon: Lexicon, states_named: Mapping[str, frozenset[str]]
+) -> list[tuple[SetAnaphor, tuple[str, ...]]]:
+    """"The two Koreas", "both Sudans": the plural of a word that ends the names of exactly as many
+    KB states as the number says, with a determiner or "both"; the set is those states."""
+    found = []
+    for token in doc:
+        text = token.text
+        if len(text) < 4 or not text[:1].isupper() or not text.endswith("s") or token.dep_ == "compound":
+            continue
+        states = states_named.get(text[:-1].casefold(), frozenset())
+        left_words = {c.lower_ for c in token.lefts}
+        size = _set_size(left_words, lexicon.actors.set_size_words)
+        if size is None or size != len(states) or not left_words & SET_DETERMINERS:
+            continue
+        anaphor = SetAnaphor(token.left_edge.idx, token.idx + len(text), size, ("state",), False)
+        found.append((anaphor, tuple(sorted(states))))
+    return found
+
+
+def any_fitting(anaphor: SetAnaphor, groups: Sequence[ActorGroup]) -> bool:
+    """Some group fits the anaphor (its rule decides, even when several compete)."""
+    return any(_fitting(anaphor, g) is not None for g in groups)

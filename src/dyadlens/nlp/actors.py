@@ -12,14 +12,15 @@ left the text uncovered:
    (:mod:`dyadlens.nlp.actor_titles`), the persons kept in ``DocState.persons``;
 4. nominal and pronoun coreference (:mod:`dyadlens.nlp.actor_coref`), each
    anaphor also linked to its antecedent in ``DocState.coref``; plural anaphors
-   ("the two countries", "each other", "they") resolved to a set, one mention per
-   member (rule ``coref:plural``);
+   ("the two countries", "each other", "they", "the two Koreas") resolved to a set, one
+   mention per member (rule ``coref:plural``), widened to the actors of the sentences
+   before when no group fits (option ``set_context``);
 5. spaCy NER names the KB does not know, kept as ``unresolved:<slug>``
    actors (:mod:`dyadlens.nlp.actor_unresolved`).
 
 Every mention keeps its document offsets and the rule that resolved it. Passes 3 and 4
 can be switched off for ablations (options ``institutions``, ``titled_persons``,
-``nominal_coref``, ``plural_sets`` of the ``actors`` stage in ``pipeline.toml``).
+``nominal_coref``, ``plural_sets``, ``set_context`` of the ``actors`` stage in ``pipeline.toml``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -39,19 +40,28 @@ from dyadlens.model import ActorRef, Mention, Person, Sentence, stable_id, unres
 from dyadlens.nlp.actor_context import AgentIndex, capital_role, is_geographic_name
 from dyadlens.nlp.actor_coref import (
     LOOKBACK_SENTENCES,
+    OWN_STATE,
     PLURAL_RULE,
+    SET_WINDOW_SENTENCES,
     ActorGroup,
     Antecedent,
     CorefLink,
+    SetAnaphor,
     SetMember,
     actor_groups,
+    any_fitting,
+    exclude_actors,
     find_anaphors,
+    find_name_plurals,
     find_set_anaphors,
     find_subject_pronouns,
+    governing_subjects,
     is_main_clause_subject,
     resolve_anaphor,
+    resolve_in_context,
     resolve_pronoun,
     resolve_set,
+    states_by_name_word,
 )
 from dyadlens.nlp.actor_fuzzy import FuzzyNames
 from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
@@ -90,6 +100,25 @@ class Found:
 
 
 @dataclass(slots=True)
+class SetContext:
+    """What the plural anaphors of a sentence may take from the sentences before it."""
+
+    previous_groups: list[ActorGroup] = field(default_factory=list)
+    #: the set members named in each recent sentence, the latest first
+    recent: list[list[SetMember]] = field(default_factory=list)
+    #: the sets resolved so far in the document, in text order
+    sets: list[tuple[SetMember, ...]] = field(default_factory=list)
+
+    def next_sentence(self, groups: list[ActorGroup], members: list[SetMember]) -> None:
+        self.previous_groups = groups
+        self.recent = [members, *self.recent][:SET_WINDOW_SENTENCES]
+
+    def windows(self) -> list[list[SetMember]]:
+        """The members of the sentence before, then of the sentences before back to the window's size."""
+        return [[m for sentence in self.recent[:n] for m in sentence] for n in range(1, len(self.recent) + 1)]
+
+
+@dataclass(slots=True)
 class SentenceView:
     """One analysed sentence with what the passes need from it."""
 
@@ -113,9 +142,11 @@ class ActorResolver:
         titled_persons: bool = True,
         institutions: bool = True,
         plural_sets: bool = True,
+        set_context: bool = True,
     ) -> None:
         self.use_nominal_coref = nominal_coref
         self.use_plural_sets = plural_sets
+        self.use_set_context = set_context
         self.use_titled_persons = titled_persons
         self.use_institutions = institutions
         self.kb: KnowledgeBase = resources.kb
@@ -124,6 +155,9 @@ class ActorResolver:
         self.agents = AgentIndex(self.kb.agents)
         self.is_known_word = known_word_test(resources.nlp)
         self.fuzzy = FuzzyNames(self.kb, self.is_known_word)
+        self.states_named = states_by_name_word(
+            (e.id, name) for e in self.kb.entities() if e.type == "state" for name in (e.name, *e.aliases)
+        )
 
     def __call__(self, state: DocState) -> None:
         date = state.document.published
@@ -141,7 +175,7 @@ class ActorResolver:
         if self.use_nominal_coref:
             found += self._coref_mentions(views, found)
         if self.use_plural_sets:
-            found += self._set_mentions(views, found)
+            found = self._with_set_mentions(views, found)
         covered = spans_by_sentence(found)
         unresolved = [u for view in views for u in self._unresolved_mentions(view, covered[view.sentence.index])]
         found += self._pronoun_mentions(views, found, unresolved)
@@ -415,35 +449,60 @@ class ActorResolver:
                     continue
                 earlier = lookback(antecedents, view.sentence.index, start)
                 target = resolve_anaphor(anaphor, view.sentence.index, start, earlier, self.lexicon)
-                if target is not None:
-                    result.append(
-                        Found(
-                            start, end, view.sentence.index, target.actor_id, "COREF", "coref:recency", target.person,
-                            target.offset,
-                        )
+                if target is None:
+                    continue
+                if anaphor.noun == OWN_STATE:  # "his country": the state, not the person
+                    state = self._state_of(target.actor_id)
+                    if state is not None:
+                        result.append(Found(start, end, view.sentence.index, state, "COREF", "coref:own-state",
+                                            None, target.offset))
+                    continue
+                result.append(
+                    Found(
+                        start, end, view.sentence.index, target.actor_id, "COREF", "coref:recency", target.person,
+                        target.offset,
                     )
+                )
         return result
 
-    def _set_mentions(self, views: Sequence[SentenceView], found: Sequence[Found]) -> list[Found]:
-        """Plural anaphors resolved to a set of actors: one mention per member, on the anaphor's
-        span (rule ``coref:plural``). A resolved set is a group for the anaphors after it."""
-        covered = SpanIndex(found)
-        in_sentence = by_sentence(f for f in found if f.actor_id in self.kb)
+    def _state_of(self, actor_id: str) -> str | None:
+        """The state an actor is or governs (a government's country); None for any other actor."""
+        entity = self.kb.get(actor_id)
+        if entity is not None and entity.type == "government":
+            entity = self.kb.get(entity.country) if entity.country else None
+        return entity.id if entity is not None and entity.type == "state" else None
+
+    def _with_set_mentions(self, views: Sequence[SentenceView], found: Sequence[Found]) -> list[Found]:
+        """``found`` with the plural anaphors resolved to sets of actors: one mention per member, on
+        the anaphor's span (rule ``coref:plural``). A resolved set is a group for the anaphors after
+        it. A name plural ("the two Koreas") replaces a misspelling match inside it."""
+        plurals = {v.sentence.index: find_name_plurals(v.doc, self.lexicon, self.states_named) for v in views if v.doc}
+        spans = [(a.start, a.end) for found_plurals in plurals.values() for a, _ in found_plurals]
+        kept = [f for f in found if not (f.rule.startswith("fuzzy") and _overlaps(f.start, f.end, spans))]
+        covered = SpanIndex(kept)
+        in_sentence = by_sentence(f for f in kept if f.actor_id in self.kb)
+        context = SetContext()
         result: list[Found] = []
-        previous: list[ActorGroup] = []
         for view in views:
             if view.doc is None:
-                previous = []
+                context.next_sentence([], [])
                 continue
             own = sorted(in_sentence.get(view.sentence.index, []), key=lambda f: f.start)
-            groups = actor_groups(view.doc, self._members_at(view.doc, own))
-            for anaphor in find_set_anaphors(view.doc, self.lexicon):
+            member_at = self._members_at(view.doc, own)
+            groups = actor_groups(view.doc, member_at)
+            anaphors: list[tuple[SetAnaphor, tuple[str, ...] | None]] = [
+                (a, None) for a in find_set_anaphors(view.doc, self.lexicon)
+            ]
+            anaphors += plurals.get(view.sentence.index, [])
+            here = [m for f in own if not f.rule.endswith("-place") for m in self._members_at(view.doc, [f]).values()]
+            for anaphor, named in sorted(anaphors, key=lambda a: a[0].start):
                 if covered.overlaps_any(anaphor.start, anaphor.end):
                     continue
                 if anaphor.pronoun and not anaphor.reciprocal and any(f.start < anaphor.start for f in own):
                     continue  # "Russia said they ...": a pronoun after a named actor is not read as a set
-                before = [g for g in groups if view.doc.doc[g.last_i].idx < anaphor.start]
-                members = resolve_set(anaphor, before, previous)
+                members = self._named_set(anaphor, named) if named else self._resolved_set(
+                    view, anaphor, groups, member_at, context
+                )
                 if members is None:
                     continue
                 result += [
@@ -454,8 +513,30 @@ class ActorResolver:
                 last = view.doc.doc.char_span(anaphor.start, anaphor.end, alignment_mode="expand")[-1]
                 resolved = ActorGroup(members, last.i, True, is_main_clause_subject(last))
                 groups = sorted([*groups, resolved], key=lambda g: g.last_i)
-            previous = groups
-        return result
+                here += members
+                context.sets.append(members)
+            context.next_sentence(groups, here)
+        return kept + result
+
+    def _named_set(self, anaphor: SetAnaphor, states: tuple[str, ...]) -> tuple[SetMember, ...]:
+        return tuple(SetMember(anaphor.start, s, frozenset({"any", "state"})) for s in states)
+
+    def _resolved_set(
+        self, view: SentenceView, anaphor: SetAnaphor, groups: Sequence[ActorGroup], member_at: dict[int, SetMember],
+        context: SetContext,
+    ) -> tuple[SetMember, ...] | None:
+        """The set of one anaphor: a group of its sentence (before it) or of the sentence before; with
+        none that fits, the widened rule (option ``set_context``). The subjects of the anaphor's own
+        verb are never its members ("A and B urged the two sides ..."), unless it is a reciprocal
+        ("A and B accused each other")."""
+        phrase = view.doc.doc.char_span(anaphor.start, anaphor.end, alignment_mode="expand")
+        subjects = [] if anaphor.reciprocal else governing_subjects(phrase.root)
+        excluded = frozenset(member_at[t.i].actor_id for t in subjects if t.i in member_at)
+        before = exclude_actors([g for g in groups if view.doc.doc[g.last_i].idx < anaphor.start], excluded)
+        previous = exclude_actors(context.previous_groups, excluded)
+        if not self.use_set_context or any_fitting(anaphor, [*before, *previous]):
+            return resolve_set(anaphor, before, previous)
+        return resolve_in_context(anaphor, context.windows(), context.sets, excluded)
 
     def _members_at(self, span: Any, mentions: Sequence[Found]) -> dict[int, SetMember]:
         """Each token of a resolved mention of the sentence, as a possible set member."""

@@ -164,6 +164,8 @@ class EventWords:
     anaphoric_event_nouns: WordMap
     anaphoric_determiners: Words
     mutual_event_nouns: Words
+    event_maker_verbs: Words
+    event_noun_verbs: WordMap
     #: verbs that make their infinitive complement a threat or a refusal
     stance_verbs: Words = field(init=False)
 
@@ -184,6 +186,10 @@ class ActorWords:
     plural_set_nouns: WordMap
     #: how many members a set word names ("both", "pair": 2), the count as key
     set_size_words: WordMap
+    #: "the bloc": a role noun -> the KB types of the actor named earlier that it refers back to
+    role_nouns: WordMap
+    #: "his country": a noun that, after "his"/"her", is the state of the person named before
+    own_state_nouns: Words
 
 
 @dataclass(frozen=True, slots=True)
