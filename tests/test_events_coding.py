@@ -43,8 +43,16 @@ def test_passive_voice_takes_the_by_agent_as_source(resources: Resources) -> Non
 
 
 def test_coordinated_subjects_of_a_symmetric_verb_give_one_event_per_pair(resources: Resources) -> None:
-    records = code_text(resources, "China, Iran and Pakistan met in Tashkent last week.")
+    records = code_text(resources, "China, Iran and Pakistan met on the sidelines of the summit last week.")
     assert {("china", "iran", "04"), ("china", "pakistan", "04"), ("iran", "pakistan", "04")} <= dyads(records)
+
+
+def test_a_meeting_in_a_city_is_hosted_by_the_venues_state(resources: Resources) -> None:
+    """Issue #16's gathering convention: with no host named, the venue's government hosts;
+    each participant visits it and the participants are not coded with each other."""
+    found = dyads(code_text(resources, "China, Iran and Pakistan met in Tashkent last week."))
+    assert {("china", "uzbekistan", "04"), ("iran", "uzbekistan", "04"), ("pakistan", "uzbekistan", "04")} <= found
+    assert ("china", "iran", "04") not in found
 
 
 def test_coordinated_verbs_share_their_subject(resources: Resources) -> None:

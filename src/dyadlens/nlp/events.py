@@ -905,11 +905,29 @@ class VerbRoles:
     def _earlier_event(self, objects: list[Any]) -> list[Side]:
         """"X welcomed the decision", "condemned this move": an event noun referring back
         (definite or demonstrative, naming no actor of its own) is an :data:`EARLIER_EVENT`
-        placeholder; the context stage puts in whoever made that event."""
-        if self.passive:
+        placeholder; the context stage puts in whoever made that event. A passive refers back
+        through its subject only when it names its agents ("the launch was condemned by A and
+        B": each agent reacts); with none, both sides would stand for the context."""
+        if self.passive and not passive_agents(self.verb):
             return []
         anaphors = [o for o in objects if refers_back(o, self.coder.words)]
-        return [Side(EARLIER_EVENT, o.i, "object~earlier-event") for o in anaphors[:1]]
+        if anaphors:
+            return [Side(EARLIER_EVENT, anaphors[0].i, "object~earlier-event")]
+        return [s for o in objects for s in self._clause_makers(o)]
+
+    def _clause_makers(self, noun: Any) -> list[Side]:
+        """"the incident, in which X detained ...", "the raid that X carried out": an event noun
+        whose relative clause tells the act names its maker, the clause's subject; a clause with
+        the noun as its object ("the deal that X rejected") tells it only through a maker verb."""
+        words = self.coder.words
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in words.anaphoric_event_nouns:
+            return []
+        for clause in (c for c in noun.children if c.dep_ == "relcl"):
+            setting = any(c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children) for c in clause.children)
+            subjects = [c for c in clause.children if c.dep_ in SUBJECT_DEPS]
+            if subjects and (setting or clause.lemma_.lower() in words.event_maker_verbs):
+                return [s for c in subjects for s in self.coder.actors(c, "clause-maker")]
+        return []
 
     def _unnamed_parties(self, obj: Any) -> list[Side]:
         """"The ceasefire was agreed", "a deal was reached": an agreement (``mutual_event_nouns``)
