@@ -57,6 +57,18 @@ def test_a_reference_back_into_the_text_takes_the_anchoring_date(text: str, expe
 
 
 @pytest.mark.fast
+def test_this_time_is_the_storys_own_occasion_not_the_latest_anchor() -> None:
+    text = "The northern league did not send a delegation this time."
+    anchors = [timex.TemporalExpression(0, 0, 5, "x", "2022-03", "point", "explicit:test", is_anchor=True)]
+    story = timex.PartialDate.parse("2022-09-14")
+    found = timex.resolve_sentence_expressions(
+        text, 100, 1, timex.PartialDate.parse(PUBLISHED), anchors, extra_rules=RULES, story=story  # type: ignore[arg-type]
+    )
+    assert [(e.value, e.rule) for e in found] == [("2022-09-14", "discourse:this-time")]
+    assert anchored(text) == []  # no story date: nothing
+
+
+@pytest.mark.fast
 def test_a_reference_back_resolves_to_nothing_without_an_anchor() -> None:
     assert anchored("At that time the border crossing was closed.", anchor=None) == []
 

@@ -222,6 +222,7 @@ class DocumentTimeline:
         """
         latest: list[TemporalExpression] = []
         day_anchor: list[TemporalExpression] = []
+        story: PartialDate | None = None  # the lead's first main-clause date: "this time"
         first_rules = (DATELINE,) if self._options.datelines else ()
         for sentence in sorted(self._state.analysed_sentences(), key=lambda s: s.start):
             found = resolve_sentence_expressions(
@@ -232,11 +233,14 @@ class DocumentTimeline:
                 anchors=[*day_anchor, *latest],
                 extra_rules=self._discourse_rules,
                 first_rules=first_rules,
+                story=story,
             )
             self._expressions[sentence.index] = found
             main = self._main_clause_date(sentence)
             if main is not None:
                 self._story.add_dated(sentence, main)
+                if story is None and self._story.in_lead(sentence):
+                    story = PartialDate.parse(main.value)
             if not self._options.discourse_anchors:
                 latest = [e for e in found if e.is_anchor and e.value][-1:] or latest
                 continue

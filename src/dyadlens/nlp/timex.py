@@ -141,6 +141,8 @@ class _Context:
     day_anchor: PartialDate | None = None
     #: the latest anchor of the sentence itself ("fired on Tuesday, a day after ...")
     own_anchor: PartialDate | None = None
+    #: the date of the story itself: what the lead's main clause told first ("this time")
+    story: PartialDate | None = None
 
 
 _Resolved = tuple[PartialDate | None, str, str]  # value, kind, rule
@@ -673,6 +675,13 @@ def _anchor_itself(m: re.Match[str], ctx: _Context) -> _Resolved | None:
     return (ctx.anchor, "point", "discourse") if ctx.anchor else None
 
 
+def _story_itself(m: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """"this time", "on this occasion": the story's own occasion, set against an earlier one
+    the text has just told ("In March, Moscow hosted a smaller meeting ... The United States did
+    not send an envoy this time"), so the story's date, not the latest anchor."""
+    return (ctx.story, "point", "discourse") if ctx.story else None
+
+
 def _since_anchor(m: re.Match[str], ctx: _Context) -> _Resolved | None:
     """"since then": ongoing activity from the anchoring date."""
     return (ctx.anchor, "range", "discourse") if ctx.anchor else None
@@ -747,6 +756,7 @@ def discourse_rules(occasion_nouns: Iterable[str]) -> tuple[_Rule, ...]:
             _I,
         ),
         _rule("day-around", r"\bthe\s+day\s+(?P<dir>before|after)\b", _day_around_anchor, 1, True, _I),
+        _rule("this-time", r"\b(?:this\s+time|on\s+this\s+occasion)\b", _story_itself, 1, False, _I),
         _rule(
             "interval",
             r"\b" + _NUMBER + r"\s+" + _UNIT + r"\s+(?P<dir>after|before)\b(?=\s+[\w“\"])",
@@ -767,6 +777,7 @@ def resolve_sentence_expressions(
     anchors: Sequence[TemporalExpression],
     extra_rules: Sequence[_Rule] = (),
     first_rules: Sequence[_Rule] = (),
+    story: PartialDate | None = None,
 ) -> list[TemporalExpression]:
     """Every temporal expression in one sentence, resolved, in text order.
 
@@ -793,6 +804,7 @@ def resolve_sentence_expressions(
                 own_anchor=_last_anchor(
                     [a for a in local_anchors if a.sentence_index == sentence_index], offset + len(text)
                 ),
+                story=story,
             )
             resolved = rule.resolve(match, context)
             if resolved is None:
