@@ -26,6 +26,7 @@ SHARED = REPO.parent / "shared"
 MECHANISMS: dict[str, list[str]] = {
     "nominal coreference": ["--set", "actors.nominal_coref=false"],
     "plural sets": ["--set", "actors.plural_sets=false"],
+    "sets from the previous sentences": ["--set", "actors.set_context=false"],
     "persons through titles": ["--set", "actors.titled_persons=false"],
     "institutions by full name": ["--set", "actors.institutions=false"],
     "places and locations": ["--without", "locations", "--without", "places"],
@@ -38,6 +39,8 @@ MECHANISMS: dict[str, list[str]] = {
     "dates: the current episode": ["--set", "timeline.current_episode=false"],
     "dates: the reporting clause's date": ["--set", "timeline.reporting_clause_dates=false"],
     "dates: headlines take the lead's date": ["--set", "timeline.headline_dates=false"],
+    "dates: datelines": ["--set", "timeline.datelines=false"],
+    "dates: plans take their statement's date": ["--set", "timeline.plan_statement_dates=false"],
 }
 
 SETS: dict[str, list[str]] = {
