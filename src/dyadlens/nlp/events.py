@@ -733,6 +733,8 @@ class SentenceCoder:
             return self.prepositional_controller(head.head, depth), "governing"
         if verb.dep_ in COMPLEMENT_DEPS and head.pos_ in ("VERB", "AUX"):
             return self.controller(head, depth), "governing"
+        if verb.dep_ == "xcomp" and head.dep_ == "acomp" and head.head.pos_ in ("VERB", "AUX"):
+            return self.controller(head.head, depth), "governing-adjective"
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
             return self.actors(head, "modified-noun"), "participle"
         if verb.dep_ == "acl" and verb.tag_ == "VBD" and head.dep_ == "ROOT":
