@@ -1,7 +1,7 @@
 """Group the failures of a peer suite (``eval-suite``) by cause, with the sentences.
 
     PYTHONPATH=src .venv/bin/python scripts/suite_failures.py ../shared/eval/petrarch/cases.jsonl \
-        [--suite petrarch2_unittest] [--show 5] [--own-verbs-only] [--json]
+        [--suite petrarch2_unittest] [--show 5] [--packaged-verbs] [--json]
 
 Each case is coded as ``eval-suite`` codes it; after the exact one-to-one matching, every
 expected triple left over is paired with a left-over system triple when they differ in one
@@ -83,11 +83,11 @@ def main() -> None:
     parser.add_argument("cases", type=Path)
     parser.add_argument("--suite", default=suites.PETRARCH_UNITTEST)
     parser.add_argument("--show", type=int, default=5, help="sentences shown per group")
-    parser.add_argument("--own-verbs-only", action="store_true")
+    parser.add_argument("--packaged-verbs", action="store_true", help="as eval-suite --packaged-verbs")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     cases = [c for c in suites.read_cases(args.cases) if c.suite == args.suite]
-    coder = suite_coder(args.suite, args.cases, args.own_verbs_only)
+    coder = suite_coder(args.suite, args.cases, own_verbs_only=not args.packaged_verbs)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for case in cases:
         for cause, detail in classify(expected_triples(case), coder(case)):

@@ -23,7 +23,9 @@ The PETRARCH unit tests use invented countries, so that suite runs with the
 validation dictionaries loaded as extra KB files (actors, agents) and verb
 file, and the dictionaries decide for the names they define: a shipped actor
 that shares a name with one of the dictionary's takes the dictionary's code
-(and names) for the suite's run, rather than both claiming the name. A suite whose
+(and names) for the suite's run, rather than both claiming the name. Its verb
+file alone says which predicates are events (the packaged verb and noun entries
+are left out, as PETRARCH reads one verbs dictionary; ``own_verbs_only``). A suite whose
 resources cannot be loaded is reported with a note, its system output empty.
 """
 
@@ -122,7 +124,7 @@ def case_date(value: Any) -> str | None:
 
 
 def run_suites(
-    cases_path: Path, make_resources: ResourceFactory, own_verbs_only: bool = False
+    cases_path: Path, make_resources: ResourceFactory, own_verbs_only: bool = True
 ) -> list[SuiteResult]:
     """Code every case of the file and score each suite in it (``own_verbs_only``: see :func:`run_suite`)."""
     cases = read_cases(cases_path)
@@ -139,11 +141,12 @@ def run_suite(
     cases: Sequence[SuiteCase],
     dictionaries: Path,
     make_resources: ResourceFactory,
-    own_verbs_only: bool = False,
+    own_verbs_only: bool = True,
 ) -> SuiteResult:
-    """Code and score one suite. ``own_verbs_only``: a suite with its own verb file codes with
-    that file alone, as PETRARCH (which reads a single verbs dictionary) does; by default the
-    suite's file is given after the packaged dictionary and decides for the verbs it defines."""
+    """Code and score one suite. ``own_verbs_only`` (the default): a suite with its own verb
+    file codes with that file alone, as PETRARCH (which reads a single verbs dictionary and
+    has no noun triggers) does; otherwise the suite's file is given after the packaged
+    dictionary and decides for the verbs it defines, the packaged entries coding the rest."""
     result = SuiteResult(suite=name, cases=len(cases))
     kb_files, verb_files = _suite_dictionaries(name, dictionaries)
     resources = _suite_resources(make_resources, kb_files, verb_files, own_verbs_only, result.notes)
@@ -160,7 +163,8 @@ def _suite_resources(
     own_verbs_only: bool,
     notes: list[str],
 ) -> Resources:
-    """The suite's resources: its own dictionaries given after the packaged ones, so they decide.
+    """The suite's resources: its own dictionaries given after the packaged ones, so they decide
+    (its verb file alone with ``own_verbs_only``).
 
     An alias the suite's actors share with shipped actors stands for the suite's actor
     (later KB files win, :func:`dyadlens.nlp.actors.choose_entry`); its verb file's
