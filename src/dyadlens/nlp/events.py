@@ -891,7 +891,26 @@ class VerbRoles:
         found = self.coder.actors_or_owners(obj, "patient" if self.passive else "object")
         if not found and (self.entry.complement or self.entry.code[:2] in self.coder.words.evaluative_roots):
             found = owner_actors(self.coder, obj, possessive_only=True)
-        return found or self._complement_targets() or self._place_targets() or self._earlier_event([obj])
+        return (
+            found
+            or self._complement_targets()
+            or self._place_targets()
+            or self._object_phrase_targets(obj)
+            or self._earlier_event([obj])
+        )
+
+    def _object_phrase_targets(self, obj: Any) -> list[Side]:
+        """An entry's ``fallback_preps`` (PETRARCH reads the target anywhere in the verb phrase):
+        an object naming no actor of its own takes the first actor of the prepositional phrases
+        nested in it, in text order ("welcomed a resumption of ties with X", "warned the
+        population of X")."""
+        if not self.entry.fallback_preps or self.passive:
+            return []
+        for phrase in sorted(nested_prep_objects(obj), key=lambda t: t.i):
+            found = self.coder.actors(phrase, "object-phrase")
+            if found:
+                return found
+        return []
 
     def _phrase_targets(self) -> list[Side]:
         """An entry's ``fallback_preps``: with no direct object, the first actor in one of
@@ -1276,6 +1295,18 @@ def prep_objects(token: Any, preps: frozenset[str] | set[str]) -> list[Any]:
     for child in token.children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
             found.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
+    return found
+
+
+def nested_prep_objects(noun: Any) -> list[Any]:
+    """The objects of the prepositional phrases inside a noun phrase, at any depth ("a
+    resumption [of ties [with X]]"); clauses inside the phrase are not entered."""
+    found: list[Any] = []
+    heads = [noun]
+    while heads:
+        objects = [g for h in heads for c in h.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        found.extend(objects)
+        heads = objects
     return found
 
 
