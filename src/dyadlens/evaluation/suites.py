@@ -236,7 +236,7 @@ def _suite_coder(
         except DyadlensError as exc:
             notes.append(f"{case.id}: not coded ({exc})")
             return []
-        return _system_triples(records, resources, sectors, plover)
+        return _system_triples(records, resources, sectors, plover, case.published)
 
     return code
 
@@ -249,8 +249,10 @@ def _raw_input(case: SuiteCase) -> RawInput:
 
 
 def _system_triples(
-    records: DocumentRecords, resources: Resources, sectors: SectorLexicon, plover: bool
+    records: DocumentRecords, resources: Resources, sectors: SectorLexicon, plover: bool, published: str | None
 ) -> list[Triple]:
+    """Each event as (source, target, code); a PETRARCH actor code is the one valid on the
+    case's date (a dictionary's date restrictions), with the event side's sectors composed."""
     actors = {a.id: a for a in records.actors}
 
     def actor_code(actor_id: str | None, side_sectors: str | None) -> str:
@@ -259,7 +261,7 @@ def _system_triples(
             return NO_ACTOR
         if plover:
             return actor.iso3 or NO_ACTOR
-        return sectors.compose(actor.cameo, side_sectors)
+        return sectors.compose(resources.kb.cameo_on(actor.id, published) or actor.cameo, side_sectors)
 
     return [
         (
