@@ -15,17 +15,17 @@ from dyadlens.resources import Resources
 pytestmark = pytest.mark.slow
 
 ACTORS = "ARNOR [ARN]\nGONDOR [GON]\nROHAN [ROH]\n"
-VERBS = "--- WELCOME [041] ---\nWELCOME\n"
+VERBS = "--- WELCOME [041] ---\nWELCOME\n\n--- ACT [100] ---\nACT\n"
 
 
-def _score(tmp_path: Path, text: str, expected: list[tuple[str, str]]) -> tuple[int, int, int]:
+def _score(tmp_path: Path, text: str, expected: list[tuple[str, str]], code: str = "041") -> tuple[int, int, int]:
     dictionaries = tmp_path / "dictionaries"
     dictionaries.mkdir()
     (dictionaries / "PETR.Validate.actors.txt").write_text(ACTORS, encoding="utf-8")
     (dictionaries / "PETR.Validate.agents.txt").write_text("SOLDIER [~MIL]\n", encoding="utf-8")
     (dictionaries / "PETR.Validate.verbs.txt").write_text(VERBS, encoding="utf-8")
     row = {"id": "x", "suite": PETRARCH_UNITTEST, "text": text, "date": "19950105",
-           "expected": [{"source": s, "target": t, "event": "041"} for s, t in expected]}
+           "expected": [{"source": s, "target": t, "event": code} for s, t in expected]}
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps(row) + "\n", encoding="utf-8")
     [result] = run_suites(cases, lambda kb, verbs: Resources(kb_files=kb, verb_files=verbs))
@@ -40,3 +40,8 @@ def test_a_nested_phrase_names_the_target(tmp_path: Path) -> None:
 def test_a_coordinated_phrase_gives_each_target(tmp_path: Path) -> None:
     text = "Arnor welcomed the renewal of trade ties between Gondor and Rohan."
     assert _score(tmp_path, text, [("ARN", "GON"), ("ARN", "ROH")]) == (2, 2, 2)
+
+
+def test_a_phrase_nested_in_the_verbs_own_phrase_names_the_target(tmp_path: Path) -> None:
+    text = "Arnor acted with the support of Rohan on Monday."
+    assert _score(tmp_path, text, [("ARN", "ROH")], "100") == (1, 1, 1)

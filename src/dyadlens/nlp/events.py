@@ -876,7 +876,9 @@ class VerbRoles:
             if self.entry.code.startswith(STATEMENT_ROOT):
                 self.coder.consumed.update(p.i for p in objects)
             found = [s for p in objects for s in self.coder.actors_or_owners(p, "prep-object")]
-            found = found or self._recipients(obj) or self._earlier_event(objects)
+            found = (
+                found or self._recipients(obj) or self._object_phrase_targets(*objects) or self._earlier_event(objects)
+            )
             if not found and obj is not None and self.entry.objects:
                 found = self._agent_object(obj)
             if found or not (self.passive and obj is not None):
@@ -899,14 +901,14 @@ class VerbRoles:
             or self._earlier_event([obj])
         )
 
-    def _object_phrase_targets(self, obj: Any) -> list[Side]:
+    def _object_phrase_targets(self, *heads: Any) -> list[Side]:
         """An entry's ``fallback_preps`` (PETRARCH reads the target anywhere in the verb phrase):
         an object naming no actor of its own takes the first actor of the prepositional phrases
         nested in it, in text order ("welcomed a resumption of ties with X", "warned the
-        population of X")."""
+        population of X", "acted on programs with X")."""
         if not self.entry.fallback_preps or self.passive:
             return []
-        for phrase in sorted(nested_prep_objects(obj), key=lambda t: t.i):
+        for phrase in sorted((p for h in heads for p in nested_prep_objects(h)), key=lambda t: t.i):
             found = self.coder.actors(phrase, "object-phrase")
             if found:
                 return found
@@ -917,11 +919,12 @@ class VerbRoles:
         these prepositional phrases is the target ("left for X")."""
         if not self.entry.fallback_preps or self.passive:
             return []
-        for phrase in prep_objects(self.verb, self.entry.fallback_preps):
+        phrases = prep_objects(self.verb, self.entry.fallback_preps)
+        for phrase in phrases:
             found = self.coder.actors(phrase, "prep-object")
             if found:
                 return found
-        return []
+        return self._object_phrase_targets(*phrases)
 
     def _earlier_event(self, objects: list[Any]) -> list[Side]:
         """"X welcomed the decision", "condemned this move": an event noun referring back
