@@ -181,9 +181,20 @@ def _suite_resources(
         resources.verbs = load_verb_dictionary(
             resources.ontology, resources.verb_files or verb_files, packaged_entries=not own_verbs_only
         )
+        resources.verbs.agent_heads = resources.verbs.agent_heads | agent_heads(kb_files)
     except (DyadlensError, OSError, ValueError) as exc:
         notes.append(f"suite verb file could not be loaded ({type(exc).__name__}: {exc})")
     return resources
+
+
+def agent_heads(kb_files: Sequence[Path]) -> frozenset[str]:
+    """The head nouns of a PETRARCH agents dictionary's terms ("CLERIC", "HUMAN_RIGHTS_ACTIVIST"
+    -> cleric, activist): in the suite's run they stand for the actor that qualifies them
+    ("Arnor cleric", "activists in Arnor"), as the packaged ``agent_heads`` do."""
+    from dyadlens.kb.petrarch import import_agents
+
+    paths = [Path(p) for p in kb_files if Path(p).name.lower().endswith(".agents.txt")]
+    return frozenset(t.terms[0].split()[-1] for p in paths for t in import_agents(p) if t.terms)
 
 
 def suite_ontology(base: Ontology, verb_files: Sequence[Path]) -> Ontology:
