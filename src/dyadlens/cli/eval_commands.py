@@ -98,9 +98,14 @@ def eval_command(
 
 @main.command("eval-suite")
 @click.argument("cases", type=_existing_path)
+@click.option(
+    "--packaged-verbs", is_flag=True,
+    help="Code a suite that brings its own verb file with the packaged verb and noun entries too "
+    "(by default its file alone decides, as in PETRARCH).",
+)
 @json_flag
 @pass_app
-def eval_suite_command(app: App, cases: Path, as_json: bool) -> None:
+def eval_suite_command(app: App, cases: Path, packaged_verbs: bool, as_json: bool) -> None:
     """Score the event coder on a PETRARCH or PLOVER cases.jsonl, per suite."""
     from dyadlens.errors import DyadlensError
     from dyadlens.evaluation.suites import run_suites
@@ -114,7 +119,7 @@ def eval_suite_command(app: App, cases: Path, as_json: bool) -> None:
         return Resources(kb_files=(*app.kb_files, *kb_files), verb_files=verb_files)
 
     try:
-        results = run_suites(cases, make_resources)
+        results = run_suites(cases, make_resources, own_verbs_only=not packaged_verbs)
     except DyadlensError as exc:
         raise click.ClickException(str(exc)) from exc
     if app.json_wanted(as_json):

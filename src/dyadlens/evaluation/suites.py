@@ -23,7 +23,9 @@ The PETRARCH unit tests use invented countries, so that suite runs with the
 validation dictionaries loaded as extra KB files (actors, agents) and verb
 file, and the dictionaries decide for the names they define: a shipped actor
 that shares a name with one of the dictionary's takes the dictionary's code
-(and names) for the suite's run, rather than both claiming the name. A suite whose
+(and names) for the suite's run, rather than both claiming the name. Its verb
+file alone says which predicates are events (the packaged verb and noun entries
+are left out, as PETRARCH reads one verbs dictionary; ``own_verbs_only``). A suite whose
 resources cannot be loaded is reported with a note, its system output empty.
 """
 
@@ -122,7 +124,7 @@ def case_date(value: Any) -> str | None:
 
 
 def run_suites(
-    cases_path: Path, make_resources: ResourceFactory, own_verbs_only: bool = False
+    cases_path: Path, make_resources: ResourceFactory, own_verbs_only: bool = True
 ) -> list[SuiteResult]:
     """Code every case of the file and score each suite in it (``own_verbs_only``: see :func:`run_suite`)."""
     cases = read_cases(cases_path)
@@ -139,11 +141,12 @@ def run_suite(
     cases: Sequence[SuiteCase],
     dictionaries: Path,
     make_resources: ResourceFactory,
-    own_verbs_only: bool = False,
+    own_verbs_only: bool = True,
 ) -> SuiteResult:
-    """Code and score one suite. ``own_verbs_only``: a suite with its own verb file codes with
-    that file alone, as PETRARCH (which reads a single verbs dictionary) does; by default the
-    suite's file is given after the packaged dictionary and decides for the verbs it defines."""
+    """Code and score one suite. ``own_verbs_only`` (the default): a suite with its own verb
+    file codes with that file alone, as PETRARCH (which reads a single verbs dictionary and
+    has no noun triggers) does; otherwise the suite's file is given after the packaged
+    dictionary and decides for the verbs it defines, the packaged entries coding the rest."""
     result = SuiteResult(suite=name, cases=len(cases))
     kb_files, verb_files = _suite_dictionaries(name, dictionaries)
     resources = _suite_resources(make_resources, kb_files, verb_files, own_verbs_only, result.notes)
@@ -160,7 +163,8 @@ def _suite_resources(
     own_verbs_only: bool,
     notes: list[str],
 ) -> Resources:
-    """The suite's resources: its own dictionaries given after the packaged ones, so they decide.
+    """The suite's resources: its own dictionaries given after the packaged ones, so they decide
+    (its verb file alone with ``own_verbs_only``).
 
     An alias the suite's actors share with shipped actors stands for the suite's actor
     (later KB files win, :func:`dyadlens.nlp.actors.choose_entry`); its verb file's
@@ -177,9 +181,20 @@ def _suite_resources(
         resources.verbs = load_verb_dictionary(
             resources.ontology, resources.verb_files or verb_files, packaged_entries=not own_verbs_only
         )
+        resources.verbs.agent_heads = resources.verbs.agent_heads | agent_heads(kb_files)
     except (DyadlensError, OSError, ValueError) as exc:
         notes.append(f"suite verb file could not be loaded ({type(exc).__name__}: {exc})")
     return resources
+
+
+def agent_heads(kb_files: Sequence[Path]) -> frozenset[str]:
+    """The head nouns of a PETRARCH agents dictionary's terms ("CLERIC", "HUMAN_RIGHTS_ACTIVIST"
+    -> cleric, activist): in the suite's run they stand for the actor that qualifies them
+    ("Arnor cleric", "activists in Arnor"), as the packaged ``agent_heads`` do."""
+    from dyadlens.kb.petrarch import import_agents
+
+    paths = [Path(p) for p in kb_files if Path(p).name.lower().endswith(".agents.txt")]
+    return frozenset(t.terms[0].split()[-1] for p in paths for t in import_agents(p) if t.terms)
 
 
 def suite_ontology(base: Ontology, verb_files: Sequence[Path]) -> Ontology:
@@ -232,7 +247,7 @@ def _suite_coder(
         except DyadlensError as exc:
             notes.append(f"{case.id}: not coded ({exc})")
             return []
-        return _system_triples(records, resources, sectors, plover)
+        return _system_triples(records, resources, sectors, plover, case.published)
 
     return code
 
@@ -245,8 +260,10 @@ def _raw_input(case: SuiteCase) -> RawInput:
 
 
 def _system_triples(
-    records: DocumentRecords, resources: Resources, sectors: SectorLexicon, plover: bool
+    records: DocumentRecords, resources: Resources, sectors: SectorLexicon, plover: bool, published: str | None
 ) -> list[Triple]:
+    """Each event as (source, target, code); a PETRARCH actor code is the one valid on the
+    case's date (a dictionary's date restrictions), with the event side's sectors composed."""
     actors = {a.id: a for a in records.actors}
 
     def actor_code(actor_id: str | None, side_sectors: str | None) -> str:
@@ -255,7 +272,7 @@ def _system_triples(
             return NO_ACTOR
         if plover:
             return actor.iso3 or NO_ACTOR
-        return sectors.compose(actor.cameo, side_sectors)
+        return sectors.compose(resources.kb.cameo_on(actor.id, published) or actor.cameo, side_sectors)
 
     return [
         (

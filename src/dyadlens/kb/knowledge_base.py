@@ -109,6 +109,12 @@ class KnowledgeBase:
             qid=entity.qid,
         )
 
+    def cameo_on(self, actor_id: str, when: str | None) -> str | None:
+        """A KB actor's CAMEO code valid on a date (its date-restricted codes, PETRARCH's
+        ``[HOBGOV 19950601-19990815]``); None for an id the KB does not hold."""
+        entity = self._entities.get(actor_id)
+        return entity.cameo_on(when) if entity is not None else None
+
     def display_name(self, actor_id: str) -> str:
         """The name of a KB actor; any other id as readers know it (an unresolved name without its prefix)."""
         entity = self._entities.get(actor_id)

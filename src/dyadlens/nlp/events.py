@@ -733,6 +733,8 @@ class SentenceCoder:
             return self.prepositional_controller(head.head, depth), "governing"
         if verb.dep_ in COMPLEMENT_DEPS and head.pos_ in ("VERB", "AUX"):
             return self.controller(head, depth), "governing"
+        if verb.dep_ == "xcomp" and head.dep_ == "acomp" and head.head.pos_ in ("VERB", "AUX"):
+            return self.controller(head.head, depth), "governing-adjective"
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
             return self.actors(head, "modified-noun"), "participle"
         if verb.dep_ == "acl" and verb.tag_ == "VBD" and head.dep_ == "ROOT":
@@ -874,7 +876,9 @@ class VerbRoles:
             if self.entry.code.startswith(STATEMENT_ROOT):
                 self.coder.consumed.update(p.i for p in objects)
             found = [s for p in objects for s in self.coder.actors_or_owners(p, "prep-object")]
-            found = found or self._recipients(obj) or self._earlier_event(objects)
+            found = (
+                found or self._recipients(obj) or self._object_phrase_targets(*objects) or self._earlier_event(objects)
+            )
             if not found and obj is not None and self.entry.objects:
                 found = self._agent_object(obj)
             if found or not (self.passive and obj is not None):
@@ -889,18 +893,38 @@ class VerbRoles:
         found = self.coder.actors_or_owners(obj, "patient" if self.passive else "object")
         if not found and (self.entry.complement or self.entry.code[:2] in self.coder.words.evaluative_roots):
             found = owner_actors(self.coder, obj, possessive_only=True)
-        return found or self._complement_targets() or self._place_targets() or self._earlier_event([obj])
+        return (
+            found
+            or self._complement_targets()
+            or self._place_targets()
+            or self._object_phrase_targets(obj)
+            or self._earlier_event([obj])
+        )
+
+    def _object_phrase_targets(self, *heads: Any) -> list[Side]:
+        """An entry's ``fallback_preps`` (PETRARCH reads the target anywhere in the verb phrase):
+        an object naming no actor of its own takes the first actor of the prepositional phrases
+        nested in it, in text order ("welcomed a resumption of ties with X", "warned the
+        population of X", "acted on programs with X")."""
+        if not self.entry.fallback_preps or self.passive:
+            return []
+        for phrase in sorted((p for h in heads for p in nested_prep_objects(h)), key=lambda t: t.i):
+            found = self.coder.actors(phrase, "object-phrase")
+            if found:
+                return found
+        return []
 
     def _phrase_targets(self) -> list[Side]:
         """An entry's ``fallback_preps``: with no direct object, the first actor in one of
         these prepositional phrases is the target ("left for X")."""
         if not self.entry.fallback_preps or self.passive:
             return []
-        for phrase in prep_objects(self.verb, self.entry.fallback_preps):
+        phrases = prep_objects(self.verb, self.entry.fallback_preps)
+        for phrase in phrases:
             found = self.coder.actors(phrase, "prep-object")
             if found:
                 return found
-        return []
+        return self._object_phrase_targets(*phrases)
 
     def _earlier_event(self, objects: list[Any]) -> list[Side]:
         """"X welcomed the decision", "condemned this move": an event noun referring back
@@ -1274,6 +1298,18 @@ def prep_objects(token: Any, preps: frozenset[str] | set[str]) -> list[Any]:
     for child in token.children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
             found.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
+    return found
+
+
+def nested_prep_objects(noun: Any) -> list[Any]:
+    """The objects of the prepositional phrases inside a noun phrase, at any depth ("a
+    resumption [of ties [with X]]"); clauses inside the phrase are not entered."""
+    found: list[Any] = []
+    heads = [noun]
+    while heads:
+        objects = [g for h in heads for c in h.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        found.extend(objects)
+        heads = objects
     return found
 
 

@@ -5,6 +5,9 @@ Supported constructs:
 - ``--- VERB [CODE] ---`` block headers and the verb lines under them (a word,
   optionally ``{IRREGULAR FORMS}`` and a ``[CODE]`` of its own), giving one entry
   with the block's code (and one per verb with a code of its own);
+- multi-word verb lines, the verb marked ``+`` (``+CORDON_OFF``, ``WIRE_+TAP``): the
+  words after the verb are its particles, the words before it must come right
+  before it (``before``), one entry each with the block's code or the line's own;
 - patterns ``- WORDS * WORDS [CODE]`` with the verb at ``*``:
 
   - words after the verb: a leading preposition becomes the entry's target
@@ -116,6 +119,8 @@ class _Block:
     verbs: list[str] = field(default_factory=list)
     #: verbs with a code of their own ("DOWNPLAY [014]" under another block code)
     verb_codes: dict[str, str] = field(default_factory=dict)
+    #: multi-word verbs ("+CORDON_OFF", "WIRE_+TAP"): (verb, words right before it, particles, own code)
+    phrasal: list[tuple[str, tuple[str, ...], frozenset[str], str | None]] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
 
 
@@ -130,6 +135,8 @@ def _blocks(lines: list[str]) -> list[_Block]:
         if header:
             blocks.append(_Block(code=_CODE.findall(header.group(2))[0].strip()))
             _add_verb(blocks[-1], header.group(1))
+        elif blocks and not blocks[-1].patterns and _is_phrasal(line):
+            _add_phrasal_verb(blocks[-1], line)
         elif not blocks or not line.strip() or line.startswith(("+", "<")):
             continue
         elif line.startswith("&"):
@@ -150,6 +157,20 @@ def _add_verb(block: _Block, word: str, code: str | None = None) -> None:
         block.verbs.append(lemma)
     if code:
         block.verb_codes[lemma] = code
+
+
+def _is_phrasal(line: str) -> bool:
+    """A verb line naming a multi-word verb with its verb word marked: ``+BREAK_DOWN``, ``WIRE_+TAP``."""
+    words = line.split("{")[0].split()
+    return bool(words) and "_" in words[0] and sum(w.startswith("+") for w in words[0].split("_")) == 1
+
+
+def _add_phrasal_verb(block: _Block, line: str) -> None:
+    words = line.split("{")[0].split()[0].strip("_").lower().split("_")
+    at = next(k for k, w in enumerate(words) if w.startswith("+"))
+    before = tuple(w for word in words[:at] for w in (word, "_"))
+    own = _CODE.search(line.split("{")[0] + line.rsplit("}", 1)[-1])
+    block.phrasal.append((words[at][1:], before, frozenset(words[at + 1 :]), own.group(1).strip() if own else None))
 
 
 def _synsets(lines: list[str]) -> dict[str, list[str]]:
@@ -192,7 +213,7 @@ class _BlockReader:
         self.lemmas = frozenset(block.verbs)
 
     def entries(self, skipped: Counter[str]) -> list[VerbEntry]:
-        found = self._verb_entries()
+        found = self._verb_entries() + self._phrasal_entries(skipped)
         for number, line in enumerate((p for p in self.block.patterns if p), start=1):
             try:
                 found.extend(self._pattern_entries(line, f"{self.block_id}.{number}"))
@@ -215,6 +236,22 @@ class _BlockReader:
             if lemmas:
                 entry = _entry(entry_id, first, lemmas, self.order, paired_code=paired)
                 found.append(replace(entry, fallback_preps=_TARGET_PREPOSITIONS))
+        return found
+
+    def _phrasal_entries(self, skipped: Counter[str]) -> list[VerbEntry]:
+        found = []
+        for number, (verb, before, particles, own) in enumerate(self.block.phrasal, start=1):
+            try:
+                first, paired = self._codes(own or self.block.code)
+            except Skip:
+                continue
+            if len(particles) > 1:
+                skipped["verb of several words after its verb word"] += 1
+                continue
+            entry = _entry(f"{self.block_id}/+{number}", first, frozenset({verb}), self.order, paired_code=paired)
+            found.append(
+                replace(entry, particles=particles, before=before, fallback_preps=_TARGET_PREPOSITIONS)
+            )
         return found
 
     def _codes(self, text: str) -> tuple[str, str]:

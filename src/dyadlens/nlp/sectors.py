@@ -68,8 +68,9 @@ class MentionSectors:
     def _with_sectors(self, state: DocState, mention: Mention) -> Mention:
         actor = state.actors.get(mention.actor_id or "")
         codes = self.mention_codes(state.doc, mention, actor)
-        if not codes:
-            codes = self.lexicon.own_sectors(actor.cameo if actor is not None else None)
+        if not codes and actor is not None:
+            entity = self.kb.get(actor.id)  # a dictionary's date-restricted code for the document's date
+            codes = self.lexicon.own_sectors(entity.cameo_on(state.document.published) if entity else actor.cameo)
         return replace(mention, sectors=" ".join(codes) or None)
 
     def mention_codes(self, doc: Any, mention: Mention, actor: ActorRef | None = None) -> list[str]:
