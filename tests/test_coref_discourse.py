@@ -334,3 +334,30 @@ def test_the_bloc_and_his_country(analyse) -> None:  # type: ignore[no-untyped-d
     records = analyse(text)
     assert resolved(records, "coref:recency") == {"the bloc": {"african-union"}}
     assert resolved(records, "coref:own-state") == {"his country": {"kenya"}}
+
+
+# --- a pronoun in a quotation never refers to its speaker ---------------------------------------
+
+QUOTED_THEY = (
+    "\u201cThey are tired of the war,\u201d said Norway\u2019s Foreign Minister Eva Lund on Monday. "
+    "\u201cThey clearly stated that they are ready to meet Sweden.\u201d"
+)
+
+
+@pytest.mark.slow
+def test_a_pronoun_in_a_quote_does_not_take_the_speaker_as_antecedent(analyse) -> None:  # type: ignore[no-untyped-def]
+    records = analyse(QUOTED_THEY)
+    assert resolved(records, "coref:pronoun") == {}  # the speaker's state is the only candidate: none
+
+
+@pytest.mark.slow
+def test_the_event_coder_does_not_give_a_quoted_pronoun_to_the_speaker(resources) -> None:  # type: ignore[no-untyped-def]
+    pipeline = build_pipeline(resources)
+    records = pipeline(RawInput("t", "t.txt", "txt", QUOTED_THEY.encode("utf-8"), {"published": "2025-05-02"}))
+    assert not [e for e in records.events if e.source == "norway" and e.target == "sweden"]
+
+
+@pytest.mark.slow
+def test_outside_a_quote_a_pronoun_still_takes_the_speaker(analyse) -> None:  # type: ignore[no-untyped-def]
+    text = "Norway\u2019s foreign minister said the talks had failed. They blamed Sweden for the collapse."
+    assert resolved(analyse(text), "coref:pronoun") == {"They": {"norway"}}

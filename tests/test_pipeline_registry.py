@@ -46,7 +46,8 @@ def test_a_stage_whose_requirement_comes_later_is_refused_at_build() -> None:
         'name = "actors"\nfactory = "dyadlens.actors.kb.v1"', 'name = "parse"\nfactory = "dyadlens.parse.spacy.v1"'
     ).replace("TMP", 'name = "actors"\nfactory = "dyadlens.actors.kb.v1"')
     config = PipelineConfig.parse(swapped, source="swapped.toml")
-    with pytest.raises(PipelineConfigError, match=r"swapped.toml: stage 'actors' .* requires doc, which no earlier"):
+    refused = r"swapped.toml: stage 'actors' .* requires doc, quote_spans, which no earlier"
+    with pytest.raises(PipelineConfigError, match=refused):
         build_pipeline(Resources(), config=config)
 
 

@@ -62,7 +62,7 @@ def test_the_stages_pair_the_quote_marks_and_build_the_timeline(resources: Resou
     ("name", "factory", "refused"),
     [
         ("timeline", "dyadlens.timeline.v1", r"stage 'events' \(dyadlens.events.rules.v1\) requires timeline"),
-        ("quote_marks", "dyadlens.quote_marks.v1", r"stage 'timeline' \(dyadlens.timeline.v1\) requires quote_spans"),
+        ("quote_marks", "dyadlens.quote_marks.v1", r"stage 'actors' \(dyadlens.actors.kb.v1\) requires quote_spans"),
     ],
 )
 def test_a_config_without_a_shared_stage_is_refused_at_build(name: str, factory: str, refused: str) -> None:

@@ -39,7 +39,9 @@ def sentence_parser(resources: Resources, **options: Any) -> Component:
 
 
 @component(
-    "dyadlens.actors.kb.v1", requires=("sentences", "doc"), assigns=("actors", "mentions", "coref", "persons")
+    "dyadlens.actors.kb.v1",
+    requires=("sentences", "doc", "quote_spans"),
+    assigns=("actors", "mentions", "coref", "persons"),
 )
 def actor_resolver(resources: Resources, **options: Any) -> Component:
     from dyadlens.nlp.actors import ActorResolver
@@ -65,7 +67,7 @@ def timeline_builder(resources: Resources, **options: Any) -> Component:
 
 @component(
     "dyadlens.events.rules.v1",
-    requires=("sentences", "doc", "mentions", "timeline"),
+    requires=("sentences", "doc", "mentions", "quote_spans", "timeline"),
     assigns=("events", "partial_events"),
 )
 def rule_event_coder(resources: Resources, **options: Any) -> Component:

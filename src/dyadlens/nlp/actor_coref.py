@@ -84,6 +84,7 @@ class Antecedent:
     person_roles: str  # lower-cased role titles of the person, joined
     core: bool = True  # subject or object of its clause (not inside a prepositional phrase)
     main_subject: bool = False  # the subject of its sentence's root clause
+    speaker: bool = False  # (the owner of) the subject of a speech verb: "said Russia's Foreign Minister X"
 
 
 def find_anaphors(doc: Any, lexicon: Lexicon) -> list[Anaphor]:
@@ -214,9 +215,22 @@ def _is_expletive(pronoun: Any, expletive_heads: frozenset[str]) -> bool:
     )
 
 
-def resolve_pronoun(pronoun: Anaphor, previous: Sequence[Antecedent]) -> Antecedent | None:
-    """The antecedent of a subject pronoun among the mentions of the preceding sentence, or None."""
-    compatible = [c for c in previous if _pronoun_fits(pronoun.noun, c)]
+def speaks(token: Any, speech_verbs: frozenset[str]) -> bool:
+    """The token is (the owner or a modifier of) the subject of a speech verb: "Russia's Foreign
+    Minister Sergey Lavrov said", "said Lavrov". A third-person pronoun in that speaker's
+    quotation refers to someone else (:func:`resolve_pronoun`)."""
+    while token.dep_ in ("poss", "compound", "appos", "amod") and token.head.i != token.i:
+        token = token.head
+    return bool(token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in speech_verbs)
+
+
+def resolve_pronoun(pronoun: Anaphor, previous: Sequence[Antecedent], quoted: bool = False) -> Antecedent | None:
+    """The antecedent of a subject pronoun among the mentions of the preceding sentence, or None.
+
+    A third-person pronoun inside a quotation (``quoted``) never refers to the quote's speaker:
+    the speaker says "I" or "we" ("'They are sane people,' said Russia's Foreign Minister. 'They
+    clearly stated ...'": not Russia)."""
+    compatible = [c for c in previous if _pronoun_fits(pronoun.noun, c) and not (quoted and c.speaker)]
     for pool in (
         [c for c in compatible if c.main_subject],
         [c for c in compatible if c.core],

@@ -61,6 +61,7 @@ from dyadlens.nlp.actor_coref import (
     resolve_in_context,
     resolve_pronoun,
     resolve_set,
+    speaks,
     states_by_name_word,
 )
 from dyadlens.nlp.actor_fuzzy import FuzzyNames
@@ -72,6 +73,7 @@ from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.state import DocState, by_sentence
 
 if TYPE_CHECKING:
+    from dyadlens.nlp.quote_marks import QuotedSpan
     from dyadlens.resources import Resources
 
 #: Actors whose names may close a longer name ("Bank of China", "President of Russia")
@@ -178,7 +180,7 @@ class ActorResolver:
             found = self._with_set_mentions(views, found)
         covered = spans_by_sentence(found)
         unresolved = [u for view in views for u in self._unresolved_mentions(view, covered[view.sentence.index])]
-        found += self._pronoun_mentions(views, found, unresolved)
+        found += self._pronoun_mentions(views, found, unresolved, SpanIndex(state.quote_spans))
         self._emit(state, sorted(found, key=lambda f: f.start), unresolved)
 
     def _view(self, state: DocState, sentence: Sentence) -> SentenceView:
@@ -553,11 +555,16 @@ class ActorResolver:
         return member_at
 
     def _pronoun_mentions(
-        self, views: Sequence[SentenceView], found: Sequence[Found], unresolved: Sequence[tuple[Found, ActorRef]]
+        self,
+        views: Sequence[SentenceView],
+        found: Sequence[Found],
+        unresolved: Sequence[tuple[Found, ActorRef]],
+        quotes: SpanIndex[QuotedSpan],
     ) -> list[Found]:
         """Subject pronouns opening a clause with no actor named before them in their sentence,
         resolved against the preceding sentence (whose own resolved pronouns count, in order).
-        Names the KB does not know compete as antecedents but are never the answer."""
+        Names the KB does not know compete as antecedents but are never the answer; inside a
+        quotation (``quotes``) the quote's speaker is none either."""
         docs = {view.sentence.index: (view.sentence.start, view.doc) for view in views}
         types = {ref.id: ref.type for _, ref in unresolved}
         in_sentence = by_sentence([*found, *(f for f, _ in unresolved)])
@@ -571,7 +578,7 @@ class ActorResolver:
                     start, end = pronoun.start, pronoun.end
                     if any(f.actor_id and f.start < end for f in own + resolved):
                         continue
-                    target = resolve_pronoun(pronoun, previous)
+                    target = resolve_pronoun(pronoun, previous, quoted=quotes.contains(start))
                     if target is not None and target.actor_id in self.kb:
                         resolved.append(
                             Found(
@@ -591,6 +598,7 @@ class ActorResolver:
         start, doc = docs.get(found.sentence_index, (0, None))
         core = is_core_argument(doc, found.start - start, found.end - start)
         main = is_main_subject(doc, found.start - start, found.end - start)
+        speaker = is_speaker(doc, found.start - start, found.end - start, self.lexicon.speech.attribution_verbs)
         actor = self.kb.get(found.actor_id) if found.actor_id else None
         if actor is None:
             kind = (unresolved_types or {}).get(found.actor_id or "")
@@ -598,11 +606,13 @@ class ActorResolver:
                 return None
             unknown_person = found.actor_id if kind == "person" else None
             return Antecedent(
-                found.start, found.sentence_index, found.actor_id or "", kind, unknown_person, "", core, main
+                found.start, found.sentence_index, found.actor_id or "", kind, unknown_person, "", core, main, speaker
             )
         person = self.kb.get(found.person) if found.person else None
         roles = " ".join(r.role.lower() for r in person.roles) if person else ""
-        return Antecedent(found.start, found.sentence_index, actor.id, actor.type, found.person, roles, core, main)
+        return Antecedent(
+            found.start, found.sentence_index, actor.id, actor.type, found.person, roles, core, main, speaker
+        )
 
     # --- pass 5: unknown names -----------------------------------------------------------
 
@@ -725,6 +735,13 @@ def is_core_argument(doc: Any, start: int, end: int) -> bool:
     while root.dep_ in ("conj", "appos") and root.head.i != root.i:
         root = root.head
     return root.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "ROOT")
+
+
+def is_speaker(doc: Any, start: int, end: int, speech_verbs: frozenset[str]) -> bool:
+    """The span is (the owner or a modifier of) the subject of a speech verb: "Russia's Foreign
+    Minister Sergey Lavrov said", "said Lavrov"."""
+    token = span_root(doc, start, end)
+    return token is not None and speaks(token, speech_verbs)
 
 
 def is_main_subject(doc: Any, start: int, end: int) -> bool:

@@ -75,12 +75,13 @@ from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.model import Event, Mention, Provenance, Sentence, is_resolved, is_unresolved, stable_id
-from dyadlens.nlp.actor_coref import PLURAL_RULE
+from dyadlens.nlp.actor_coref import PLURAL_RULE, speaks
 from dyadlens.nlp.dates import EventDate, timeline_of
 from dyadlens.nlp.lexicon import EventWords, Lexicon
 from dyadlens.nlp.modality import ModalityRules, governing_chain
 from dyadlens.nlp.offsets import token_span
 from dyadlens.nlp.preverbal import has_words_before
+from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.nlp.verb_entry import VerbEntry
 from dyadlens.nlp.verbs import VerbDictionary
 from dyadlens.state import DocState, by_sentence
@@ -197,6 +198,7 @@ class EventCoder:
 
     def __call__(self, state: DocState) -> None:
         timeline = timeline_of(state)
+        quotes = SpanIndex(state.quote_spans)
         recent_targets: dict[str, str] = {}
         earlier: deque[tuple[str, str, int]] = deque()
         for view in self.views.views(state):
@@ -204,7 +206,7 @@ class EventCoder:
             while earlier and view.sentence.index - earlier[0][2] > ELLIPSIS_WINDOW:
                 earlier.popleft()  # sentence indexes only grow: out of the window for good
             view.earlier_events = [(c, t) for c, t, _ in earlier]
-            found_events = SentenceCoder(view, self.verbs, self.modality).events()
+            found_events = SentenceCoder(view, self.verbs, self.modality, quotes).events()
             complete = [f for f in found_events if not f.partial]
             events = [
                 make_event(state, view.sentence, found, timeline.date_for(view.sentence.index, found.trigger_i,
@@ -398,8 +400,12 @@ class PartialEvent:
 class SentenceCoder:
     """Finds the events of one sentence."""
 
-    def __init__(self, view: SentenceView, verbs: VerbDictionary, modality: ModalityRules) -> None:
+    def __init__(
+        self, view: SentenceView, verbs: VerbDictionary, modality: ModalityRules, quotes: SpanIndex[Any] | None = None
+    ) -> None:
         self.view = view
+        #: the text's quotations: a pronoun inside one never refers to its speaker
+        self.quotes = quotes
         self.verbs = verbs
         self.modality = modality
         self.words = view.lexicon.events
@@ -617,6 +623,8 @@ class SentenceCoder:
             earlier = self._earlier_subject(token, word)
             if earlier is not None:
                 return earlier
+            if previous is not None and self._quoted_speaker(token, previous):
+                return None  # the speaker is the one actor it cannot be: stay unresolved rather than guess
             if previous is not None:
                 return Side(previous.actor, token.i, route + "~pronoun")
         if token.i in self.resolving:
@@ -635,6 +643,13 @@ class SentenceCoder:
                 continue
             return Side(actor, candidate.i, route + "~pronoun")
         return None
+
+    def _quoted_speaker(self, pronoun: Any, antecedent: Side) -> bool:
+        """The pronoun stands in a quotation and the antecedent is a speaker ("'They are sane,' said
+        Russia's Foreign Minister. 'They clearly stated ...'": not Russia)."""
+        if self.quotes is None or not self.quotes.contains(pronoun.idx):
+            return False
+        return speaks(pronoun.doc[antecedent.token_i], self.speech.attribution_verbs)
 
     def _organ_of(self, name: Any, route: str) -> Side | None:
         """"the authorities in Kabul ... deal with them": a pronoun's antecedent is the agent
