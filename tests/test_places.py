@@ -154,6 +154,25 @@ def test_a_dateline_names_the_documents_place(stage: PlaceStage) -> None:
     assert [(p.name, p.country, p.rule) for p in state.places] == [("Dushanbe", "TJK", "dateline")]
 
 
+def test_a_dateline_the_parse_also_tags_as_a_place_is_one_place(stage: PlaceStage) -> None:
+    doc = make_doc('''
+        ANKARA    _     PROPN  nsubj  5
+        ,         _     PUNCT  punct  0
+        March     _     PROPN  appos  0
+        3         _     NUM    nummod 2
+        -         _     PUNCT  punct  0
+        Talks     talk  NOUN   ROOT   5
+        ended     end   VERB   acl    5
+        in        _     ADP    prep   6
+        Ankara    _     PROPN  pobj   7
+        .         _     PUNCT  punct  5
+    ''', ents=[(0, 1, "GPE"), (2, 4, "DATE"), (8, 9, "GPE")])
+    state = make_state(doc)
+    stage(state)
+    assert [(p.name, p.rule) for p in state.places] == [("Ankara", "dateline"), ("Ankara", "locative")]
+    assert len({p.id for p in state.places}) == 2
+
+
 @pytest.mark.slow
 def test_actors_unresolved_lists_no_gazetteer_places_on_the_sample_corpus(tmp_path: Path) -> None:
     from dyadlens.cli import main

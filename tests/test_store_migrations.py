@@ -67,3 +67,16 @@ def _columns(store: Store) -> dict[str, dict[str, bool]]:
 )
 def test_a_packed_rule_unpacks_into_the_provenance_fields(rule: str, fields: tuple[str | None, ...]) -> None:
     assert tuple(unpack_rule(rule).values()) == fields
+
+
+def test_events_of_an_earlier_store_are_the_rules_and_it_can_hold_corrections(old_store: Path) -> None:
+    from dyadlens.store.corrections import Correction, corrections, record_correction
+
+    with open_store(old_store) as store:
+        events = store.events()
+        assert {e.coder for e in events} == {"rules"}
+        first = events[0]
+        record_correction(store, Correction("reject", first.doc_id, first.start, first.end, first.source,
+                                            first.target, first.code, first.modality, event_id=first.id))
+        assert [(c.action, c.event_id) for c in corrections(store)] == [("reject", first.id)]
+        assert store.integrity_check() == []

@@ -102,6 +102,15 @@ def event_context(resources: Resources, **options: Any) -> Component:
     return EventContext(resources, **options)
 
 
+@component("dyadlens.events.learned.v1", requires=("sentences", "doc", "mentions", "timeline", "events"),
+           assigns=("events",))
+def learned_coder(resources: Resources, **options: Any) -> Component:
+    """The learned coder beside the rules: mode ``rules``, ``model`` or ``hybrid`` (docs/learned-coder.md)."""
+    from dyadlens.learned.coder import LearnedCoder
+
+    return LearnedCoder(resources, **options)
+
+
 @component(
     "dyadlens.quotes.rules.v1",
     requires=("sentences", "doc", "mentions", "coref", "quote_spans", "timeline"),

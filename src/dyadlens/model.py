@@ -241,6 +241,9 @@ class Event:
     place_start: int | None = None
     place_end: int | None = None
     place_rule: str | None = None
+    #: which coder made it: ``rules`` (the rule coders) or ``model`` (the learned coder, its
+    #: score in ``confidence``); see docs/learned-coder.md
+    coder: str = "rules"
 
     @property
     def root(self) -> str:

@@ -112,6 +112,8 @@ class EventRow:
     source_sectors: str | None = None  # CAMEO agent codes of each side (``GOV``, ``MIL LEG``)
     target_sectors: str | None = None
     place: EventPlace | None = None
+    coder: str = "rules"  # which coder made it: rules | model
+    confidence: float = 0.5  # the coder's score (the learned coder's event probability)
 
     @property
     def trigger(self) -> str:
@@ -137,6 +139,8 @@ class EventRow:
             "source_sectors": self.source_sectors,
             "target_sectors": self.target_sectors,
             "place": self.place.as_listing() if self.place is not None else None,
+            "coder": self.coder,
+            "confidence": self.confidence,
             "sentence": " ".join(self.evidence.text.split()),
             "trigger": self.trigger,
         }
@@ -317,6 +321,8 @@ class AnalysisContext:
             source_sectors=event.source_sectors,
             target_sectors=event.target_sectors,
             place=EventPlace.of(event, document.text if document is not None else None),
+            coder=event.coder,
+            confidence=event.confidence,
         )
 
     def event_rows(self, events: Iterable[Event]) -> list[EventRow]:

@@ -60,6 +60,7 @@ class EventExplanation:
             "date": {"value": e.date, "rule": e.date_rule, "text": self.date_text,
                      "start": e.date_start, "end": e.date_end},
             "claimant": e.claimant,
+            "coder": e.coder,
             "confidence": e.confidence,
         }
 

@@ -13,6 +13,7 @@ docs/cli.md) on it when imported.
 from dyadlens.cli import (  # noqa: F401
     actor_commands,
     analysis_commands,
+    correction_commands,
     eval_commands,
     event_commands,
     person_commands,

@@ -52,6 +52,8 @@ class App:
     as_json: bool = False
     quiet: bool = False
     kb_files: tuple[Path, ...] = ()
+    #: --coder: the learned stage's mode for this run (None: the pipeline config's)
+    coder: str | None = None
     _resources: Resources | None = field(default=None, repr=False)
 
     def store(self, create: bool = True, read_only: bool = False) -> Store:
@@ -101,10 +103,19 @@ json_flag = click.option("--json", "as_json", is_flag=True, help="Machine-readab
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Extra KB file that adds or overrides actors (repeatable).",
 )
+@click.option(
+    "--coder",
+    type=click.Choice(["rules", "model", "hybrid"]),
+    default=None,
+    help="Which event coder: the rules, the learned model, or both (docs/learned-coder.md); "
+    "default: the pipeline config's.",
+)
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, as_json: bool, quiet: bool, kb_files: tuple[Path, ...]) -> None:
+def main(
+    ctx: click.Context, db: Path | None, as_json: bool, quiet: bool, kb_files: tuple[Path, ...], coder: str | None
+) -> None:
     """dyadlens: who did what to whom, with the sentence that says so."""
-    ctx.obj = App(db=db or default_db_path(), as_json=as_json, quiet=quiet, kb_files=kb_files)
+    ctx.obj = App(db=db or default_db_path(), as_json=as_json, quiet=quiet, kb_files=kb_files, coder=coder)
 
 
 def run() -> None:
@@ -143,14 +154,21 @@ pipeline_option = click.option(
 
 
 def checked_pipeline(
-    pipeline_file: Path | None, upto: str | None, without: Sequence[str] = (), settings: Sequence[str] = ()
+    pipeline_file: Path | None,
+    upto: str | None,
+    without: Sequence[str] = (),
+    settings: Sequence[str] = (),
+    coder: str | None = None,
 ) -> PipelineConfig | None:
     """The pipeline config of --pipeline (None: the default), with the stages of --without left
-    out and the options of --set set, checked before any input is read."""
+    out, the options of --set set and the learned stage in the mode of --coder, checked before
+    any input is read."""
     from dyadlens.pipeline import PipelineConfig, PipelineConfigError, planned_stages
 
     try:
         config = PipelineConfig.from_file(pipeline_file) if pipeline_file else None
+        if coder is not None:
+            settings = (f'learned.mode="{coder}"', *settings)
         if without or settings:
             config = _varied(config or PipelineConfig.default(), without, settings)
         planned_stages(config or PipelineConfig.default(), upto)
@@ -179,6 +197,20 @@ def _varied(config: PipelineConfig, without: Sequence[str], settings: Sequence[s
             value = raw
         config = config.with_option(stage, option, value)
     return config
+
+
+def with_store_coder(config: PipelineConfig | None, store: Store) -> PipelineConfig | None:
+    """The config with the learned stage reading the store's own coder weights, when
+    ``dyadlens train`` installed some there and the config names no weights of its own."""
+    from dyadlens.learned.tuning import store_weights_file
+    from dyadlens.pipeline import PipelineConfig
+
+    effective = config or PipelineConfig.default()
+    learned = [s for s in effective.stages if s.name == "learned"]
+    if not learned or learned[0].options.get("weights"):
+        return config
+    path = store_weights_file(store)
+    return config if path is None else effective.with_option("learned", "weights", str(path))
 
 
 without_option = click.option(

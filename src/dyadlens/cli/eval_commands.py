@@ -88,7 +88,7 @@ def eval_command(
     from dyadlens.errors import DyadlensError
     from dyadlens.evaluation.harness import evaluate
 
-    config = checked_pipeline(pipeline_file, None, without, settings)
+    config = checked_pipeline(pipeline_file, None, without, settings, app.coder)
     try:
         report = evaluate(gold, docs, app.resources(), actors, config=config)
     except DyadlensError as exc:
@@ -103,9 +103,14 @@ def eval_command(
     help="Code a suite that brings its own verb file with the packaged verb and noun entries too "
     "(by default its file alone decides, as in PETRARCH).",
 )
+@click.option(
+    "--dyad-given", is_flag=True,
+    help="PLOVER records: also score the category with the source and target given, for the rules, "
+    "the learned model and the hybrid (docs/learned-coder.md).",
+)
 @json_flag
 @pass_app
-def eval_suite_command(app: App, cases: Path, packaged_verbs: bool, as_json: bool) -> None:
+def eval_suite_command(app: App, cases: Path, packaged_verbs: bool, dyad_given: bool, as_json: bool) -> None:
     """Score the event coder on a PETRARCH or PLOVER cases.jsonl, per suite."""
     from dyadlens.errors import DyadlensError
     from dyadlens.evaluation.suites import run_suites
@@ -118,11 +123,26 @@ def eval_suite_command(app: App, cases: Path, packaged_verbs: bool, as_json: boo
             return app.resources()
         return Resources(kb_files=(*app.kb_files, *kb_files), verb_files=verb_files)
 
+    config = checked_pipeline(None, None, coder=app.coder)
     try:
-        results = run_suites(cases, make_resources, own_verbs_only=not packaged_verbs)
+        results = run_suites(cases, make_resources, own_verbs_only=not packaged_verbs, config=config)
     except DyadlensError as exc:
         raise click.ClickException(str(exc)) from exc
+    given = _dyad_given(app, cases) if dyad_given else None
     if app.json_wanted(as_json):
-        emit_json([r.as_dict() for r in results])
-    else:
-        click.echo(format_suites(results))
+        emit_json([r.as_dict() for r in results] if given is None else
+                  {"suites": [r.as_dict() for r in results], "dyad_given": given})
+        return
+    click.echo(format_suites(results))
+    for coder, row in (given or {}).items():
+        click.echo(f"dyad given  {coder:<7} accuracy {row['accuracy']:.3f}  macro-F1 {row['macro_f1']:.3f}"
+                   f"  ({row['cases']:.0f} records)")
+
+
+def _dyad_given(app: App, cases: Path) -> dict[str, dict[str, float]]:
+    from dyadlens.evaluation.dyad_given import evaluate_dyad_given
+    from dyadlens.evaluation.suites import PLOVER_SUITE_PREFIX, read_cases
+    from dyadlens.learned.classifier import PairClassifier
+
+    plover = [case for case in read_cases(cases) if case.suite.startswith(PLOVER_SUITE_PREFIX)]
+    return evaluate_dyad_given(plover, app.resources(), PairClassifier.from_file())

@@ -122,7 +122,7 @@ def _explain_lines(p: dict[str, Any]) -> list[str]:
     quoted = f", from {date['text']!r})" if date["text"] else ")"
     lines.append(f"  date: {date['value'] or 'none'} (rule {date['rule']}{quoted}")
     lines.append(f"  claimant: {p['claimant_name'] or 'the author'}")
-    lines.append(f"  confidence: {p['confidence']}")
+    lines.append(f"  coder: {p['coder']}, score {p['confidence']}")
     return lines
 
 

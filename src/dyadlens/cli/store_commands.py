@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dyadlens.cli.app import App, checked_pipeline, json_flag, main, opened_store, pass_app, pipeline_option
+from dyadlens.cli.app import (
+    App,
+    checked_pipeline,
+    json_flag,
+    main,
+    opened_store,
+    pass_app,
+    pipeline_option,
+    with_store_coder,
+)
 from dyadlens.cli.ingest_progress import ingest_progress, ingest_summary
 from dyadlens.cli.render import echo_table, emit_json, fit, terminal_safe, terminal_width
 from dyadlens.model import RECORD_KINDS
@@ -65,19 +74,21 @@ def ingest_command(
     another file with the same id is stored as ID~HASH, and an edited file
     is refused.
     """
+    import dataclasses
     import logging
 
     from dyadlens.ingest.discover import DEFAULT_MAX_BYTES
     from dyadlens.pipeline import DEFAULT_MAX_CHARS
     from dyadlens.runner import PipelineSpec, ingest
 
-    config = checked_pipeline(pipeline_file, upto)
+    config = checked_pipeline(pipeline_file, upto, coder=app.coder)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings repeat what the failure line says
     kb_files = tuple(str(p) for p in app.kb_files)
     spec = PipelineSpec(upto=upto, kb_files=kb_files, config=config, max_chars=max_chars or DEFAULT_MAX_CHARS)
     as_json = app.json_wanted(as_json)
     show_bar = not (as_json or app.quiet) and sys.stderr.isatty()
     with opened_store(app, create=True) as store:
+        spec = dataclasses.replace(spec, config=with_store_coder(spec.config, store))
         with ingest_progress(paths, show_bar, show_failures=not as_json) as on_progress:
             limit = max_bytes or DEFAULT_MAX_BYTES
             report = ingest(
@@ -249,7 +260,7 @@ def components_command(app: App, pipeline_file: Path | None, as_json: bool) -> N
     from dyadlens import registry
     from dyadlens.pipeline import PipelineConfig, planned_stages
 
-    config = checked_pipeline(pipeline_file, None) or PipelineConfig.default()
+    config = checked_pipeline(pipeline_file, None, coder=app.coder) or PipelineConfig.default()
     stages = [{"stage": stage.name, "factory": found.name} for stage, found in planned_stages(config)]
     factories = [registry.get(name).as_dict() for name in registry.names()]
     if app.json_wanted(as_json):

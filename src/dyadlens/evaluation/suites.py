@@ -49,6 +49,7 @@ from dyadlens.nlp.sectors import sector_lexicon
 if TYPE_CHECKING:
     from dyadlens.kb.ontology import Ontology
     from dyadlens.model import DocumentRecords
+    from dyadlens.pipeline import PipelineConfig
     from dyadlens.resources import Resources
 
 NO_ACTOR = "---"
@@ -124,14 +125,16 @@ def case_date(value: Any) -> str | None:
 
 
 def run_suites(
-    cases_path: Path, make_resources: ResourceFactory, own_verbs_only: bool = True
+    cases_path: Path, make_resources: ResourceFactory, own_verbs_only: bool = True,
+    config: PipelineConfig | None = None,
 ) -> list[SuiteResult]:
-    """Code every case of the file and score each suite in it (``own_verbs_only``: see :func:`run_suite`)."""
+    """Code every case of the file and score each suite in it (``own_verbs_only``: see :func:`run_suite`;
+    ``config``: the pipeline, default the default one)."""
     cases = read_cases(cases_path)
     suites = list(dict.fromkeys(case.suite for case in cases))
     dictionaries = cases_path.parent / "dictionaries"
     return [
-        run_suite(name, [c for c in cases if c.suite == name], dictionaries, make_resources, own_verbs_only)
+        run_suite(name, [c for c in cases if c.suite == name], dictionaries, make_resources, own_verbs_only, config)
         for name in suites
     ]
 
@@ -142,6 +145,7 @@ def run_suite(
     dictionaries: Path,
     make_resources: ResourceFactory,
     own_verbs_only: bool = True,
+    config: PipelineConfig | None = None,
 ) -> SuiteResult:
     """Code and score one suite. ``own_verbs_only`` (the default): a suite with its own verb
     file codes with that file alone, as PETRARCH (which reads a single verbs dictionary and
@@ -150,7 +154,7 @@ def run_suite(
     result = SuiteResult(suite=name, cases=len(cases))
     kb_files, verb_files = _suite_dictionaries(name, dictionaries)
     resources = _suite_resources(make_resources, kb_files, verb_files, own_verbs_only, result.notes)
-    coder = _suite_coder(name, resources, result.notes)
+    coder = _suite_coder(name, resources, result.notes, config)
     for case in cases:
         score_case(case, coder(case), result, name.startswith(PLOVER_SUITE_PREFIX))
     return result
@@ -224,13 +228,13 @@ def _suite_dictionaries(name: str, dictionaries: Path) -> tuple[list[Path], list
 
 
 def _suite_coder(
-    name: str, resources: Resources, notes: list[str]
+    name: str, resources: Resources, notes: list[str], config: PipelineConfig | None = None
 ) -> Callable[[SuiteCase], list[Triple]]:
     """A function coding one case into (source, target, code) triples; codes nothing if it cannot load."""
     try:
         from dyadlens.pipeline import build_pipeline
 
-        pipeline = build_pipeline(resources, upto=CODED_UPTO)
+        pipeline = build_pipeline(resources, upto=CODED_UPTO, config=config)
         sectors = sector_lexicon(resources)
         _ = resources.verbs
     except ImportError as exc:

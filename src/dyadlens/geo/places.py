@@ -88,8 +88,12 @@ class PlaceStage:
 
     def __call__(self, state: DocState) -> None:
         found = self.find(state)
-        state.places.extend(self._record(state.document.id, m) for m in found if m.role in PLACE_ROLES)
-        state.places.extend(self._dateline(state))
+        dateline = list(self._dateline(state))
+        # a dateline's name is also a place name of its sentence: one place, in its dateline role
+        at_dateline = {(place.start, place.end) for place in dateline}
+        state.places.extend(self._record(state.document.id, m) for m in found
+                            if m.role in PLACE_ROLES and (m.start, m.end) not in at_dateline)
+        state.places.extend(dateline)
         state.places.sort(key=lambda p: (p.start, p.end))
         self._settle_unresolved(state, found)
 

@@ -71,6 +71,16 @@ def _sectors_places_persons(conn: Connection, _backend: Backend) -> None:
     schema.metadata.create_all(conn, tables=[schema.places, schema.persons], checkfirst=True)
 
 
+def _coder_and_corrections(conn: Connection, _backend: Backend) -> None:
+    """``events.coder`` (which coder made each event; those stored before are the rules'), the
+    analyst's ``corrections`` and the store's own ``coder_weights``. A store created since has
+    them from 0001."""
+    if "coder" not in {c["name"] for c in inspect(conn).get_columns("events")}:
+        conn.exec_driver_sql("ALTER TABLE events ADD COLUMN coder VARCHAR NOT NULL DEFAULT 'rules'")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)")
+    schema.metadata.create_all(conn, tables=[schema.corrections, schema.coder_weights], checkfirst=True)
+
+
 def _add_missing_columns(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
     present = {c["name"] for c in inspect(conn).get_columns(table.name)}
     for name in names:
@@ -84,6 +94,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0002_sentence_search_index", _create_search_index),
     Migration("0003_event_provenance_columns", _event_provenance_columns),
     Migration("0004_sectors_places_persons", _sectors_places_persons),
+    Migration("0005_coder_and_corrections", _coder_and_corrections),
 )
 
 

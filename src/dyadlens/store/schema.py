@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -51,6 +52,11 @@ def event_columns_since_0004() -> list[Column[Any]]:
         Column("place_end", Integer),
         Column("place_rule", String),
     ]
+
+
+def event_columns_since_0005() -> list[Column[Any]]:
+    """Which coder made the event (migration 0005): ``rules`` or ``model``."""
+    return [Column("coder", String, nullable=False, server_default="rules", index=True)]
 
 
 def _doc_id_column() -> Column[str]:
@@ -174,6 +180,7 @@ events = Table(
     Column("cue", String),
     Column("confidence", Float, nullable=False),
     *event_columns_since_0004(),
+    *event_columns_since_0005(),
 )
 
 quotes = Table(
@@ -237,6 +244,41 @@ failures = Table(
     Column("stage", String, nullable=False),
     Column("reason", Text, nullable=False),
     Column("time", String, nullable=False),  # ISO 8601 UTC
+)
+
+#: The analyst's corrections of coded events (docs/learned-coder.md, "Corrections"). Not a
+#: record kind: they are the analyst's, not the pipeline's, so re-ingesting a document never
+#: touches them (no foreign key to ``documents``, keyed by the sentence's span).
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("created", String, nullable=False),
+    Column("action", String, nullable=False),  # reject | recode | add
+    Column("doc_id", String, nullable=False, index=True),
+    Column("start", Integer, nullable=False),  # the sentence
+    Column("end", Integer, nullable=False),
+    Column("event_id", String),  # the event corrected (reject, recode)
+    Column("source", String),  # the event as it should be (reject: as it was)
+    Column("target", String),
+    Column("code", String),
+    Column("modality", String),
+    Column("was_source", String),  # recode: the event as it was
+    Column("was_target", String),
+    Column("was_code", String),
+    Column("note", Text),
+)
+
+#: Learned-coder weights trained for this store by ``dyadlens train`` (an adapter file, its
+#: scores against the coder it replaced); the active row is the coder the store's ingests use.
+coder_weights = Table(
+    "coder_weights",
+    metadata,
+    Column("id", String, primary_key=True),  # sha256 of data
+    Column("created", String, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("report", Text, nullable=False),  # JSON
+    Column("active", Boolean, nullable=False),
 )
 
 schema_migrations = Table(

@@ -10,7 +10,7 @@ twice leaves the same rows.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,6 +192,11 @@ class Store:
     def _writer(self) -> Iterator[Connection]:
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
             yield conn
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A write connection in one transaction, for the tables beside the records
+        (:mod:`dyadlens.store.corrections`)."""
+        return self._writer()
 
     # --- writing -----------------------------------------------------------
 
