@@ -4,7 +4,8 @@ Each set is ingested twice (the rule coders alone; the learned coder alone with 
 kept, its score in ``confidence``), then every variant is scored from those two runs without
 running the pipeline again: ``model@T`` keeps the pairs scored T or more; ``hybrid@T/V`` keeps
 the rules' events but those the model scores under V, and adds the model's pairs scored T or
-more that the rules did not code in either direction (what ``learned.mode = "hybrid"`` does).
+more where the rules coded nothing (the pair in either direction, or the whole sentence:
+``learned.fill``), as ``learned.mode = "hybrid"`` does.
 
     .venv/bin/python scripts/coder_sweep.py [--weights FILE] [--sets seeds,examples,discourse,test]
 """
@@ -50,12 +51,14 @@ def run(docs: Path, config: PipelineConfig, resources: Resources) -> list[Docume
             store.close()
 
 
-def hybrid(rules: list[Event], model: list[Event], threshold: float, veto: float) -> list[Event]:
+def hybrid(rules: list[Event], model: list[Event], threshold: float, veto: float, fill: str) -> list[Event]:
     scores = {(e.sentence_index, e.source, e.target): e.confidence for e in model}
     kept = [e for e in rules if scores.get((e.sentence_index, e.source, e.target), 1.0) >= veto]
-    coded = {(e.sentence_index, frozenset((e.source, e.target))) for e in rules}
-    added = [e for e in model if e.confidence >= threshold
-             and (e.sentence_index, frozenset((e.source, e.target))) not in coded]
+    coded_pairs = {(e.sentence_index, frozenset((e.source, e.target))) for e in rules}
+    coded_sentences = {e.sentence_index for e in rules}
+    added = [e for e in model if e.confidence >= threshold and (
+        e.sentence_index not in coded_sentences if fill == "sentence"
+        else (e.sentence_index, frozenset((e.source, e.target))) not in coded_pairs)]
     return [*kept, *added]
 
 
@@ -79,7 +82,9 @@ def variant_scores(
         table[f"model@{t}"] = scored(lambda r, t=t: [e for e in by_doc.get(r.document.id, []) if e.confidence >= t])
     for t in THRESHOLDS:
         for v in VETOES:
-            table[f"hybrid@{t}/{v}"] = scored(lambda r, t=t, v=v: hybrid(r.events, by_doc.get(r.document.id, []), t, v))
+            for fill in ("pair", "sentence"):
+                table[f"hybrid-{fill}@{t}/{v}"] = scored(
+                    lambda r, t=t, v=v, f=fill: hybrid(r.events, by_doc.get(r.document.id, []), t, v, f))
     return table
 
 

@@ -10,6 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from dyadlens.cli import main
+from dyadlens.model import RawInput
+from dyadlens.pipeline import PipelineConfig, build_pipeline
+from dyadlens.resources import Resources
 
 pytestmark = pytest.mark.slow
 
@@ -73,19 +76,18 @@ def test_the_hybrid_keeps_the_rules_and_adds_pairs_they_did_not_code(article: Pa
         assert (added["sentence"], frozenset((added["source"], added["target"]))) not in coded
 
 
-def test_a_higher_threshold_never_adds_model_events(article: Path, tmp_path: Path) -> None:
-    low = events_with("model", article, tmp_path, "--quiet")
-    db = tmp_path / "strict.db"
-    pipeline = tmp_path / "strict.toml"
-    import dyadlens
+def test_a_higher_threshold_never_adds_model_events(article: Path, resources: Resources) -> None:
+    def model_events(threshold: float) -> dict[str, float]:
+        config = PipelineConfig.default().with_option("learned", "mode", "model")
+        pipeline = build_pipeline(resources, config=config.with_option("learned", "threshold", threshold))
+        records = pipeline(RawInput(doc_id="ankara", path=str(article), format="txt", data=article.read_bytes(),
+                                    meta={"published": "2026-03-03"}))
+        return {e.id: e.confidence for e in records.events}
 
-    text = (Path(dyadlens.__file__).parent / "pipeline.toml").read_text(encoding="utf-8").replace('options = { mode = "rules" }',
-                                                                    'options = { mode = "model", threshold = 0.9 }')
-    pipeline.write_text(text, encoding="utf-8")
-    cli("--db", str(db), "ingest", "--pipeline", str(pipeline), str(article), "--json")
-    strict = cli("--db", str(db), "--json", "events", "--limit", "500")
-    assert {e["id"] for e in strict} <= {e["id"] for e in low}
-    assert all(e["confidence"] >= 0.9 for e in strict)
+    low, strict = model_events(0.3), model_events(0.9)
+    assert len(low) > len(strict)
+    assert set(strict) <= set(low)
+    assert all(score >= 0.9 for score in strict.values())
 
 
 def test_an_unknown_mode_and_a_pipeline_without_the_stage_are_clear_errors(article: Path, tmp_path: Path) -> None:

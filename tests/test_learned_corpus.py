@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_an_article_compiles_to_gold_events_and_labelled_pairs(tmp_path: Path) -
         (("112 asserted", "112 claimed"), "unknown modality"),
         (('"on Tuesday"', '"on Monday"'), "is not in the sentence"),
         (("@register wire", "@register blog"), "@register 'blog'"),
-        (("[[Eritrea]] accused", "[[Eritrea accused"), "unbalanced [[ ]]"),
+        (("[[Eritrea]] accused", "[[Eritrea accused"), re.escape("unbalanced [[ ]]")),
     ],
 )
 def test_a_malformed_source_names_its_file_and_line(tmp_path: Path, change: tuple[str, str], message: str) -> None:
@@ -82,7 +83,7 @@ def test_a_malformed_source_names_its_file_and_line(tmp_path: Path, change: tupl
 def test_near_duplicates_are_found_and_different_sentences_are_not() -> None:
     texts = [
         "The foreign ministry said on Tuesday that it would recall its ambassador for consultations.",
-        "The foreign ministry said on Wednesday that it would recall its ambassador for consultations.",
+        "The foreign ministry said on Tuesday that it would recall its ambassador for talks.",
         "Rebels shelled the airport overnight, killing two civilians and wounding a dozen more.",
     ]
     found = near_duplicates(texts)

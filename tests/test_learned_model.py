@@ -36,7 +36,8 @@ def test_every_mention_is_marked_and_each_actor_keeps_its_marks(tokenizer) -> No
 
 
 def test_a_mention_inside_another_is_marked_once_and_a_long_sentence_is_cut(tokenizer) -> None:  # type: ignore[no-untyped-def]
-    nested = encode(tokenizer, "The Russian Foreign Ministry said.", [SpanMention(4, 28, "RUS"), SpanMention(4, 11, "X")])
+    mentions = [SpanMention(4, 28, "RUS"), SpanMention(4, 11, "X")]
+    nested = encode(tokenizer, "The Russian Foreign Ministry said.", mentions)
     assert list(nested.marks) == ["RUS"]
     long_text = "word " * 200 + "Kenya"
     cut = encode(tokenizer, long_text, [SpanMention(0, 4, "A"), SpanMention(len(long_text) - 5, len(long_text), "B")])

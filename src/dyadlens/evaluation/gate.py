@@ -58,6 +58,8 @@ EXAMPLES = "examples"
 DISCOURSE = "discourse"
 #: The gold sets whose gold and documents live in the repository (paths in the floors file).
 IN_REPO_SETS = (EXAMPLES, DISCOURSE)
+#: The learned coder's own floors (:mod:`dyadlens.learned.quality`), beside the gold sets' in the same file.
+LEARNED = "learned"
 FLOOR_SETS = (SEEDS, *IN_REPO_SETS)
 
 DESIGNATION_STATUSES = (
@@ -169,7 +171,7 @@ def write_floors(path: Path, floors: Floors, floor_set: str = SEEDS) -> None:
     if floor_set not in FLOOR_SETS:
         raise ValueError(f"unknown floor set {floor_set!r} (expected one of {', '.join(FLOOR_SETS)})")
     if floor_set == SEEDS:
-        data = payload | {key: value for key, value in data.items() if key in FLOOR_SETS}
+        data = payload | {key: value for key, value in data.items() if key in (*FLOOR_SETS, LEARNED)}
     else:
         data[floor_set] = payload
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

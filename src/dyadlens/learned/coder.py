@@ -7,9 +7,10 @@ sentence with two or more resolved actors. Each ordered pair of them is classifi
 - ``rules``: nothing changes (the rule coders' events stand);
 - ``model``: the rule coders' events are replaced by the model's (a pair is an event when its
   score reaches ``threshold``);
-- ``hybrid``: the rules' events stand, except those the model scores under ``veto``; a pair
-  the rules did not code (in either direction) becomes the model's event when its score
-  reaches ``threshold``.
+- ``hybrid``: the rules' events stand, except those the model scores under ``veto``; where the
+  rules coded nothing, the model's pairs scored ``threshold`` or more become events. ``fill``
+  says what "nothing" means: ``pair`` (the pair, in either direction) or ``sentence`` (the
+  whole sentence).
 
 Every event says which coder made it (``coder``) and its score (``confidence``).
 """
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from dyadlens.resources import Resources
 
 MODES = ("rules", "model", "hybrid")
+FILLS = ("pair", "sentence")
 _CLASSIFIERS: dict[tuple[str, int], PairClassifier] = {}
 
 
@@ -48,13 +50,15 @@ class LearnedCoder:
     name = "learned"
 
     def __init__(self, resources: Resources, mode: str = "hybrid", threshold: float = 0.5,
-                 veto: float = 0.0, weights: str | None = None, threads: int = 0) -> None:
+                 veto: float = 0.0, fill: str = "pair", weights: str | None = None, threads: int = 0) -> None:
         if mode not in MODES:
             raise ValueError(f"learned.mode {mode!r}: expected one of {', '.join(MODES)}")
-        self.mode, self.threshold, self.veto = mode, float(threshold), float(veto)
+        if fill not in FILLS:
+            raise ValueError(f"learned.fill {fill!r}: expected one of {', '.join(FILLS)}")
+        self.mode, self.threshold, self.veto, self.fill = mode, float(threshold), float(veto), fill
         self.weights, self.threads = weights, int(threads)
         #: the mode, the settings and the weights' hash: another coder reprocesses stored inputs
-        self.version = "1:rules" if mode == "rules" else f"1:{mode}:{threshold}:{veto}:{self._weights_hash()}"
+        self.version = "1:rules" if mode == "rules" else f"1:{mode}:{threshold}:{veto}:{fill}:{self._weights_hash()}"
 
     def _weights_hash(self) -> str:
         from dyadlens.learned.weights import SHIPPED, sha256_of
@@ -64,7 +68,7 @@ class LearnedCoder:
     def __call__(self, state: DocState) -> None:
         if self.mode == "rules":
             return
-        sentences, inputs = self._candidates(state)
+        sentences, inputs = self._candidates(state, self._settled(state))
         predictions = shared_classifier(self.weights, self.threads).predict(inputs) if inputs else []
         by_index = {s.index: found for s, found in zip(sentences, predictions, strict=True)}
         if self.mode == "model":
@@ -73,12 +77,24 @@ class LearnedCoder:
         else:
             state.events = self._hybrid(state, sentences, by_index)
 
-    def _candidates(self, state: DocState) -> tuple[list[Sentence], list[tuple[str, Sequence[SpanMention]]]]:
-        """Analysed sentences with two or more resolved actors, and their mentions in sentence offsets."""
+    def _settled(self, state: DocState) -> set[int]:
+        """Sentences the model need not read: in a hybrid that fills only sentences the rules left
+        empty and vetoes nothing, those where the rules coded an event."""
+        if self.mode == "hybrid" and self.fill == "sentence" and self.veto <= 0.0:
+            return {event.sentence_index for event in state.events}
+        return set()
+
+    def _candidates(
+        self, state: DocState, settled: set[int]
+    ) -> tuple[list[Sentence], list[tuple[str, Sequence[SpanMention]]]]:
+        """Analysed sentences with two or more resolved actors, and their mentions in sentence offsets.
+        Footnotes (a reference list's titles are not events) are skipped, as the rule coder skips them."""
         mentions = by_sentence(state.mentions)
         sentences: list[Sentence] = []
         inputs: list[tuple[str, Sequence[SpanMention]]] = []
         for sentence in state.analysed_sentences():
+            if sentence.kind == "footnote" or sentence.index in settled:
+                continue
             spans = [SpanMention(m.start - sentence.start, m.end - sentence.start, m.actor_id)
                      for m in mentions.get(sentence.index, []) if m.actor_id is not None]
             if len({span.actor for span in spans}) >= 2:
@@ -92,9 +108,8 @@ class LearnedCoder:
             (i, p.source, p.target): p.score for i, found in by_index.items() for p in found}
         kept = [e for e in state.events
                 if scores.get((e.sentence_index, e.source, e.target), 1.0) >= self.veto]
-        coded = {(e.sentence_index, frozenset((e.source, e.target))) for e in state.events}
         added = [self._event(state, s, p) for s in sentences for p in by_index[s.index]
-                 if p.score >= self.threshold and (s.index, frozenset((p.source, p.target))) not in coded]
+                 if p.score >= self.threshold and not covered(state.events, s.index, p, self.fill)]
         return [*kept, *added]
 
     def _event(self, state: DocState, sentence: Sentence, found: PairPrediction) -> Event:
@@ -111,3 +126,11 @@ class LearnedCoder:
             date_rule=date.rule, entry="model", route="pair", confidence=round(found.score, 4), coder="model",
         )
 
+
+
+def covered(rule_events: Sequence[Event], sentence_index: int, found: PairPrediction, fill: str) -> bool:
+    """Whether the rules already coded what the model found: the pair in either direction
+    (``fill = "pair"``) or anything in the sentence (``fill = "sentence"``)."""
+    pair = {found.source, found.target}
+    return any(e.sentence_index == sentence_index and (fill == "sentence" or {e.source, e.target} == pair)
+               for e in rule_events)
