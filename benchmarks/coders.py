@@ -84,10 +84,10 @@ def main() -> int:
     spacy_cpu = statistics.median(r["cpu"] for r in runs["spacy"])
     for engine in ENGINES:
         walls, cpus = [r["wall"] for r in runs[engine]], [r["cpu"] for r in runs[engine]]
-        print(f"{engine:<7} wall {statistics.median(walls):6.1f} s (spread {min(walls):.1f}-{max(walls):.1f})"
-              f"  cpu {statistics.median(cpus):6.1f} s  ratio to spaCy alone: wall"
-              f" {spacy / statistics.median(walls):.2f}, cpu {spacy_cpu / statistics.median(cpus):.2f}"
-              f"  peak RSS {max(r['rss_mib'] for r in runs[engine]):.0f} MiB  {words / statistics.median(walls):.0f} w/s")
+        wall, cpu, rss = statistics.median(walls), statistics.median(cpus), max(r["rss_mib"] for r in runs[engine])
+        print(f"{engine:<7} wall {wall:6.1f} s (spread {min(walls):.1f}-{max(walls):.1f})  cpu {cpu:6.1f} s"
+              f"  ratio to spaCy alone: wall {spacy / wall:.2f}, cpu {spacy_cpu / cpu:.2f}"
+              f"  peak RSS {rss:.0f} MiB  {words / wall:.0f} w/s")
     if args.json_out:
         args.json_out.write_text(json.dumps({"docs": docs, "words": words, "runs": runs}, indent=2))
     return 0
