@@ -77,6 +77,15 @@ def assert_complete(store: Store, doc_id: str) -> None:
     assert [s.index for s in records.sentences] == [0, 1, 2]
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt here even when the test run inherited SIGINT ignored
+    (a background job of a non-interactive shell does), as in any interactive session."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture()
 def store(db_path: Path) -> Iterator[Store]:
     opened = open_store(db_path)
