@@ -244,6 +244,9 @@ class Event:
     #: which coder made it: ``rules`` (the rule coders) or ``model`` (the learned coder, its
     #: score in ``confidence``); see docs/learned-coder.md
     coder: str = "rules"
+    #: what the analyst's corrections did to it (dyadlens.store.corrections): ``recoded``,
+    #: ``added`` (``coder`` is then ``analyst``) or ``rejected`` (kept, but no view shows it)
+    correction: str | None = None
 
     @property
     def root(self) -> str:

@@ -14,11 +14,12 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, and_, func, select, update
 
 from dyadlens.errors import DyadlensError
-from dyadlens.model import stable_id
+from dyadlens.model import Event, stable_id
 from dyadlens.store import schema
+from dyadlens.store.codec import record_rows
 
 if TYPE_CHECKING:
     from dyadlens.store.store import Store
@@ -58,6 +59,7 @@ def record_correction(store: Store, correction: Correction) -> Correction:
     fields["id"] = stable_id(*(fields[k] for k in sorted(fields) if k != "id"))
     with store.transaction() as conn:
         conn.execute(schema.corrections.insert().values(**fields))
+        apply_corrections(conn, correction.doc_id)
     return Correction(**fields)
 
 
@@ -67,6 +69,51 @@ def corrections(store: Store, doc_id: str | None = None) -> list[Correction]:
         query = query.where(schema.corrections.c.doc_id == doc_id)
     with store.reader() as conn:
         return [Correction(**row._mapping) for row in conn.execute(query)]
+
+
+def apply_corrections(conn: Connection, doc_id: str) -> None:
+    """Apply a document's corrections, oldest first, to its stored events: the store calls it
+    after every write of the document, so a correction holds across re-ingests and pipeline
+    upgrades (it finds its event by the sentence's span and the event's sides and code)."""
+    table = schema.corrections
+    found = conn.execute(select(table).where(table.c.doc_id == doc_id).order_by(table.c.created, table.c.id))
+    for row in found.mappings():
+        correction = Correction(**row)
+        if correction.action == "add":
+            _add(conn, correction)
+        else:
+            _change(conn, correction)
+
+
+def _change(conn: Connection, c: Correction) -> None:
+    e = schema.events
+    source, target, code = (c.source, c.target, c.code) if c.action == "reject" else (
+        c.was_source, c.was_target, c.was_code)
+    match = and_(e.c.doc_id == c.doc_id, e.c.start == c.start, e.c.end == c.end, e.c.source.is_(source),
+                 e.c.target.is_(target), e.c.code == code)
+    if c.action == "reject":
+        conn.execute(update(e).where(match).values(correction="rejected"))
+        return
+    values = {"source": c.source, "target": c.target, "code": c.code, "root": (c.code or "")[:2],
+              "modality": c.modality, "correction": "recoded"}
+    conn.execute(update(e).where(match).values(**{k: v for k, v in values.items() if v is not None}))
+
+
+def _add(conn: Connection, c: Correction) -> None:
+    """The event the coders missed, as the analyst stated it, in its sentence."""
+    e, s = schema.events, schema.sentences
+    event_id = stable_id("correction", c.id)
+    index = conn.scalar(select(s.c.index).where(s.c.doc_id == c.doc_id, s.c.start == c.start, s.c.end == c.end))
+    if index is None or conn.execute(select(e.c.id).where(e.c.id == event_id)).first() is not None:
+        return  # the sentence is gone from the re-read document, or the event is there already
+    event = Event(id=event_id, doc_id=c.doc_id, start=c.start, end=c.end, sentence_index=int(index),
+                  trigger_start=c.start, trigger_end=c.start, source=c.source, target=c.target,
+                  code=c.code or "", modality=c.modality or "asserted", entry="correction", confidence=1.0,
+                  coder="analyst", correction="added")
+    [row] = record_rows(c.doc_id, "events", [event])
+    last = conn.scalar(select(func.coalesce(func.max(e.c.seq), -1)).where(e.c.doc_id == c.doc_id))
+    row["seq"] = int(last if last is not None else -1) + 1
+    conn.execute(e.insert().values(row))
 
 
 @dataclass(frozen=True)

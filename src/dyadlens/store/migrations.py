@@ -72,12 +72,16 @@ def _sectors_places_persons(conn: Connection, _backend: Backend) -> None:
 
 
 def _coder_and_corrections(conn: Connection, _backend: Backend) -> None:
-    """``events.coder`` (which coder made each event; those stored before are the rules'), the
-    analyst's ``corrections`` and the store's own ``coder_weights``. A store created since has
-    them from 0001."""
-    if "coder" not in {c["name"] for c in inspect(conn).get_columns("events")}:
+    """``events.coder`` (which coder made each event; those stored before are the rules'),
+    ``events.correction``, the analyst's ``corrections`` and the store's own ``coder_weights``.
+    A store created since has them from 0001."""
+    present = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "coder" not in present:
         conn.exec_driver_sql("ALTER TABLE events ADD COLUMN coder VARCHAR NOT NULL DEFAULT 'rules'")
         conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_events_coder ON events (coder)")
+    if "correction" not in present:
+        conn.exec_driver_sql("ALTER TABLE events ADD COLUMN correction VARCHAR")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_events_correction ON events (correction)")
     schema.metadata.create_all(conn, tables=[schema.corrections, schema.coder_weights], checkfirst=True)
 
 

@@ -19,6 +19,11 @@ E = schema.events
 D = schema.documents
 
 
+def not_rejected() -> ColumnElement[bool]:
+    """Events the analyst's corrections did not reject."""
+    return or_(E.c.correction.is_(None), E.c.correction != "rejected")
+
+
 @dataclass(frozen=True, slots=True)
 class EventQuery:
     """Events matching every field given.
@@ -46,8 +51,10 @@ class EventQuery:
     include_duplicates: bool = False
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        """The WHERE clause, for a query that joins the events to their documents."""
+        """The WHERE clause, for a query that joins the events to their documents. An event the
+        analyst rejected (dyadlens.store.corrections) never matches."""
         conditions = [E.c[name] == value for name, value in self._equal().items() if value is not None]
+        conditions.append(not_rejected())
         if self.actor:
             conditions.append(or_(E.c.source == self.actor, E.c.target == self.actor))
         if self.between:

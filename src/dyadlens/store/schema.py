@@ -55,8 +55,9 @@ def event_columns_since_0004() -> list[Column[Any]]:
 
 
 def event_columns_since_0005() -> list[Column[Any]]:
-    """Which coder made the event (migration 0005): ``rules`` or ``model``."""
-    return [Column("coder", String, nullable=False, server_default="rules", index=True)]
+    """Which coder made the event, and what the analyst's corrections did to it (migration 0005)."""
+    return [Column("coder", String, nullable=False, server_default="rules", index=True),
+            Column("correction", String, index=True)]
 
 
 def _doc_id_column() -> Column[str]:

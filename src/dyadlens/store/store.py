@@ -49,8 +49,9 @@ from dyadlens.store.codec import (
     record_from_row,
     record_rows,
 )
+from dyadlens.store.corrections import apply_corrections
 from dyadlens.store.migrations import applied_migrations, migrate, pending_migrations
-from dyadlens.store.queries import EventQuery, PlacedEvent, placed_date
+from dyadlens.store.queries import EventQuery, PlacedEvent, not_rejected, placed_date
 
 D = schema.documents
 
@@ -225,6 +226,7 @@ class Store:
                 else:
                     conn.execute(D.insert().values(row))
                 self._insert_records(conn, records)
+                apply_corrections(conn, doc.id)
                 self._index_sentences(conn, doc)
                 conn.execute(schema.failures.delete().where(schema.failures.c.doc_id == doc.id))
                 self._mark_duplicates(conn, {doc.fingerprint, old.fingerprint if old else ""})
@@ -337,6 +339,8 @@ class Store:
         records = DocumentRecords(document=document_from_row(row))
         for attribute, (table, cls) in RECORD_TYPES.items():
             query = select(table).where(table.c.doc_id == doc_id).order_by(table.c.seq)
+            if table is schema.events:
+                query = query.where(not_rejected())
             setattr(records, attribute, [record_from_row(cls, r) for r in conn.execute(query).mappings()])
         return records
 
@@ -511,13 +515,16 @@ class Store:
             return self.backend.engine_problems(conn) + store_problems(conn, self.backend)
 
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
-        """Every row of one table as a dict (for export), in a stable order."""
+        """Every row of one table as a dict (for export), in a stable order; the events the
+        analyst rejected are left out, as every view leaves them out."""
         if table not in schema.EXPORTABLE:
             raise StoreError(f"unknown table {table!r}; tables are {', '.join(schema.EXPORTABLE)}")
         t = schema.EXPORTABLE[table]
-        order = _export_order(t)
+        query = select(t).order_by(*_export_order(t))
+        if t is schema.events:
+            query = query.where(not_rejected())
         with self.reader() as conn:
-            yield from (dict(row) for row in conn.execute(select(t).order_by(*order)).mappings())
+            yield from (dict(row) for row in conn.execute(query).mappings())
 
 
 def _export_order(table: Any) -> list[Any]:
