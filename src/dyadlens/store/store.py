@@ -305,7 +305,7 @@ class Store:
         counts = {
             kind.name: select(func.count())
             .select_from(table)
-            .where(table.c.doc_id == D.c.id)
+            .where(table.c.doc_id == D.c.id, *([not_rejected()] if table is schema.events else []))
             .scalar_subquery()
             .label(kind.name)
             for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)
@@ -487,7 +487,8 @@ class Store:
             def count(table: Any, *where: ColumnElement[bool]) -> int:
                 return int(conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
-            per_kind = {kind.name: count(table) for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)}
+            per_kind = {kind.name: count(table, *([not_rejected()] if table is schema.events else []))
+                        for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)}
             stats = {
                 "documents": count(D),
                 "duplicates": count(D, D.c.duplicate_of.is_not(None)),
