@@ -84,3 +84,25 @@ def test_corrections_survive_re_ingesting_an_edited_document(corrected: dict[str
     report = cli(corrected["db"], "ingest", "--replace", str(corrected["corpus"]), "--json")
     assert report["stored"] == [article.stem]
     check_views(corrected)
+
+
+def test_a_team_shares_corrections_as_a_file(corrected: dict[str, Any], tmp_path: Path) -> None:
+    shared = tmp_path / "corrections.jsonl"
+    cli(corrected["db"], "corrections", "--export", str(shared))
+    rows = [json.loads(line) for line in shared.read_text(encoding="utf-8").splitlines()]
+    assert sorted(row["action"] for row in rows) == ["add", "recode", "reject"]
+    colleague = tmp_path / "colleague.db"
+    cli(colleague, "ingest", str(corrected["corpus"]), "--json")
+    assert "imported 3 new correction(s)" in cli(colleague, "corrections", "--import", str(shared))
+    assert "imported 0 new correction(s)" in cli(colleague, "corrections", "--import", str(shared))
+    check_views(corrected | {"db": colleague})
+
+
+def test_a_correction_says_who_made_it_and_a_bad_file_is_refused(corrected: dict[str, Any], tmp_path: Path) -> None:
+    event = cli(corrected["db"], "--json", "events", "--limit", "1")[0]
+    saved = cli(corrected["db"], "--json", "correct", event["id"], "--modality", "possible", "--analyst", "R. Okafor")
+    assert saved["analyst"] == "R. Okafor" and saved["action"] == "recode"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"action": "delete everything"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--db", str(corrected["db"]), "corrections", "--import", str(bad)])
+    assert result.exit_code == 1 and "not a corrections file" in result.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,11 +40,12 @@ def _actor_id(app: App, name: str | None) -> str | None:
 @click.option("--add", "add_in", default=None, metavar="DOC:SENTENCE",
               help="Add an event the coders missed, in sentence SENTENCE (its index) of document DOC.")
 @click.option("--note", default=None, help="Why (kept with the correction).")
+@click.option("--analyst", default=None, envvar="DYADLENS_ANALYST", help="Who (default: $DYADLENS_ANALYST).")
 @json_flag
 @pass_app
 def correct_command(
     app: App, event_id: str | None, reject: bool, code: str | None, source: str | None, target: str | None,
-    modality: str | None, add_in: str | None, note: str | None, as_json: bool,
+    modality: str | None, add_in: str | None, note: str | None, analyst: str | None, as_json: bool,
 ) -> None:
     """Correct a coded event: --reject it, recode it (--code, --source, --target, --modality),
     or --add DOC:SENTENCE an event the coders missed. Corrections are kept in the store and
@@ -55,7 +58,7 @@ def correct_command(
             correction = _addition(store, add_in, source_id, target_id, code, modality, note)
         else:
             correction = _change(store, event_id, reject, source_id, target_id, code, modality, note)
-        saved = record_correction(store, correction)
+        saved = record_correction(store, dataclasses.replace(correction, analyst=analyst))
     if app.json_wanted(as_json):
         emit_json(asdict(saved))
     else:
@@ -100,20 +103,47 @@ def _change(store: Store, event_id: str | None, reject: bool, source: str | None
 
 @main.command("corrections")
 @click.option("--doc", "doc_id", default=None, help="Only the corrections of this document.")
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write them to this JSON Lines file (- for stdout), to share with a team.")
+@click.option("--import", "import_from", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Add the corrections of such a file that this store lacks, and apply them.")
 @json_flag
 @pass_app
-def corrections_command(app: App, doc_id: str | None, as_json: bool) -> None:
-    """The analyst's corrections, oldest first."""
+def corrections_command(
+    app: App, doc_id: str | None, export_to: Path | None, import_from: Path | None, as_json: bool
+) -> None:
+    """The analyst's corrections, oldest first; --export and --import share them as a file."""
     from dyadlens.store.corrections import corrections
 
     with opened_store(app) as store:
+        if import_from is not None:
+            added = _import(store, import_from)
+            click.echo(f"imported {added} new correction(s) from {import_from}")
+            return
         found = corrections(store, doc_id)
+    if export_to is not None:
+        lines = "".join(json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in found)
+        if str(export_to) == "-":
+            click.echo(lines, nl=False)
+        else:
+            export_to.write_text(lines, encoding="utf-8")
+        return
     if app.json_wanted(as_json):
         emit_json([asdict(c) for c in found])
         return
-    echo_table(["id", "created", "action", "doc", "span", "source", "target", "code", "modality", "note"],
-               [[c.id, c.created, c.action, c.doc_id, f"{c.start}-{c.end}", c.source, c.target, c.code,
+    echo_table(["id", "created", "analyst", "action", "doc", "span", "source", "target", "code", "modality", "note"],
+               [[c.id, c.created, c.analyst, c.action, c.doc_id, f"{c.start}-{c.end}", c.source, c.target, c.code,
                  c.modality, c.note] for c in found])
+
+
+def _import(store: Store, path: Path) -> int:
+    from dyadlens.store.corrections import Correction, CorrectionError, import_corrections
+
+    try:
+        found = [Correction(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        return import_corrections(store, found)
+    except (ValueError, TypeError, CorrectionError) as error:
+        raise click.ClickException(f"{path}: not a corrections file ({error})") from error
 
 
 @main.command("train")

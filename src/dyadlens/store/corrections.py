@@ -42,6 +42,7 @@ class Correction:
     was_target: str | None = None
     was_code: str | None = None
     note: str | None = None
+    analyst: str | None = None
     created: str = ""
     id: str = ""
 
@@ -61,6 +62,23 @@ def record_correction(store: Store, correction: Correction) -> Correction:
         conn.execute(schema.corrections.insert().values(**fields))
         apply_corrections(conn, correction.doc_id)
     return Correction(**fields)
+
+
+def import_corrections(store: Store, found: list[Correction]) -> int:
+    """Add corrections exported from another store (a team shares them as a file): those it does
+    not hold yet, by id, each applied to its document; returns how many were new."""
+    table = schema.corrections
+    added = 0
+    with store.transaction() as conn:
+        for correction in found:
+            if correction.action not in ACTIONS or not correction.id:
+                raise CorrectionError(f"correction {correction.id!r}: not a correction of this format")
+            if conn.execute(select(table.c.id).where(table.c.id == correction.id)).first() is None:
+                conn.execute(table.insert().values(**asdict(correction)))
+                added += 1
+        for doc_id in sorted({c.doc_id for c in found}):
+            apply_corrections(conn, doc_id)
+    return added
 
 
 def corrections(store: Store, doc_id: str | None = None) -> list[Correction]:

@@ -268,6 +268,7 @@ corrections = Table(
     Column("was_target", String),
     Column("was_code", String),
     Column("note", Text),
+    Column("analyst", String),  # who made it
 )
 
 #: Learned-coder weights trained for this store by ``dyadlens train`` (an adapter file, its
