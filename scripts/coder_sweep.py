@@ -23,6 +23,7 @@ from typing import Any
 from dyadlens.evaluation.gold import read_gold_lines, records_to_gold
 from dyadlens.evaluation.harness import resolve_actor_names
 from dyadlens.evaluation.scorer import score
+from dyadlens.learned.coder import combine
 from dyadlens.model import DocumentRecords, Event
 from dyadlens.pipeline import PipelineConfig, build_pipeline
 from dyadlens.resources import Resources
@@ -52,14 +53,9 @@ def run(docs: Path, config: PipelineConfig, resources: Resources) -> list[Docume
 
 
 def hybrid(rules: list[Event], model: list[Event], threshold: float, veto: float, fill: str) -> list[Event]:
+    """What the learned stage's hybrid keeps, from the model run's every pair (its score in ``confidence``)."""
     scores = {(e.sentence_index, e.source, e.target): e.confidence for e in model}
-    kept = [e for e in rules if scores.get((e.sentence_index, e.source, e.target), 1.0) >= veto]
-    coded_pairs = {(e.sentence_index, frozenset((e.source, e.target))) for e in rules}
-    coded_sentences = {e.sentence_index for e in rules}
-    added = [e for e in model if e.confidence >= threshold and (
-        e.sentence_index not in coded_sentences if fill == "sentence"
-        else (e.sentence_index, frozenset((e.source, e.target))) not in coded_pairs)]
-    return [*kept, *added]
+    return combine(rules, scores, [e for e in model if e.confidence >= threshold], veto, fill)
 
 
 def variant_scores(

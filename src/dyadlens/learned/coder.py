@@ -17,7 +17,7 @@ Every event says which coder made it (``coder``) and its score (``confidence``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from dyadlens.resources import Resources
 
 MODES = ("rules", "model", "hybrid")
+Pair = tuple[int, str | None, str | None]  # sentence index, source, target
 FILLS = ("pair", "sentence")
 _CLASSIFIERS: dict[tuple[str, int], PairClassifier] = {}
 
@@ -104,13 +105,9 @@ class LearnedCoder:
 
     def _hybrid(self, state: DocState, sentences: list[Sentence],
                 by_index: dict[int, list[PairPrediction]]) -> list[Event]:
-        scores: dict[tuple[int, str | None, str | None], float] = {
-            (i, p.source, p.target): p.score for i, found in by_index.items() for p in found}
-        kept = [e for e in state.events
-                if scores.get((e.sentence_index, e.source, e.target), 1.0) >= self.veto]
-        added = [self._event(state, s, p) for s in sentences for p in by_index[s.index]
-                 if p.score >= self.threshold and not covered(state.events, s.index, p, self.fill)]
-        return [*kept, *added]
+        scores: dict[Pair, float] = {(i, p.source, p.target): p.score for i, found in by_index.items() for p in found}
+        found = [self._event(state, s, p) for s in sentences for p in by_index[s.index] if p.score >= self.threshold]
+        return combine(state.events, scores, found, self.veto, self.fill)
 
     def _event(self, state: DocState, sentence: Sentence, found: PairPrediction) -> Event:
         span = state.sentence_span(sentence.index)
@@ -128,9 +125,18 @@ class LearnedCoder:
 
 
 
-def covered(rule_events: Sequence[Event], sentence_index: int, found: PairPrediction, fill: str) -> bool:
-    """Whether the rules already coded what the model found: the pair in either direction
-    (``fill = "pair"``) or anything in the sentence (``fill = "sentence"``)."""
-    pair = {found.source, found.target}
-    return any(e.sentence_index == sentence_index and (fill == "sentence" or {e.source, e.target} == pair)
-               for e in rule_events)
+def combine(rule_events: Sequence[Event], scores: Mapping[Pair, float], model_events: Sequence[Event],
+            veto: float, fill: str) -> list[Event]:
+    """The hybrid's events: the rules' events but those whose pair the model scored (``scores``)
+    under ``veto``, then the model's events where the rules coded nothing: the pair in either
+    direction (``fill = "pair"``) or anything in the sentence (``fill = "sentence"``)."""
+    kept = [e for e in rule_events if scores.get((e.sentence_index, e.source, e.target), 1.0) >= veto]
+    coded_pairs = {(e.sentence_index, frozenset((e.source, e.target))) for e in rule_events}
+    coded_sentences = {e.sentence_index for e in rule_events}
+
+    def covered(event: Event) -> bool:
+        if fill == "sentence":
+            return event.sentence_index in coded_sentences
+        return (event.sentence_index, frozenset((event.source, event.target))) in coded_pairs
+
+    return [*kept, *(e for e in model_events if not covered(e))]
