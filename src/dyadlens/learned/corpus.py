@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 from pathlib import Path
@@ -240,14 +240,6 @@ def load(path: Path) -> list[dict[str, Any]]:
     """The compiled records of one split."""
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-
-def iter_pairs(records: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    """(document, sentence, pair) for every labelled pair."""
-    for document in records:
-        for sentence in document["sentences"]:
-            for pair in sentence["pairs"]:
-                yield document, sentence, pair
 
 
 def shingles(text: str, width: int = 4) -> frozenset[tuple[str, ...]]:
