@@ -247,6 +247,14 @@ class Event:
     #: what the analyst's corrections did to it (dyadlens.store.corrections): ``recoded``,
     #: ``added`` (``coder`` is then ``analyst``) or ``rejected`` (kept, but no view shows it)
     correction: str | None = None
+    #: a *standing fact*: the sentence says a relation or status holds ("still lists", "remains
+    #: banned", "(outlawed in X)"), observed on the event's date, not a new act; the views
+    #: never count it as one (dyadlens.nlp.standing)
+    standing: bool = False
+    #: the real event this report belongs to, across sentences and documents: set by the
+    #: store's event identity step (dyadlens.identity), never by the pipeline; None for a
+    #: standing fact, a rejected report or one in a duplicate document
+    cluster: str | None = None
 
     @property
     def root(self) -> str:
@@ -286,6 +294,9 @@ class Designation:
     event_id: str | None = None
     claimant: str | None = None
     rule: str = ""  # the pattern (``pattern:on-list``) or the event (``event:081:planned``) it was read from
+    #: an observation that the status holds on the document's date ("still banned by Moscow"),
+    #: not a change of status (dyadlens.nlp.standing)
+    standing: bool = False
 
 
 #: How precisely a place is known, coarsest first: a world region or continent, a country, a

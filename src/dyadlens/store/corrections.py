@@ -45,6 +45,10 @@ class Correction:
     analyst: str | None = None
     created: str = ""
     id: str = ""
+    date: str | None = None
+    was_date: str | None = None
+    value: str | None = None
+    other: str | None = None
 
 
 class CorrectionError(DyadlensError):

@@ -85,6 +85,25 @@ def _coder_and_corrections(conn: Connection, _backend: Backend) -> None:
     schema.metadata.create_all(conn, tables=[schema.corrections, schema.coder_weights], checkfirst=True)
 
 
+def _standing_and_clusters(conn: Connection, _backend: Backend) -> None:
+    """``events.standing`` and ``designations.standing`` (standing facts), ``events.cluster`` and
+    the ``clusters`` table (event identity across reports), and the corrections' columns beyond
+    an event's code and sides. A store created since has them from 0001; the clusters of a
+    migrated store are built by ``dyadlens clusters --rebuild``."""
+    present = {c["name"] for c in inspect(conn).get_columns("events")}
+    if "standing" not in present:
+        conn.exec_driver_sql("ALTER TABLE events ADD COLUMN standing BOOLEAN NOT NULL DEFAULT 0")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_events_standing ON events (standing)")
+    if "cluster" not in present:
+        conn.exec_driver_sql("ALTER TABLE events ADD COLUMN cluster VARCHAR")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_events_cluster ON events (cluster)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_events_source_target ON events (source, target)")
+    if "standing" not in {c["name"] for c in inspect(conn).get_columns("designations")}:
+        conn.exec_driver_sql("ALTER TABLE designations ADD COLUMN standing BOOLEAN NOT NULL DEFAULT 0")
+    _add_missing_columns(conn, schema.corrections, ("date", "was_date", "value", "other"))
+    schema.metadata.create_all(conn, tables=[schema.clusters], checkfirst=True)
+
+
 def _add_missing_columns(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
     present = {c["name"] for c in inspect(conn).get_columns(table.name)}
     for name in names:
@@ -99,6 +118,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0003_event_provenance_columns", _event_provenance_columns),
     Migration("0004_sectors_places_persons", _sectors_places_persons),
     Migration("0005_coder_and_corrections", _coder_and_corrections),
+    Migration("0006_standing_facts_and_clusters", _standing_and_clusters),
 )
 
 

@@ -60,6 +60,12 @@ def event_columns_since_0005() -> list[Column[Any]]:
             Column("correction", String, index=True)]
 
 
+def event_columns_since_0006() -> list[Column[Any]]:
+    """Whether the event is a standing fact, and the real event (cluster) it reports (migration 0006)."""
+    return [Column("standing", Boolean, nullable=False, server_default="0", index=True),
+            Column("cluster", String, index=True)]
+
+
 def _doc_id_column() -> Column[str]:
     return Column("doc_id", String, ForeignKey("documents.id"), nullable=False, index=True)
 
@@ -182,6 +188,8 @@ events = Table(
     Column("confidence", Float, nullable=False),
     *event_columns_since_0004(),
     *event_columns_since_0005(),
+    *event_columns_since_0006(),
+    Index("ix_events_source_target", "source", "target"),
 )
 
 quotes = Table(
@@ -208,6 +216,7 @@ designations = Table(
     Column("event_id", String),
     Column("claimant", String),
     Column("rule", String, nullable=False),
+    Column("standing", Boolean, nullable=False, server_default="0"),  # since 0006
 )
 
 places = Table(
@@ -269,6 +278,35 @@ corrections = Table(
     Column("was_code", String),
     Column("note", Text),
     Column("analyst", String),  # who made it
+    # since 0006: the corrections beyond an event's code and sides (docs/corrections.md)
+    Column("date", String),  # redate: the event's date as it should be
+    Column("was_date", String),
+    Column("value", String),  # what the action sets: an outlet, an alias, the actor merged into
+    Column("other", Text),  # merge | split: the other report, as a JSON evidence key
+)
+
+#: The real events: each a cluster of reports (events rows with ``cluster`` = its id) across
+#: sentences and documents, kept up to date on every write by dyadlens.identity. ``lead`` is the
+#: report that stands for the cluster (the earliest, most precisely dated); ``date``, ``code``,
+#: ``modality`` are consolidated from the reports; the counts are GDELT's NumMentions
+#: (reports), NumArticles (documents) and NumSources (outlets).
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("lead", String, nullable=False, index=True),
+    Column("source", String, index=True),
+    Column("target", String, index=True),
+    Column("code", String, nullable=False, index=True),
+    Column("root", String, nullable=False, index=True),
+    Column("modality", String, nullable=False),
+    Column("date", String, index=True),
+    Column("reports", Integer, nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False),
+    Column("first_seen", String),  # the earliest publication date of a report
+    Column("last_seen", String),
+    Index("ix_clusters_source_target", "source", "target"),
 )
 
 #: Learned-coder weights trained for this store by ``dyadlens train`` (an adapter file, its
