@@ -24,7 +24,8 @@ def cli(db: Path, *args: str) -> Any:
 
 
 def series_count(db: Path) -> int:
-    periods = cli(db, "--json", "series", "Russia", "Taliban", "--by", "year", "--modality", "any")
+    periods = cli(db, "--json", "series", "Russia", "Taliban", "--by", "year", "--modality", "any",
+                  "--count", "reports")
     return sum(p["count"] for p in periods["points"])
 
 
@@ -45,7 +46,8 @@ def corrected(tmp_path: Path) -> dict[str, Any]:
     (corpus / "meta.jsonl").write_text("".join(f"{row}\n" for row in sidecar if article.name in row), encoding="utf-8")
     db = tmp_path / "store.db"
     cli(db, "ingest", str(corpus), "--json")
-    events = cli(db, "--json", "events", "--source", "Russia", "--target", "Taliban", "--limit", "500")
+    events = cli(db, "--json", "events", "--source", "Russia", "--target", "Taliban", "--limit", "500", "--count",
+                 "reports")
     assert len(events) >= 3
     rejected, recoded = events[0], events[1]
     before = {"series": series_count(db), "exported": exported_ids(db, tmp_path)}
@@ -61,7 +63,7 @@ def corrected(tmp_path: Path) -> dict[str, Any]:
 
 def check_views(c: dict[str, Any]) -> None:
     db = c["db"]
-    listed = {e["id"]: e for e in cli(db, "--json", "events", "--limit", "500")}
+    listed = {e["id"]: e for e in cli(db, "--json", "events", "--limit", "500", "--count", "reports")}
     assert c["rejected"]["id"] not in listed
     assert listed[c["recoded"]["id"]]["code"] == "036"
     added = [e for e in listed.values() if e["coder"] == "analyst"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,8 +113,9 @@ def test_export_csv_leaves_ordinary_cells_and_numbers_bare(store_path: Path, tmp
     header, *lines = _export_csv(store_path, tmp_path, "events").splitlines()
     assert header.startswith("id,doc_id,seq,start,end,sentence_index,trigger_start,trigger_end,")
     assert ",entry,route,source_route,target_route,cue,confidence,source_sectors," in header
-    assert header.endswith(",place_start,place_end,place_rule,coder,correction")
+    assert header.endswith(",place_start,place_end,place_rule,coder,correction,standing,cluster")
     # entry test, no routes, no cue, confidence 0.9; no sectors and no place (11 empty cells); the rules
-    # coded it and no correction touched it
-    assert len(lines) == 9 and all(line.endswith(",test,,,,,0.9" + "," * 11 + ",rules,") for line in lines)
+    # coded it, no correction touched it, it is an act and the store gave it its event (a hex id)
+    act = re.compile(",test,,,,,0\\.9" + "," * 11 + ",rules,,False,[0-9a-f]{20}$")
+    assert len(lines) == 9 and all(act.search(line) for line in lines)
     assert all('"' not in line and "'" not in line for line in lines)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dyadlens.analysis.status import status_as_of, status_history
+from dyadlens.analysis.status import status_on, status_tracks
 from dyadlens.cli import main
 from dyadlens.model import RawInput
 from dyadlens.pipeline import build_pipeline
@@ -53,40 +53,49 @@ def store_path(resources: Resources, tmp_path_factory: pytest.TempPathFactory) -
     return path
 
 
-def test_history_is_ordered_with_dates_evidence_and_outlets(store_path: Path) -> None:
+def test_the_listing_track_keeps_the_state_and_its_pending_steps(store_path: Path) -> None:
     store = open_store(store_path)
     try:
-        steps = status_history(store, "uzbekistan", "imu")
+        (listing,) = status_tracks(store, "uzbekistan", "imu")
     finally:
         store.close()
-    assert [(s.status, s.effective[:7]) for s in steps] == [
-        ("listed", "2005"),
-        ("listed", "2023-06"),
-        ("delisting_proposed", "2024-06"),
-        ("delisting_promised", "2024-10"),
+    assert listing.track == "listing"
+    assert [(s.status, s.role, (s.start or "")[:7], s.until) for s in listing.steps] == [
+        ("listed", "state", "2005", None),
+        ("delisting_proposed", "pending", "2024-06", None),
+        ("delisting_promised", "pending", "2024-10", None),
     ]
-    assert steps[1].date is None and steps[1].observed == "2023-06-29"
-    assert steps[0].sentence == ARTICLES[0][2]
-    assert steps[3].outlet == "Harbour Review"
+    listed = listing.steps[0]
+    assert [r.sentence for r in listed.reports] == [ARTICLES[0][2]]
+    assert [(o.outlet, o.observed) for o in listed.observations] == [("Harbour Review", "2023-06-29")]
+    assert listing.steps[2].outlets == ["Harbour Review"]
 
 
 @pytest.mark.parametrize(
-    ("as_of", "expected"),
-    [("2004", None), ("2015-01-01", "listed"), ("2024-07", "delisting_proposed"), ("2025", "delisting_promised")],
+    ("as_of", "state", "pending"),
+    [
+        ("2004", None, []),
+        ("2015-01-01", "listed", []),
+        ("2024-07", "listed", ["delisting_proposed"]),
+        ("2025", "listed", ["delisting_proposed", "delisting_promised"]),
+    ],
 )
-def test_status_as_of_a_date(store_path: Path, as_of: str, expected: str | None) -> None:
+def test_status_on_a_date_is_the_state_in_force_and_the_open_proposals(
+    store_path: Path, as_of: str, state: str | None, pending: list[str]
+) -> None:
     store = open_store(store_path)
     try:
-        step = status_as_of(store, "uzbekistan", "imu", as_of)
+        (on,) = status_on(status_tracks(store, "uzbekistan", "imu"), as_of)
     finally:
         store.close()
-    assert (step.status if step else None) == expected
+    assert (on.state.status if on.state else None) == state
+    assert [p.status for p in on.pending] == pending
 
 
 def test_status_command_resolves_names_and_shows_sentences(store_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(store_path), "status", "Uzbekistan", "IMU"])
     assert result.exit_code == 0, result.output
-    assert "delisting_promised" in result.output
+    assert "delisting_promised" in result.output and "terrorist listing" in result.output
     assert "In 2005, Uzbekistan designated the IMU" in result.output
 
 
@@ -109,14 +118,14 @@ def test_quotes_command_filters_by_actor(store_path: Path) -> None:
     assert by_okafor.output.strip() == "[]"
 
 
-def test_latest_status_per_pair(store_path: Path) -> None:
+def test_latest_status_per_pair_is_the_state_in_force(store_path: Path) -> None:
     from dyadlens.analysis.status import latest_statuses
 
     store = open_store(store_path)
     try:
         now = latest_statuses(store, designee="imu")
-        then = latest_statuses(store, designee="imu", as_of="2020")
+        then = latest_statuses(store, designee="imu", as_of="2004")
     finally:
         store.close()
-    assert [(s.designator, s.status) for s in now] == [("uzbekistan", "delisting_promised")]
-    assert [(s.designator, s.status) for s in then] == [("uzbekistan", "listed")]
+    assert [(s.designator, s.status) for s in now] == [("uzbekistan", "listed")]
+    assert then == []

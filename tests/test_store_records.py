@@ -132,6 +132,13 @@ def store(db_path: Path) -> Iterator[Store]:
     opened.close()
 
 
+def as_written(records: DocumentRecords | None) -> DocumentRecords | None:
+    """What the pipeline wrote: the records without the event clusters the store assigns on write."""
+    if records is None:
+        return None
+    return dataclasses.replace(records, events=[dataclasses.replace(e, cluster=None) for e in records.events])
+
+
 def table_counts(store: Store) -> dict[str, int]:
     return {table: len(list(store.rows(table))) for table in TABLES}
 
@@ -139,8 +146,10 @@ def table_counts(store: Store) -> dict[str, int]:
 def test_store_round_trip_returns_what_was_written(store: Store) -> None:
     records = make_records()
     store.write(records, pipeline="clean@1")
-    assert store.load_records("oslo-talks") == records
-    assert [r for r in store.iter_records()] == [records]
+    loaded = store.load_records("oslo-talks")
+    assert as_written(loaded) == records
+    assert loaded is not None and all(e.cluster for e in loaded.events if not e.standing)
+    assert [as_written(r) for r in store.iter_records()] == [records]
     assert store.document("oslo-talks") == records.document
     assert store.sentences("oslo-talks") == records.sentences
     assert store.regions("oslo-talks") == records.regions
@@ -166,7 +175,7 @@ def test_store_rewrite_replaces_every_earlier_row(store: Store) -> None:
     shorter.quotes, shorter.designations = [], []
     shorter.events = [dataclasses.replace(shorter.events[0], code="036", modality="planned")]
     store.write(shorter)
-    assert store.load_records("oslo-talks") == shorter
+    assert as_written(store.load_records("oslo-talks")) == shorter
     assert [e.code for e in store.events()] == ["036"]
     assert store.quotes() == [] and store.designations() == []
     assert store.search("Brigade") == []
@@ -303,7 +312,7 @@ def test_store_write_with_clashing_ids_raises_and_keeps_the_old_rows(store: Stor
     broken.events.append(broken.events[0])
     with pytest.raises(StoreError, match="oslo-talks"):
         store.write(broken)
-    assert store.load_records("oslo-talks") == make_records()
+    assert as_written(store.load_records("oslo-talks")) == make_records()
 
 
 def test_store_records_its_migrations(db_path: Path) -> None:
@@ -355,5 +364,6 @@ def test_one_event_by_id(tmp_path: Path) -> None:
     with open_store(tmp_path / "e.db") as store:
         store.write(records)
         wanted = records.events[0]
-        assert store.event(wanted.id) == wanted
+        found = store.event(wanted.id)
+        assert found is not None and dataclasses.replace(found, cluster=None) == wanted
         assert store.event("no-such-event") is None

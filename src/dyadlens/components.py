@@ -133,6 +133,18 @@ def designation_extractor(resources: Resources, **options: Any) -> Component:
     return DesignationExtractor(resources, **options)
 
 
+@component(
+    "dyadlens.standing.v1",
+    requires=("events", "designations", "doc", "sentences"),
+    assigns=("events", "designations"),
+)
+def standing_facts(resources: Resources, **options: Any) -> Component:
+    """Marks the events and designations that observe a standing state ("still lists") rather than an act."""
+    from dyadlens.nlp.standing import standing_stage
+
+    return standing_stage(resources, **options)
+
+
 @component("dyadlens.sectors.v1", requires=("mentions", "actors", "doc", "sentences"), assigns=("mentions",))
 def mention_sectors(resources: Resources, **options: Any) -> Component:
     """Each mention's CAMEO agent (sector) codes from its words and the agent noun around it."""

@@ -134,7 +134,21 @@ def ingest(
     workers: int = 1,
     replace: bool = False,
 ) -> IngestReport:
-    """Ingest every input under ``paths`` into ``store``.
+    """Ingest every input under ``paths`` into ``store`` (see :func:`ingest_inputs`)."""
+    items = discover(paths, max_bytes)
+    return ingest_inputs(items, store, pipeline, on_progress=on_progress, workers=workers, replace=replace)
+
+
+def ingest_inputs(
+    items: Iterable[RawInput | Failure],
+    store: Store,
+    pipeline: Pipeline | PipelineSpec,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    workers: int = 1,
+    replace: bool = False,
+) -> IngestReport:
+    """Ingest inputs from any source (files found by discovery, pages fetched from the web) into ``store``.
 
     Ctrl-C stops the run after the document being written (``interrupted``
     in the report). ``workers > 1`` needs a :class:`PipelineSpec`, from which
@@ -147,10 +161,10 @@ def ingest(
     run = _Run(store=store, on_progress=on_progress, placement=_Placement(store, replace))
     try:
         if isinstance(pipeline, PipelineSpec) and workers > 1:
-            run.parallel(discover(paths, max_bytes), pipeline, workers)
+            run.parallel(items, pipeline, workers)
         else:
             built = pipeline.build() if isinstance(pipeline, PipelineSpec) else pipeline
-            run.sequential(discover(paths, max_bytes), built)
+            run.sequential(items, built)
     except KeyboardInterrupt:
         run.report.interrupted = True
     return run.report
@@ -212,6 +226,9 @@ class _Placement:
 
 
 def _same_source(stored_path: str, path: str) -> bool:
+    """Whether two inputs come from the same file, or the same URL (a path with ``://``)."""
+    if "://" in stored_path or "://" in path:
+        return stored_path == path
     return os.path.realpath(stored_path) == os.path.realpath(path)
 
 

@@ -12,18 +12,24 @@ dates compare as strings, so ``"2024"`` sorts before ``"2024-03"``
 (:mod:`dyadlens.partial_dates`). The store lists and filters the events
 (:class:`~dyadlens.store.EventQuery`); the context turns only the events a
 view shows into rows with their evidence.
+
+Counting: a view counts real events by default (``count="events"``: one row per
+cluster of reports, with its consolidated code, modality and date, its counts
+and, where the view lists them, its reports) or every report on request
+(``count="reports"``). A standing fact is an observation (``kind``), never an act.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.analysis.actors import resolve_actor
 from dyadlens.errors import DyadlensError
 from dyadlens.model import MODALITIES, Designation, Document, Event, Mention, Quote, Sentence, shown_id
+from dyadlens.store.queries import ClusterCounts, check_count
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -81,8 +87,27 @@ class EventPlace:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One report of a real event: where it was told, as that report told it."""
+
+    id: str
+    doc_id: str
+    doc_title: str | None
+    outlet: str | None
+    published: str | None
+    date: str | None
+    code: str
+    modality: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
 class EventRow:
-    """One event with everything a reader needs to judge it."""
+    """One event (or one report, or one observation: ``kind``) with everything a reader needs to judge it.
+
+    Counting real events, ``counts`` says how often the event was told and ``reports`` (where the
+    view lists them) are its reports; counting reports, ``counts`` is None and ``reports`` empty.
+    """
 
     id: str
     date: str | None
@@ -114,6 +139,18 @@ class EventRow:
     place: EventPlace | None = None
     coder: str = "rules"  # which coder made it: rules | model
     confidence: float = 0.5  # the coder's score (the learned coder's event probability)
+    kind: str = "event"  # event | observation (a standing fact: a state observed, not a new act)
+    cluster: str | None = None  # the real event it reports (dyadlens.identity), if clustered
+    counts: ClusterCounts | None = None
+    reports: list[ReportRow] = field(default_factory=list)
+
+    @property
+    def counts_text(self) -> str:
+        """``3 reports · 2 outlets``, or empty for a row told once (or a report)."""
+        if self.counts is None or self.counts.reports <= 1:
+            return ""
+        outlets = f" · {self.counts.outlets} outlet{'s' if self.counts.outlets != 1 else ''}"
+        return f"{self.counts.reports} reports{outlets}"
 
     @property
     def trigger(self) -> str:
@@ -143,6 +180,10 @@ class EventRow:
             "confidence": self.confidence,
             "sentence": " ".join(self.evidence.text.split()),
             "trigger": self.trigger,
+            "kind": self.kind,
+            "cluster": self.cluster,
+            "counts": to_jsonable(self.counts),
+            "reports": to_jsonable(self.reports),
         }
 
 
@@ -323,10 +364,45 @@ class AnalysisContext:
             place=EventPlace.of(event, document.text if document is not None else None),
             coder=event.coder,
             confidence=event.confidence,
+            kind="observation" if event.standing else "event",
+            cluster=event.cluster,
         )
 
     def event_rows(self, events: Iterable[Event]) -> list[EventRow]:
         return sort_rows(self.event_row(e) for e in events)
+
+    def counted_rows(self, events: Iterable[Event], count: str, *, with_reports: bool = False) -> list[EventRow]:
+        """Rows of ``events`` (in their order) as a view counting ``count`` shows them: counting real events (each
+        event its cluster's lead, as :class:`~dyadlens.store.EventQuery` gives it), each row with its
+        counts and, ``with_reports``, its reports; counting reports, plain rows."""
+        if check_count(count) == "reports":
+            return [self.event_row(e) for e in events]
+        events = list(events)
+        clusters = [e.cluster for e in events if e.cluster]
+        counts = self.store.cluster_counts(clusters)
+        reports = self.store.cluster_reports(clusters) if with_reports else {}
+        return [self._real_event_row(e, counts, reports, with_reports) for e in events]
+
+    def _real_event_row(self, event: Event, counts: dict[str, ClusterCounts], reports: dict[str, list[Event]],
+                        with_reports: bool) -> EventRow:
+        row = self.event_row(event)
+        told = counts.get(event.cluster or "") or ClusterCounts(first_seen=row.published, last_seen=row.published)
+        listed = reports.get(event.cluster or "", [event]) if with_reports else []
+        return dataclasses.replace(row, counts=told, reports=[self.report_row(r) for r in listed])
+
+    def report_row(self, event: Event) -> ReportRow:
+        document = self.document(event.doc_id)
+        return ReportRow(
+            id=event.id,
+            doc_id=event.doc_id,
+            doc_title=document.title if document is not None else None,
+            outlet=document.outlet if document is not None else None,
+            published=document.published if document is not None else None,
+            date=event.date,
+            code=event.code,
+            modality=event.modality,
+            evidence=self.evidence(event.doc_id, event.start, event.end, event.sentence_index),
+        )
 
     def quote_row(self, quote: Quote) -> QuoteRow:
         document = self.document(quote.doc_id)

@@ -30,15 +30,17 @@ def dyad_brief(
     b: str,
     by: str = "month",
     modalities: tuple[str, ...] | None = DEFAULT_MODALITIES,
+    count: str = "events",
 ) -> DyadBrief:
-    """Timeline (all modalities), series (``modalities``), status, key quotes and sources."""
+    """Timeline (all modalities), series (``modalities``), status, key quotes and sources; the timeline
+    and the series count real events (``count="events"``) or every report (``"reports"``)."""
     return DyadBrief(
         a=a,
         a_name=ctx.actor_name(a),
         b=b,
         b_name=ctx.actor_name(b),
-        timeline=dyad_timeline(ctx, a, b),
-        series=dyad_series(ctx, a, b, by=by, modalities=modalities),
+        timeline=dyad_timeline(ctx, a, b, count=count),
+        series=dyad_series(ctx, a, b, by=by, modalities=modalities, count=count),
         status=status_entries(ctx, a, b) + status_entries(ctx, b, a),
         quotes=dyad_quotes(ctx, a, b),
         sources=sources_side_by_side(ctx, a, b),

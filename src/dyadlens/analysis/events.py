@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 
 def list_events(ctx: AnalysisContext, query: EventQuery, limit: int | None = None) -> list[EventRow]:
-    """The events matching ``query`` in store order (ingest, then text order), at most ``limit``."""
-    return [ctx.event_row(event) for event in ctx.store.events(query, limit=limit)]
+    """The events matching ``query`` in store order (ingest, then text order), at most ``limit``; counting
+    real events (``query.count``), each with its counts and reports."""
+    return ctx.counted_rows(ctx.store.events(query, limit=limit), query.count, with_reports=True)
 
 
 @dataclass(slots=True)

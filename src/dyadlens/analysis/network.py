@@ -3,7 +3,9 @@
 An edge ``source -> target`` carries the number of events and their mean
 Goldstein weight. Events without a target, and (by default) events whose
 modality is not ``asserted``, are left out. Events are placed in the period by
-their own date, else by their document's publication date.
+their own date, else by their document's publication date. A real event counts
+once (``count="events"``, the default) or every report counts (``"reports"``);
+standing facts are never counted.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, check_modalities
+from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, check_modalities, sort_rows
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import check_date
 from dyadlens.store import EventQuery
@@ -43,6 +45,7 @@ class Network:
     modalities: tuple[str, ...] | None
     nodes: list[Node]
     edges: list[Edge]
+    count: str = "events"  # what an edge counts: events | reports
 
 
 def actor_network(
@@ -51,21 +54,23 @@ def actor_network(
     until: str | None = None,
     quad_classes: tuple[int, ...] | None = None,
     modalities: tuple[str, ...] | None = DEFAULT_MODALITIES,
+    count: str = "events",
 ) -> Network:
     """Nodes and weighted directed edges of the events in [since, until]."""
     if quad_classes is not None and any(q not in (1, 2, 3, 4) for q in quad_classes):
         raise DyadlensError("quad classes are 1 (verbal cooperation) to 4 (material conflict)")
     chosen = check_modalities(modalities)
     since, until = check_date(since, "since"), check_date(until, "until")
-    query = EventQuery(modalities=chosen, since=since, until=until, document_dates=True)
+    query = EventQuery(modalities=chosen, since=since, until=until, document_dates=True, count=count,
+                       standing=False)
     events = [e for e in ctx.store.events(query) if e.source and e.target and e.source != e.target]
-    rows = ctx.event_rows(events)
+    rows = sort_rows(ctx.counted_rows(events, count))
     if quad_classes:
         rows = [r for r in rows if r.quad_class in quad_classes]
     edges = _edges(rows)
     return Network(
         since=since, until=until, quad_classes=tuple(quad_classes) if quad_classes else None,
-        modalities=chosen, nodes=_nodes(ctx, edges), edges=edges,
+        modalities=chosen, count=count, nodes=_nodes(ctx, edges), edges=edges,
     )
 
 

@@ -1,4 +1,8 @@
-"""Corpus overview: documents, actors and the most reported dyads."""
+"""Corpus overview: documents, actors and the most reported dyads.
+
+Counts real events (one per cluster of reports, ``count="events"``, the default)
+or every report (``count="reports"``); standing facts are never counted as acts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 
 from dyadlens.analysis.common import AnalysisContext
 from dyadlens.model import Event
+from dyadlens.store import EventQuery, check_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +53,17 @@ class Overview:
     actors: list[ActorSummary]
     dyads: list[DyadSummary]
     totals: dict[str, int]
+    count: str = "events"  # what the event counts count: events | reports
 
 
-def corpus_overview(ctx: AnalysisContext, top: int = 20) -> Overview:
-    events = list(ctx.store.events())
+def corpus_overview(ctx: AnalysisContext, top: int = 20, count: str = "events") -> Overview:
+    events = ctx.store.events(EventQuery(count=check_count(count), standing=False))
     documents = [
         DocumentSummary(
             id=d.id, title=d.title, outlet=d.outlet, published=d.published, kind=d.kind,
             duplicate_of=d.duplicate_of, events=d.events, quotes=d.quotes,
         )
-        for d in ctx.store.documents()
+        for d in ctx.store.documents(count=count)
     ]
     documents.sort(key=lambda d: (d.published is None, d.published or "", d.id))
     involvement = Counter(a for e in events for a in {e.source, e.target} if a)
@@ -76,7 +82,8 @@ def corpus_overview(ctx: AnalysisContext, top: int = 20) -> Overview:
         "quotes": sum(d.quotes for d in documents if d.duplicate_of is None),
         "designations": len(list(ctx.store.designations())),
     }
-    return Overview(documents=documents, actors=actors, dyads=_top_dyads(ctx, events, top), totals=totals)
+    return Overview(documents=documents, actors=actors, dyads=_top_dyads(ctx, events, top), totals=totals,
+                    count=count)
 
 
 def _top_dyads(ctx: AnalysisContext, events: list[Event], top: int) -> list[DyadSummary]:

@@ -7,7 +7,8 @@ the corpus mentions it, each mention in its context.
 :func:`actor_profile` (``dyadlens profile``, the web UI's actor page): what
 does the corpus say it did and said? Events are counted by CAMEO root, as
 source and as target, over all modalities, with the asserted share given
-separately. Quotes *by* the actor are those whose speaker acts for it; quotes
+separately: real events once each by default, every report with
+``count="reports"``, standing facts never. Quotes *by* the actor are those whose speaker acts for it; quotes
 *about* it are those in a sentence that mentions it (and that it did not speak).
 
 Both take an actor id: resolve what the user typed first
@@ -16,6 +17,7 @@ Both take an actor id: resolve what the user typed first
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -26,7 +28,7 @@ from dyadlens.analysis.actors import UnknownActorError
 from dyadlens.analysis.common import AnalysisContext, DesignationRow, EventRow, QuoteRow, sort_rows
 from dyadlens.analysis.status import StatusEntry, designation_status
 from dyadlens.model import Mention
-from dyadlens.store import EventQuery
+from dyadlens.store import EventQuery, check_count
 
 if TYPE_CHECKING:
     from dyadlens.kb.entities import KbEntity
@@ -173,16 +175,18 @@ class Profile:
     status: list[StatusEntry]
     documents: list[str]
     events: list[EventRow]
+    count: str = "events"  # what the event counts count: events | reports
 
 
-def actor_profile(ctx: AnalysisContext, actor_id: str) -> Profile:
+def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events") -> Profile:
     """What the corpus says ``actor_id`` did and said, with who it is in the KB."""
     actor = ctx.store.actor(actor_id)
     entity = ctx.kb.get(actor_id) if ctx.kb is not None else None
     if actor is None and entity is None:
         raise UnknownActorError(f"no actor {actor_id!r} in the store or the knowledge base")
-    as_source = ctx.event_rows(ctx.store.events(EventQuery(source=actor_id)))
-    as_target = ctx.event_rows(ctx.store.events(EventQuery(target=actor_id)))
+    acts = EventQuery(count=check_count(count), standing=False)
+    as_source = ctx.counted_rows(ctx.store.events(dataclasses.replace(acts, source=actor_id)), count, with_reports=True)
+    as_target = ctx.counted_rows(ctx.store.events(dataclasses.replace(acts, target=actor_id)), count, with_reports=True)
     mentions = list(ctx.store.mentions(actor_id=actor_id))
     return Profile(
         id=actor_id,
@@ -200,6 +204,7 @@ def actor_profile(ctx: AnalysisContext, actor_id: str) -> Profile:
         status=designation_status(ctx, actor_id),
         documents=sorted({m.doc_id for m in mentions} | {r.doc_id for r in as_source + as_target}),
         events=sort_rows({r.id: r for r in as_source + as_target}.values()),
+        count=count,
     )
 
 

@@ -7,7 +7,9 @@ year-only date in a monthly series), is counted in ``unplaced`` rather than
 pinned to an invented month. ``points`` lists only periods with events; the
 renderings show the empty stretches between them (:func:`empty_periods_between`).
 The store selects the dyad's events and their dates in SQL; no evidence is
-read, since a series shows none.
+read, since a series shows none. A real event counts once, at its consolidated
+date and code (``count="events"``, the default), or every report counts
+(``count="reports"``); a standing fact ("still lists") is never counted as an act.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, check_modalities
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import PartialDate
-from dyadlens.store import EventQuery, PlacedEvent
+from dyadlens.store import EventQuery, PlacedEvent, check_count
 
 PERIODS = ("month", "quarter", "year")
 QUAD_CLASSES = (1, 2, 3, 4)
@@ -44,6 +46,7 @@ class Series:
     modalities: tuple[str, ...] | None
     points: list[SeriesPoint]
     unplaced: list[str]  # ids of events that fit no period at this resolution
+    count: str = "events"  # what a point counts: events | reports
 
 
 def period_of(date: str | None, by: str) -> str | None:
@@ -90,13 +93,15 @@ def dyad_series(
     by: str = "month",
     modalities: tuple[str, ...] | None = DEFAULT_MODALITIES,
     directed: bool = False,
+    count: str = "events",
 ) -> Series:
-    """Counts by quad class and mean Goldstein of the dyad's events per period."""
+    """Counts by quad class and mean Goldstein of the dyad's events (or reports: ``count``) per period."""
     if by not in PERIODS:
         raise DyadlensError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
     chosen = check_modalities(modalities)
     dyad = EventQuery(source=a, target=b) if directed else EventQuery(between=(a, b))
-    events = ctx.store.placed_events(dataclasses.replace(dyad, modalities=chosen))
+    acts = dataclasses.replace(dyad, modalities=chosen, count=check_count(count), standing=False)
+    events = ctx.store.placed_events(acts)
     buckets: dict[str, list[PlacedEvent]] = defaultdict(list)
     unplaced: list[str] = []
     for event in events:
@@ -108,7 +113,7 @@ def dyad_series(
     points = [_point(ctx, period, buckets[period]) for period in sorted(buckets)]
     return Series(
         a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b),
-        by=by, modalities=chosen, points=points, unplaced=unplaced,
+        by=by, modalities=chosen, count=count, points=points, unplaced=unplaced,
     )
 
 

@@ -2,16 +2,20 @@
 
 Order: by the event's date; an undated event takes its document's publication
 date (``dated_by = "document"``); events with no date at all come last (see
-:mod:`dyadlens.analysis.common`).
+:mod:`dyadlens.analysis.common`). Counting real events (the default), each
+row is one event (its lead report's evidence) with its counts and its reports;
+counting reports, each report is a row. Standing facts ("still lists") are
+rows of ``kind = "observation"`` in their place by date, never events.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities
+from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities, sort_rows
 from dyadlens.partial_dates import check_date
-from dyadlens.store import EventQuery
+from dyadlens.store import EventQuery, check_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +25,8 @@ class Timeline:
     b: str
     b_name: str | None
     modalities: tuple[str, ...] | None
-    events: list[EventRow]
+    events: list[EventRow]  # events (or reports) and observations, by date
+    count: str = "events"  # what a row is: events | reports
 
 
 def dyad_timeline(
@@ -31,11 +36,17 @@ def dyad_timeline(
     modalities: tuple[str, ...] | None = None,
     since: str | None = None,
     until: str | None = None,
+    count: str = "events",
 ) -> Timeline:
     """Events between ``a`` and ``b`` (ids), any modality unless filtered, placed in [since, until]
-    by their own date or else their document's."""
+    by their own date or else their document's, with the observations of standing facts."""
     chosen = check_modalities(modalities)
     since, until = check_date(since, "since"), check_date(until, "until")
-    query = EventQuery(between=(a, b), modalities=chosen, since=since, until=until, document_dates=True)
-    rows = ctx.event_rows(ctx.store.events(query))
-    return Timeline(a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b), modalities=chosen, events=rows)
+    query = EventQuery(between=(a, b), modalities=chosen, since=since, until=until, document_dates=True,
+                       count=check_count(count))
+    rows = ctx.counted_rows(ctx.store.events(query), count, with_reports=True)
+    if count == "events":
+        rows += ctx.event_rows(ctx.store.events(dataclasses.replace(query, count="reports", standing=True)))
+    rows = sort_rows(rows)
+    return Timeline(a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b), modalities=chosen, events=rows,
+                    count=count)

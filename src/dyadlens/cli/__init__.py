@@ -13,9 +13,11 @@ docs/cli.md) on it when imported.
 from dyadlens.cli import (  # noqa: F401
     actor_commands,
     analysis_commands,
+    cluster_commands,
     correction_commands,
     eval_commands,
     event_commands,
+    fetch_commands,
     person_commands,
     store_commands,
 )

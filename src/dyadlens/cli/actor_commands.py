@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dyadlens.cli.app import App, analysis, json_flag, main, pass_app
+from dyadlens.cli.app import App, analysis, count_option, json_flag, main, pass_app
 from dyadlens.cli.render import echo_table, emit_json, emit_view, hanging, terminal_safe
 
 if TYPE_CHECKING:
@@ -124,9 +124,10 @@ def kb_check_command(app: App, as_json: bool) -> None:
 
 @main.command("profile")
 @click.argument("actor")
+@count_option
 @json_flag
 @pass_app
-def profile_command(app: App, actor: str, as_json: bool) -> None:
+def profile_command(app: App, actor: str, count: str, as_json: bool) -> None:
     """An actor's profile from the events, quotes and designations.
 
     Aliases and roles (KB), events by CAMEO root as source and as target, partners,
@@ -136,4 +137,4 @@ def profile_command(app: App, actor: str, as_json: bool) -> None:
     from dyadlens.cli.text_views import profile_text
 
     with analysis(app) as ctx:
-        emit_view(app.json_wanted(as_json), actor_profile(ctx, ctx.resolve_actor(actor)), profile_text)
+        emit_view(app.json_wanted(as_json), actor_profile(ctx, ctx.resolve_actor(actor), count=count), profile_text)

@@ -8,7 +8,7 @@ from typing import TextIO, cast
 
 import click
 
-from dyadlens.cli.app import ANALYSIS_MODALITIES, App, analysis, date_option, json_flag, main, pass_app
+from dyadlens.cli.app import ANALYSIS_MODALITIES, App, analysis, count_option, date_option, json_flag, main, pass_app
 from dyadlens.cli.render import emit_view
 
 _PERIODS = click.Choice(["month", "quarter", "year"])
@@ -23,21 +23,25 @@ _PERIODS = click.Choice(["month", "quarter", "year"])
 )
 @date_option("--since", "From this date (YYYY, YYYY-MM, YYYY-MM-DD).")
 @date_option("--until", "Up to this date.")
+@count_option
+@click.option("--reports", "show_reports", is_flag=True, help="List each event's reports under it.")
 @json_flag
 @pass_app
 def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str, ...], since: str | None,
-                     until: str | None, as_json: bool) -> None:
+                     until: str | None, count: str, show_reports: bool, as_json: bool) -> None:
     """Events between two actors, both directions, by date.
 
-    An event the text does not date is placed at its document's date (marked *).
+    An event the text does not date is placed at its document's date (marked *). Each real event
+    is one row, with how often it was told (--reports lists its reports; --count reports lists
+    every report); a standing fact ("still lists") is an observation, not an event.
     """
     from dyadlens.analysis.timeline import dyad_timeline
     from dyadlens.cli.text_views import timeline_text
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
-        view = dyad_timeline(ctx, a, b, modalities=modalities or None, since=since, until=until)
-        emit_view(app.json_wanted(as_json), view, timeline_text)
+        view = dyad_timeline(ctx, a, b, modalities=modalities or None, since=since, until=until, count=count)
+        emit_view(app.json_wanted(as_json), view, lambda t: timeline_text(t, show_reports=show_reports))
 
 
 @main.command("series")
@@ -49,10 +53,11 @@ def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str
     help="Modalities to count (repeatable; default: asserted).",
 )
 @click.option("--directed", is_flag=True, help="Only events from the first actor to the second.")
+@count_option
 @json_flag
 @pass_app
 def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tuple[str, ...], directed: bool,
-                   as_json: bool) -> None:
+                   count: str, as_json: bool) -> None:
     """Cooperation-conflict series of a dyad.
 
     Per period: event counts by quad class and the mean Goldstein weight.
@@ -62,7 +67,7 @@ def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tu
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
-        view = dyad_series(ctx, a, b, by=by, modalities=modalities or ("asserted",), directed=directed)
+        view = dyad_series(ctx, a, b, by=by, modalities=modalities or ("asserted",), directed=directed, count=count)
         emit_view(app.json_wanted(as_json), view, series_text)
 
 
@@ -75,10 +80,11 @@ def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tu
 @click.option(
     "--modality", "modalities", multiple=True, type=ANALYSIS_MODALITIES, help="Modalities (default: asserted)."
 )
+@count_option
 @json_flag
 @pass_app
 def network_command(app: App, since: str | None, until: str | None, quads: tuple[int, ...],
-                    modalities: tuple[str, ...], as_json: bool) -> None:
+                    modalities: tuple[str, ...], count: str, as_json: bool) -> None:
     """The actor network of a period.
 
     Directed edges source -> target with event counts and mean Goldstein weight.
@@ -88,7 +94,8 @@ def network_command(app: App, since: str | None, until: str | None, quads: tuple
 
     with analysis(app) as ctx:
         view = actor_network(
-            ctx, since=since, until=until, quad_classes=quads or None, modalities=modalities or ("asserted",)
+            ctx, since=since, until=until, quad_classes=quads or None, modalities=modalities or ("asserted",),
+            count=count,
         )
         emit_view(app.json_wanted(as_json), view, network_text)
 
@@ -154,8 +161,10 @@ def search_command(app: App, query: str, actor: str | None, since: str | None, u
     "--modality", "modalities", multiple=True, type=ANALYSIS_MODALITIES,
     help="Modalities the series counts (default: asserted).",
 )
+@count_option
 @pass_app
-def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, modalities: tuple[str, ...]) -> None:
+def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, modalities: tuple[str, ...],
+                   count: str) -> None:
     """Write a self-contained HTML brief of a dyad.
 
     Timeline and series charts, designation status, key quotes, events, sources side by side
@@ -165,7 +174,8 @@ def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, 
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
-        write_report(ctx, a, b, output, by=by, modalities=modalities or ("asserted",), store_name=app.db.name)
+        write_report(ctx, a, b, output, by=by, modalities=modalities or ("asserted",), store_name=app.db.name,
+                     count=count)
     if not app.quiet:
         click.echo(f"wrote {output}", err=True)
 
@@ -177,9 +187,14 @@ def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, 
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also answer requests for this host name (repeatable); '*' answers any name.")
+@click.option("--write", is_flag=True,
+              help="Write mode: correct events in the pages (loopback only; open the URL with its session token).")
+@click.option("--analyst", default=None, envvar="DYADLENS_ANALYST",
+              help="Who makes the corrections in write mode (default: $DYADLENS_ANALYST).")
 @pass_app
-def serve_command(app: App, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
-    """Browse the store in a web browser (read-only).
+def serve_command(app: App, host: str, port: int, allow_hosts: tuple[str, ...], write: bool,
+                  analyst: str | None) -> None:
+    """Browse the store in a web browser (read-only unless --write).
 
     Answers only requests addressed to the bound host (and localhost names when local or bound to
     all interfaces) or to an --allow-host name, so other web sites cannot read the store.
@@ -187,19 +202,26 @@ def serve_command(app: App, host: str, port: int, allow_hosts: tuple[str, ...]) 
     from dyadlens.web.app import WebApp
     from dyadlens.web.hosts import HostPolicy, host_name, is_all_interfaces, network_warning
     from dyadlens.web.server import make_web_server
+    from dyadlens.web.write import WriteSession, check_write_host
 
     try:
         hosts = HostPolicy.for_bind(host, allow_hosts)
+        if write:
+            check_write_host(host)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--allow-host") from error
-    store = app.store(read_only=True)
+        raise click.BadParameter(str(error), param_hint="--write" if write else "--allow-host") from error
+    session = WriteSession(analyst) if write else None
+    store = app.store(create=False) if write else app.store(read_only=True)
     resources = app.resources()
-    server = make_web_server(WebApp(store, resources.ontology, resources.kb, hosts=hosts), host=host, port=port)
+    web_app = WebApp(store, resources.ontology, resources.kb, hosts=hosts, write=session)
+    server = make_web_server(web_app, host=host, port=port)
     warning = network_warning(host, server.server_port, hosts)
     if warning:
         click.echo(warning, err=True)
     url_host = "localhost" if is_all_interfaces(host) else host_name(host)
-    click.echo(f"dyadlens serving {app.db} at http://{url_host}:{server.server_port}/ (Ctrl-C to stop)", err=True)
+    url = f"http://{url_host}:{server.server_port}/"
+    shown = session.url(url) if session is not None else url
+    click.echo(f"dyadlens serving {app.db} at {shown} (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -224,9 +246,10 @@ def serve_command(app: App, host: str, port: int, allow_hosts: tuple[str, ...]) 
 )
 @date_option("--since", "Events from this date (YYYY, YYYY-MM, YYYY-MM-DD).")
 @date_option("--until", "Events up to this date.")
+@count_option
 @pass_app
 def export_events_command(app: App, fmt: str, output: str, modalities: tuple[str, ...], since: str | None,
-                          until: str | None) -> None:
+                          until: str | None, count: str) -> None:
     """Export events for other tools (columns and entities: docs/exports.md)."""
     with analysis(app) as ctx:
         if fmt == "graphml":
@@ -235,16 +258,21 @@ def export_events_command(app: App, fmt: str, output: str, modalities: tuple[str
 
             if output == "-":
                 raise click.UsageError("graphml needs a file: -o PATH")
-            network = actor_network(ctx, since=since, until=until, modalities=modalities or ("asserted",))
-            count = write_graphml(network, Path(output))
+            network = actor_network(ctx, since=since, until=until, modalities=modalities or ("asserted",),
+                                    count=count)
+            written = write_graphml(network, Path(output))
             what = "edges"
         else:
             from dyadlens.exports.ftm import write_ftm
             from dyadlens.exports.gdelt import write_gdelt
 
-            writer = write_gdelt if fmt == "gdelt" else write_ftm
             with click.open_file(output, "w", encoding="utf-8") as out:
-                count = writer(ctx, cast(TextIO, out), modalities=modalities or None, since=since, until=until)
-            what = "events" if fmt == "gdelt" else "entities"
+                if fmt == "gdelt":
+                    written = write_gdelt(ctx, cast(TextIO, out), modalities=modalities or None, since=since,
+                                          until=until, count=count)
+                else:
+                    written = write_ftm(ctx, cast(TextIO, out), modalities=modalities or None, since=since,
+                                        until=until)
+            what = count if fmt == "gdelt" else "entities"
     if not app.quiet and output != "-":
-        click.echo(f"wrote {count} {what} to {output}", err=True)
+        click.echo(f"wrote {written} {what} to {output}", err=True)

@@ -223,6 +223,13 @@ set_option = click.option(
 )
 
 
+#: ``--count`` of the views that count or list events: each real event once, or every report.
+count_option = click.option(
+    "--count", "count", type=click.Choice(["events", "reports"]), default="events", show_default=True,
+    help="Count each real event once (its reports merged) or every report (docs/analysis.md).",
+)
+
+
 # --- the store and what commands look up in it -----------------------------------------
 
 

@@ -69,6 +69,11 @@ def score_command(
 @main.command("eval")
 @click.option("--gold", "gold", required=True, type=_existing_path, help="Gold file (JSON Lines).")
 @click.option("--docs", "docs", required=True, type=_existing_path, help="The documents the gold annotates.")
+@click.option(
+    "--clusters", "clusters", type=_existing_path, default=None,
+    help="Cluster gold over --gold (which reports tell one real event, e.g. examples/clusters.gold.jsonl): "
+    "also score event identity (pairwise and B-cubed precision/recall).",
+)
 @_actors_option
 @_errors_option
 @pipeline_option
@@ -77,8 +82,8 @@ def score_command(
 @json_flag
 @pass_app
 def eval_command(
-    app: App, gold: Path, docs: Path, actors: Path | None, show_errors: bool, pipeline_file: Path | None,
-    without: tuple[str, ...], settings: tuple[str, ...], as_json: bool,
+    app: App, gold: Path, docs: Path, clusters: Path | None, actors: Path | None, show_errors: bool,
+    pipeline_file: Path | None, without: tuple[str, ...], settings: tuple[str, ...], as_json: bool,
 ) -> None:
     """Run the pipeline over --docs and score it against --gold.
 
@@ -90,7 +95,7 @@ def eval_command(
 
     config = checked_pipeline(pipeline_file, None, without, settings, app.coder)
     try:
-        report = evaluate(gold, docs, app.resources(), actors, config=config)
+        report = evaluate(gold, docs, app.resources(), actors, config=config, clusters_path=clusters)
     except DyadlensError as exc:
         raise click.ClickException(str(exc)) from exc
     _emit_report(app, report, show_errors, as_json)

@@ -10,6 +10,7 @@ from dyadlens.cli.app import (
     MODALITY_CHOICE,
     App,
     analysis,
+    count_option,
     date_option,
     json_flag,
     known_document,
@@ -20,7 +21,7 @@ from dyadlens.cli.app import (
 from dyadlens.cli.render import emit_json, hanging, terminal_safe, wrapped
 
 if TYPE_CHECKING:
-    from dyadlens.analysis.common import EventRow, QuoteRow
+    from dyadlens.analysis.common import EventRow, QuoteRow, ReportRow
 
 
 @main.command("events")
@@ -32,15 +33,19 @@ if TYPE_CHECKING:
 @date_option("--until", "Events dated on or before.")
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only events of this document.")
 @click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many events.")
+@count_option
+@click.option("--reports", "show_reports", is_flag=True, help="List each event's reports under it.")
 @json_flag
 @pass_app
 def events_command(
     app: App, source: str | None, target: str | None, code: str | None, modality: str | None, since: str | None,
-    until: str | None, doc_id: str | None, limit: int | None, as_json: bool,
+    until: str | None, doc_id: str | None, limit: int | None, count: str, show_reports: bool, as_json: bool,
 ) -> None:
     """List coded events with their evidence sentences.
 
-    Each event: id, date, source, CAMEO code, target, modality, and the sentence it comes from.
+    Each event: id, date, source, CAMEO code, target, modality, and the sentence it comes from;
+    a real event told several times is one row (its lead report) with its counts (--reports lists
+    them; --count reports lists every report, standing facts included).
     """
     from dyadlens.analysis.events import list_events
     from dyadlens.store import EventQuery
@@ -55,6 +60,7 @@ def events_command(
             since=since,
             until=until,
             doc_id=doc_id,
+            count=count,
         )
         rows = list_events(ctx, query, limit=limit)
     if app.json_wanted(as_json):
@@ -62,8 +68,10 @@ def events_command(
         return
     for row in rows:
         click.echo(_event_line(row))
+        if show_reports and len(row.reports) > 1:
+            click.echo("\n".join(_report_line(report) for report in row.reports))
     if not app.quiet:
-        click.echo(f"{len(rows)} events", err=True)
+        click.echo(f"{len(rows)} {count}", err=True)
 
 
 def _event_line(row: EventRow) -> str:
@@ -71,8 +79,16 @@ def _event_line(row: EventRow) -> str:
     target = row.target_name or row.target or "-"
     claim = f" (claimed by {row.claimant_name})" if row.claimant else ""
     code = f"{row.code} {row.code_name}"
-    head = f"{row.id}  {row.date or 'undated'}  {source} -> {code} -> {target}  [{row.modality}]{claim}"
+    observed = "observation: " if row.kind == "observation" else ""
+    told = f"  ({row.counts_text})" if row.counts_text else ""
+    head = f"{row.id}  {row.date or 'undated'}  {observed}{source} -> {code} -> {target}  [{row.modality}]{claim}{told}"
     return f"{hanging(head, ' ' * (len(row.id) + 2))}\n{wrapped(f'{row.doc_id}: {row.evidence.text}')}"
+
+
+def _report_line(report: ReportRow) -> str:
+    """One report of an event, indented under it: outlet, publication date, its own date and modality, sentence."""
+    head = f"      - {report.outlet or report.doc_id}, {report.published or 'undated'}: {report.date or 'undated'}"
+    return f"{head} [{report.modality}]\n{wrapped(report.evidence.text, ' ' * 8)}"
 
 
 @main.command("explain")
@@ -177,12 +193,16 @@ def _quoted(row: QuoteRow) -> str:
 @json_flag
 @pass_app
 def status_command(app: App, designator: str, designee: str, as_of: str | None, as_json: bool) -> None:
-    """Designation status of DESIGNEE by DESIGNATOR over time.
+    """Designation status of DESIGNEE by DESIGNATOR: one track per kind of status.
 
-    Each step (listed, delisting proposed, ban suspended, recognized...) with its date, the
-    outlet that reports it and the sentence.
+    Each track (terrorist listing, recognition, ambassador accreditation) is a sequence of
+    steps: a state with the date it began, or a pending proposal or promise, each with how
+    many reports and observations back it and from which sources. With --as-of: the state in
+    force on DATE on each track, and the proposals still open then.
     """
     from dyadlens.analysis.status import pair_status
+    from dyadlens.cli.text_views import status_text
+    from dyadlens.terminal_safety import escape_for_terminal
 
     kb = app.resources().kb
     with analysis(app) as ctx:
@@ -190,12 +210,4 @@ def status_command(app: App, designator: str, designee: str, as_of: str | None, 
     if app.json_wanted(as_json):
         emit_json(status.as_dict())
         return
-    when = f" as of {as_of}" if as_of else ""
-    click.echo(terminal_safe(f"{status.designator_name} -> {status.designee_name}{when}"))
-    if not status.steps:
-        click.echo("  no status found")
-    for step in status.steps:
-        claim = f", claimed by {kb.display_name(step.claimant)}" if step.claimant else ""
-        source = f"{step.outlet or step.doc_id}, {step.observed or 'undated'}{claim}"
-        click.echo(f"  {step.date or 'undated':<10}  {step.status:<21} [{terminal_safe(source)}]")
-        click.echo(wrapped(step.sentence, "      "))
+    click.echo(escape_for_terminal(status_text(status, kb.display_name)))

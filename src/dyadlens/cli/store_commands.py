@@ -12,6 +12,7 @@ import click
 from dyadlens.cli.app import (
     App,
     checked_pipeline,
+    count_option,
     json_flag,
     main,
     opened_store,
@@ -231,12 +232,17 @@ def export_command(app: App, target: str | None, table: str | None, fmt: str, ou
 
 @main.command("stats")
 @click.option("--check", is_flag=True, help="Also run the integrity check (exit 1 on problems).")
+@count_option
 @json_flag
 @pass_app
-def stats_command(app: App, check: bool, as_json: bool) -> None:
-    """Counts of what the store holds."""
+def stats_command(app: App, check: bool, count: str, as_json: bool) -> None:
+    """Counts of what the store holds.
+
+    ``events`` counts real events (each once, however often told; --count reports: every report),
+    ``reports`` every report and ``observations`` the standing facts.
+    """
     with opened_store(app) as store:
-        stats = dict(store.stats())
+        stats = dict(store.stats(count=count))
         problems = store.integrity_check() if check else None
     if app.json_wanted(as_json):
         emit_json({"db": str(app.db), **stats, **({"problems": problems} if check else {})})

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.errors import InputError
+from dyadlens.evaluation.clusters import read_cluster_gold, score_clusters
 from dyadlens.evaluation.gold import read_gold_lines, records_to_gold
 from dyadlens.evaluation.names import ActorNames, default_actors_path, load_actor_names
 from dyadlens.evaluation.scorer import Report, score
-from dyadlens.model import Failure
+from dyadlens.model import DocumentRecords, Failure
 
 if TYPE_CHECKING:
     from dyadlens.pipeline import PipelineConfig
@@ -59,17 +60,23 @@ def evaluate(
     *,
     upto: str | None = None,
     config: PipelineConfig | None = None,
+    clusters_path: Path | None = None,
 ) -> Report:
     """Run the pipeline (``config``, default the default pipeline; all stages, or up to ``upto``)
-    over ``docs_path`` in a temporary store and score it against the gold."""
+    over ``docs_path`` in a temporary store and score it against the gold; with ``clusters_path``
+    (a cluster gold over the same gold), score event identity too (:mod:`dyadlens.evaluation.clusters`)."""
     names = resolve_actor_names(actors_path)
     gold = read_gold_lines(gold_path)
+    cluster_gold = read_cluster_gold(clusters_path, gold) if clusters_path is not None else None
     if not docs_path.exists():
         raise InputError(str(docs_path), "documents path not found")
     with tempfile.TemporaryDirectory(prefix="dyadlens-eval-") as tmp:
-        system, texts, failures = system_output(docs_path, Path(tmp) / "eval.db", resources, upto, config)
+        records, failures = system_records(docs_path, Path(tmp) / "eval.db", resources, upto, config)
+    system, texts = _export(records)
     report = score(system, gold, texts, names)
     report.warnings.extend(f"{f.doc_id or f.path}: not ingested ({f.stage}: {f.reason})" for f in failures)
+    if cluster_gold is not None:
+        report.clustering = score_clusters(records, report.documents, cluster_gold)
     return report
 
 
@@ -81,6 +88,19 @@ def system_output(
     config: PipelineConfig | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, str], list[Failure]]:
     """Ingest ``docs_path`` into a new store at ``db_path``: its gold-format lines, texts and failures."""
+    records, failures = system_records(docs_path, db_path, resources, upto, config)
+    lines, texts = _export(records)
+    return lines, texts, failures
+
+
+def system_records(
+    docs_path: Path,
+    db_path: Path,
+    resources: Resources,
+    upto: str | None = None,
+    config: PipelineConfig | None = None,
+) -> tuple[list[DocumentRecords], list[Failure]]:
+    """Ingest ``docs_path`` into a new store at ``db_path``: the stored records and the failures."""
     from dyadlens.pipeline import build_pipeline
     from dyadlens.runner import ingest
     from dyadlens.store import open_store
@@ -88,13 +108,12 @@ def system_output(
     store = open_store(db_path)
     try:
         ingested = ingest([docs_path], store, build_pipeline(resources, upto=upto, config=config))
-        lines, texts = _export(store.iter_records())
-        return lines, texts, list(ingested.failed)
+        return list(store.iter_records()), list(ingested.failed)
     finally:
         store.close()
 
 
-def _export(all_records: Iterable[Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def _export(all_records: Iterable[DocumentRecords]) -> tuple[list[dict[str, Any]], dict[str, str]]:
     lines: list[dict[str, Any]] = []
     texts: dict[str, str] = {}
     for records in all_records:

@@ -28,13 +28,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dyadlens.errors import InputError
 from dyadlens.evaluation.align import SentenceLocator, Span, spans_tie
 from dyadlens.evaluation.matching import maximum_matching
 from dyadlens.evaluation.metrics import Accuracy, Counts, sum_accuracy, sum_counts
 from dyadlens.evaluation.names import ActorNames
+
+if TYPE_CHECKING:
+    from dyadlens.evaluation.clusters import ClusterScore
 
 QUOTE_JACCARD = 0.8
 COUNT_LAYERS = ("actors", "events_strict", "events_lenient", "quotes", "designations")
@@ -65,6 +68,8 @@ class DocScore:
     doc: str
     counts: dict[str, Counts] = field(default_factory=dict)
     accuracy: dict[str, Accuracy] = field(default_factory=dict)
+    #: gold event index -> system event index of the strict event matches (event identity is scored on them)
+    event_matches: dict[int, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +84,8 @@ class Report:
     documents: list[DocScore] = field(default_factory=list)
     errors: list[ScoreError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: event identity against a cluster gold (``eval --clusters``), else None
+    clustering: ClusterScore | None = None
 
     def counts(self, layer: str) -> Counts:
         return sum_counts(d.counts[layer] for d in self.documents)
@@ -93,6 +100,8 @@ class Report:
             "documents": [d.as_dict() for d in self.documents],
             "warnings": list(self.warnings),
         }
+        if self.clustering is not None:
+            payload["clustering"] = self.clustering.as_dict()
         if with_errors:
             payload["errors"] = [e.as_dict() for e in self.errors]
         return payload
@@ -154,7 +163,9 @@ class _DocContext:
 def _score_document(ctx: _DocContext, system: Item, gold: Item) -> None:
     result = DocScore(ctx.doc)
     result.counts["actors"] = _score_actors(ctx, system.get("actors", []), gold.get("actors", []))
-    strict, lenient, modality, date = _score_events(ctx, system.get("events", []), gold.get("events", []))
+    strict, lenient, modality, date, result.event_matches = _score_events(
+        ctx, system.get("events", []), gold.get("events", [])
+    )
     result.counts.update(events_strict=strict, events_lenient=lenient)
     result.counts["quotes"] = _score_quotes(ctx, system.get("quotes", []), gold.get("quotes", []))
     designations, designation_date = _score_designations(
@@ -194,7 +205,7 @@ def _describe_event(ctx: _DocContext, event: Item) -> str:
 
 def _score_events(
     ctx: _DocContext, system: Sequence[Item], gold: Sequence[Item]
-) -> tuple[Counts, Counts, Accuracy, Accuracy]:
+) -> tuple[Counts, Counts, Accuracy, Accuracy, dict[int, int]]:
     gold_spans = [ctx.gold_span(e) for e in gold]
     system_spans = [ctx.system_span(e) for e in system]
 
@@ -217,7 +228,7 @@ def _score_events(
     _report_unmatched(ctx, "events", gold, system, strict_matches, lambda e: _describe_event(ctx, e))
     modality, date = _event_accuracy(ctx, gold, system, strict_matches)
     strict_counts = Counts(len(strict_matches), len(system), len(gold))
-    return strict_counts, Counts(len(lenient_matches), len(system), len(gold)), modality, date
+    return strict_counts, Counts(len(lenient_matches), len(system), len(gold)), modality, date, strict_matches
 
 
 def _match(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dyadlens.evaluation.clusters import ClusterScore
 from dyadlens.evaluation.metrics import Accuracy, Counts
 from dyadlens.evaluation.scorer import ACCURACY_LAYERS, COUNT_LAYERS, Report
 from dyadlens.evaluation.suites import SuiteResult
@@ -25,6 +26,8 @@ def format_report(report: Report, with_errors: bool = False) -> str:
     lines += [_counts_row(layer, report.counts(layer)) for layer in COUNT_LAYERS]
     lines += ["", f"{'accuracy':<16} {'value':>6} {'ok':>6} {'of':>6}"]
     lines += [_accuracy_row(name, report.accuracy(name)) for name in ACCURACY_LAYERS]
+    if report.clustering is not None:
+        lines += ["", *_clustering_rows(report.clustering)]
     lines += ["", "F1 per document: " + " / ".join(COUNT_LAYERS)]
     for doc in report.documents:
         lines.append(f"  {doc.doc:<28} " + " ".join(f"{doc.counts[layer].f1:.3f}" for layer in COUNT_LAYERS))
@@ -32,6 +35,18 @@ def format_report(report: Report, with_errors: bool = False) -> str:
     if with_errors:
         lines += ["", "errors:"] + [_error_line(e.doc, e.layer, e.kind, e.item, e.sentence) for e in report.errors]
     return "\n".join(lines)
+
+
+def _clustering_rows(clustering: ClusterScore) -> list[str]:
+    return [
+        f"{'clusters':<16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>6} {'system':>6} {'gold':>6}",
+        _counts_row("pairwise", clustering.pairwise),
+        f"{'b-cubed':<16} {clustering.bcubed_precision:>6.3f} {clustering.bcubed_recall:>6.3f}"
+        f" {clustering.bcubed_f1:>6.3f}",
+        f"aligned reports {clustering.aligned_reports}, gold clusters {clustering.gold_clusters},"
+        f" system clusters (2+ reports) {clustering.system_clusters}",
+        *(f"left out as a duplicate document: {doc}" for doc in clustering.duplicate_documents),
+    ]
 
 
 def _error_line(doc: str, layer: str, kind: str, item: str, sentence: str | None) -> str:

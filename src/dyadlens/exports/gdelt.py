@@ -3,8 +3,12 @@
 Tab-separated UTF-8 with a header row. The first 61 columns are the GDELT 2.0
 Event table's, in GDELT's order, filled where dyadlens has the data and empty
 otherwise; after them come the evidence columns (:data:`EVIDENCE_COLUMNS`).
-Each row is one event in one document, so ``NumMentions``, ``NumSources`` and
-``NumArticles`` are 1. Dates are never invented: ``SQLDATE`` is filled only
+Each row is one real event (``count="events"``, the default): the lead report's
+evidence, the cluster's consolidated code, modality and date, and GDELT's counts
+of it: ``NumMentions`` its reports, ``NumArticles`` its documents,
+``NumSources`` its outlets. Standing facts are not events and are left out.
+``count="reports"`` writes one row per report (counts 1), standing facts
+included and marked. Dates are never invented: ``SQLDATE`` is filled only
 for day-precise event dates, ``MonthYear`` for month-precise ones and
 ``date_precision`` says which. Column by column: ``docs/exports.md``.
 """
@@ -15,13 +19,13 @@ from collections.abc import Iterator
 from importlib import resources as importlib_resources
 from typing import IO
 
-from dyadlens.analysis.common import AnalysisContext, EventPlace, EventRow, check_modalities
+from dyadlens.analysis.common import AnalysisContext, EventPlace, EventRow, check_modalities, sort_rows
 from dyadlens.exports.csv_safety import csv_line
 from dyadlens.geo.gazetteer import gdelt_adm1_code, load_countries
 from dyadlens.kb.sectors import code_parts, known_group_code, shipped_sector_codes
 from dyadlens.model import ActorRef
 from dyadlens.partial_dates import PartialDate
-from dyadlens.store import EventQuery
+from dyadlens.store import EventQuery, check_count
 
 EVIDENCE_COLUMNS = (
     "event_id",
@@ -41,6 +45,8 @@ EVIDENCE_COLUMNS = (
     "place_words",  # the words of the text that place the event (ActionGeo), and their offsets
     "place_start",
     "place_end",
+    "kind",  # event | observation (a standing fact: counting reports only)
+    "cluster",  # the real event a report belongs to (dyadlens.identity)
 )
 DELIMITER = "\t"
 
@@ -134,9 +140,7 @@ def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
         "EventRootCode": row.root,
         "QuadClass": row.quad_class if row.quad_class is not None else "",
         "GoldsteinScale": row.goldstein if row.goldstein is not None else "",
-        "NumMentions": 1,
-        "NumSources": 1,
-        "NumArticles": 1,
+        **_count_fields(row),
         "SOURCEURL": row.url or "",
     }
     fields.update(_actor_fields("Actor1", ctx.store.actor(row.source) if row.source else None, row.source_name,
@@ -161,24 +165,35 @@ def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
         "place_words": row.place.evidence.text if row.place and row.place.evidence else "",
         "place_start": row.place.evidence.start if row.place and row.place.evidence else "",
         "place_end": row.place.evidence.end if row.place and row.place.evidence else "",
+        "kind": row.kind,
+        "cluster": row.cluster or "",
     })
     return fields
 
 
-def gdelt_rows(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None,
-               since: str | None = None, until: str | None = None) -> Iterator[dict[str, object]]:
-    query = EventQuery(modalities=check_modalities(modalities), since=since, until=until)
-    for row in ctx.event_rows(ctx.store.events(query)):
+def _count_fields(row: EventRow) -> dict[str, object]:
+    """GDELT's counts of an event: its reports (NumMentions), outlets (NumSources) and documents
+    (NumArticles); a row of one report counts 1 of each."""
+    counts = row.counts
+    if counts is None:
+        return {"NumMentions": 1, "NumSources": 1, "NumArticles": 1}
+    return {"NumMentions": counts.reports, "NumSources": counts.outlets, "NumArticles": counts.documents}
+
+
+def gdelt_rows(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None, since: str | None = None,
+               until: str | None = None, count: str = "events") -> Iterator[dict[str, object]]:
+    query = EventQuery(modalities=check_modalities(modalities), since=since, until=until, count=check_count(count))
+    for row in sort_rows(ctx.counted_rows(ctx.store.events(query), count)):
         yield gdelt_row(ctx, row)
 
 
 def write_gdelt(ctx: AnalysisContext, out: IO[str], modalities: tuple[str, ...] | None = None,
-                since: str | None = None, until: str | None = None) -> int:
-    """Write the table to ``out``; returns the number of event rows."""
+                since: str | None = None, until: str | None = None, count: str = "events") -> int:
+    """Write the table to ``out``; returns the number of rows (events, or reports: ``count``)."""
     columns = gdelt_columns() + list(EVIDENCE_COLUMNS)
     out.write(csv_line(columns, DELIMITER, "\n"))
-    count = 0
-    for row in gdelt_rows(ctx, modalities, since, until):
+    written = 0
+    for row in gdelt_rows(ctx, modalities, since, until, count):
         out.write(csv_line((row.get(column, "") for column in columns), DELIMITER, "\n"))
-        count += 1
-    return count
+        written += 1
+    return written

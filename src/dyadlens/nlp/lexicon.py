@@ -193,6 +193,18 @@ class ActorWords:
 
 
 @dataclass(frozen=True, slots=True)
+class StandingWords:
+    """Cues of a standing fact: a relation or status said to hold, not a new act (nlp/standing.py)."""
+
+    continuative_adverbs: Words
+    continuative_verbs: Words
+    until_preps: Words
+    present_nouns: Words
+    status_codes: Codes
+    relation_codes: Codes
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     speech: SpeechWords
     offices: OfficeWords
@@ -200,6 +212,7 @@ class Lexicon:
     dates: DateWords
     events: EventWords
     actors: ActorWords
+    standing: StandingWords
 
 
 def list_names(section: type[Any]) -> tuple[str, ...]:
@@ -339,7 +352,8 @@ def _shown(value: Any) -> str:
 
 
 _SECTIONS: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (SpeechWords, OfficeWords, ModalityWords, DateWords, EventWords, ActorWords)
+    cls.__name__: cls
+    for cls in (SpeechWords, OfficeWords, ModalityWords, DateWords, EventWords, ActorWords, StandingWords)
 }
 _READERS: dict[str, Callable[[Any, str, list[str]], Any]] = {
     "Words": _words,

@@ -2,7 +2,7 @@
 records, failures and a full-text index over sentences."""
 
 from dyadlens.store.backend import HIGHLIGHT_END, HIGHLIGHT_START
-from dyadlens.store.queries import EventQuery, PlacedEvent
+from dyadlens.store.queries import COUNT_MODES, ClusterCounts, EventQuery, PlacedEvent, check_count
 from dyadlens.store.schema import EXPORTABLE
 from dyadlens.store.store import (
     DocumentInfo,
@@ -19,9 +19,11 @@ from dyadlens.store.store import (
 TABLES = tuple(EXPORTABLE)
 
 __all__ = [
+    "COUNT_MODES",
     "HIGHLIGHT_END",
     "HIGHLIGHT_START",
     "TABLES",
+    "ClusterCounts",
     "DocumentInfo",
     "EventQuery",
     "PlacedEvent",
@@ -31,5 +33,6 @@ __all__ = [
     "StoredFailure",
     "StoredInput",
     "WriteResult",
+    "check_count",
     "open_store",
 ]

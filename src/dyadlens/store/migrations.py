@@ -112,6 +112,12 @@ def _add_missing_columns(conn: Connection, table: Table, names: tuple[str, ...])
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
 
 
+def _feed_state(conn: Connection, _backend: Backend) -> None:
+    """The ``feeds`` and ``feed_items`` tables of ``dyadlens feeds`` (what each web feed last
+    answered, which items were ingested). A store created since has them from 0001."""
+    schema.metadata.create_all(conn, tables=[schema.feeds, schema.feed_items], checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_record_tables", _create_tables),
     Migration("0002_sentence_search_index", _create_search_index),
@@ -119,6 +125,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_sectors_places_persons", _sectors_places_persons),
     Migration("0005_coder_and_corrections", _coder_and_corrections),
     Migration("0006_standing_facts_and_clusters", _standing_and_clusters),
+    Migration("0007_feed_state", _feed_state),
 )
 
 

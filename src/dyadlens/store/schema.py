@@ -321,6 +321,27 @@ coder_weights = Table(
     Column("active", Boolean, nullable=False),
 )
 
+#: Web feeds read by ``dyadlens feeds``: the validators of the feed's last full answer, sent back
+#: as a conditional GET (If-None-Match / If-Modified-Since) on the next run.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", String, primary_key=True),
+    Column("etag", String),
+    Column("last_modified", String),
+    Column("checked", String, nullable=False),  # when the feed was last read in full
+)
+
+#: The items of each feed already ingested, by GUID (else link), so a rerun fetches only new ones.
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("feed", String, primary_key=True),
+    Column("item", String, primary_key=True),
+    Column("url", String, nullable=False),
+    Column("seen", String, nullable=False),
+)
+
 schema_migrations = Table(
     "schema_migrations",
     metadata,

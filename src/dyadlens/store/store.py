@@ -9,7 +9,7 @@ twice leaves the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadlens.errors import StoreError
+from dyadlens.identity.store_sync import clusters_of_documents, refresh_clusters
 from dyadlens.model import (
     RECORD_KINDS,
     ActorRef,
@@ -51,7 +52,7 @@ from dyadlens.store.codec import (
 )
 from dyadlens.store.corrections import apply_corrections
 from dyadlens.store.migrations import applied_migrations, migrate, pending_migrations
-from dyadlens.store.queries import EventQuery, PlacedEvent, not_rejected, placed_date
+from dyadlens.store.queries import ClusterCounts, EventQuery, PlacedEvent, check_count, joined, not_rejected
 
 D = schema.documents
 
@@ -127,6 +128,8 @@ class StoreStats(TypedDict):
     actors: int
     mentions: int
     events: int
+    reports: int  # every report of an event (``events`` counts real events unless asked for reports)
+    observations: int  # standing facts: a state observed, not a new act
     quotes: int
     designations: int
     places: int
@@ -218,6 +221,7 @@ class Store:
                 ).first()
                 if old and old.content_hash != doc.content_hash and not replace:
                     raise StoreError(f"id {doc.id!r} already holds other content (from {old.path}); not replaced")
+                stale_clusters = clusters_of_documents(conn, [doc.id])
                 self._delete_records(conn, doc.id)
                 seq = old.seq if old else self._next_seq(conn)
                 row = document_row(doc, seq=seq, duplicate_of=None, pipeline=pipeline, ingested_at=_now())
@@ -230,6 +234,7 @@ class Store:
                 self._index_sentences(conn, doc)
                 conn.execute(schema.failures.delete().where(schema.failures.c.doc_id == doc.id))
                 self._mark_duplicates(conn, {doc.fingerprint, old.fingerprint if old else ""})
+                refresh_clusters(conn, [doc.id], stale=stale_clusters)
                 duplicate_of = conn.scalar(select(D.c.duplicate_of).where(D.c.id == doc.id))
         except StoreError as error:
             raise StoreError(f"{doc.path}: cannot store document {doc.id}: {error}") from error
@@ -300,10 +305,12 @@ class Store:
             row = conn.execute(select(D).where(D.c.id == doc_id)).mappings().first()
         return document_from_row(row) if row else None
 
-    def documents(self, limit: int | None = None) -> list[DocumentInfo]:
-        """Every document in ingest order, with record counts."""
+    def documents(self, limit: int | None = None, *, count: str = "events") -> list[DocumentInfo]:
+        """Every document in ingest order, with record counts; ``count="events"`` counts each real
+        event the document reports once (its headline and body telling one event are one) and
+        leaves its standing facts out, ``"reports"`` counts every report."""
         counts = {
-            kind.name: select(func.count())
+            kind.name: select(_document_count(table, check_count(count)))
             .select_from(table)
             .where(table.c.doc_id == D.c.id, *([not_rejected()] if table is schema.events else []))
             .scalar_subquery()
@@ -364,9 +371,12 @@ class Store:
         return found[0] if found else None
 
     def events(self, query: EventQuery | None = None, *, limit: int | None = None) -> list[Event]:
-        """The events matching ``query`` (all of them when None), in ingest order, then text order."""
-        conditions = (query or EventQuery()).conditions()
-        return self._records_of(schema.events, Event, *conditions, limit=limit)
+        """The events matching ``query`` (all of them when None), in ingest order, then text order;
+        counting events, each is its cluster's lead with the cluster's consolidated fields."""
+        e = schema.events
+        found = (query or EventQuery()).select_events().order_by(D.c.seq, e.c.seq).limit(limit)
+        with self.reader() as conn:
+            return [record_from_row(Event, row) for row in conn.execute(found).mappings()]
 
     def placed_events(self, query: EventQuery) -> list[PlacedEvent]:
         """Id, code and placing date of the events matching ``query``, in the views' event order.
@@ -375,15 +385,32 @@ class Store:
         document's), then document, offset and id; events with neither date last.
         """
         e = schema.events
-        placed = placed_date()
+        placed = query.placed_date()
         found = (
-            select(e.c.id, e.c.code, placed.label("date"))
-            .join(D, D.c.id == e.c.doc_id)
+            select(e.c.id, query.column("code").label("code"), placed.label("date"))
+            .select_from(joined())
             .where(*query.conditions())
             .order_by(placed.is_(None), placed, e.c.doc_id, e.c.start, e.c.id)
         )
         with self.reader() as conn:
             return [PlacedEvent(row.id, row.code, row.date) for row in conn.execute(found)]
+
+    def cluster_counts(self, cluster_ids: Iterable[str]) -> dict[str, ClusterCounts]:
+        """The counts of each cluster named (clusters the store does not hold are left out)."""
+        c = schema.clusters
+        columns = (c.c.id, c.c.reports, c.c.documents, c.c.outlets, c.c.first_seen, c.c.last_seen)
+        with self.reader() as conn:
+            rows = conn.execute(select(*columns).where(c.c.id.in_(sorted(set(cluster_ids))))).all()
+        return {row.id: ClusterCounts(*row[1:]) for row in rows}
+
+    def cluster_reports(self, cluster_ids: Iterable[str]) -> dict[str, list[Event]]:
+        """The reports of each cluster named, not rejected, in ingest and text order."""
+        e = schema.events
+        found = self._records_of(e, Event, e.c.cluster.in_(sorted(set(cluster_ids))), not_rejected())
+        reports: dict[str, list[Event]] = {}
+        for event in found:
+            reports.setdefault(str(event.cluster), []).append(event)
+        return reports
 
     def quotes(
         self,
@@ -481,22 +508,31 @@ class Store:
             if h.row in by_row
         ]
 
-    def stats(self) -> StoreStats:
+    def stats(self, count: str = "events") -> StoreStats:
+        """Rows per table; ``events`` counts real events (``count="events"``: one per cluster, standing
+        facts left out, duplicates' too) or every report (``"reports"``), ``reports`` every report and
+        ``observations`` the standing facts."""
+        real_events = EventQuery(count="events")
         with self.reader() as conn:
 
-            def count(table: Any, *where: ColumnElement[bool]) -> int:
+            def rows(table: Any, *where: ColumnElement[bool]) -> int:
                 return int(conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
 
-            per_kind = {kind.name: count(table, *([not_rejected()] if table is schema.events else []))
+            per_kind = {kind.name: rows(table, *([not_rejected()] if table is schema.events else []))
                         for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)}
+            reports = per_kind["events"]
+            if check_count(count) == "events":
+                per_kind["events"] = rows(joined(), *real_events.conditions())
             stats = {
-                "documents": count(D),
-                "duplicates": count(D, D.c.duplicate_of.is_not(None)),
+                "documents": rows(D),
+                "duplicates": rows(D, D.c.duplicate_of.is_not(None)),
                 **per_kind,
-                "analysed_sentences": count(schema.sentences, schema.sentences.c.analysed.is_(True)),
+                "reports": reports,
+                "observations": rows(schema.events, schema.events.c.standing.is_(True), not_rejected()),
+                "analysed_sentences": rows(schema.sentences, schema.sentences.c.analysed.is_(True)),
                 # an actor is stored once for each document that names it: count it once
                 "actors": int(conn.scalar(select(func.count(func.distinct(schema.actors.c.id)))) or 0),
-                "failures": count(schema.failures),
+                "failures": rows(schema.failures),
                 "schema": len(applied_migrations(conn)),
             }
             return cast(StoreStats, stats)
@@ -534,6 +570,15 @@ def _export_order(table: Any) -> list[Any]:
     if "seq" in table.c:
         return [table.c.doc_id, table.c.seq]
     return list(table.primary_key.columns)
+
+
+def _document_count(table: Any, count: str) -> ColumnElement[int]:
+    """What a document's count of ``table`` counts: its events once each, standing facts left out,
+    unless every report is asked for."""
+    if table is not schema.events or count == "reports":
+        return func.count()
+    e = schema.events
+    return func.count(func.distinct(func.coalesce(e.c.cluster, e.c.id))).filter(e.c.standing.is_(False))
 
 
 def _equal(table: Any, **values: str | None) -> list[ColumnElement[bool]]:

@@ -3,7 +3,9 @@
 URLs: ``/`` overview, ``/actor/<id>``, ``/dyad/<a>/<b>``, ``/network``,
 ``/doc/<id>``, ``/search``; the same paths under ``/api/`` (or any page with
 ``?format=json``) return the page's payload as JSON. ``/static/<file>`` serves
-the bundled CSS and JavaScript. Nothing is ever written to the store. Requests
+the bundled CSS and JavaScript. Nothing is written to the store, unless the app
+runs in write mode (``serve --write``: :mod:`dyadlens.web.write`), where the
+pages carry correction forms that POST to ``/correct``. Requests
 whose ``Host`` is not one of the server's names are refused first, whatever
 the path (:mod:`dyadlens.web.hosts`).
 """
@@ -24,6 +26,7 @@ from dyadlens.web.hosts import LOCAL_ONLY, HostPolicy
 from dyadlens.web.links import WebLinks
 from dyadlens.web.rendering import template_environment
 from dyadlens.web.views import ROUTES, Page
+from dyadlens.web.write import CORRECT_PATH, WriteRefused, WriteSession, back_to, correct_from_form, read_form
 
 StartResponse = Callable[..., Any]
 
@@ -77,11 +80,13 @@ def _json_url(segments: list[str], query_string: str) -> str:
 class WebApp:
     """The WSGI callable. One :class:`AnalysisContext` per request, so no cache outlives it."""
 
-    def __init__(self, store: Any, ontology: Any, kb: Any = None, hosts: HostPolicy = LOCAL_ONLY) -> None:
+    def __init__(self, store: Any, ontology: Any, kb: Any = None, hosts: HostPolicy = LOCAL_ONLY,
+                 write: WriteSession | None = None) -> None:
         self.store = store
         self.ontology = ontology
         self.kb = kb
         self.hosts = hosts
+        self.write = write
         self.env = template_environment()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -90,16 +95,20 @@ class WebApp:
             message = f"refused: Host {host or '(none)'} is not a name of this server (serve --allow-host NAME)"
             return self._respond(start_response, "400 Bad Request", "text/plain; charset=utf-8", message.encode())
         method = environ.get("REQUEST_METHOD", "GET")
+        segments = path_segments(environ)
+        if segments[:1] == ["static"] and method in ("GET", "HEAD"):
+            return self._static(start_response, segments[1] if len(segments) == 2 else "")
+        if self.write is not None and method == "POST" and segments == [CORRECT_PATH]:
+            return self._correct(environ, start_response)
         if method not in ("GET", "HEAD"):
             return self._respond(start_response, "405 Method Not Allowed", "text/plain", b"read-only: GET only")
-        segments = path_segments(environ)
-        if segments[:1] == ["static"]:
-            return self._static(start_response, segments[1] if len(segments) == 2 else "")
+        if self.write is not None and not self.write.admits(environ):
+            return self._enter(environ, start_response)
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=False)
         as_json = segments[:1] == ["api"] or query.get("format") == ["json"]
         segments = segments[1:] if segments[:1] == ["api"] else segments
         json_url = _json_url(segments, environ.get("QUERY_STRING", ""))
-        return self._page(start_response, segments, query, as_json, json_url)
+        return self._page(start_response, segments, query, as_json, json_url, str(environ.get("REQUEST_URI") or "/"))
 
     def _page(
         self,
@@ -108,6 +117,7 @@ class WebApp:
         query: dict[str, list[str]],
         as_json: bool,
         json_url: str,
+        back: str = "/",
     ) -> Iterable[bytes]:
         head, args = (segments[0], segments[1:]) if segments else ("", [])
         view = ROUTES.get((head, len(args)))
@@ -122,13 +132,48 @@ class WebApp:
             return self._error(start_response, "400 Bad Request", str(error), as_json)
         if as_json:
             return self._json(start_response, "200 OK", to_jsonable(page.payload))
-        return self._html(start_response, "200 OK", self.render(page, json_url))
+        return self._html(start_response, "200 OK", self.render(page, json_url, back))
 
-    def render(self, page: Page, json_url: str) -> str:
+    def render(self, page: Page, json_url: str, back: str = "/") -> str:
         template = self.env.get_template(page.template)
+        write = self.write.form_context(back) if self.write is not None else None
         return template.render(
-            page=page, data=page.payload, links=WebLinks(), title=page.title, json_url=json_url, **page.extras
+            page=page, data=page.payload, links=WebLinks(), title=page.title, json_url=json_url, write=write,
+            **page.extras
         )
+
+    def _enter(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Write mode without the session's cookie: its token sets it (303 to the same page), else 403."""
+        assert self.write is not None
+        if not self.write.token_given(environ):
+            message = b"refused: write mode needs the session (open the URL that serve --write printed)"
+            return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8", message)
+        location = str(environ.get("REQUEST_URI") or "/").partition("?")[0] or "/"
+        return self._redirect(start_response, location, [self.write.set_cookie(environ)])
+
+    def _correct(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """A correction form's POST: checked (session, origin, CSRF), recorded, then back to its page."""
+        assert self.write is not None
+        try:
+            form = read_form(environ) if self.write.admits(environ) else {}
+            self.write.check_post(environ, form)
+            correct_from_form(self.store, self.kb, self.write, form)
+        except WriteRefused as refused:
+            return self._error(start_response, refused.status, str(refused), False)
+        except (DyadlensError, ValueError) as error:
+            return self._error(start_response, "400 Bad Request", str(error), False)
+        return self._redirect(start_response, back_to(form), [])
+
+    def _redirect(self, start_response: StartResponse, location: str, extra: list[tuple[str, str]]) -> Iterable[bytes]:
+        start_response("303 See Other", [("Location", location), ("Content-Length", "0"), *extra,
+                                         *self._security_headers()])
+        return [b""]
+
+    def _security_headers(self) -> tuple[tuple[str, str], ...]:
+        """In write mode the forms need their Origin sent (``no-referrer`` would make it ``null``)."""
+        if self.write is None:
+            return SECURITY_HEADERS
+        return (*SECURITY_HEADERS[:2], ("Referrer-Policy", "same-origin"), ("Cache-Control", "no-store"))
 
     def _error(self, start_response: StartResponse, status: str, message: str, as_json: bool) -> Iterable[bytes]:
         if as_json:
@@ -153,6 +198,6 @@ class WebApp:
         return self._respond(start_response, "200 OK", kind + charset, (folder / name).read_bytes())
 
     def _respond(self, start_response: StartResponse, status: str, kind: str, body: bytes) -> Iterable[bytes]:
-        headers = [("Content-Type", kind), ("Content-Length", str(len(body))), *SECURITY_HEADERS]
+        headers = [("Content-Type", kind), ("Content-Length", str(len(body))), *self._security_headers()]
         start_response(status, headers)
         return [body]

@@ -38,16 +38,17 @@ def _evidence_items(brief: DyadBrief) -> list[Evidence]:
     items: dict[tuple[str, int, int], Evidence] = {}
     spans = [e.evidence for e in brief.timeline.events] + [q.evidence for q in brief.quotes]
     spans += [r.evidence for c in brief.sources.claims for r in c.reports]
-    spans += [s.evidence for s in brief.status]
+    spans += [b.evidence for s in brief.status for b in s.backing]
     for evidence in spans:
         items.setdefault((evidence.doc_id, evidence.start, evidence.end), evidence)
     return sorted(items.values(), key=lambda e: (e.doc_id, e.start))
 
 
 def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",
-                  modalities: tuple[str, ...] | None = DEFAULT_MODALITIES, store_name: str = "") -> str:
-    """The brief of the dyad ``a``–``b`` as one HTML string."""
-    brief = dyad_brief(ctx, a, b, by=by, modalities=modalities)
+                  modalities: tuple[str, ...] | None = DEFAULT_MODALITIES, store_name: str = "",
+                  count: str = "events") -> str:
+    """The brief of the dyad ``a``–``b`` as one HTML string (counting real events or reports: ``count``)."""
+    brief = dyad_brief(ctx, a, b, by=by, modalities=modalities, count=count)
     evidence = _evidence_items(brief)
     documents: list[Document] = [d for d in (ctx.document(i) for i in sorted({e.doc_id for e in evidence})) if d]
     template = template_environment().get_template("report.html")
@@ -57,7 +58,8 @@ def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",
         links=ReportLinks(),
         evidence=evidence,
         documents=documents,
-        timeline_chart=timeline_svg(brief.timeline.events, f"Events between {brief.a_name} and {brief.b_name}"),
+        timeline_chart=timeline_svg([e for e in brief.timeline.events if e.kind == "event"],
+                                    f"Events between {brief.a_name} and {brief.b_name}"),
         series_chart=series_svg(brief.series),
         css=Markup(_static("style.css")),
         script=_inline_script(_static("app.js")),
@@ -68,7 +70,9 @@ def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",
 
 
 def write_report(ctx: AnalysisContext, a: str, b: str, path: Path, by: str = "month",
-                 modalities: tuple[str, ...] | None = DEFAULT_MODALITIES, store_name: str = "") -> Path:
+                 modalities: tuple[str, ...] | None = DEFAULT_MODALITIES, store_name: str = "",
+                 count: str = "events") -> Path:
     """Write the brief to ``path`` (UTF-8) and return the path."""
-    path.write_text(render_report(ctx, a, b, by=by, modalities=modalities, store_name=store_name), encoding="utf-8")
+    html = render_report(ctx, a, b, by=by, modalities=modalities, store_name=store_name, count=count)
+    path.write_text(html, encoding="utf-8")
     return path

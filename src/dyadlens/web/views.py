@@ -21,6 +21,7 @@ from dyadlens.analysis.overview import corpus_overview
 from dyadlens.analysis.profile import actor_profile
 from dyadlens.analysis.search import SearchView, search_sentences
 from dyadlens.errors import DyadlensError
+from dyadlens.store import check_count
 from dyadlens.web.charts import series_svg, timeline_svg
 from dyadlens.web.highlight import document_blocks
 
@@ -43,22 +44,29 @@ def _one(query: Query, name: str, default: str | None = None) -> str | None:
     return values[0].strip() if values else default
 
 
+def _count(query: Query) -> str:
+    """``?count=``: each real event once (the default) or every report."""
+    return check_count(_one(query, "count", "events") or "events")
+
+
 def overview_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
-    return Page("overview.html", "Overview", corpus_overview(ctx))
+    return Page("overview.html", "Overview", corpus_overview(ctx, count=_count(query)))
 
 
 def actor_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
-    profile = actor_profile(ctx, ctx.resolve_actor(args[0]))
+    profile = actor_profile(ctx, ctx.resolve_actor(args[0]), count=_count(query))
     return Page("actor.html", profile.name or profile.id, profile)
 
 
 def dyad_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     a, b = ctx.resolve_actor(args[0]), ctx.resolve_actor(args[1])
     modalities = check_modalities(query.get("modality") or ["asserted"])
-    brief = dyad_brief(ctx, a, b, by=_one(query, "by", "month") or "month", modalities=modalities)
+    brief = dyad_brief(ctx, a, b, by=_one(query, "by", "month") or "month", modalities=modalities,
+                       count=_count(query))
     title = f"{brief.a_name} – {brief.b_name}"
+    acts = [e for e in brief.timeline.events if e.kind == "event"]
     extras = {
-        "timeline_chart": timeline_svg(brief.timeline.events, f"Events between {brief.a_name} and {brief.b_name}"),
+        "timeline_chart": timeline_svg(acts, f"Events between {brief.a_name} and {brief.b_name}"),
         "series_chart": series_svg(brief.series),
     }
     return Page("dyad.html", title, brief, extras)
@@ -74,6 +82,7 @@ def network_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
         until=_one(query, "until"),
         quad_classes=quads or None,
         modalities=check_modalities(query.get("modality") or ["asserted"]),
+        count=_count(query),
     )
     return Page("network.html", "Actor network", network)
 
