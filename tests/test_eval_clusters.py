@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from dyadlens.cli import main
 from dyadlens.errors import InputError
-from dyadlens.evaluation import clusters
 from dyadlens.evaluation.clusters import ClusterGold, read_cluster_gold, score_assignments, score_clusters
 from dyadlens.evaluation.gold import read_gold_lines
 from dyadlens.evaluation.scorer import DocScore
@@ -170,14 +169,13 @@ def records(doc: str, events: int, duplicate_of: str | None = None) -> DocumentR
 
 
 @pytest.mark.fast
-def test_aligned_reports_are_scored_and_duplicate_documents_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_aligned_reports_are_scored_and_duplicate_documents_left_out() -> None:
     system = {"d1-e0": "c1", "d1-e1": "c1", "d2-e0": "c2", "d3-e0": "c1"}
-    monkeypatch.setattr(clusters, "system_clusters", lambda _records: system)
     docs = [records("d1", 3), records("d2", 1), records("d3", 1, duplicate_of="d1")]
     scores = [DocScore("d1", event_matches={0: 0, 1: 1, 2: 2}), DocScore("d2", event_matches={0: 0}),
               DocScore("d3", event_matches={0: 0})]
     gold = ClusterGold({("d1", 0): "G", ("d1", 2): "G", ("d2", 0): "G", ("d3", 0): "G"})
-    score = score_clusters(docs, scores, gold)
+    score = score_clusters(docs, scores, gold, system)
     # aligned: d1 e0 (G, c1), e1 (singleton, c1), e2 (G, none), d2 e0 (G, c2); d3 is a duplicate
     assert score.aligned_reports == 4
     assert (score.pairwise.tp, score.pairwise.system, score.pairwise.gold) == (0, 1, 3)

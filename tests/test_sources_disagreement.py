@@ -19,6 +19,8 @@ from dyadlens.cli import main
 from dyadlens.model import DocumentRecords, Event
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
+from dyadlens.web.app import WebApp
+from test_web_app import get
 
 
 def report(
@@ -171,3 +173,19 @@ def test_the_sources_command_lists_disputes_first_with_both_sentences(db_path: P
     assert result.output.index("DISPUTED") < result.output.index("051")
     assert "asserts: Steppe Post" in result.output and "denies:  Valley Times" in result.output
     assert "did not shell a Pakistan convoy" in result.output
+
+
+def test_the_dyad_page_shows_both_sides_of_a_dispute(db_path: Path, resources: Resources) -> None:
+    shelled, _ = report("wire-0402", "2023-04-02", "Steppe Post", "Kazakhstan shelled a Pakistan depot on 1 April.",
+                        "shelled", "195", "asserted", "2023-04-01")
+    denied, _ = report("times-0403", "2023-04-03", "Valley Times",
+                       "Kazakhstan did not shell a Pakistan <b>depot</b> on 1 April.", "shell", "195", "negated",
+                       "2023-04-01")
+    claims_of(db_path, resources, shelled, denied)
+    with open_store(db_path) as store:
+        status, _, body = get(WebApp(store, resources.ontology, resources.kb), "/dyad/kazakhstan/pakistan")
+    assert status == "200 OK"
+    disagreeing = body[body.index('class="side-by-side disagreeing"'):]
+    assert disagreeing.index("asserts") < disagreeing.index("Steppe Post") < disagreeing.index("denies")
+    assert disagreeing.index("denies") < disagreeing.index("Valley Times")
+    assert "&lt;b&gt;depot&lt;/b&gt;" in body and "<b>depot</b>" not in body

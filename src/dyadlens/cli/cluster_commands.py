@@ -8,6 +8,7 @@ import click
 
 from dyadlens.cli.app import App, analysis, date_option, json_flag, main, opened_store, pass_app
 from dyadlens.cli.render import emit_json, hanging, wrapped
+from dyadlens.cli.text_views import counted
 
 if TYPE_CHECKING:
     from dyadlens.analysis.clusters import ClusterView
@@ -64,7 +65,8 @@ def _rebuild(app: App) -> None:
 def _cluster_text(view: ClusterView) -> str:
     source = view.source_name or view.source or "-"
     target = view.target_name or view.target or "-"
-    counts = f"{view.reports} reports, {view.documents} documents, {view.outlets} outlets"
+    counts = ", ".join(counted(n, noun) for n, noun in
+                       ((view.reports, "report"), (view.documents, "document"), (view.outlets, "outlet")))
     head = f"{view.id}  {view.date or 'undated'}  {source} -> {view.code} {view.code_name} -> {target}"
     lines = [hanging(f"{head}  [{view.modality}]  ({counts})", " " * (len(view.id) + 2))]
     for member in view.members:

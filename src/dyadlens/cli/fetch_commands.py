@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dyadlens.cli.app import App, checked_pipeline, main, opened_store, pass_app, pipeline_option, with_store_coder
-from dyadlens.cli.ingest_progress import ingest_progress, ingest_summary
-from dyadlens.cli.render import emit_json, terminal_safe
+from dyadlens.cli.ingest_progress import finish_ingest, ingest_progress
+from dyadlens.cli.render import terminal_safe
 
 if TYPE_CHECKING:
     from dyadlens.ingest.collect import Collector
-    from dyadlens.runner import IngestReport
 
 _Command = Callable[..., Any]
 
@@ -59,7 +57,7 @@ def fetch_command(app: App, /, urls: tuple[str, ...], as_json: bool, **options: 
 
     with _collector(app, urls, as_json, options) as collector:
         report = fetch_urls(collector, urls)
-    _finish(app, as_json, report, report.as_dict())
+    finish_ingest(report, {**report.as_dict(), "db": str(app.db)}, app.json_wanted(as_json), app.quiet)
 
 
 @main.command("feeds")
@@ -88,7 +86,7 @@ def feeds_command(app: App, /, feed_list: Path, as_json: bool, **options: Any) -
             line = f"feed {feed.url}: {feed.status}"
             detail = f", {feed.items} items, {feed.new} new, {feed.ingested} ingested" if feed.status == "read" else ""
             click.echo(terminal_safe(line + detail), err=True)
-    _finish(app, as_json, report.ingest, report.as_dict())
+    finish_ingest(report.ingest, {**report.as_dict(), "db": str(app.db)}, app.json_wanted(as_json), app.quiet)
 
 
 @contextmanager
@@ -118,15 +116,3 @@ def _collector(app: App, urls: tuple[str, ...], as_json: bool, options: dict[str
                 replace=options["replace"],
                 raw_dir=options["raw_dir"],
             )
-
-
-def _finish(app: App, as_json: bool, report: IngestReport, as_dict: dict[str, object]) -> None:
-    if app.json_wanted(as_json):
-        emit_json({**as_dict, "db": str(app.db)})
-    elif not app.quiet:
-        for line in ingest_summary(report):
-            click.echo(line)
-    if report.interrupted:
-        sys.exit(130)
-    if report.failed:
-        sys.exit(1)

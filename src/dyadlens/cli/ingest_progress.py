@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dyadlens.cli.render import terminal_safe
+from dyadlens.cli.render import emit_json, terminal_safe
 
 if TYPE_CHECKING:
     from dyadlens.model import Failure
@@ -90,3 +90,17 @@ def _count_lines(file: Path) -> int:
             return sum(1 for line in lines if line.strip())
     except OSError:
         return 1
+
+
+def finish_ingest(report: IngestReport, payload: dict[str, object], as_json: bool, quiet: bool) -> None:
+    """End an ingest (of files, URLs or feeds): the JSON ``payload`` or the summary lines, and the
+    exit status: 130 when interrupted, 1 when an input failed."""
+    if as_json:
+        emit_json(payload)
+    elif not quiet:
+        for line in ingest_summary(report):
+            click.echo(line)
+    if report.interrupted:
+        sys.exit(130)
+    if report.failed:
+        sys.exit(1)

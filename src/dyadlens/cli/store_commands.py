@@ -20,7 +20,7 @@ from dyadlens.cli.app import (
     pipeline_option,
     with_store_coder,
 )
-from dyadlens.cli.ingest_progress import ingest_progress, ingest_summary
+from dyadlens.cli.ingest_progress import finish_ingest, ingest_progress
 from dyadlens.cli.render import echo_table, emit_json, fit, terminal_safe, terminal_width
 from dyadlens.model import RECORD_KINDS
 
@@ -96,15 +96,7 @@ def ingest_command(
                 paths, store, spec, max_bytes=limit, on_progress=on_progress, workers=workers, replace=replace
             )
         stats = store.stats()
-    if as_json:
-        emit_json({**report.as_dict(), "store": dict(stats), "db": str(app.db)})
-    elif not app.quiet:
-        for line in ingest_summary(report):
-            click.echo(line)
-    if report.interrupted:
-        sys.exit(130)
-    if report.failed:
-        sys.exit(1)
+    finish_ingest(report, {**report.as_dict(), "store": dict(stats), "db": str(app.db)}, as_json, app.quiet)
 
 
 @main.command("docs")

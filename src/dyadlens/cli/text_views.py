@@ -213,11 +213,12 @@ def _step_words(step: TrackStep) -> str:
 
 
 def _backing_counts(step: TrackStep) -> str:
-    parts = [_count(len(step.reports), "report"), _count(len(step.observations), "observation")]
-    return f"{', '.join(p for p in parts if p)}; {_count(len(step.outlets), 'source')}"
+    parts = [counted(len(step.reports), "report"), counted(len(step.observations), "observation")]
+    return f"{', '.join(p for p in parts if p)}; {counted(len(step.outlets), 'source')}"
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """``1 report``, ``3 reports``; empty for none."""
     return f"{n} {noun}{'s' if n != 1 else ''}" if n else ""
 
 

@@ -174,14 +174,15 @@ def _pairs(sizes: Counter[Any]) -> int:
 
 
 def score_clusters(
-    records: Sequence[DocumentRecords], documents: Sequence[DocScore], gold: ClusterGold
+    records: Sequence[DocumentRecords], documents: Sequence[DocScore], gold: ClusterGold,
+    system_cluster: Mapping[str, str],
 ) -> ClusterScore:
-    """Cluster every system event with the identity engine and score the aligned ones against ``gold``.
+    """Score the system's clusters (event id -> cluster id: :func:`system_clusters`) of the
+    reports aligned to gold events against ``gold``.
 
     The reports of a document the store marks as a duplicate of another are left out: the store
     counts such a document as its original, and the engine never sees its reports.
     """
-    system_cluster = system_clusters(records)
     events = {r.document.id: r.events for r in records}
     duplicates = {r.document.id for r in records if r.document.duplicate_of is not None}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.errors import InputError
-from dyadlens.evaluation.clusters import read_cluster_gold, score_clusters
+from dyadlens.evaluation.clusters import read_cluster_gold, score_clusters, system_clusters
 from dyadlens.evaluation.gold import read_gold_lines, records_to_gold
 from dyadlens.evaluation.names import ActorNames, default_actors_path, load_actor_names
 from dyadlens.evaluation.scorer import Report, score
@@ -76,7 +76,7 @@ def evaluate(
     report = score(system, gold, texts, names)
     report.warnings.extend(f"{f.doc_id or f.path}: not ingested ({f.stage}: {f.reason})" for f in failures)
     if cluster_gold is not None:
-        report.clustering = score_clusters(records, report.documents, cluster_gold)
+        report.clustering = score_clusters(records, report.documents, cluster_gold, system_clusters(records))
     return report
 
 
