@@ -17,8 +17,13 @@ floor of that set. The sets:
   over ``examples/discourse``), paths as recorded in the floors file, actor names
   from the knowledge base (nothing outside the repository).
 
+A set that names a cluster gold in the floors file (``clusters``: ``examples/clusters.gold.jsonl``
+for examples, ``examples/seeds.clusters.jsonl`` for the seeds) is also scored for event identity,
+and its ``clusters_pairwise_f1`` and ``clusters_pairwise_precision`` floors are raised the same way;
+the first measure on a newly named cluster gold (no ``clusters_sha256`` yet) sets them and its digest.
+
 Floors only go up: a figure below its floor keeps the old floor, unless
-``--allow-lower`` is given (say why in the commit). When a gold file's digest
+``--allow-lower`` is given (say why in the commit). When a gold or cluster gold file's digest
 differs from the one recorded, that set's floors were measured on another gold
 and the script stops for it; ``--allow-lower`` re-baselines them on the new gold.
 """
@@ -35,8 +40,10 @@ from dyadlens.evaluation.gate import (
     LEARNED,
     SEEDS,
     Floors,
+    cluster_gold_path,
     evaluate_in_repo,
     gate_values,
+    gated_metrics,
     gold_digest,
     load_floors,
     raised_floors,
@@ -71,27 +78,41 @@ def gold_path(args: argparse.Namespace, floor_set: str, current: Floors) -> Path
 def measure(args: argparse.Namespace, floor_set: str, current: Floors, resources: Resources) -> Report:
     if floor_set != SEEDS:
         return evaluate_in_repo(REPO, current, resources)
-    return evaluate(args.gold, args.docs, resources, args.actors)
+    return evaluate(args.gold, args.docs, resources, args.actors, clusters_path=cluster_gold_path(REPO, current))
+
+
+def changed_gold(floor_set: str, path: Path, recorded: str | None) -> str | None:
+    """A message when ``path``'s digest differs from the one its floors were measured on (None: first measure)."""
+    digest = gold_digest(path)
+    if recorded is None or digest == recorded:
+        return None
+    return f"{floor_set}: {path}: digest {digest} differs from the floors' {recorded}; re-baseline with --allow-lower"
 
 
 def raise_set(args: argparse.Namespace, floor_set: str, resources: Resources) -> int:
-    """Measure one gold set and write its raised floors; 1 when its gold changed without --allow-lower."""
+    """Measure one gold set (and its clustering, when it names a cluster gold) and write its raised floors;
+    1 when its gold or cluster gold changed without --allow-lower."""
     current = load_floors(args.floors, floor_set)
     gold = gold_path(args, floor_set, current)
     if floor_set == SEEDS and args.set == "all" and not gold.is_file():
         print(f"{floor_set}: skipped ({gold} not found)", file=sys.stderr)
         return 0
-    digest = gold_digest(gold)
-    if digest != current.gold_sha256 and not args.allow_lower:
-        print(f"{floor_set}: {gold}: digest {digest} differs from the floors' {current.gold_sha256};"
-              " re-baseline with --allow-lower", file=sys.stderr)
+    clusters = cluster_gold_path(REPO, current)
+    changed = [changed_gold(floor_set, gold, current.gold_sha256)]
+    if clusters is not None:
+        changed.append(changed_gold(floor_set, clusters, current.clusters_sha256))
+    if any(changed) and not args.allow_lower:
+        print("\n".join(message for message in changed if message), file=sys.stderr)
         return 1
     values = gate_values(measure(args, floor_set, current, resources))
-    new = raised_floors(current.floors, values, args.allow_lower)
+    new = raised_floors(current.floors, values, args.allow_lower, gated_metrics(clusters is not None))
     for name, floor in new.items():
-        print(f"{floor_set:<9} {name:<20} measured {values[name]:.4f}  floor {current.floors[name]:.2f} -> {floor:.2f}")
+        old = current.floors.get(name, 0.0)
+        print(f"{floor_set:<9} {name:<27} measured {values[name]:.4f}  floor {old:.2f} -> {floor:.2f}")
     if not args.dry_run:
-        write_floors(args.floors, replace(current, floors=new, gold_sha256=digest), floor_set)
+        clusters_sha256 = gold_digest(clusters) if clusters is not None else None
+        measured = replace(current, floors=new, gold_sha256=gold_digest(gold), clusters_sha256=clusters_sha256)
+        write_floors(args.floors, measured, floor_set)
     return 0
 
 

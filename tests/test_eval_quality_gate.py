@@ -1,4 +1,5 @@
-"""The quality gate: the seeds and the examples gold must reach the floors of ``quality_floors.json``."""
+"""The quality gate: the seeds and the examples gold must reach the floors of ``quality_floors.json``
+(and their event-identity clustering the floors of their cluster gold)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from dyadlens.evaluation.clusters import ClusterScore
 from dyadlens.evaluation.gate import (
+    CLUSTER_METRICS,
     EXAMPLES,
     FLOOR_SETS,
     GATE_METRICS,
@@ -16,6 +19,7 @@ from dyadlens.evaluation.gate import (
     SEEDS,
     Floors,
     check_gold,
+    cluster_gold_path,
     evaluate_in_repo,
     gate_failures,
     gate_values,
@@ -28,10 +32,14 @@ from dyadlens.evaluation.gate import (
 )
 from dyadlens.evaluation.gold import read_gold_lines
 from dyadlens.evaluation.harness import evaluate, load_document_texts
+from dyadlens.evaluation.metrics import Counts
+from dyadlens.evaluation.scorer import Report
 from dyadlens.resources import Resources
 
 REPO = Path(__file__).resolve().parent.parent
 FLOORS_FILE = Path(__file__).resolve().parent / "quality_floors.json"
+#: The gold sets whose event-identity clustering is gated, and their cluster gold
+CLUSTERED_SETS = {SEEDS: "examples/seeds.clusters.jsonl", EXAMPLES: "examples/clusters.gold.jsonl"}
 
 INVENTED_ACTORS = {"Ruritania", "Freedonia"}
 INVENTED_TEXT = "Ruritania recalled its envoy from Freedonia. Freedonia said it regretted the step."
@@ -63,7 +71,7 @@ VALID_LINE: dict[str, Any] = {
 @pytest.mark.parametrize("floor_set", FLOOR_SETS)
 def test_every_floor_set_names_every_metric_with_a_reason(floor_set: str) -> None:
     floors = load_floors(FLOORS_FILE, floor_set)
-    assert set(floors.floors) == set(GATE_METRICS)
+    assert set(floors.floors) == set(floors.metrics) >= set(GATE_METRICS)
     assert all(0.0 <= value <= 1.0 for value in floors.floors.values())
     assert len(floors.gold_sha256) == 64
     assert floors.why.strip()
@@ -94,6 +102,58 @@ def test_each_gold_in_the_repository_is_valid_against_its_documents(floor_set: s
     known = kb_actor_names(resources.kb).canonical_names
     assert {line["doc"] for line in lines} <= set(texts)
     assert check_gold(lines, texts, resources.ontology, known) == []
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("floor_set", FLOOR_SETS)
+def test_the_seeds_and_examples_gate_their_clustering_on_the_cluster_gold_they_were_measured_on(
+    floor_set: str,
+) -> None:
+    floors = load_floors(FLOORS_FILE, floor_set)
+    assert floors.clusters == CLUSTERED_SETS.get(floor_set)
+    clusters = cluster_gold_path(REPO, floors)
+    if clusters is None:
+        assert not set(CLUSTER_METRICS) & set(floors.floors)
+        return
+    assert set(CLUSTER_METRICS) <= set(floors.floors)
+    assert all(floors.floors[name] > 0.0 for name in CLUSTER_METRICS)
+    digest = gold_digest(clusters)
+    assert digest == floors.clusters_sha256, (
+        f"the {floor_set} cluster gold changed (sha256 {digest}, floors measured on {floors.clusters_sha256}): "
+        f"the floors must be re-baselined with scripts/raise_floors.py --set {floor_set} --allow-lower"
+    )
+
+
+def clustering(tp: int, system: int, gold: int) -> ClusterScore:
+    return ClusterScore(Counts(tp, system, gold), 1.0, 1.0, aligned_reports=6, gold_clusters=2, system_clusters=2,
+                        duplicate_documents=[])
+
+
+@pytest.mark.fast
+def test_the_clustering_figures_are_gated_only_when_the_report_scored_clustering() -> None:
+    assert not set(CLUSTER_METRICS) & set(gate_values(Report()))
+    values = gate_values(Report(clustering=clustering(tp=3, system=4, gold=6)))
+    assert values["clusters_pairwise_precision"] == 0.75
+    assert values["clusters_pairwise_f1"] == pytest.approx(2 * 0.75 * 0.5 / 1.25)
+    failures = gate_failures(values, {"clusters_pairwise_precision": 0.8, "clusters_pairwise_f1": 0.6})
+    assert failures == ["clusters_pairwise_precision: 0.750 is below its floor 0.800"]
+
+
+@pytest.mark.fast
+def test_a_set_naming_a_cluster_gold_not_yet_measured_has_no_clustering_floors(tmp_path: Path) -> None:
+    path = tmp_path / "floors.json"
+    path.write_text(FLOORS_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    examples = load_floors(path, EXAMPLES)
+    unmeasured = Floors(floors={name: examples.floors[name] for name in GATE_METRICS}, gold_sha256=examples.gold_sha256,
+                        why=examples.why, gold=examples.gold, docs=examples.docs, clusters="examples/other.jsonl")
+    write_floors(path, unmeasured, EXAMPLES)
+    reloaded = load_floors(path, EXAMPLES)
+    assert reloaded == unmeasured
+    assert reloaded.metrics == GATE_METRICS
+    raised = raised_floors(reloaded.floors, {"clusters_pairwise_f1": 0.777, "clusters_pairwise_precision": 0.5},
+                           allow_lower=False, metrics=(*GATE_METRICS, *CLUSTER_METRICS))
+    assert (raised["clusters_pairwise_f1"], raised["clusters_pairwise_precision"]) == (0.77, 0.5)
+    assert raised["quotes_f1"] == examples.floors["quotes_f1"]
 
 
 def test_gold_checks_name_each_problem(resources: Resources) -> None:
@@ -136,8 +196,8 @@ def test_writing_one_set_keeps_the_other(tmp_path: Path) -> None:
     path.write_text(FLOORS_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     seeds_before = load_floors(path, SEEDS)
     examples = load_floors(path, EXAMPLES)
-    raised = Floors(floors={name: 0.99 for name in GATE_METRICS}, gold_sha256="f" * 64, why=examples.why,
-                    gold=examples.gold, docs=examples.docs)
+    raised = Floors(floors={name: 0.99 for name in examples.metrics}, gold_sha256="f" * 64, why=examples.why,
+                    gold=examples.gold, docs=examples.docs, clusters=examples.clusters, clusters_sha256="e" * 64)
     write_floors(path, raised, EXAMPLES)
     assert load_floors(path, SEEDS) == seeds_before
     assert load_floors(path, EXAMPLES) == raised
@@ -170,7 +230,9 @@ def test_the_seeds_reach_the_quality_floors(
         f"the seeds gold changed (sha256 {digest}, floors measured on {floors.gold_sha256}): "
         "the floors must be re-baselined with scripts/raise_floors.py --allow-lower"
     )
-    report = evaluate(gold_file, seeds_dir, resources, shared_dir / "eval" / "actors.tsv")
+    report = evaluate(gold_file, seeds_dir, resources, shared_dir / "eval" / "actors.tsv",
+                      clusters_path=cluster_gold_path(REPO, floors))
+    assert report.clustering is not None
     failures = gate_failures(gate_values(report), floors.floors)
     assert not failures, "quality gate: " + "; ".join(failures)
 
@@ -181,5 +243,6 @@ def test_each_set_in_the_repository_reaches_its_quality_floors(floor_set: str, r
     floors = load_floors(FLOORS_FILE, floor_set)
     report = evaluate_in_repo(REPO, floors, resources)
     assert not [w for w in report.warnings if "not ingested" in w]
+    assert (report.clustering is not None) == (floors.clusters is not None)
     failures = gate_failures(gate_values(report), floors.floors)
     assert not failures, f"quality gate ({floor_set} gold): " + "; ".join(failures)

@@ -5,6 +5,13 @@ a date for it: "listed in 2003", "suspended the ban in April") or an
 *observation* that a status holds on the document's date ("still banned by
 Moscow": ``Designation.standing``, or a row with no date of its own).
 
+The sanctions track has no designation status: its reports are the pair's
+coded events (:func:`event_reports`): an imposition (CAMEO 163), a threat
+(1312, or 163 planned/possible), an easing (085, and 081 when no designation
+explains it) or a proposal to ease, each real event (an event cluster) with
+all its reports, and standing facts ("remains under sanctions") as
+observations.
+
 The rows of one pair are split into tracks by :mod:`dyadlens.analysis.status_kinds`
 (terrorist listing, recognition, ambassador accreditation, sanctions). Within
 a track, change reports are taken in date order and consolidated into
@@ -31,13 +38,15 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.analysis.common import AnalysisContext, Evidence
-from dyadlens.analysis.status_kinds import TRACKS, Role, kind_of
-from dyadlens.model import Designation, Document
+from dyadlens.analysis.status_kinds import DESIGNATION_FIRST, EVENT_STATUSES, TRACKS, Role, event_status, kind_of
+from dyadlens.model import Designation, Document, Event
 from dyadlens.partial_dates import PartialDate
+from dyadlens.store.queries import EventQuery
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -45,9 +54,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class StatusReport:
-    """One stored designation backing a step: a report of a change, or an observation of a state."""
+    """One stored designation or coded event backing a step: a report of a change, or an observation of a state."""
 
-    designation_id: str
+    designation_id: str | None  # None for a report read from an event (``event_id``)
     status: str
     date: str | None  # the date the text gives for the change (None for an undated statement)
     observed: str | None  # publication date of the reporting document: when an observation was made
@@ -61,6 +70,7 @@ class StatusReport:
     end: int
     event_id: str | None
     rule: str
+    cluster: str | None = None  # the real event a report read from an event belongs to
 
     @property
     def source(self) -> str:
@@ -307,10 +317,11 @@ def _start(step: _Step | None) -> str | None:
 
 
 def status_tracks(store: Any, designator: str, designee: str) -> list[Track]:
-    """The tracks the store's designations give for the pair (none when it holds none)."""
+    """The tracks the store's designations and coded events give for the pair (none when it holds none)."""
     rows: list[Designation] = store.designations(designee=designee, designator=designator)
     documents: dict[str, Document | None] = {}
     reports = [_report(row, _document(store, documents, row.doc_id)) for row in rows]
+    reports += event_reports(store, designator, designee, rows, documents)
     return build_tracks(designator, designee, reports)
 
 
@@ -375,8 +386,9 @@ def latest_statuses(
 ) -> list[TrackStep]:
     """The state in force (now, or on ``as_of``) on every track of every pair matching the filters."""
     rows: list[Designation] = store.designations(designee=designee, designator=designator)
+    pairs = {(r.designator, r.designee) for r in rows} | event_pairs(store, designator, designee)
     found = []
-    for a, b in sorted({(r.designator, r.designee) for r in rows}):
+    for a, b in sorted(pairs):
         for track in status_tracks(store, a, b):
             state = track.state_on(as_of) if as_of is not None else track.in_force()
             if state is not None:
@@ -408,6 +420,84 @@ def _report(row: Designation, document: Document | None) -> StatusReport:
         event_id=row.event_id,
         rule=row.rule,
     )
+
+
+# --- reports read from coded events: the sanctions track -----------------------------------
+
+
+def event_reports(
+    store: Any, designator: str, designee: str, rows: list[Designation], documents: dict[str, Document | None]
+) -> list[StatusReport]:
+    """The reports the pair's coded events give (:data:`~dyadlens.analysis.status_kinds.EVENT_STATUSES`).
+
+    A clustered act is one real event: every report of its cluster backs it, with the status and date
+    the cluster consolidates. A standing fact ("remains under sanctions") is an observation. Rejected
+    events never come back from the store; an event the designation rows read first
+    (:func:`_designation_first`) is left to its track.
+    """
+    acts = _status_events(store, source=designator, target=designee, count="events")
+    told = store.cluster_reports(e.cluster for e in acts if e.cluster)
+    standing = _status_events(store, source=designator, target=designee, standing=True)
+    read = [(e, told.get(e.cluster, [e]) if e.cluster else [e]) for e in acts]
+    read += [(e, [e]) for e in standing]
+    first = _designation_first(rows)
+    return [
+        _event_report(lead, report, _document(store, documents, report.doc_id))
+        for lead, reports in read
+        if not first(lead, reports)
+        for report in reports
+    ]
+
+
+def _designation_first(rows: list[Designation]) -> Callable[[Event, list[Event]], bool]:
+    """Whether an event belongs to the designation rows' track rather than to its event status: one of
+    :data:`DESIGNATION_FIRST` with a designation row read from it (or from its cluster), or of a pair
+    with a listing ("suspended the ban" eases the listing, not sanctions)."""
+    linked = {row.event_id for row in rows if row.event_id}
+    listing = any(kind_of(row.status).track == "listing" for row in rows)
+
+    def first(lead: Event, reports: list[Event]) -> bool:
+        explained = listing or any(e.id in linked for e in reports)
+        return lead.code in DESIGNATION_FIRST and explained
+
+    return first
+
+
+def _event_report(lead: Event, report: Event, document: Document | None) -> StatusReport:
+    """``report`` as a status report, with the status and date of the real event ``lead`` stands for."""
+    text = document.text if document is not None else ""
+    return StatusReport(
+        designation_id=None,
+        status=str(event_status(lead.code, lead.modality)),
+        date=lead.date,
+        observed=document.published if document is not None else None,
+        observation=report.standing or lead.date is None,
+        doc_id=report.doc_id,
+        outlet=document.outlet if document is not None else None,
+        title=document.title if document is not None else None,
+        claimant=report.claimant,
+        sentence=" ".join(text[report.start : report.end].split()),
+        start=report.start,
+        end=report.end,
+        event_id=report.id,
+        rule=f"event:{lead.code}:{lead.modality}",
+        cluster=report.cluster,
+    )
+
+
+def event_pairs(store: Any, designator: str | None = None, designee: str | None = None) -> set[tuple[str, str]]:
+    """The (designator, designee) pairs whose coded events give a status (sanctions), within the filters."""
+    events = _status_events(store, source=designator, target=designee)
+    return {(e.source, e.target) for e in events if e.source and e.target}
+
+
+def _status_events(store: Any, **query: Any) -> list[Event]:
+    """The events matching ``query`` that give a status, read code by code (the store filters by code)."""
+    found: list[Event] = []
+    for code in EVENT_STATUSES:
+        events: list[Event] = store.events(EventQuery(code=code, **query))
+        found.extend(e for e in events if event_status(e.code, e.modality) is not None)
+    return found
 
 
 # --- the view rows ---------------------------------------------------------------
@@ -459,6 +549,7 @@ def designation_status(ctx: AnalysisContext, actor: str) -> list[StatusEntry]:
     """The tracks of every pair where ``actor`` is the designee or the designator."""
     pairs = {(d.designator, d.designee) for d in ctx.store.designations(designee=actor)}
     pairs |= {(d.designator, d.designee) for d in ctx.store.designations(designator=actor)}
+    pairs |= event_pairs(ctx.store, designee=actor) | event_pairs(ctx.store, designator=actor)
     return [entry for a, b in sorted(pairs) for entry in status_entries(ctx, a, b)]
 
 

@@ -198,7 +198,7 @@ def status_text(status: PairStatus, display_name: Callable[[str], str]) -> str:
         lines.append(f"  {track.name}")
         for step in track.steps:
             ended = f"until {step.until}" if step.until else ("open" if step.role == "pending" else "in force")
-            lines.append(f"    {_since(step):<11} {step.status:<21} {ended:<17} {_backing_counts(step)}")
+            lines.append(f"    {_since(step):<11} {step.status:<25} {ended:<17} {_backing_counts(step)}")
             lines.extend(_lead_lines(step, display_name, "        "))
     return "\n".join(lines)
 

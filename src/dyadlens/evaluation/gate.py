@@ -14,6 +14,11 @@
   ``examples/discourse`` (invented news from other theatres, written to hold the
   constructions of the discourse layer), in the same form as ``examples``.
 
+A set may also name a cluster gold over its gold (``clusters``, repository-relative,
+with its own ``clusters_sha256``): its event-identity clustering is then gated too
+(``CLUSTER_METRICS``). A set that names a cluster gold but has no digest yet has not
+been measured on it; ``scripts/raise_floors.py`` sets its first floors.
+
 A floor is the lowest acceptable value of a metric; the digest is that of the
 gold file the floors were measured on. Floors only go up:
 ``scripts/raise_floors.py`` rewrites them from a fresh evaluation.
@@ -25,15 +30,15 @@ import hashlib
 import json
 import math
 import re
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.errors import InputError
+from dyadlens.evaluation.harness import evaluate
 from dyadlens.evaluation.names import ActorNames, name_key
-from dyadlens.evaluation.scorer import Report, score
+from dyadlens.evaluation.scorer import Report
 from dyadlens.model import MODALITIES
 from dyadlens.partial_dates import PartialDate
 
@@ -51,6 +56,11 @@ GATE_METRICS = (
     "date_accuracy",
     "quotes_f1",
     "designations_f1",
+)
+#: The clustering figures gated for a set that names a cluster gold (:mod:`dyadlens.evaluation.clusters`).
+CLUSTER_METRICS = (
+    "clusters_pairwise_f1",
+    "clusters_pairwise_precision",
 )
 
 SEEDS = "seeds"
@@ -76,13 +86,25 @@ _ROOT = re.compile(r"^(0[1-9]|1\d|20)$")
 
 @dataclass(frozen=True)
 class Floors:
-    """One gold set's floors. ``gold`` and ``docs`` (repository-relative) are set for in-repo sets."""
+    """One gold set's floors. ``gold`` and ``docs`` (repository-relative) are set for in-repo sets;
+    ``clusters`` (repository-relative) and its digest ``clusters_sha256`` for a set with a cluster gold."""
 
     floors: dict[str, float]
     gold_sha256: str
     why: str
     gold: str | None = None
     docs: str | None = None
+    clusters: str | None = None
+    clusters_sha256: str | None = None
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics this set gates: the clustering ones only once measured on its cluster gold."""
+        return gated_metrics(self.clusters_sha256 is not None)
+
+
+def gated_metrics(with_clusters: bool) -> tuple[str, ...]:
+    return (*GATE_METRICS, *CLUSTER_METRICS) if with_clusters else GATE_METRICS
 
 
 def gold_digest(path: Path) -> str:
@@ -90,8 +112,8 @@ def gold_digest(path: Path) -> str:
 
 
 def gate_values(report: Report) -> dict[str, float]:
-    """The gated figures of an evaluation report."""
-    return {
+    """The gated figures of an evaluation report (the clustering ones when it scored clustering)."""
+    values = {
         "actors_f1": report.counts("actors").f1,
         "actors_precision": report.counts("actors").precision,
         "events_strict_f1": report.counts("events_strict").f1,
@@ -101,6 +123,12 @@ def gate_values(report: Report) -> dict[str, float]:
         "quotes_f1": report.counts("quotes").f1,
         "designations_f1": report.counts("designations").f1,
     }
+    if report.clustering is not None:
+        values |= {
+            "clusters_pairwise_f1": report.clustering.pairwise.f1,
+            "clusters_pairwise_precision": report.clustering.pairwise.precision,
+        }
+    return values
 
 
 def gate_failures(values: Mapping[str, float], floors: Mapping[str, float]) -> list[str]:
@@ -118,12 +146,15 @@ def round_down(value: float, places: int = 2) -> float:
     return math.floor(round(value * scale, 6)) / scale
 
 
-def raised_floors(current: Mapping[str, float], values: Mapping[str, float], allow_lower: bool) -> dict[str, float]:
-    """New floors: the measured values rounded down, never below the old floors unless allowed."""
-    new = {name: round_down(values.get(name, 0.0)) for name in GATE_METRICS}
+def raised_floors(
+    current: Mapping[str, float], values: Mapping[str, float], allow_lower: bool, metrics: Sequence[str] = GATE_METRICS
+) -> dict[str, float]:
+    """New floors of ``metrics``: the measured values rounded down, never below the old floors unless allowed
+    (a metric without an old floor starts from its measured value)."""
+    new = {name: round_down(values.get(name, 0.0)) for name in metrics}
     if allow_lower:
         return new
-    return {name: max(new[name], current.get(name, 0.0)) for name in GATE_METRICS}
+    return {name: max(new[name], current.get(name, 0.0)) for name in metrics}
 
 
 def _read_floors_file(path: Path) -> dict[str, Any]:
@@ -147,27 +178,35 @@ def load_floors(path: Path, floor_set: str = SEEDS) -> Floors:
     data = _read_floors_file(path)
     try:
         part = _floor_set_payload(data, floor_set)
-        floors = {name: float(part["floors"][name]) for name in GATE_METRICS}
+        floors = {name: float(part["floors"][name]) for name in gated_metrics("clusters_sha256" in part)}
         return Floors(
             floors=floors,
             gold_sha256=str(part["gold_sha256"]),
             why=str(part["why"]),
-            gold=str(part["gold"]) if "gold" in part else None,
-            docs=str(part["docs"]) if "docs" in part else None,
+            gold=_optional_text(part, "gold"),
+            docs=_optional_text(part, "docs"),
+            clusters=_optional_text(part, "clusters"),
+            clusters_sha256=_optional_text(part, "clusters_sha256"),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(str(path), f"not a quality-floors file ({floor_set}: {type(exc).__name__}: {exc})") from exc
 
 
+def _optional_text(part: Mapping[str, Any], key: str) -> str | None:
+    return str(part[key]) if key in part else None
+
+
+def _floors_payload(floors: Floors) -> dict[str, Any]:
+    """A set's JSON object, keys in reading order; paths and digests only where the set has them."""
+    fields = {"why": floors.why, "gold": floors.gold, "docs": floors.docs, "gold_sha256": floors.gold_sha256,
+              "clusters": floors.clusters, "clusters_sha256": floors.clusters_sha256, "floors": floors.floors}
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 def write_floors(path: Path, floors: Floors, floor_set: str = SEEDS) -> None:
     """Replace one gold set's floors in the file, keeping the other sets as they are."""
     data = _read_floors_file(path) if path.exists() else {}
-    payload: dict[str, Any] = {"why": floors.why}
-    if floors.gold is not None:
-        payload["gold"] = floors.gold
-    if floors.docs is not None:
-        payload["docs"] = floors.docs
-    payload |= {"gold_sha256": floors.gold_sha256, "floors": floors.floors}
+    payload = _floors_payload(floors)
     if floor_set not in FLOOR_SETS:
         raise ValueError(f"unknown floor set {floor_set!r} (expected one of {', '.join(FLOOR_SETS)})")
     if floor_set == SEEDS:
@@ -184,26 +223,18 @@ def kb_actor_names(kb: KnowledgeBase) -> ActorNames:
     return ActorNames(by_key={name_key(name): name for name in names}, canonical_names=frozenset(names))
 
 
-def evaluate_with_names(gold_path: Path, docs_path: Path, resources: Resources, names: ActorNames) -> Report:
-    """``harness.evaluate`` with an actor table given in memory instead of an ``actors.tsv`` path."""
-    from dyadlens.evaluation.gold import read_gold_lines
-    from dyadlens.evaluation.harness import system_output
-
-    gold = read_gold_lines(gold_path)
-    if not docs_path.exists():
-        raise InputError(str(docs_path), "documents path not found")
-    with tempfile.TemporaryDirectory(prefix="dyadlens-gate-") as tmp:
-        system, texts, failures = system_output(docs_path, Path(tmp) / "eval.db", resources)
-    report = score(system, gold, texts, names)
-    report.warnings.extend(f"{f.doc_id or f.path}: not ingested ({f.stage}: {f.reason})" for f in failures)
-    return report
-
-
 def evaluate_in_repo(repo: Path, floors: Floors, resources: Resources) -> Report:
-    """Run the full pipeline over an in-repository set's documents and score it against its gold."""
+    """Run the full pipeline over an in-repository set's documents and score it against its gold
+    (and its clustering, when the set names a cluster gold), actor names from the knowledge base."""
     if floors.gold is None or floors.docs is None:
         raise InputError("quality_floors.json", "the set names no gold or docs path")
-    return evaluate_with_names(repo / floors.gold, repo / floors.docs, resources, kb_actor_names(resources.kb))
+    return evaluate(repo / floors.gold, repo / floors.docs, resources, clusters_path=cluster_gold_path(repo, floors),
+                    names=kb_actor_names(resources.kb))
+
+
+def cluster_gold_path(repo: Path, floors: Floors) -> Path | None:
+    """The set's cluster gold, when it names one."""
+    return repo / floors.clusters if floors.clusters is not None else None
 
 
 def check_gold(

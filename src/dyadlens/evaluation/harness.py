@@ -61,11 +61,13 @@ def evaluate(
     upto: str | None = None,
     config: PipelineConfig | None = None,
     clusters_path: Path | None = None,
+    names: ActorNames | None = None,
 ) -> Report:
     """Run the pipeline (``config``, default the default pipeline; all stages, or up to ``upto``)
     over ``docs_path`` in a temporary store and score it against the gold; with ``clusters_path``
-    (a cluster gold over the same gold), score event identity too (:mod:`dyadlens.evaluation.clusters`)."""
-    names = resolve_actor_names(actors_path)
+    (a cluster gold over the same gold), score event identity too (:mod:`dyadlens.evaluation.clusters`).
+    ``names``, an actor table in memory, replaces ``actors_path`` (the quality gate's in-repo sets)."""
+    names = names if names is not None else resolve_actor_names(actors_path)
     gold = read_gold_lines(gold_path)
     cluster_gold = read_cluster_gold(clusters_path, gold) if clusters_path is not None else None
     if not docs_path.exists():
