@@ -155,7 +155,7 @@ def corpus() -> list[DocumentRecords]:
     return [ledger(), frontier(), hostile()]
 
 
-def build_store(path: Path) -> Path:
+def build_store(path: Path | str) -> Path | str:
     """Write the corpus into a new store at ``path`` and return the path."""
     from dyadlens.store import open_store
 

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import settings
 
 from dyadlens.resources import SPACY_MODEL, Resources
+from postgres_server import STORE_BACKENDS
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DYADLENS_SHARED", REPO.parent / "shared"))
@@ -112,3 +113,32 @@ def model_free_resources() -> Resources:
 settings.register_profile("default", max_examples=40, deadline=None)
 settings.register_profile("fuzz", max_examples=3000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+
+# --- both backends: SQLite files and a throwaway PostgreSQL cluster (tests/postgres_server.py) ----
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """One PostgreSQL cluster for the whole session; without PostgreSQL binaries the tests that
+    need it skip, unless ``DYADLENS_REQUIRE_POSTGRES=1`` (CI), where they fail."""
+    from postgres_server import PostgresServer, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        reason = "PostgreSQL not installed (no initdb on PATH nor under /usr/lib/postgresql/*/bin)"
+        if os.environ.get("DYADLENS_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{reason}, and DYADLENS_REQUIRE_POSTGRES=1")
+        pytest.skip(reason)
+    server = PostgresServer(bin_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store on each backend: a SQLite file path, or a ``postgresql://`` URL."""
+    from postgres_server import new_store_target
+
+    return new_store_target(request, tmp_path, "test.db")

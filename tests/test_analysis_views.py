@@ -22,11 +22,13 @@ from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import check_date, overlaps
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
+from postgres_server import STORE_BACKENDS, new_store_target
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("analysis") / "corpus.db")
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def store_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """The hand-made store, on SQLite and on PostgreSQL (a URL, which ``open_store`` takes as a path)."""
+    return build_store(new_store_target(request, tmp_path_factory.mktemp("analysis"), "corpus.db"))
 
 
 @pytest.fixture()

@@ -37,14 +37,14 @@ def exported_ids(db: Path, tmp: Path) -> set[str]:
 
 
 @pytest.fixture()
-def corrected(tmp_path: Path) -> dict[str, Any]:
+def corrected(tmp_path: Path, store_url: str) -> dict[str, Any]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     article = corpus / "2021-10-moscow-talks.txt"
     shutil.copy(REPO / "examples" / "corpus" / article.name, article)
     sidecar = (REPO / "examples" / "corpus" / "meta.jsonl").read_text(encoding="utf-8").splitlines()
     (corpus / "meta.jsonl").write_text("".join(f"{row}\n" for row in sidecar if article.name in row), encoding="utf-8")
-    db = tmp_path / "store.db"
+    db = store_url  # a SQLite file or a PostgreSQL database
     cli(db, "ingest", str(corpus), "--json")
     events = cli(db, "--json", "events", "--source", "Russia", "--target", "Taliban", "--limit", "500", "--count",
                  "reports")

@@ -7,13 +7,17 @@ import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from dyadlens.cli import main
 from dyadlens.identity import ActorRelations, Links, Report, cluster_reports, consolidate, evidence_key
 from dyadlens.model import Event
+from dyadlens.store import open_store
+from postgres_server import STORE_BACKENDS, new_store_target
 
 NO_RELATIONS = ActorRelations()
 
@@ -144,41 +148,51 @@ def test_consolidated_modality_prefers_an_assertion() -> None:
 # --- the store -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path, seeds_dir: Path) -> Path:
-    db = tmp_path_factory.mktemp("identity") / "store.db"
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def ingested(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, examples_dir: Path,
+             seeds_dir: Path) -> str:
+    db = new_store_target(request, tmp_path_factory.mktemp("identity"), "store.db")
     result = CliRunner().invoke(main, ["--db", str(db), "ingest", str(examples_dir), str(seeds_dir)])
     assert result.exit_code == 0, result.output
     return db
 
 
 @pytest.fixture()
-def store_copy(ingested: Path, tmp_path: Path) -> Path:
+def store_copy(request: pytest.FixtureRequest, ingested: str, tmp_path: Path) -> str:
+    """A copy of the ingested store: SQLite's backup, or a PostgreSQL database made from it as a template."""
+    if "://" in ingested:
+        server = request.getfixturevalue("postgres_server")
+        copy = f"copy_{tmp_path.name}".replace("-", "_")
+        server.sql("postgres", f"CREATE DATABASE {copy} TEMPLATE {ingested.split('/')[3].split('?')[0]}")
+        return str(server.url(copy))
     copy = tmp_path / "copy.db"
     with sqlite3.connect(ingested) as source, sqlite3.connect(copy) as target:
         source.backup(target)
-    return copy
+    return str(copy)
 
 
-def consistent(db: Path) -> None:
+def query(db: str, sql: str, **params: str) -> list[tuple[Any, ...]]:
+    with open_store(db) as store, store.reader() as conn:
+        return [tuple(row) for row in conn.execute(text(sql), params)]
+
+
+def consistent(db: str) -> None:
     """No orphan cluster rows, counts matching the events, no cluster in duplicates or standing facts."""
-    with sqlite3.connect(db) as conn:
-        actual = dict(conn.execute("SELECT cluster, count(*) FROM events WHERE cluster IS NOT NULL GROUP BY cluster"))
-        stored = dict(conn.execute("SELECT id, reports FROM clusters"))
-        wrong = conn.execute("SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id WHERE e.cluster "
-                             "IS NOT NULL AND (d.duplicate_of IS NOT NULL OR e.standing)").fetchone()[0]
+    actual = dict(query(db, "SELECT cluster, count(*) FROM events WHERE cluster IS NOT NULL GROUP BY cluster"))
+    stored = dict(query(db, "SELECT id, reports FROM clusters"))
+    [(wrong,)] = query(db, "SELECT count(*) FROM events e JOIN documents d ON d.id = e.doc_id WHERE e.cluster "
+                           "IS NOT NULL AND (d.duplicate_of IS NOT NULL OR e.standing)")
     assert actual == stored
     assert wrong == 0
 
 
-def russia_taliban(db: Path, code: str, date_prefix: str) -> list[tuple[str, int, int]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT id, reports, documents FROM clusters WHERE source = 'russia' AND target = "
-                            "'taliban' AND code LIKE ? AND date LIKE ?", (code + "%", date_prefix + "%")).fetchall()
+def russia_taliban(db: str, code: str, date_prefix: str) -> list[tuple[str, int, int]]:
+    return query(db, "SELECT id, reports, documents FROM clusters WHERE source = 'russia' AND target = "
+                     "'taliban' AND code LIKE :code AND date LIKE :date", code=code + "%", date=date_prefix + "%")
 
 
 @pytest.mark.slow
-def test_the_2003_listing_and_the_2025_recognition_are_one_event_each(ingested: Path) -> None:
+def test_the_2003_listing_and_the_2025_recognition_are_one_event_each(ingested: str) -> None:
     [(_, reports, documents)] = russia_taliban(ingested, "172", "2003")
     assert reports >= 3 and documents >= 3
     [(_, reports, documents)] = russia_taliban(ingested, "05", "2025-07")
@@ -187,10 +201,9 @@ def test_the_2003_listing_and_the_2025_recognition_are_one_event_each(ingested: 
 
 
 @pytest.mark.slow
-def test_rebuild_gives_the_incremental_assignment(store_copy: Path) -> None:
+def test_rebuild_gives_the_incremental_assignment(store_copy: str) -> None:
     def assignment() -> Counter[str | None]:
-        with sqlite3.connect(store_copy) as conn:
-            return Counter(dict(conn.execute("SELECT id, cluster FROM events")).values())
+        return Counter(dict(query(store_copy, "SELECT id, cluster FROM events")).values())
 
     before = assignment()
     result = CliRunner().invoke(main, ["--db", str(store_copy), "clusters", "--rebuild", "--json"])
@@ -200,7 +213,7 @@ def test_rebuild_gives_the_incremental_assignment(store_copy: Path) -> None:
 
 
 @pytest.mark.slow
-def test_ingesting_a_copy_of_a_document_keeps_clusters_consistent(store_copy: Path, examples_dir: Path,
+def test_ingesting_a_copy_of_a_document_keeps_clusters_consistent(store_copy: str, examples_dir: Path,
                                                            tmp_path: Path) -> None:
     before = russia_taliban(store_copy, "172", "2003")
     changed = tmp_path / "copy-of-ban-to-recognition.pdf"
@@ -213,7 +226,7 @@ def test_ingesting_a_copy_of_a_document_keeps_clusters_consistent(store_copy: Pa
 
 
 @pytest.mark.slow
-def test_replacing_a_document_moves_its_reports_out_of_their_cluster(store_copy: Path, tmp_path: Path) -> None:
+def test_replacing_a_document_moves_its_reports_out_of_their_cluster(store_copy: str, tmp_path: Path) -> None:
     [(_, before, _)] = russia_taliban(store_copy, "172", "2003")
     extra = tmp_path / "listing-recalled.txt"
     extra.write_text("Ban recalled\n\nIn February 2003, Russia's Supreme Court placed the Taliban on its national "
@@ -229,7 +242,7 @@ def test_replacing_a_document_moves_its_reports_out_of_their_cluster(store_copy:
 
 
 @pytest.mark.slow
-def test_clusters_command_lists_events_with_their_reports(ingested: Path) -> None:
+def test_clusters_command_lists_events_with_their_reports(ingested: str) -> None:
     result = CliRunner().invoke(main, ["--db", str(ingested), "clusters", "Russia", "Taliban", "--code", "172",
                                        "--min-reports", "3", "--json"])
     assert result.exit_code == 0, result.output
@@ -239,12 +252,12 @@ def test_clusters_command_lists_events_with_their_reports(ingested: Path) -> Non
 
 
 @pytest.mark.slow
-def test_split_and_merge_corrections_hold_in_the_store(store_copy: Path) -> None:
+def test_split_and_merge_corrections_hold_in_the_store(store_copy: str) -> None:
     from sqlalchemy import select
 
     from dyadlens.identity.reports import key_to_json
     from dyadlens.identity.store_sync import refresh_clusters
-    from dyadlens.store import open_store, schema
+    from dyadlens.store import schema
 
     [(cluster, _, _)] = russia_taliban(store_copy, "172", "2003")
     e = schema.events

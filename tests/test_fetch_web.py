@@ -352,7 +352,7 @@ def test_a_store_from_before_0007_gets_the_feed_tables(tmp_path: Path) -> None:
         conn.executescript(fixture.read_text(encoding="utf-8"))
     conn.close()
     with open_store(old) as migrated:
-        assert migrated.migrations()[-1] == "0007_feed_state"
+        assert "0007_feed_state" in migrated.migrations()
         with migrated.reader() as reader:
             tables = {name for (name,) in reader.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"feeds", "feed_items"} <= tables

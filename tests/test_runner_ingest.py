@@ -172,7 +172,7 @@ def test_runner_ctrl_c_during_a_write_lets_that_transaction_finish(tmp_path: Pat
     ids = write_corpus(tmp_path / "corpus")
     store = open_store(db_path)
     interrupted_store = StoreInterruptedWhileWriting(store.backend)
-    report = ingest([tmp_path / "corpus"], interrupted_store, SPEC)
+    report = ingest([tmp_path / "corpus"], interrupted_store, SPEC, batch_size=1)  # batches: test_ingest_dask.py
     assert report.interrupted
     assert report.stored == ids[:1]
     assert_complete(store, ids[0])

@@ -81,3 +81,14 @@ def test_events_of_an_earlier_store_are_the_rules_and_it_can_hold_corrections(ol
                                             first.target, first.code, first.modality, event_id=first.id))
         assert [(c.action, c.event_id) for c in corrections(store)] == [("reject", first.id)]
         assert store.integrity_check() == []
+
+
+def test_a_fresh_store_has_every_step_recorded_and_the_schema_of_today(store_url: str) -> None:
+    """On each backend: 0001 creates today's tables, each later step finds nothing to do, all are recorded."""
+    from dyadlens.store import schema
+
+    with open_store(store_url) as store:
+        assert store.migrations() == [m.name for m in MIGRATIONS]
+        tables = _columns(store)
+    for table in schema.metadata.sorted_tables:
+        assert tables[table.name] == {c.name: bool(c.nullable) and not c.primary_key for c in table.columns}, table

@@ -126,8 +126,8 @@ def make_records(doc_id: str = "oslo-talks", text: str = TEXT, fingerprint: str 
 
 
 @pytest.fixture()
-def store(db_path: Path) -> Iterator[Store]:
-    opened = open_store(db_path)
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
     yield opened
     opened.close()
 
@@ -224,7 +224,7 @@ def test_store_records_failures_and_clears_them_when_the_document_succeeds(store
         ("Oslo", ["Norway hosted envoys"]),
         ('"will return"', ["The envoy said"]),
         ("terror*", ["The council listed"]),
-        ('"we will', ["The envoy said"]),  # unbalanced quote: searched as plain words
+        ('"we will return', ["The envoy said"]),  # unbalanced quote: searched as plain words
         ("Sudan AND (", ["Norway hosted envoys"]),  # dangling operator
         ("envoy: return", ["The envoy said"]),  # looks like a column filter
         ("Share", []),  # excluded furniture is not indexed
@@ -315,9 +315,9 @@ def test_store_write_with_clashing_ids_raises_and_keeps_the_old_rows(store: Stor
     assert as_written(store.load_records("oslo-talks")) == make_records()
 
 
-def test_store_records_its_migrations(db_path: Path) -> None:
-    open_store(db_path).close()
-    store = open_store(db_path)  # a second open applies nothing new
+def test_store_records_its_migrations(store_url: str) -> None:
+    open_store(store_url).close()
+    store = open_store(store_url)  # a second open applies nothing new
     assert store.migrations() == [m.name for m in MIGRATIONS]
     with store.reader() as conn:
         rows = conn.execute(text("SELECT name, position FROM schema_migrations ORDER BY position")).all()
@@ -326,17 +326,17 @@ def test_store_records_its_migrations(db_path: Path) -> None:
     store.close()
 
 
-def test_store_refuses_a_schema_it_does_not_know(db_path: Path) -> None:
-    store = open_store(db_path)
+def test_store_refuses_a_schema_it_does_not_know(store_url: str) -> None:
+    store = open_store(store_url)
     with store.engine.begin() as conn:
         conn.execute(text("INSERT INTO schema_migrations VALUES ('9999_from_the_future', 99, 'now')"))
     store.close()
     with pytest.raises(StoreError, match="9999_from_the_future"):
-        open_store(db_path)
+        open_store(store_url)
 
 
-def test_store_uses_wal_so_readers_do_not_block_the_writer(store: Store) -> None:
-    with store.reader() as conn:
+def test_store_uses_wal_so_readers_do_not_block_the_writer(db_path: Path) -> None:
+    with open_store(db_path) as store, store.reader() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert (conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) > 0
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

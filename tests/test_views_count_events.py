@@ -33,6 +33,7 @@ from dyadlens.model import ActorRef, DocumentRecords
 from dyadlens.resources import Resources
 from dyadlens.store import EventQuery, Store, open_store, schema
 from dyadlens.web.views import dyad_page, network_page, overview_page
+from postgres_server import STORE_BACKENDS, new_store_target
 
 ACTORS.setdefault("valoria", ActorRef("valoria", "Valoria", "state"))
 ACTORS.setdefault("tarsk", ActorRef("tarsk", "Tarsk", "state"))
@@ -75,8 +76,9 @@ def gazette() -> DocumentRecords:
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "told.db"
+def db(store_url: str) -> str:
+    """The three reports of one expulsion, on each backend."""
+    path = store_url
     with open_store(path) as store:
         for records in (wire(), courier(), gazette()):
             store.write(records)
@@ -235,9 +237,10 @@ def test_cli_events_and_stats_take_the_count(db: Path) -> None:
 # --- the done-when checks on the sample corpus plus the seeds ---------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path, seeds_dir: Path) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "store.db"
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def sample_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, examples_dir: Path,
+                 seeds_dir: Path) -> str:
+    db = new_store_target(request, tmp_path_factory.mktemp("sample"), "store.db")
     _cli(db, "ingest", str(examples_dir), str(seeds_dir))
     return db
 

@@ -10,18 +10,20 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from analysis_corpus import build_store
-from dyadlens.analysis.common import AnalysisContext, to_jsonable
+from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, to_jsonable
 from dyadlens.analysis.dyad import dyad_brief
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
 from dyadlens.web.app import WebApp
+from postgres_server import STORE_BACKENDS, new_store_target
 
 PAGES = ["/", "/actor/taliban", "/dyad/russia/taliban", "/network", "/doc/ledger-0312", "/search?q=Taliban"]
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_store(tmp_path_factory.mktemp("web") / "corpus.db")
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def store_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """The hand-made store, on SQLite and on PostgreSQL (a URL, which ``open_store`` takes as a path)."""
+    return build_store(new_store_target(request, tmp_path_factory.mktemp("web"), "corpus.db"))
 
 
 @pytest.fixture()
@@ -67,7 +69,7 @@ def test_json_twin_is_the_analysis_payload(app: WebApp, store_path: Path, resour
     store = open_store(store_path)
     try:
         expected = to_jsonable(
-            dyad_brief(AnalysisContext(store, resources.ontology, resources.kb), "russia", "taliban")
+            dyad_brief(AnalysisContext(store, resources.ontology, resources.kb), "russia", "taliban", limit=PAGE_SIZE)
         )
     finally:
         store.close()

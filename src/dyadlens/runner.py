@@ -1,16 +1,19 @@
 """Batch ingest: find inputs, run the pipeline over each, store the results.
 
 :func:`ingest` is a plain function the CLI, the evaluation harness and tests
-share. Each document is written in its own transaction, so an interrupted or
-killed run keeps every document it finished and none it did not; running it
-again skips what is already stored (same input bytes, same pipeline) and
-finishes the rest. An input that fails, at any stage, is recorded in the
+share. Finished documents are written in batches (``batch_size`` documents,
+or what finished within :data:`BATCH_SECONDS`, per transaction), each
+document all-or-nothing, so an interrupted run keeps every document it
+finished, a killed one every batch it committed, and neither keeps half a
+document; running it again skips what is already stored (same input bytes,
+same pipeline) and finishes the rest. An input that fails, at any stage, is recorded in the
 store's ``failures`` table with the stage and the reason, and the batch goes on.
 
 With ``workers > 1`` the pipeline runs in worker processes, each of which
 builds its own :class:`~dyadlens.resources.Resources` and pipeline once and
 keeps it in its own loop (no process-wide memo); the parent process stays
-the only writer.
+the only writer. With a Dask ``client`` the pipeline runs on the cluster's
+workers (:mod:`dyadlens.distributed`) and this process is the writer.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dyadlens.errors import DyadlensError, InputError, StoreError
 from dyadlens.ingest.discover import DEFAULT_MAX_BYTES, discover, shown_text
@@ -36,11 +40,22 @@ from dyadlens.model import RECORD_KINDS, DocumentRecords, Failure, RawInput
 from dyadlens.pipeline import DEFAULT_MAX_CHARS, ComponentError, Pipeline, PipelineConfig, build_pipeline
 from dyadlens.resources import Resources
 from dyadlens.store import Store
+from dyadlens.store.store import WriteResult
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 Outcome = Literal["stored", "duplicate", "skipped", "failed"]
 
 #: The record lists counted in a report, in display order.
 COUNTED = tuple(kind.name for kind in RECORD_KINDS if kind.counted)
+
+#: Documents written per transaction: one commit per document cost about twice as much store time.
+DEFAULT_BATCH_SIZE = 50
+#: A batch is written once its first document has waited this long, or at once when its last document
+#: took this long, however few it holds: a slow pipeline still stores steadily and a killed run loses at
+#: most about this much finished work.
+BATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +148,21 @@ def ingest(
     on_progress: Callable[[Progress], None] | None = None,
     workers: int = 1,
     replace: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    client: Client | None = None,
 ) -> IngestReport:
     """Ingest every input under ``paths`` into ``store`` (see :func:`ingest_inputs`)."""
     items = discover(paths, max_bytes)
-    return ingest_inputs(items, store, pipeline, on_progress=on_progress, workers=workers, replace=replace)
+    return ingest_inputs(
+        items,
+        store,
+        pipeline,
+        on_progress=on_progress,
+        workers=workers,
+        replace=replace,
+        batch_size=batch_size,
+        client=client,
+    )
 
 
 def ingest_inputs(
@@ -147,24 +173,33 @@ def ingest_inputs(
     on_progress: Callable[[Progress], None] | None = None,
     workers: int = 1,
     replace: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    client: Client | None = None,
 ) -> IngestReport:
     """Ingest inputs from any source (files found by discovery, pages fetched from the web) into ``store``.
 
-    Ctrl-C stops the run after the document being written (``interrupted``
-    in the report). ``workers > 1`` needs a :class:`PipelineSpec`, from which
-    each worker process builds its own pipeline. ``replace`` lets an input
-    replace a stored document of the same id that came from other bytes
-    (see :class:`_Placement` for what happens without it).
+    Ctrl-C stops the run after writing the documents already finished
+    (``interrupted`` in the report). ``workers > 1`` and ``client`` (a Dask
+    cluster's) need a :class:`PipelineSpec`, from which each worker process
+    builds its own pipeline. ``replace`` lets an input replace a stored
+    document of the same id that came from other bytes (see
+    :class:`_Placement` for what happens without it). ``batch_size`` is the
+    most documents written per transaction.
     """
-    if workers > 1 and not isinstance(pipeline, PipelineSpec):
-        raise ValueError("workers > 1 needs a PipelineSpec: each worker process builds its own pipeline")
-    run = _Run(store=store, on_progress=on_progress, placement=_Placement(store, replace))
+    if (workers > 1 or client is not None) and not isinstance(pipeline, PipelineSpec):
+        raise ValueError("workers > 1 and a cluster need a PipelineSpec: each worker process builds its own pipeline")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    run = _Run(store=store, on_progress=on_progress, placement=_Placement(store, replace), batch_size=batch_size)
     try:
-        if isinstance(pipeline, PipelineSpec) and workers > 1:
-            run.parallel(items, pipeline, workers)
-        else:
-            built = pipeline.build() if isinstance(pipeline, PipelineSpec) else pipeline
-            run.sequential(items, built)
+        with run.batches():
+            if isinstance(pipeline, PipelineSpec) and client is not None:
+                run.on_cluster(items, pipeline, client)
+            elif isinstance(pipeline, PipelineSpec) and workers > 1:
+                run.parallel(items, pipeline, workers)
+            else:
+                built = pipeline.build() if isinstance(pipeline, PipelineSpec) else pipeline
+                run.sequential(items, built)
     except KeyboardInterrupt:
         run.report.interrupted = True
     return run.report
@@ -232,6 +267,15 @@ def _same_source(stored_path: str, path: str) -> bool:
     return os.path.realpath(stored_path) == os.path.realpath(path)
 
 
+@dataclass(frozen=True, slots=True)
+class _Finished:
+    """A document through the pipeline, waiting for its batch to be written."""
+
+    raw: RawInput
+    records: DocumentRecords
+    notes: tuple[str, ...]  # placement warnings
+
+
 @dataclass(slots=True)
 class _Run:
     """The state of one ingest run: the report and where each input goes."""
@@ -239,8 +283,12 @@ class _Run:
     store: Store
     on_progress: Callable[[Progress], None] | None
     placement: _Placement
+    batch_size: int = DEFAULT_BATCH_SIZE
     report: IngestReport = field(default_factory=IngestReport)
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # doc id -> placement warning, until stored
+    pending: list[_Finished | Failure] = field(default_factory=list)  # the next batch, failures in their place
+    pending_since: float = 0.0
+    last_finished: float = field(default_factory=time.monotonic)
     done: int = 0
 
     def sequential(self, items: Iterable[RawInput | Failure], pipeline: Pipeline) -> None:
@@ -259,6 +307,21 @@ class _Run:
         finally:
             pool.close(wait=finished)
 
+    def on_cluster(self, items: Iterable[RawInput | Failure], spec: PipelineSpec, client: Client) -> None:
+        from dyadlens.distributed import map_pipeline, pipeline_signature
+
+        self.report.pipeline = pipeline_signature(client, spec)
+        for raw, result in map_pipeline(client, spec, self.to_process(items)):
+            self.finish(raw, result)
+
+    @contextmanager
+    def batches(self) -> Iterator[None]:
+        """Write the documents still pending when the run ends, however it ends (Ctrl-C, a lost worker)."""
+        try:
+            yield
+        finally:
+            self.flush()
+
     def to_process(self, items: Iterable[RawInput | Failure]) -> Iterator[RawInput]:
         """The inputs that need the pipeline; failures, clashes and unchanged ones are settled here."""
         for item in items:
@@ -276,28 +339,55 @@ class _Run:
                 yield placed
 
     def finish(self, raw: RawInput, result: DocumentRecords | Failure) -> None:
-        """Store one document's records, or record why it failed; any error here is that document's alone."""
+        """Queue one document's records for the next batch, or record why it failed."""
         notes = self.notes.pop(raw.doc_id, ())
         if isinstance(result, Failure):
             self.fail(result)
             return
+        now = time.monotonic()
+        slow, self.last_finished = now - self.last_finished >= BATCH_SECONDS, now
+        if not self.pending:
+            self.pending_since = now
+        self.pending.append(_Finished(raw, result, notes))
+        if slow or len(self.pending) >= self.batch_size or now - self.pending_since >= BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending documents in one transaction (any error is that document's alone),
+        then report them and the failures between them in input order."""
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
         with _interrupts_held():
-            try:
-                written = self.store.write(result, pipeline=self.report.pipeline, replace=self.placement.replace)
-            except Exception as error:  # noqa: BLE001 - the batch goes on without this document
-                reason = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
-                self.fail(Failure(raw.path, reason, stage="store", doc_id=raw.doc_id))
-                return
-            self.report.stored.append(written.doc_id)
-            self.report.counts.update({name: len(getattr(result, name)) for name in COUNTED})
-            if written.duplicate_of:
-                self.report.duplicates[written.doc_id] = written.duplicate_of
-            warnings = (*notes, *result.document.meta.get("warnings", ()))
-            self.report.warnings.extend((raw.path, text) for text in warnings)
-            outcome: Outcome = "duplicate" if written.duplicate_of else "stored"
-            self.progress(raw.path, raw.doc_id, outcome, warnings=tuple(warnings))
+            records = [item.records for item in batch if isinstance(item, _Finished)]
+            pipeline, replace = self.report.pipeline, self.placement.replace
+            written = iter(self.store.write_batch(records, pipeline=pipeline, replace=replace))
+            for item in batch:
+                if isinstance(item, Failure):
+                    self.fail(item)
+                else:
+                    self.stored(item, next(written))
+
+    def stored(self, item: _Finished, written: WriteResult | Exception) -> None:
+        raw, result = item.raw, item.records
+        if isinstance(written, Exception):
+            reason = str(written) if isinstance(written, StoreError) else f"{type(written).__name__}: {written}"
+            self.fail(Failure(raw.path, reason, stage="store", doc_id=raw.doc_id))
+            return
+        self.report.stored.append(written.doc_id)
+        self.report.counts.update({name: len(getattr(result, name)) for name in COUNTED})
+        if written.duplicate_of:
+            self.report.duplicates[written.doc_id] = written.duplicate_of
+        warnings = (*item.notes, *result.document.meta.get("warnings", ()))
+        self.report.warnings.extend((raw.path, text) for text in warnings)
+        outcome: Outcome = "duplicate" if written.duplicate_of else "stored"
+        self.progress(raw.path, raw.doc_id, outcome, warnings=tuple(warnings))
 
     def fail(self, failure: Failure) -> None:
+        """Record an input that failed; while documents before it wait for their batch, it waits with them."""
+        if self.pending:
+            self.pending.append(failure)
+            return
         failure = _printable(failure)
         with _interrupts_held():
             self.store.record_failure(failure)

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from dyadlens.analysis.actors import resolve_actor
 from dyadlens.errors import DyadlensError
-from dyadlens.model import MODALITIES, Designation, Document, Event, Mention, Quote, Sentence, shown_id
-from dyadlens.store.queries import ClusterCounts, check_count
+from dyadlens.model import MODALITIES, ActorRef, Designation, Document, Event, Mention, Quote, Sentence, shown_id
+from dyadlens.store.queries import ClusterCounts, ShownEvent, check_count
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
@@ -38,6 +38,60 @@ if TYPE_CHECKING:
 
 #: The default modality filter of counting views: only what the text asserts.
 DEFAULT_MODALITIES: tuple[str, ...] = ("asserted",)
+
+
+#: Rows a paged list shows unless asked for another page size.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which slice of a long list a view shows: at most ``limit`` rows from ``offset``, of ``total``."""
+
+    offset: int
+    limit: int | None
+    total: int
+
+    @property
+    def shown(self) -> str:
+        """``1–50 of 57,740`` (``0 of 0`` when empty)."""
+        if self.total == 0:
+            return "0 of 0"
+        last = self.total if self.limit is None else min(self.total, self.offset + self.limit)
+        return f"{self.offset + 1:,}–{last:,} of {self.total:,}"
+
+    @property
+    def has_next(self) -> bool:
+        return self.limit is not None and self.offset + self.limit < self.total
+
+
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """Events counted by quad class, with their mean Goldstein weight (codes the ontology lacks count in
+    neither)."""
+
+    by_quad: dict[int, int]
+    mean_goldstein: float | None
+
+
+def weigh(ontology: Ontology, counts: Iterable[tuple[str, int]]) -> Weighed:
+    """Quad classes and mean Goldstein of events given as (code, how many): the aggregate queries
+    count by code, and the ontology weighs the few codes they return."""
+    by_quad = dict.fromkeys((1, 2, 3, 4), 0)
+    weight, weighed = 0.0, 0
+    for code, n in counts:
+        try:
+            info = ontology.get(code)
+        except KeyError:
+            continue
+        by_quad[info.quad_class] = by_quad.get(info.quad_class, 0) + n
+        weight, weighed = weight + info.goldstein * n, weighed + n
+    return Weighed(by_quad, round(weight / weighed, 2) if weighed else None)
+
+
+def check_window(limit: int | None, offset: int) -> None:
+    if (limit is not None and limit < 0) or offset < 0:
+        raise DyadlensError("limit and offset must not be negative")
 
 
 class UnknownDocumentError(DyadlensError):
@@ -296,6 +350,23 @@ class AnalysisContext:
             self._names[actor_id] = self._find_name(actor_id)
         return self._names[actor_id]
 
+    def actor_refs(self, actor_ids: Iterable[str | None]) -> dict[str, ActorRef]:
+        """The actors named, in one statement at most: the KB's entry for an actor the KB knows (what
+        the store's snapshots of it were written from), else the store's latest snapshot, which costs
+        a look-up through every document naming the actor (cheap for the rare actors the KB lacks)."""
+        wanted = {a for a in actor_ids if a}
+        known = {a: self.kb.ref(a) for a in wanted if self.kb is not None and self.kb.get(a) is not None}
+        rest = wanted - set(known)
+        return {**(self.store.actor_refs(rest) if rest else {}), **known}
+
+    def load_names(self, actor_ids: Iterable[str | None]) -> None:
+        """Read the names of many actors at once (:meth:`actor_refs`), so that the rows of a page cost
+        no query each."""
+        wanted = {a for a in actor_ids if a and a not in self._names}
+        found = self.actor_refs(wanted)
+        for actor_id in wanted:
+            self._names[actor_id] = str(found[actor_id].name) if actor_id in found else shown_id(actor_id)
+
     def _find_name(self, actor_id: str) -> str:
         actor = self.store.actor(actor_id)
         if actor is not None:
@@ -367,6 +438,52 @@ class AnalysisContext:
             kind="observation" if event.standing else "event",
             cluster=event.cluster,
         )
+
+    def shown_row(self, shown: ShownEvent) -> EventRow:
+        """The row of an event read with its evidence (:meth:`Store.shown_events`): no further query
+        once the names are loaded (:meth:`load_names`)."""
+        event, head = shown.event, shown.document
+        info, root_info = self.code(event.code), self.code(event.code[:2])
+        evidence = Evidence(event.doc_id, event.start, event.end, shown.evidence, event.sentence_index)
+        return EventRow(
+            id=event.id, date=event.date,
+            dated_by="event" if event.date else ("document" if head.published else None),
+            sort_date=event.date or head.published,
+            source=event.source, source_name=self.actor_name(event.source),
+            target=event.target, target_name=self.actor_name(event.target),
+            code=event.code, code_name=info.name if info is not None else f"unknown code {event.code}",
+            root=event.code[:2], root_name=root_info.name if root_info is not None else event.code[:2],
+            quad_class=info.quad_class if info is not None else None,
+            goldstein=info.goldstein if info is not None else None,
+            modality=event.modality, claimant=event.claimant,
+            trigger_start=event.trigger_start, trigger_end=event.trigger_end,
+            doc_id=event.doc_id, doc_title=head.title, outlet=head.outlet, published=head.published, url=head.url,
+            evidence=evidence, claimant_name=self.actor_name(event.claimant),
+            source_sectors=event.source_sectors, target_sectors=event.target_sectors,
+            place=_shown_place(shown), coder=event.coder, confidence=event.confidence,
+            kind="observation" if event.standing else "event", cluster=event.cluster,
+        )
+
+    def shown_rows(self, shown: list[ShownEvent], count: str, *, with_reports: bool = False) -> list[EventRow]:
+        """Rows of one page of events, in their order, in a fixed number of statements; counting real
+        events, each (not an observation) with its counts and, ``with_reports``, its reports."""
+        self.load_names(a for s in shown for a in (s.event.source, s.event.target, s.event.claimant))
+        clusters = [s.event.cluster for s in shown if s.event.cluster]
+        counts = self.store.cluster_counts(clusters) if clusters else {}
+        reports = self.store.shown_reports(clusters) if with_reports and clusters else {}
+        if check_count(count) == "reports":
+            return [self.shown_row(s) for s in shown]
+        return [self._shown_real_event(s, counts, reports, with_reports) for s in shown]
+
+    def _shown_real_event(self, shown: ShownEvent, counts: dict[str, ClusterCounts],
+                          reports: dict[str, list[ShownEvent]], with_reports: bool) -> EventRow:
+        row = self.shown_row(shown)
+        if shown.event.standing:
+            return row
+        cluster = shown.event.cluster or ""
+        told = counts.get(cluster) or ClusterCounts(first_seen=row.published, last_seen=row.published)
+        listed = reports.get(cluster, [shown]) if with_reports else []
+        return dataclasses.replace(row, counts=told, reports=[_shown_report(r) for r in listed])
 
     def event_rows(self, events: Iterable[Event]) -> list[EventRow]:
         return sort_rows(self.event_row(e) for e in events)
@@ -441,6 +558,26 @@ class AnalysisContext:
             evidence=self.sentence_evidence(designation.doc_id, designation.start, designation.end, None),
             claimant_name=self.actor_name(designation.claimant),
         )
+
+
+def _shown_place(shown: ShownEvent) -> EventPlace | None:
+    event = shown.event
+    if not event.place_name:
+        return None
+    evidence = None
+    if shown.place_words is not None and event.place_start is not None and event.place_end is not None:
+        evidence = Evidence(event.doc_id, event.place_start, event.place_end, shown.place_words, event.sentence_index)
+    return EventPlace(event.place_name, event.place_precision or "", event.place_country, event.place_admin1,
+                      event.place_lat, event.place_lon, event.place_rule, evidence)
+
+
+def _shown_report(shown: ShownEvent) -> ReportRow:
+    event, head = shown.event, shown.document
+    return ReportRow(
+        id=event.id, doc_id=event.doc_id, doc_title=head.title, outlet=head.outlet, published=head.published,
+        date=event.date, code=event.code, modality=event.modality,
+        evidence=Evidence(event.doc_id, event.start, event.end, shown.evidence, event.sentence_index),
+    )
 
 
 def sort_rows(rows: Iterable[EventRow]) -> list[EventRow]:

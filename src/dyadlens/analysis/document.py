@@ -51,6 +51,7 @@ def _text_order(row: EventRow) -> tuple[int, int]:
 
 def document_view(ctx: AnalysisContext, doc_id: str) -> DocumentView:
     document = ctx.require_document(doc_id)
+    ctx.load_names(m.actor_id for m in ctx.mentions(doc_id))
     sentences = [SentenceSpan(s.index, s.start, s.end, s.kind, s.analysed) for s in ctx.sentences(doc_id)]
     mentions = [
         MentionSpan(m.start, m.end, m.actor_id, ctx.actor_name(m.actor_id), m.label, m.rule)

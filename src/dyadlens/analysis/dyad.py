@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, and_, exists, or_
+
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, QuoteRow
 from dyadlens.analysis.series import Series, dyad_series
+from dyadlens.analysis.shown_rows import quote_rows
 from dyadlens.analysis.sources import SourcesView, sources_side_by_side
 from dyadlens.analysis.status import StatusEntry, status_entries
 from dyadlens.analysis.timeline import Timeline, dyad_timeline
+from dyadlens.store import schema
+
+#: Key quotes a dyad page lists: the first, by publication date.
+QUOTES_LISTED = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +38,18 @@ def dyad_brief(
     by: str = "month",
     modalities: tuple[str, ...] | None = DEFAULT_MODALITIES,
     count: str = "events",
+    limit: int | None = None,
+    offset: int = 0,
 ) -> DyadBrief:
-    """Timeline (all modalities), series (``modalities``), status, key quotes and sources; the timeline
-    and the series count real events (``count="events"``) or every report (``"reports"``)."""
+    """Timeline (all modalities; ``limit`` rows from ``offset``), series (``modalities``), status, key
+    quotes and sources; the timeline and the series count real events (``count="events"``) or every
+    report (``"reports"``)."""
     return DyadBrief(
         a=a,
         a_name=ctx.actor_name(a),
         b=b,
         b_name=ctx.actor_name(b),
-        timeline=dyad_timeline(ctx, a, b, count=count),
+        timeline=dyad_timeline(ctx, a, b, count=count, limit=limit, offset=offset),
         series=dyad_series(ctx, a, b, by=by, modalities=modalities, count=count),
         status=status_entries(ctx, a, b) + status_entries(ctx, b, a),
         quotes=dyad_quotes(ctx, a, b),
@@ -47,12 +57,15 @@ def dyad_brief(
     )
 
 
-def dyad_quotes(ctx: AnalysisContext, a: str, b: str) -> list[QuoteRow]:
-    """Quotes by one side in a sentence that mentions the other side."""
-    found = []
-    for speaker, other in ((a, b), (b, a)):
-        for quote in ctx.store.quotes(speaker_actor=speaker):
-            mentioned = {m.actor_id for m in ctx.mentions(quote.doc_id) if m.sentence_index == quote.sentence_index}
-            if other in mentioned:
-                found.append(ctx.quote_row(quote))
-    return sorted(found, key=lambda q: (q.published is None, q.published or "", q.doc_id, q.start))
+def dyad_quotes(ctx: AnalysisContext, a: str, b: str, limit: int | None = QUOTES_LISTED) -> list[QuoteRow]:
+    """Quotes by one side in a sentence that mentions the other side, by publication date: the first
+    ``limit``, in one statement."""
+    q, m = schema.quotes, schema.mentions
+
+    def mentions(actor: str) -> ColumnElement[bool]:
+        return exists().where(m.c.doc_id == q.c.doc_id, m.c.sentence_index == q.c.sentence_index,
+                              m.c.actor_id == actor)
+
+    said = or_(and_(q.c.speaker_actor == a, mentions(b)), and_(q.c.speaker_actor == b, mentions(a)))
+    order = [schema.documents.c.published.is_(None), schema.documents.c.published, q.c.doc_id, q.c.start]
+    return quote_rows(ctx, said, order=order, limit=limit)

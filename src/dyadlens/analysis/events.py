@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dyadlens.analysis.common import AnalysisContext, EventRow
+from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_window
 from dyadlens.model import ActorRef, DocumentRecords, Event, Mention
 from dyadlens.store import EventQuery
 
@@ -24,10 +24,15 @@ if TYPE_CHECKING:
     from dyadlens.store import Store
 
 
-def list_events(ctx: AnalysisContext, query: EventQuery, limit: int | None = None) -> list[EventRow]:
-    """The events matching ``query`` in store order (ingest, then text order), at most ``limit``; counting
-    real events (``query.count``), each with its counts and reports."""
-    return ctx.counted_rows(ctx.store.events(query, limit=limit), query.count, with_reports=True)
+def list_events(ctx: AnalysisContext, query: EventQuery, limit: int | None = None,
+                offset: int = 0) -> tuple[list[EventRow], Window]:
+    """The events matching ``query`` in store order (ingest, then text order), ``limit`` from ``offset``,
+    and which of how many they are; counting real events (``query.count``), each with its counts and
+    reports. Evidence and names are read for the rows returned only, in a fixed number of statements."""
+    check_window(limit, offset)
+    shown = ctx.store.shown_events(query, limit=limit, offset=offset, order="ingest")
+    total = ctx.store.count_events(query) if limit is not None or offset else len(shown)
+    return ctx.shown_rows(shown, query.count, with_reports=True), Window(offset, limit, total)
 
 
 @dataclass(slots=True)

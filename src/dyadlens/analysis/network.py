@@ -5,18 +5,38 @@ Goldstein weight. Events without a target, and (by default) events whose
 modality is not ``asserted``, are left out. Events are placed in the period by
 their own date, else by their document's publication date. A real event counts
 once (``count="events"``, the default) or every report counts (``"reports"``);
-standing facts are never counted.
+standing facts are never counted. The edges come from one aggregate query
+(``GROUP BY`` source, target, with the period and the quad classes filtered in
+SQL), ordered by count and paged (``limit``, ``offset``, the true number of edges
+in ``window``); the edges shown are weighed from their counts by code (one more
+``GROUP BY``), and the nodes are their actors, each with its events over the
+whole selection, from a last aggregate.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, check_modalities, sort_rows
+from sqlalchemy import func, select, tuple_, union_all
+
+from dyadlens.analysis.common import (
+    DEFAULT_MODALITIES,
+    AnalysisContext,
+    Window,
+    check_modalities,
+    check_window,
+    weigh,
+)
 from dyadlens.errors import DyadlensError
+from dyadlens.model import shown_id
 from dyadlens.partial_dates import check_date
 from dyadlens.store import EventQuery
+from dyadlens.store.queries import joined
+
+#: Edges a network page shows unless asked for another page size.
+EDGES_SHOWN = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +54,6 @@ class Edge:
     count: int
     mean_goldstein: float | None
     by_quad: dict[int, int]
-    event_ids: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +63,9 @@ class Network:
     quad_classes: tuple[int, ...] | None
     modalities: tuple[str, ...] | None
     nodes: list[Node]
-    edges: list[Edge]
+    edges: list[Edge]  # one page of them, most events first
     count: str = "events"  # what an edge counts: events | reports
+    window: Window | None = None  # which edges of how many ``edges`` holds
 
 
 def actor_network(
@@ -55,53 +75,65 @@ def actor_network(
     quad_classes: tuple[int, ...] | None = None,
     modalities: tuple[str, ...] | None = DEFAULT_MODALITIES,
     count: str = "events",
+    limit: int | None = EDGES_SHOWN,
+    offset: int = 0,
 ) -> Network:
-    """Nodes and weighted directed edges of the events in [since, until]."""
+    """Nodes and weighted directed edges of the events in [since, until]: ``limit`` edges from ``offset``."""
     if quad_classes is not None and any(q not in (1, 2, 3, 4) for q in quad_classes):
         raise DyadlensError("quad classes are 1 (verbal cooperation) to 4 (material conflict)")
     chosen = check_modalities(modalities)
     since, until = check_date(since, "since"), check_date(until, "until")
+    check_window(limit, offset)
     query = EventQuery(modalities=chosen, since=since, until=until, document_dates=True, count=count,
                        standing=False)
-    events = [e for e in ctx.store.events(query) if e.source and e.target and e.source != e.target]
-    rows = sort_rows(ctx.counted_rows(events, count))
+    source, target = query.column("source"), query.column("target")
+    where = [*query.conditions(), source.is_not(None), target.is_not(None), source != target]
     if quad_classes:
-        rows = [r for r in rows if r.quad_class in quad_classes]
-    edges = _edges(rows)
+        where.append(query.column("code").in_(sorted(c.code for c in ctx.ontology if c.quad_class in quad_classes)))
+    edges_sql = (select(source.label("source"), target.label("target"), func.count().label("events"))
+                 .select_from(joined()).where(*where).group_by(source, target))
+    ordered = edges_sql.order_by(func.count().desc(), source, target).limit(limit).offset(offset or None)
+    pairs = [(row.source, row.target, int(row.events)) for row in ctx.store.read(ordered)]
+    edges = _weighed_edges(ctx, query, where, pairs)
+    total = int(ctx.store.read(select(func.count()).select_from(edges_sql.subquery()))[0][0])
     return Network(
         since=since, until=until, quad_classes=tuple(quad_classes) if quad_classes else None,
-        modalities=chosen, count=count, nodes=_nodes(ctx, edges), edges=edges,
+        modalities=chosen, count=count, nodes=_nodes(ctx, edges_sql, edges), edges=edges,
+        window=Window(offset, limit, total),
     )
 
 
-def _edges(rows: list[EventRow]) -> list[Edge]:
-    grouped: dict[tuple[str, str], list[EventRow]] = defaultdict(list)
-    for row in rows:
-        assert row.source is not None and row.target is not None
-        grouped[(row.source, row.target)].append(row)
-    edges = [_edge(pair, members) for pair, members in grouped.items()]
-    return sorted(edges, key=lambda e: (-e.count, e.source, e.target))
+def _weighed_edges(ctx: AnalysisContext, query: EventQuery, where: list[Any],
+                   pairs: list[tuple[str, str, int]]) -> list[Edge]:
+    """The edges shown, each weighed from its events counted by code (one ``GROUP BY`` over those pairs)."""
+    if not pairs:
+        return []
+    source, target, code = query.column("source"), query.column("target"), query.column("code")
+    by_code = (select(source.label("source"), target.label("target"), code.label("code"), func.count().label("n"))
+               .select_from(joined()).where(*where, tuple_(source, target).in_([(s, t) for s, t, _ in pairs]))
+               .group_by(source, target, code))
+    codes: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for row in ctx.store.read(by_code):
+        codes[(row.source, row.target)].append((row.code, int(row.n)))
+    edges = []
+    for s, t, n in pairs:
+        weighed = weigh(ctx.ontology, codes[(s, t)])
+        edges.append(Edge(source=s, target=t, count=n, mean_goldstein=weighed.mean_goldstein,
+                          by_quad=weighed.by_quad))
+    return edges
 
 
-def _edge(pair: tuple[str, str], rows: list[EventRow]) -> Edge:
-    weights = [r.goldstein for r in rows if r.goldstein is not None]
-    return Edge(
-        source=pair[0],
-        target=pair[1],
-        count=len(rows),
-        mean_goldstein=round(sum(weights) / len(weights), 2) if weights else None,
-        by_quad={q: sum(1 for r in rows if r.quad_class == q) for q in (1, 2, 3, 4)},
-        event_ids=[r.id for r in rows],
-    )
-
-
-def _nodes(ctx: AnalysisContext, edges: list[Edge]) -> list[Node]:
-    degree: dict[str, int] = defaultdict(int)
-    for edge in edges:
-        degree[edge.source] += edge.count
-        degree[edge.target] += edge.count
-    nodes = []
-    for actor_id, count in degree.items():
-        actor = ctx.store.actor(actor_id)
-        nodes.append(Node(id=actor_id, name=ctx.actor_name(actor_id), type=actor.type if actor else None, events=count))
+def _nodes(ctx: AnalysisContext, edges_sql: Any, edges: list[Edge]) -> list[Node]:
+    """The actors of the edges shown, each with its events over every edge of the selection."""
+    shown = {actor for edge in edges for actor in (edge.source, edge.target)}
+    if not shown:
+        return []
+    pairs = edges_sql.subquery()
+    sides = union_all(select(pairs.c.source.label("actor"), pairs.c.events),
+                      select(pairs.c.target.label("actor"), pairs.c.events)).subquery()
+    degree = select(sides.c.actor, func.sum(sides.c.events)).where(sides.c.actor.in_(sorted(shown)))
+    degrees = {actor: int(events) for actor, events in ctx.store.read(degree.group_by(sides.c.actor))}
+    found = ctx.actor_refs(shown)
+    nodes = [Node(id=a, name=found[a].name if a in found else shown_id(a), type=found[a].type if a in found else None,
+                  events=degrees.get(a, 0)) for a in shown]
     return sorted(nodes, key=lambda n: (-n.events, n.id))

@@ -2,16 +2,27 @@
 
 Counts real events (one per cluster of reports, ``count="events"``, the default)
 or every report (``count="reports"``); standing facts are never counted as acts.
+Everything is an aggregate in SQL: the totals are counts, the actors and the
+dyads the top of a ``GROUP BY``, and the documents one page (``limit``,
+``offset``, ordered by publication date) with the true total in ``window``.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from dyadlens.analysis.common import AnalysisContext
-from dyadlens.model import Event
-from dyadlens.store import EventQuery, check_count
+from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
+
+from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_window, weigh
+from dyadlens.store import EventQuery, check_count, schema
+from dyadlens.store.queries import joined
+
+#: Actors the overview lists, most events first.
+ACTORS_SHOWN = 30
+
+A, D, M = schema.actors, schema.documents, schema.mentions
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,58 +60,114 @@ class DyadSummary:
 
 @dataclass(frozen=True, slots=True)
 class Overview:
-    documents: list[DocumentSummary]
-    actors: list[ActorSummary]
+    documents: list[DocumentSummary]  # one page of them, by publication date
+    actors: list[ActorSummary]  # the ACTORS_SHOWN with the most events (then mentions)
     dyads: list[DyadSummary]
     totals: dict[str, int]
     count: str = "events"  # what the event counts count: events | reports
+    window: Window | None = None  # which documents of how many ``documents`` holds
+    duplicates: int = 0  # documents that repeat an earlier one
 
 
-def corpus_overview(ctx: AnalysisContext, top: int = 20, count: str = "events") -> Overview:
-    events = ctx.store.events(EventQuery(count=check_count(count), standing=False))
+def corpus_overview(ctx: AnalysisContext, top: int = 20, count: str = "events", limit: int | None = PAGE_SIZE,
+                    offset: int = 0) -> Overview:
+    """Totals, the ``top`` dyads, the most active actors and ``limit`` documents from ``offset``."""
+    check_window(limit, offset)
+    acts = EventQuery(count=check_count(count), standing=False)
     documents = [
-        DocumentSummary(
-            id=d.id, title=d.title, outlet=d.outlet, published=d.published, kind=d.kind,
-            duplicate_of=d.duplicate_of, events=d.events, quotes=d.quotes,
-        )
-        for d in ctx.store.documents(count=count)
+        DocumentSummary(id=d.id, title=d.title, outlet=d.outlet, published=d.published, kind=d.kind,
+                        duplicate_of=d.duplicate_of, events=d.events, quotes=d.quotes)
+        for d in ctx.store.documents(limit, count=count, offset=offset, by_published=True)
     ]
-    documents.sort(key=lambda d: (d.published is None, d.published or "", d.id))
-    involvement = Counter(a for e in events for a in {e.source, e.target} if a)
-    duplicates = {d.id for d in documents if d.duplicate_of is not None}
-    mentioned = Counter(m.actor_id for m in ctx.store.mentions() if m.actor_id and m.doc_id not in duplicates)
-    actors = [
-        ActorSummary(id=a.id, name=a.name, type=a.type, resolved=a.resolved, events=involvement[a.id],
-                     mentions=mentioned[a.id])
-        for a in ctx.store.actors()
-    ]
-    actors.sort(key=lambda a: (-a.events, -a.mentions, a.name))
-    totals = {
-        "documents": len(documents),
-        "actors": len(actors),
-        "events": len(events),
-        "quotes": sum(d.quotes for d in documents if d.duplicate_of is None),
-        "designations": len(list(ctx.store.designations())),
-    }
-    return Overview(documents=documents, actors=actors, dyads=_top_dyads(ctx, events, top), totals=totals,
-                    count=count)
+    totals = _totals(ctx, acts)
+    duplicates = int(ctx.store.read(select(func.count()).where(D.c.duplicate_of.is_not(None)))[0][0])
+    return Overview(documents=documents, actors=_actors(ctx, acts), dyads=_top_dyads(ctx, acts, top), totals=totals,
+                    count=count, window=Window(offset, limit, totals["documents"]), duplicates=duplicates)
 
 
-def _top_dyads(ctx: AnalysisContext, events: list[Event], top: int) -> list[DyadSummary]:
-    grouped: dict[tuple[str, str], list[Event]] = defaultdict(list)
-    for event in events:
-        if event.source and event.target and event.source != event.target:
-            pair = sorted((event.source, event.target))
-            grouped[(pair[0], pair[1])].append(event)
-    dyads = [_dyad(ctx, pair, members) for pair, members in grouped.items()]
-    dyads.sort(key=lambda d: (-d.events, d.a, d.b))
-    return dyads[:top]
-
-
-def _dyad(ctx: AnalysisContext, pair: tuple[str, str], events: list[Event]) -> DyadSummary:
-    weights = [info.goldstein for e in events if e.modality == "asserted" and (info := ctx.code(e.code)) is not None]
-    return DyadSummary(
-        a=pair[0], a_name=ctx.actor_name(pair[0]), b=pair[1], b_name=ctx.actor_name(pair[1]),
-        events=len(events), asserted=sum(1 for e in events if e.modality == "asserted"),
-        mean_goldstein=round(sum(weights) / len(weights), 2) if weights else None,
+def _totals(ctx: AnalysisContext, acts: EventQuery) -> dict[str, int]:
+    original = D.c.duplicate_of.is_(None)
+    counts = select(
+        select(func.count()).select_from(D).scalar_subquery(),
+        select(func.count(func.distinct(A.c.id))).scalar_subquery(),
+        select(func.count()).select_from(joined()).where(*acts.conditions()).scalar_subquery(),
+        _rows_in_originals(schema.quotes, original),
+        _rows_in_originals(schema.designations, original),
     )
+    row = ctx.store.read(counts)[0]
+    return dict(zip(("documents", "actors", "events", "quotes", "designations"), map(int, row), strict=True))
+
+
+def _rows_in_originals(table: Any, original: Any) -> Any:
+    return select(func.count()).select_from(table.join(D, D.c.id == table.c.doc_id)).where(original).scalar_subquery()
+
+
+def _actors(ctx: AnalysisContext, acts: EventQuery) -> list[ActorSummary]:
+    """The actors with the most events, then mentions; ties by name (the first of its stored names)."""
+    involved = _involvement(acts)
+    mentioned = (
+        select(M.c.actor_id.label("actor"), func.count().label("mentions"))
+        .join(D, D.c.id == M.c.doc_id).where(D.c.duplicate_of.is_(None), M.c.actor_id.is_not(None))
+        .group_by(M.c.actor_id).subquery()
+    )
+    known = select(A.c.id, func.min(A.c.name).label("name")).group_by(A.c.id).subquery()
+    events, mentions = func.coalesce(involved.c.events, 0), func.coalesce(mentioned.c.mentions, 0)
+    ranked = (
+        select(known.c.id, events.label("events"), mentions.label("mentions"))
+        .select_from(known.outerjoin(involved, involved.c.actor == known.c.id)
+                     .outerjoin(mentioned, mentioned.c.actor == known.c.id))
+        .order_by(events.desc(), mentions.desc(), known.c.name).limit(ACTORS_SHOWN)
+    )
+    rows = ctx.store.read(ranked)
+    stored = ctx.actor_refs(row.id for row in rows)
+    return [
+        ActorSummary(id=row.id, name=stored[row.id].name, type=stored[row.id].type, resolved=stored[row.id].resolved,
+                     events=int(row.events), mentions=int(row.mentions))
+        for row in rows if row.id in stored
+    ]
+
+
+def _involvement(acts: EventQuery) -> Any:
+    """Per actor, the events it takes part in on either side (once when on both)."""
+    source, target = acts.column("source"), acts.column("target")
+    as_source = select(source.label("actor")).select_from(joined()).where(*acts.conditions(), source.is_not(None))
+    as_target = select(target.label("actor")).select_from(joined()).where(
+        *acts.conditions(), target.is_not(None), or_(source.is_(None), source != target)
+    )
+    sides = union_all(as_source, as_target).subquery()
+    return select(sides.c.actor, func.count().label("events")).group_by(sides.c.actor).subquery()
+
+
+def _top_dyads(ctx: AnalysisContext, acts: EventQuery, top: int) -> list[DyadSummary]:
+    """The ``top`` dyads (either direction) by events, each weighed from its asserted events by code."""
+    source, target = acts.column("source"), acts.column("target")
+    a, b = case((source < target, source), else_=target), case((source < target, target), else_=source)
+    asserted = acts.column("modality") == "asserted"
+    where = [*acts.conditions(), and_(source.is_not(None), target.is_not(None), source != target)]
+    found = (
+        select(a.label("a"), b.label("b"), func.count().label("events"),
+               func.sum(case((asserted, 1), else_=0)).label("asserted"))
+        .select_from(joined()).where(*where).group_by(a, b).order_by(func.count().desc(), a, b).limit(top)
+    )
+    rows = ctx.store.read(found)
+    codes = _asserted_codes(ctx, acts, where, [(row.a, row.b) for row in rows]) if rows else {}
+    ctx.load_names(actor for row in rows for actor in (row.a, row.b))
+    return [
+        DyadSummary(a=row.a, a_name=ctx.actor_name(row.a), b=row.b, b_name=ctx.actor_name(row.b),
+                    events=int(row.events), asserted=int(row.asserted),
+                    mean_goldstein=weigh(ctx.ontology, codes[(row.a, row.b)]).mean_goldstein)
+        for row in rows
+    ]
+
+
+def _asserted_codes(ctx: AnalysisContext, acts: EventQuery, where: list[Any],
+                    pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """The asserted events of the dyads named, counted by code."""
+    source, target, code = acts.column("source"), acts.column("target"), acts.column("code")
+    a, b = case((source < target, source), else_=target), case((source < target, target), else_=source)
+    found = (select(a.label("a"), b.label("b"), code.label("code"), func.count().label("n")).select_from(joined())
+             .where(*where, acts.column("modality") == "asserted", tuple_(a, b).in_(pairs)).group_by(a, b, code))
+    codes: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for row in ctx.store.read(found):
+        codes[(row.a, row.b)].append((row.code, int(row.n)))
+    return codes

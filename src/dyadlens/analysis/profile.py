@@ -10,6 +10,9 @@ source and as target, over all modalities, with the asserted share given
 separately: real events once each by default, every report with
 ``count="reports"``, standing facts never. Quotes *by* the actor are those whose speaker acts for it; quotes
 *about* it are those in a sentence that mentions it (and that it did not speak).
+The counts and partners are ``GROUP BY`` queries; the events are one page
+(``limit``, ``offset``, the true total in ``events_window``) and the quotes,
+designations and documents the first ``LISTED`` of each, with their totals.
 
 Both take an actor id: resolve what the user typed first
 (:meth:`AnalysisContext.resolve_actor`).
@@ -19,16 +22,29 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import case, exists, func, or_, select, union
+
 from dyadlens.analysis.actors import UnknownActorError
-from dyadlens.analysis.common import AnalysisContext, DesignationRow, EventRow, QuoteRow, sort_rows
+from dyadlens.analysis.common import (
+    PAGE_SIZE,
+    AnalysisContext,
+    DesignationRow,
+    EventRow,
+    QuoteRow,
+    Window,
+    check_window,
+    weigh,
+)
+from dyadlens.analysis.shown_rows import designation_rows, quote_rows
 from dyadlens.analysis.status import StatusEntry, designation_status
 from dyadlens.model import Mention
-from dyadlens.store import EventQuery, check_count
+from dyadlens.store import EventQuery, check_count, schema
+from dyadlens.store.queries import joined
 
 if TYPE_CHECKING:
     from dyadlens.kb.entities import KbEntity
@@ -36,6 +52,8 @@ if TYPE_CHECKING:
 
 #: Characters of text shown on either side of a mention.
 CONTEXT_CHARS = 60
+#: Quotes (by, about), designations, documents and partners a profile lists: the first of each.
+LISTED = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,26 +186,29 @@ class Profile:
     roles: list[str]
     as_source: list[RootCount]
     as_target: list[RootCount]
-    partners: list[Partner]
-    quotes_by: list[QuoteRow]
+    partners: list[Partner]  # the LISTED with the most events
+    quotes_by: list[QuoteRow]  # the first LISTED, by document and offset
     quotes_about: list[QuoteRow]
     designations: list[DesignationRow]
     status: list[StatusEntry]
-    documents: list[str]
-    events: list[EventRow]
+    documents: list[str]  # the first LISTED ids
+    events: list[EventRow]  # one page, by date
     count: str = "events"  # what the event counts count: events | reports
+    events_window: Window | None = None
+    documents_total: int = 0
 
 
-def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events") -> Profile:
-    """What the corpus says ``actor_id`` did and said, with who it is in the KB."""
+def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events", limit: int | None = PAGE_SIZE,
+                  offset: int = 0) -> Profile:
+    """What the corpus says ``actor_id`` did and said, with who it is in the KB: ``limit`` events from ``offset``."""
+    check_window(limit, offset)
     actor = ctx.store.actor(actor_id)
     entity = ctx.kb.get(actor_id) if ctx.kb is not None else None
     if actor is None and entity is None:
         raise UnknownActorError(f"no actor {actor_id!r} in the store or the knowledge base")
-    acts = EventQuery(count=check_count(count), standing=False)
-    as_source = ctx.counted_rows(ctx.store.events(dataclasses.replace(acts, source=actor_id)), count, with_reports=True)
-    as_target = ctx.counted_rows(ctx.store.events(dataclasses.replace(acts, target=actor_id)), count, with_reports=True)
-    mentions = list(ctx.store.mentions(actor_id=actor_id))
+    acts = EventQuery(actor=actor_id, count=check_count(count), standing=False)
+    shown = ctx.store.shown_events(acts, limit=limit, offset=offset)
+    documents = _documents(acts, actor_id)
     return Profile(
         id=actor_id,
         name=ctx.actor_name(actor_id),
@@ -195,17 +216,31 @@ def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events") ->
         resolved=actor.resolved if actor is not None else True,
         aliases=sorted(set(entity.aliases)) if entity is not None else [],
         roles=_roles(ctx, entity),
-        as_source=_root_counts(as_source),
-        as_target=_root_counts(as_target),
-        partners=_partners(ctx, actor_id, as_source, as_target),
-        quotes_by=_quotes_by(ctx, actor_id),
-        quotes_about=_quotes_about(ctx, actor_id, {(m.doc_id, m.sentence_index) for m in mentions}),
-        designations=_designations(ctx, actor_id),
+        as_source=_root_counts(ctx, dataclasses.replace(acts, actor=None, source=actor_id)),
+        as_target=_root_counts(ctx, dataclasses.replace(acts, actor=None, target=actor_id)),
+        partners=_partners(ctx, actor_id, acts),
+        quotes_by=quote_rows(ctx, schema.quotes.c.speaker_actor == actor_id, order=_QUOTE_ORDER, limit=LISTED),
+        quotes_about=_quotes_about(ctx, actor_id),
+        designations=designation_rows(ctx, or_(schema.designations.c.designee == actor_id,
+                                               schema.designations.c.designator == actor_id), limit=LISTED),
         status=designation_status(ctx, actor_id),
-        documents=sorted({m.doc_id for m in mentions} | {r.doc_id for r in as_source + as_target}),
-        events=sort_rows({r.id: r for r in as_source + as_target}.values()),
+        documents=[row[0] for row in ctx.store.read(select(documents.c.id).order_by(documents.c.id).limit(LISTED))],
+        events=ctx.shown_rows(shown, count, with_reports=True),
         count=count,
+        events_window=Window(offset, limit, ctx.store.count_events(acts)),
+        documents_total=int(ctx.store.read(select(func.count()).select_from(documents))[0][0]),
     )
+
+
+_QUOTE_ORDER = [schema.quotes.c.doc_id, schema.quotes.c.start]
+
+
+def _documents(acts: EventQuery, actor_id: str) -> Any:
+    """The documents that mention the actor or report its events, as a subquery of ids."""
+    mentions = schema.mentions
+    mentioning = select(mentions.c.doc_id.label("id")).where(mentions.c.actor_id == actor_id)
+    reporting = select(schema.events.c.doc_id.label("id")).select_from(joined()).where(*acts.conditions())
+    return union(mentioning, reporting).subquery()
 
 
 def _period(period: Period) -> str:
@@ -226,50 +261,51 @@ def _roles(ctx: AnalysisContext, entity: KbEntity | None) -> list[str]:
     return lines
 
 
-def _root_counts(rows: list[EventRow]) -> list[RootCount]:
-    counts = Counter(r.root for r in rows)
-    asserted = Counter(r.root for r in rows if r.modality == "asserted")
-    names = {r.root: r.root_name for r in rows}
+def _root_counts(ctx: AnalysisContext, acts: EventQuery) -> list[RootCount]:
+    root = acts.column("root")
+    asserted = func.sum(case((acts.column("modality") == "asserted", 1), else_=0))
+    found = (select(root.label("root"), func.count().label("events"), asserted.label("asserted"))
+             .select_from(joined()).where(*acts.conditions()).group_by(root).order_by(root))
+    return [RootCount(root=row.root, name=_root_name(ctx, row.root), count=int(row.events),
+                      asserted=int(row.asserted)) for row in ctx.store.read(found)]
+
+
+def _root_name(ctx: AnalysisContext, root: str) -> str:
+    info = ctx.code(root)
+    return info.name if info is not None else root
+
+
+def _partners(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> list[Partner]:
+    """The actors on the other side of the actor's events, most events first (one ``GROUP BY``), each
+    weighed from its asserted events by code (one more)."""
+    source, target = acts.column("source"), acts.column("target")
+    other = case((source == actor_id, target), else_=source)
+    where = [*acts.conditions(), other.is_not(None), other != actor_id]
+    found = (
+        select(other.label("other"),
+               func.sum(case((source == actor_id, 1), else_=0)).label("outgoing"),
+               func.sum(case((target == actor_id, 1), else_=0)).label("incoming"))
+        .select_from(joined()).where(*where).group_by(other).order_by(func.count().desc(), other).limit(LISTED)
+    )
+    rows = ctx.store.read(found)
+    code = acts.column("code")
+    by_code = (select(other.label("other"), code.label("code"), func.count().label("n")).select_from(joined())
+               .where(*where, acts.column("modality") == "asserted", other.in_([row.other for row in rows]))
+               .group_by(other, code))
+    codes: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in ctx.store.read(by_code) if rows else []:
+        codes[row.other].append((row.code, int(row.n)))
+    ctx.load_names(row.other for row in rows)
     return [
-        RootCount(root=root, name=names[root], count=counts[root], asserted=asserted[root]) for root in sorted(counts)
+        Partner(id=row.other, name=ctx.actor_name(row.other), outgoing=int(row.outgoing), incoming=int(row.incoming),
+                mean_goldstein=weigh(ctx.ontology, codes[row.other]).mean_goldstein)
+        for row in rows
     ]
 
 
-def _partners(ctx: AnalysisContext, actor_id: str, out_rows: list[EventRow], in_rows: list[EventRow]) -> list[Partner]:
-    outgoing = Counter(r.target for r in out_rows if r.target and r.target != actor_id)
-    incoming = Counter(r.source for r in in_rows if r.source and r.source != actor_id)
-    weights: dict[str, list[float]] = defaultdict(list)
-    for row in out_rows + in_rows:
-        other = row.target if row.source == actor_id else row.source
-        if other and other != actor_id and row.goldstein is not None and row.modality == "asserted":
-            weights[other].append(row.goldstein)
-    partners = [
-        Partner(
-            id=other,
-            name=ctx.actor_name(other),
-            outgoing=outgoing[other],
-            incoming=incoming[other],
-            mean_goldstein=round(sum(weights[other]) / len(weights[other]), 2) if weights[other] else None,
-        )
-        for other in set(outgoing) | set(incoming)
-    ]
-    return sorted(partners, key=lambda p: (-(p.outgoing + p.incoming), p.id))
-
-
-def _quotes_by(ctx: AnalysisContext, actor_id: str) -> list[QuoteRow]:
-    quotes = ctx.store.quotes(speaker_actor=actor_id)
-    return [ctx.quote_row(q) for q in sorted(quotes, key=lambda q: (q.doc_id, q.start))]
-
-
-def _quotes_about(ctx: AnalysisContext, actor_id: str, sentences: set[tuple[str, int]]) -> list[QuoteRow]:
-    quotes = [
-        q for q in ctx.store.quotes()
-        if q.speaker_actor != actor_id and (q.doc_id, q.sentence_index) in sentences
-    ]
-    return [ctx.quote_row(q) for q in sorted(quotes, key=lambda q: (q.doc_id, q.start))]
-
-
-def _designations(ctx: AnalysisContext, actor_id: str) -> list[DesignationRow]:
-    found = {d.id: d for d in ctx.store.designations(designee=actor_id) + ctx.store.designations(designator=actor_id)}
-    rows = [ctx.designation_row(d) for d in found.values()]
-    return sorted(rows, key=lambda r: (r.date is None, r.date or "", r.doc_id, r.evidence.start))
+def _quotes_about(ctx: AnalysisContext, actor_id: str) -> list[QuoteRow]:
+    """Quotes in a sentence that mentions the actor, not spoken for it."""
+    q, m = schema.quotes, schema.mentions
+    mentioned = exists().where(m.c.doc_id == q.c.doc_id, m.c.sentence_index == q.c.sentence_index,
+                               m.c.actor_id == actor_id)
+    return quote_rows(ctx, mentioned, q.c.speaker_actor.is_distinct_from(actor_id), order=_QUOTE_ORDER, limit=LISTED)

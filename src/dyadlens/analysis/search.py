@@ -3,19 +3,23 @@
 The store's FTS index finds the sentences; the filters are applied here:
 ``actor`` keeps sentences where that actor is mentioned, ``since``/``until``
 compare with the document's publication date (undated documents are dropped
-when a period is given), ``doc_id`` keeps one document.
+when a period is given), ``doc_id`` keeps one document. The hits' documents
+(their heads, never their text: the index holds each sentence's words) and the
+actors mentioned in the hit sentences are read in one statement each.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, select
 
 from dyadlens.analysis.common import AnalysisContext, Evidence
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import check_date, overlaps
-from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START
+from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START, schema
 
 if TYPE_CHECKING:
     from dyadlens.store import SearchHit
@@ -64,9 +68,12 @@ def search_sentences(
         ctx.require_document(doc_id)
     filtered = actor is not None or since is not None or until is not None or doc_id is not None
     hits = ctx.store.search(query, limit=limit * _OVERFETCH if filtered else limit)
+    heads = _heads(ctx, {hit.doc_id for hit in hits})
+    mentioned = _mentioned(ctx, hits)
+    ctx.load_names(actor for actors in mentioned.values() for actor in actors)
     results = []
     for hit in hits:
-        result = _result(ctx, hit)
+        result = _result(ctx, hit, heads.get(hit.doc_id), mentioned.get(hit.sentence.id, []))
         if _keep(ctx, result, actor, since, until, doc_id):
             results.append(result)
         if len(results) >= limit:
@@ -74,13 +81,29 @@ def search_sentences(
     return SearchView(query=query, actor=actor, since=since, until=until, doc_id=doc_id, results=results)
 
 
-def _result(ctx: AnalysisContext, hit: SearchHit) -> SearchResult:
-    document = ctx.document(hit.doc_id)
+def _heads(ctx: AnalysisContext, doc_ids: set[str]) -> dict[str, Any]:
+    d = schema.documents
+    found = select(d.c.id, d.c.title, d.c.outlet, d.c.published, d.c.duplicate_of).where(d.c.id.in_(sorted(doc_ids)))
+    return {row.id: row for row in ctx.store.read(found)} if doc_ids else {}
+
+
+def _mentioned(ctx: AnalysisContext, hits: list[SearchHit]) -> dict[str, list[str]]:
+    """The actors mentioned in each hit's sentence (by sentence id), sorted."""
+    if not hits:
+        return {}
+    m, s = schema.mentions, schema.sentences
+    inside = and_(m.c.doc_id == s.c.doc_id, m.c.start >= s.c.start, m.c.start < s.c.end)
+    found = (select(s.c.id, m.c.actor_id).distinct().select_from(s.join(m, inside))
+             .where(s.c.id.in_([hit.sentence.id for hit in hits]), m.c.actor_id.is_not(None)))
+    mentioned: dict[str, list[str]] = {}
+    for row in ctx.store.read(found.order_by(s.c.id, m.c.actor_id)):
+        mentioned.setdefault(row.id, []).append(row.actor_id)
+    return mentioned
+
+
+def _result(ctx: AnalysisContext, hit: SearchHit, document: Any, mentioned: list[str]) -> SearchResult:
     sentence = hit.sentence
-    evidence = ctx.evidence(hit.doc_id, sentence.start, sentence.end, sentence.index)
-    mentioned = sorted(
-        {m.actor_id for m in ctx.mentions(hit.doc_id) if m.actor_id and sentence.start <= m.start < sentence.end}
-    )
+    evidence = Evidence(hit.doc_id, sentence.start, sentence.end, hit.text, sentence.index)
     return SearchResult(
         doc_id=hit.doc_id,
         doc_title=document.title if document else None,

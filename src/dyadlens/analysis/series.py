@@ -6,8 +6,11 @@ an event with neither, or whose date is less precise than the period (a
 year-only date in a monthly series), is counted in ``unplaced`` rather than
 pinned to an invented month. ``points`` lists only periods with events; the
 renderings show the empty stretches between them (:func:`empty_periods_between`).
-The store selects the dyad's events and their dates in SQL; no evidence is
-read, since a series shows none. A real event counts once, at its consolidated
+The series is one aggregate query (``GROUP BY`` period and code; the ontology
+weighs the codes returned: quad class, Goldstein) and one query for the first
+few event ids of each period (``event_ids``, the chart's
+links; ``unplaced`` likewise lists the first few, ``unplaced_count`` all); no
+event row and no evidence is read, since a series shows none. A real event counts once, at its consolidated
 date and code (``count="events"``, the default), or every report counts
 (``count="reports"``); a standing fact ("still lists") is never counted as an act.
 """
@@ -17,14 +20,20 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, check_modalities
+from sqlalchemy import func, select
+
+from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, check_modalities, weigh
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import PartialDate
-from dyadlens.store import EventQuery, PlacedEvent, check_count
+from dyadlens.store import EventQuery, check_count
+from dyadlens.store.queries import joined, period_sql, placed_order
 
 PERIODS = ("month", "quarter", "year")
 QUAD_CLASSES = (1, 2, 3, 4)
+#: Event ids listed per period (and unplaced): enough to link the chart to the events, never all of them.
+SAMPLE_IDS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +42,7 @@ class SeriesPoint:
     count: int
     by_quad: dict[int, int]
     mean_goldstein: float | None
-    event_ids: list[str] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)  # the first SAMPLE_IDS, in the views' order
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +54,9 @@ class Series:
     by: str
     modalities: tuple[str, ...] | None
     points: list[SeriesPoint]
-    unplaced: list[str]  # ids of events that fit no period at this resolution
+    unplaced: list[str]  # ids of (the first SAMPLE_IDS) events that fit no period at this resolution
     count: str = "events"  # what a point counts: events | reports
+    unplaced_count: int = 0  # how many events fit no period
 
 
 def period_of(date: str | None, by: str) -> str | None:
@@ -101,27 +111,40 @@ def dyad_series(
     chosen = check_modalities(modalities)
     dyad = EventQuery(source=a, target=b) if directed else EventQuery(between=(a, b))
     acts = dataclasses.replace(dyad, modalities=chosen, count=check_count(count), standing=False)
-    events = ctx.store.placed_events(acts)
-    buckets: dict[str, list[PlacedEvent]] = defaultdict(list)
-    unplaced: list[str] = []
-    for event in events:
-        period = period_of(event.date, by)
-        if period is None:
-            unplaced.append(event.id)
-        else:
-            buckets[period].append(event)
-    points = [_point(ctx, period, buckets[period]) for period in sorted(buckets)]
+    period = period_sql(acts.placed_date(), by).label("period")
+    codes: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
+    for row in ctx.store.read(_by_period_and_code(acts, period)):
+        codes[row.period].append((row.code, int(row.events)))
+    samples = _sample_ids(ctx, acts, period)
+    unplaced = codes.pop(None, [])
+    points = [_point(ctx, str(label), found, samples.get(label, [])) for label, found in sorted(codes.items())]
+    ctx.load_names((a, b))
     return Series(
         a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b),
-        by=by, modalities=chosen, count=count, points=points, unplaced=unplaced,
+        by=by, modalities=chosen, count=count, points=points, unplaced=samples.get(None, []),
+        unplaced_count=sum(n for _, n in unplaced),
     )
 
 
-def _point(ctx: AnalysisContext, period: str, events: list[PlacedEvent]) -> SeriesPoint:
-    codes = [ctx.code(e.code) for e in events]
-    by_quad = {q: sum(1 for c in codes if c is not None and c.quad_class == q) for q in QUAD_CLASSES}
-    weights = [c.goldstein for c in codes if c is not None]
-    mean = round(sum(weights) / len(weights), 2) if weights else None
-    return SeriesPoint(
-        period=period, count=len(events), by_quad=by_quad, mean_goldstein=mean, event_ids=[e.id for e in events]
-    )
+def _by_period_and_code(acts: EventQuery, period: Any) -> Any:
+    code = acts.column("code")
+    return (select(period, code.label("code"), func.count().label("events")).select_from(joined())
+            .where(*acts.conditions()).group_by(period, code))
+
+
+def _sample_ids(ctx: AnalysisContext, acts: EventQuery, period: Any) -> dict[str | None, list[str]]:
+    """The first SAMPLE_IDS event ids of each period (and of the unplaced), in the views' order."""
+    rank = func.row_number().over(partition_by=period, order_by=placed_order(acts)).label("rank")
+    ranked = select(period, acts.column("id").label("id"), rank).select_from(joined()).where(*acts.conditions())
+    inner = ranked.subquery()
+    found = select(inner.c.period, inner.c.id).where(inner.c.rank <= SAMPLE_IDS).order_by(inner.c.period, inner.c.rank)
+    ids: dict[str | None, list[str]] = defaultdict(list)
+    for row in ctx.store.read(found):
+        ids[row.period].append(row.id)
+    return ids
+
+
+def _point(ctx: AnalysisContext, period: str, codes: list[tuple[str, int]], event_ids: list[str]) -> SeriesPoint:
+    weighed = weigh(ctx.ontology, codes)
+    return SeriesPoint(period=period, count=sum(n for _, n in codes), by_quad=weighed.by_quad,
+                       mean_goldstein=weighed.mean_goldstein, event_ids=event_ids)

@@ -10,10 +10,9 @@ rows of ``kind = "observation"`` in their place by date, never events.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
-from dyadlens.analysis.common import AnalysisContext, EventRow, check_modalities, sort_rows
+from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_modalities, check_window
 from dyadlens.partial_dates import check_date
 from dyadlens.store import EventQuery, check_count
 
@@ -25,8 +24,9 @@ class Timeline:
     b: str
     b_name: str | None
     modalities: tuple[str, ...] | None
-    events: list[EventRow]  # events (or reports) and observations, by date
+    events: list[EventRow]  # events (or reports) and observations, by date: one page of them
     count: str = "events"  # what a row is: events | reports
+    window: Window | None = None  # which rows of how many ``events`` holds
 
 
 def dyad_timeline(
@@ -37,16 +37,20 @@ def dyad_timeline(
     since: str | None = None,
     until: str | None = None,
     count: str = "events",
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Timeline:
     """Events between ``a`` and ``b`` (ids), any modality unless filtered, placed in [since, until]
-    by their own date or else their document's, with the observations of standing facts."""
+    by their own date or else their document's, with the observations of standing facts: ``limit``
+    rows from ``offset`` (all when ``limit`` is None), ordered, sliced and counted in SQL."""
     chosen = check_modalities(modalities)
     since, until = check_date(since, "since"), check_date(until, "until")
+    check_window(limit, offset)
     query = EventQuery(between=(a, b), modalities=chosen, since=since, until=until, document_dates=True,
-                       count=check_count(count))
-    rows = ctx.counted_rows(ctx.store.events(query), count, with_reports=True)
-    if count == "events":
-        rows += ctx.event_rows(ctx.store.events(dataclasses.replace(query, count="reports", standing=True)))
-    rows = sort_rows(rows)
+                       count=check_count(count), with_observations=True)
+    shown = ctx.store.shown_events(query, limit=limit, offset=offset)
+    total = ctx.store.count_events(query) if limit is not None or offset else len(shown)
+    rows = ctx.shown_rows(shown, count, with_reports=True)
+    ctx.load_names((a, b))
     return Timeline(a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b), modalities=chosen, events=rows,
-                    count=count)
+                    count=count, window=Window(offset, limit, total))

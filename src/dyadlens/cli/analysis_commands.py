@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO, cast
+from typing import Any, TextIO, TypeVar, cast
 
 import click
 
@@ -12,6 +13,25 @@ from dyadlens.cli.app import ANALYSIS_MODALITIES, App, analysis, count_option, d
 from dyadlens.cli.render import emit_view
 
 _PERIODS = click.Choice(["month", "quarter", "year"])
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def page_options(default_limit: int | None, what: str) -> Callable[[_Command], _Command]:
+    """``--limit N --offset N``: which page of a long list to show (the total is said on stderr)."""
+
+    def decorate(command: _Command) -> _Command:
+        limit_help = f"At most this many {what}" + (f" (default {default_limit})." if default_limit else ".")
+        command = click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0),
+                               help=f"Skip this many {what} first (the next page: --offset LIMIT).")(command)
+        return click.option("--limit", default=default_limit, type=click.IntRange(min=1), help=limit_help)(command)
+
+    return decorate
+
+
+def say_window(app: App, window: Any, what: str, as_json: bool = False) -> None:
+    """``1–50 of 57,740 events`` on stderr, unless quiet or printing JSON (whose payload says it)."""
+    if window is not None and not (app.quiet or app.json_wanted(as_json)):
+        click.echo(f"{window.shown} {what}", err=True)
 
 
 @main.command("timeline")
@@ -25,10 +45,12 @@ _PERIODS = click.Choice(["month", "quarter", "year"])
 @date_option("--until", "Up to this date.")
 @count_option
 @click.option("--reports", "show_reports", is_flag=True, help="List each event's reports under it.")
+@page_options(200, "rows")
 @json_flag
 @pass_app
 def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str, ...], since: str | None,
-                     until: str | None, count: str, show_reports: bool, as_json: bool) -> None:
+                     until: str | None, count: str, show_reports: bool, limit: int, offset: int,
+                     as_json: bool) -> None:
     """Events between two actors, both directions, by date.
 
     An event the text does not date is placed at its document's date (marked *). Each real event
@@ -40,8 +62,10 @@ def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
-        view = dyad_timeline(ctx, a, b, modalities=modalities or None, since=since, until=until, count=count)
+        view = dyad_timeline(ctx, a, b, modalities=modalities or None, since=since, until=until, count=count,
+                             limit=limit, offset=offset)
         emit_view(app.json_wanted(as_json), view, lambda t: timeline_text(t, show_reports=show_reports))
+    say_window(app, view.window, "rows", as_json)
 
 
 @main.command("series")
@@ -81,10 +105,11 @@ def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tu
     "--modality", "modalities", multiple=True, type=ANALYSIS_MODALITIES, help="Modalities (default: asserted)."
 )
 @count_option
+@page_options(200, "edges")
 @json_flag
 @pass_app
 def network_command(app: App, since: str | None, until: str | None, quads: tuple[int, ...],
-                    modalities: tuple[str, ...], count: str, as_json: bool) -> None:
+                    modalities: tuple[str, ...], count: str, limit: int, offset: int, as_json: bool) -> None:
     """The actor network of a period.
 
     Directed edges source -> target with event counts and mean Goldstein weight.
@@ -95,9 +120,10 @@ def network_command(app: App, since: str | None, until: str | None, quads: tuple
     with analysis(app) as ctx:
         view = actor_network(
             ctx, since=since, until=until, quad_classes=quads or None, modalities=modalities or ("asserted",),
-            count=count,
+            count=count, limit=limit, offset=offset,
         )
         emit_view(app.json_wanted(as_json), view, network_text)
+    say_window(app, view.window, "edges", as_json)
 
 
 @main.command("sources")
@@ -259,7 +285,7 @@ def export_events_command(app: App, fmt: str, output: str, modalities: tuple[str
             if output == "-":
                 raise click.UsageError("graphml needs a file: -o PATH")
             network = actor_network(ctx, since=since, until=until, modalities=modalities or ("asserted",),
-                                    count=count)
+                                    count=count, limit=None)
             written = write_graphml(network, Path(output))
             what = "edges"
         else:

@@ -36,19 +36,45 @@ MODALITY_CHOICE = click.Choice(MODALITIES)
 ANALYSIS_MODALITIES = click.Choice([*MODALITIES, "any"])
 
 
-def default_db_path() -> Path:
+def default_db_path() -> Path | StoreURL:
     """``$DYADLENS_DB``, else a file in the user's data directory."""
     env = os.environ.get("DYADLENS_DB")
     if env:
-        return Path(env)
+        return store_location(env)
     return Path(platformdirs.user_data_dir("dyadlens")) / "dyadlens.db"
+
+
+@dataclass(frozen=True)
+class StoreURL:
+    """A store on a database server, ``--db postgresql://user@host/db`` (docs/team-store.md); shown
+    without its password."""
+
+    url: str
+
+    @property
+    def name(self) -> str:
+        return self.url.rsplit("/", 1)[-1].split("?", 1)[0]
+
+    def exists(self) -> bool:
+        """Whether the store is there: the server says when it is opened."""
+        return True
+
+    def __str__(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def store_location(value: str) -> Path | StoreURL:
+    """``--db``: a database URL (``postgresql://…``) or a SQLite file path."""
+    return StoreURL(value) if "://" in value else Path(value)
 
 
 @dataclass
 class App:
     """Options shared by every command, built once by the root group."""
 
-    db: Path
+    db: Path | StoreURL
     as_json: bool = False
     quiet: bool = False
     kb_files: tuple[Path, ...] = ()
@@ -64,7 +90,7 @@ class App:
         if (read_only or not create) and not self.db.exists():
             raise click.ClickException(f"no store at {self.db}: run 'dyadlens ingest' first")
         try:
-            return open_store(self.db, read_only=read_only)
+            return open_store(self.db.url if isinstance(self.db, StoreURL) else self.db, read_only=read_only)
         except StoreError as error:
             raise click.ClickException(str(error)) from error
 
@@ -90,9 +116,9 @@ json_flag = click.option("--json", "as_json", is_flag=True, help="Machine-readab
 @click.version_option(__version__, prog_name="dyadlens")
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Store file (default: $DYADLENS_DB or the user data directory).",
+    help="Store file, or a PostgreSQL URL postgresql://user@host/db (default: $DYADLENS_DB or the user data "
+    "directory).",
 )
 @json_flag
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary chatter.")
@@ -112,10 +138,11 @@ json_flag = click.option("--json", "as_json", is_flag=True, help="Machine-readab
 )
 @click.pass_context
 def main(
-    ctx: click.Context, db: Path | None, as_json: bool, quiet: bool, kb_files: tuple[Path, ...], coder: str | None
+    ctx: click.Context, db: str | None, as_json: bool, quiet: bool, kb_files: tuple[Path, ...], coder: str | None
 ) -> None:
     """dyadlens: who did what to whom, with the sentence that says so."""
-    ctx.obj = App(db=db or default_db_path(), as_json=as_json, quiet=quiet, kb_files=kb_files, coder=coder)
+    location = store_location(db) if db else default_db_path()
+    ctx.obj = App(db=location, as_json=as_json, quiet=quiet, kb_files=kb_files, coder=coder)
 
 
 def run() -> None:

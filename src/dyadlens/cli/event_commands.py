@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dyadlens.cli.analysis_commands import page_options, say_window
 from dyadlens.cli.app import (
     MODALITY_CHOICE,
     App,
@@ -32,14 +33,15 @@ if TYPE_CHECKING:
 @date_option("--since", "Events dated on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
 @date_option("--until", "Events dated on or before.")
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only events of this document.")
-@click.option("--limit", default=None, type=click.IntRange(min=1), help="At most this many events.")
+@page_options(None, "events")
 @count_option
 @click.option("--reports", "show_reports", is_flag=True, help="List each event's reports under it.")
 @json_flag
 @pass_app
 def events_command(
     app: App, source: str | None, target: str | None, code: str | None, modality: str | None, since: str | None,
-    until: str | None, doc_id: str | None, limit: int | None, count: str, show_reports: bool, as_json: bool,
+    until: str | None, doc_id: str | None, limit: int | None, offset: int, count: str, show_reports: bool,
+    as_json: bool,
 ) -> None:
     """List coded events with their evidence sentences.
 
@@ -62,7 +64,7 @@ def events_command(
             doc_id=doc_id,
             count=count,
         )
-        rows = list_events(ctx, query, limit=limit)
+        rows, window = list_events(ctx, query, limit=limit, offset=offset)
     if app.json_wanted(as_json):
         emit_json([row.as_listing() for row in rows])
         return
@@ -70,8 +72,7 @@ def events_command(
         click.echo(_event_line(row))
         if show_reports and len(row.reports) > 1:
             click.echo("\n".join(_report_line(report) for report in row.reports))
-    if not app.quiet:
-        click.echo(f"{len(rows)} {count}", err=True)
+    say_window(app, window, count)
 
 
 def _event_line(row: EventRow) -> str:

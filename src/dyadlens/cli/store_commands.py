@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ from dyadlens.cli.render import echo_table, emit_json, fit, terminal_safe, termi
 from dyadlens.model import RECORD_KINDS
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from dyadlens.store.views import ViewLine
 
 _EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gold-jsonl")
@@ -50,6 +53,21 @@ _EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gold-jsonl")
     is_flag=True,
     help="Let an edited input replace the document stored from it (by default it is refused).",
 )
+@click.option(
+    "--cluster",
+    metavar="local[:N]",
+    default=None,
+    help="Run the pipeline on a new local Dask cluster of N worker processes (default 2); docs/distributed.md.",
+)
+@click.option(
+    "--scheduler", metavar="tcp://HOST:PORT", default=None, help="Run the pipeline on a running Dask cluster."
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most documents written per transaction (default 50; each document stays all-or-nothing).",
+)
 @pipeline_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON report.")
 @pass_app
@@ -61,6 +79,9 @@ def ingest_command(
     max_chars: int | None,
     workers: int,
     replace: bool,
+    cluster: str | None,
+    scheduler: str | None,
+    batch_size: int | None,
     pipeline_file: Path | None,
     as_json: bool,
 ) -> None:
@@ -80,8 +101,12 @@ def ingest_command(
 
     from dyadlens.ingest.discover import DEFAULT_MAX_BYTES
     from dyadlens.pipeline import DEFAULT_MAX_CHARS
-    from dyadlens.runner import PipelineSpec, ingest
+    from dyadlens.runner import DEFAULT_BATCH_SIZE, PipelineSpec, ingest
 
+    if (cluster or scheduler) and workers > 1:
+        raise click.UsageError("--workers and --cluster/--scheduler exclude each other: the cluster's workers run it")
+    if cluster is not None:
+        _check_cluster(cluster)
     config = checked_pipeline(pipeline_file, upto, coder=app.coder)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings repeat what the failure line says
     kb_files = tuple(str(p) for p in app.kb_files)
@@ -90,13 +115,43 @@ def ingest_command(
     show_bar = not (as_json or app.quiet) and sys.stderr.isatty()
     with opened_store(app, create=True) as store:
         spec = dataclasses.replace(spec, config=with_store_coder(spec.config, store))
-        with ingest_progress(paths, show_bar, show_failures=not as_json) as on_progress:
+        with _dask_client(cluster, scheduler) as client, ingest_progress(
+            paths, show_bar, show_failures=not as_json
+        ) as on_progress:
             limit = max_bytes or DEFAULT_MAX_BYTES
             report = ingest(
-                paths, store, spec, max_bytes=limit, on_progress=on_progress, workers=workers, replace=replace
+                paths,
+                store,
+                spec,
+                max_bytes=limit,
+                on_progress=on_progress,
+                workers=workers,
+                replace=replace,
+                batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                client=client,
             )
         stats = store.stats()
     finish_ingest(report, {**report.as_dict(), "store": dict(stats), "db": str(app.db)}, as_json, app.quiet)
+
+
+def _check_cluster(cluster: str) -> None:
+    """Refuse a ``--cluster`` that cannot be started, before the store is opened."""
+    from dyadlens.distributed import parse_cluster
+    from dyadlens.errors import DyadlensError
+
+    try:
+        parse_cluster(cluster)
+    except DyadlensError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _dask_client(cluster: str | None, scheduler: str | None) -> AbstractContextManager[Client | None]:
+    """The Dask client ``--cluster`` or ``--scheduler`` asks for, or None (no cluster: no Dask import)."""
+    if cluster is None and scheduler is None:
+        return nullcontext()
+    from dyadlens.distributed import dask_client
+
+    return dask_client(cluster, scheduler)
 
 
 @main.command("docs")

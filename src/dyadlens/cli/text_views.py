@@ -101,7 +101,8 @@ def series_text(series: Series) -> str:
         )
     text = table(["period", series.count, "verb.coop", "mat.coop", "verb.confl", "mat.confl", "goldstein"], rows)
     title = f"{series.a_name} – {series.b_name} by {series.by} ({modalities}{_counting(series.count)})"
-    unplaced = f"\n{len(series.unplaced)} event(s) without a date at this precision" if series.unplaced else ""
+    unplaced = (f"\n{series.unplaced_count} event(s) without a date at this precision"
+                if series.unplaced_count else "")
     return f"{title}\n\n{text}{unplaced}"
 
 

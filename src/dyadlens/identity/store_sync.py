@@ -151,7 +151,8 @@ def _candidates(sync: _Sync, reports: Sequence[Report]) -> set[str]:
     for key in {k for r in reports for k in sync.clusterer.links.partners(r.key)}:
         doc_id, start, end, source, target, code = key
         conditions.append(and_(E.c.doc_id == doc_id, E.c.start == start, E.c.end == end,
-                               E.c.source.is_(source), E.c.target.is_(target), E.c.code == code))
+                               E.c.source.is_not_distinct_from(source), E.c.target.is_not_distinct_from(target),
+                               E.c.code == code))
     if not conditions:
         return set()
     return set(sync.conn.scalars(select(E.c.cluster).distinct().where(E.c.cluster.is_not(None), or_(*conditions))))

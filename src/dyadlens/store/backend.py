@@ -3,8 +3,8 @@
 Everything dialect-specific lives here: connection settings (SQLite PRAGMAs,
 WAL, busy timeout, ``BEGIN IMMEDIATE`` for writers), the full-text index over
 sentence text (SQLite FTS5) and the engine's own integrity check. The rest of
-the store speaks SQLAlchemy Core only, so a PostgreSQL backend is one more
-class with these methods (``tsvector`` for search), not a rewrite.
+the store speaks SQLAlchemy Core only; the PostgreSQL backend is one more
+class with these methods (:mod:`dyadlens.store.postgres`, ``tsvector`` for search).
 """
 
 from __future__ import annotations
@@ -71,7 +71,12 @@ def connect(target: str | Path, read_only: bool = False) -> Backend:
         return SqliteBackend(path, read_only)
     if url.startswith("sqlite:///"):
         return SqliteBackend(Path(url.removeprefix("sqlite:///")), read_only)
-    raise StoreError(f"unsupported store URL {url!r}: only SQLite files are supported")
+    if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        from dyadlens.store.postgres import PostgresBackend
+
+        return PostgresBackend(url, read_only)
+    scheme = url.partition("://")[0]
+    raise StoreError(f"unsupported store URL scheme {scheme!r}: use a SQLite file or a postgresql:// URL")
 
 
 class SqliteBackend:

@@ -216,8 +216,8 @@ def apply_corrections(conn: Connection, doc_id: str) -> None:
 
 def _event_match(c: Correction, source: str | None, target: str | None, code: str | None) -> ColumnElement[bool]:
     e = schema.events
-    return and_(e.c.doc_id == c.doc_id, e.c.start == c.start, e.c.end == c.end, e.c.source.is_(source),
-                e.c.target.is_(target), e.c.code == code)
+    return and_(e.c.doc_id == c.doc_id, e.c.start == c.start, e.c.end == c.end,
+                e.c.source.is_not_distinct_from(source), e.c.target.is_not_distinct_from(target), e.c.code == code)
 
 
 def _reject(conn: Connection, c: Correction, _doc_id: str) -> None:

@@ -18,13 +18,28 @@ them out in either mode.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
 
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import overlaps_sql, parse_bound
 from dyadlens.store import schema
+
+if TYPE_CHECKING:
+    from dyadlens.model import Event
 
 E = schema.events
 D = schema.documents
@@ -61,7 +76,8 @@ class EventQuery:
     duplicate an earlier one are left out unless ``include_duplicates`` or
     ``doc_id``. ``count="events"`` gives one row per real event, matched and
     returned with its cluster's consolidated fields (see the module);
-    ``standing`` keeps only standing facts (True) or only acts (False).
+    ``standing`` keeps only standing facts (True) or only acts (False); ``with_observations``
+    (counting events) adds the standing facts, each report its own row, as the timeline shows them.
     """
 
     source: str | None = None
@@ -77,6 +93,7 @@ class EventQuery:
     include_duplicates: bool = False
     count: str = "reports"
     standing: bool | None = None
+    with_observations: bool = False
 
     @property
     def per_event(self) -> bool:
@@ -109,7 +126,50 @@ class EventQuery:
         conditions.append(overlaps_sql(dated, parse_bound(self.since), parse_bound(self.until)))
         if not (self.include_duplicates or self.doc_id):
             conditions.append(D.c.duplicate_of.is_(None))
-        return conditions
+        return conditions + self._prefilter()
+
+    def _prefilter(self) -> list[ColumnElement[bool]]:
+        """Conditions every matching event meets anyway, written so that an index answers them.
+
+        The exact conditions read consolidated columns (``coalesce(clusters.x, events.x)``) and
+        placing dates (``coalesce(date, published)``), which no index serves; these add the
+        candidates as a union of index look-ups: the events whose own columns match, the leads of
+        the clusters that match, the events of the documents published in the period.
+        """
+        found = []
+        sides, cluster_sides = self._sides(E.c), self._sides(C.c)
+        if sides is not None and cluster_sides is not None:
+            found.append(or_(sides, E.c.id.in_(select(C.c.lead).where(cluster_sides))) if self.per_event else sides)
+        dated, cluster_dated, published = self._dated(E.c.date), self._dated(C.c.date), self._dated(D.c.published)
+        if dated is not None and cluster_dated is not None and published is not None:
+            alternatives = [dated]
+            if self.per_event:
+                alternatives.append(E.c.id.in_(select(C.c.lead).where(cluster_dated)))
+            if self.document_dates:
+                alternatives.append(E.c.doc_id.in_(select(D.c.id).where(published)))
+            found.append(or_(*alternatives))
+        return found
+
+    def _sides(self, columns: Any) -> ColumnElement[bool] | None:
+        """The side filters (source, target, actor, between) over one table's columns, or None."""
+        source, target = columns.source, columns.target
+        found = [source == self.source] if self.source else []
+        found += [target == self.target] if self.target else []
+        if self.actor:
+            found.append(or_(source == self.actor, target == self.actor))
+        if self.between:
+            a, b = self.between
+            found.append(or_(and_(source == a, target == b), and_(source == b, target == a)))
+        return and_(*found) if found else None
+
+    def _dated(self, date: Any) -> ColumnElement[bool] | None:
+        """A range over an ISO prefix date column that holds every date overlapping the period: from
+        the first year of ``since`` (a coarser date sorts before its finer ones) to the last day of
+        ``until``."""
+        since, until = parse_bound(self.since), parse_bound(self.until)
+        found = [date >= f"{since.year:04d}"] if since is not None else []
+        found += [date <= until.last_day.isoformat()] if until is not None else []
+        return and_(*found) if found else None
 
     def select_events(self) -> Select[Any]:
         """Every event column (consolidated when counting events) of the matching events, unordered."""
@@ -122,8 +182,8 @@ class EventQuery:
         if self.standing is not None:
             conditions.append(E.c.standing.is_(self.standing))
         if self.per_event:
-            conditions.append(E.c.standing.is_(False))
-            conditions.append(or_(C.c.id.is_(None), E.c.id == C.c.lead))
+            lead = and_(E.c.standing.is_(False), or_(C.c.id.is_(None), E.c.id == C.c.lead))
+            conditions.append(or_(lead, E.c.standing.is_(True)) if self.with_observations else lead)
         return conditions
 
     def _between(self, a: str, b: str) -> ColumnElement[bool]:
@@ -158,3 +218,44 @@ class ClusterCounts:
     outlets: int = 1
     first_seen: str | None = None
     last_seen: str | None = None
+
+
+def placed_order(query: EventQuery) -> list[ColumnElement[Any]]:
+    """The views' event order: by the date an event is placed at, then document, offset and id; undated last."""
+    placed = query.placed_date()
+    return [placed.is_(None), placed, E.c.doc_id, E.c.start, E.c.id]
+
+
+def period_sql(date: ColumnElement[Any], by: str) -> ColumnElement[Any]:
+    """The period label (``2024``, ``2024-Q3``, ``2024-07``) of an ISO prefix date, in SQL; NULL when the
+    date is missing or coarser than the period (as :func:`dyadlens.analysis.series.period_of`)."""
+    year = func.substr(date, 1, 4, type_=String)
+    if by == "year":
+        return case((func.length(date) >= 4, year))
+    has_month = func.length(date) >= 7
+    if by == "month":
+        return case((has_month, func.substr(date, 1, 7)))
+    quarter = (cast(func.substr(date, 6, 2), Integer) + 2) // 3
+    return case((has_month, year + "-Q" + cast(quarter, String)))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentHead:
+    """What an evidence row shows of its document: never its text."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShownEvent:
+    """An event as a page shows it, read in one query: the event, its document's head, the words of
+    its evidence sentence and of its place (cut from the document's text in SQL)."""
+
+    event: Event
+    document: DocumentHead
+    evidence: str
+    place_words: str | None

@@ -161,6 +161,7 @@ mentions = Table(
     Column("rule", String, nullable=False),
     Column("person", String, index=True),
     Column("sectors", String),
+    Index("ix_mentions_actor_sentence", "actor_id", "doc_id", "sentence_index"),  # since 0008
 )
 
 events = Table(
@@ -190,6 +191,7 @@ events = Table(
     *event_columns_since_0005(),
     *event_columns_since_0006(),
     Index("ix_events_source_target", "source", "target"),
+    Index("ix_events_source_target_date", "source", "target", "date"),  # since 0008
 )
 
 quotes = Table(
@@ -307,6 +309,7 @@ clusters = Table(
     Column("first_seen", String),  # the earliest publication date of a report
     Column("last_seen", String),
     Index("ix_clusters_source_target", "source", "target"),
+    Index("ix_clusters_source_target_date", "source", "target", "date"),  # since 0008
 )
 
 #: Learned-coder weights trained for this store by ``dyadlens train`` (an adapter file, its

@@ -9,14 +9,14 @@ twice leaves the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select, update
+from sqlalchemy import ColumnElement, Connection, Select, String, and_, func, literal, select, union_all, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadlens.errors import StoreError
@@ -52,7 +52,17 @@ from dyadlens.store.codec import (
 )
 from dyadlens.store.corrections import apply_corrections
 from dyadlens.store.migrations import applied_migrations, migrate, pending_migrations
-from dyadlens.store.queries import ClusterCounts, EventQuery, PlacedEvent, check_count, joined, not_rejected
+from dyadlens.store.queries import (
+    ClusterCounts,
+    DocumentHead,
+    EventQuery,
+    PlacedEvent,
+    ShownEvent,
+    check_count,
+    joined,
+    not_rejected,
+    placed_order,
+)
 
 D = schema.documents
 
@@ -216,30 +226,61 @@ class Store:
         doc = records.document
         try:
             with self._writer() as conn:
-                old = conn.execute(
-                    select(D.c.seq, D.c.fingerprint, D.c.content_hash, D.c.path).where(D.c.id == doc.id)
-                ).first()
-                if old and old.content_hash != doc.content_hash and not replace:
-                    raise StoreError(f"id {doc.id!r} already holds other content (from {old.path}); not replaced")
-                stale_clusters = clusters_of_documents(conn, [doc.id])
-                self._delete_records(conn, doc.id)
-                seq = old.seq if old else self._next_seq(conn)
-                row = document_row(doc, seq=seq, duplicate_of=None, pipeline=pipeline, ingested_at=_now())
-                if old:
-                    conn.execute(update(D).where(D.c.id == doc.id).values(row))
-                else:
-                    conn.execute(D.insert().values(row))
-                self._insert_records(conn, records)
-                apply_corrections(conn, doc.id)
-                self._index_sentences(conn, doc)
-                conn.execute(schema.failures.delete().where(schema.failures.c.doc_id == doc.id))
-                self._mark_duplicates(conn, {doc.fingerprint, old.fingerprint if old else ""})
-                refresh_clusters(conn, [doc.id], stale=stale_clusters)
-                duplicate_of = conn.scalar(select(D.c.duplicate_of).where(D.c.id == doc.id))
+                return self._write_document(conn, records, pipeline, replace)
         except StoreError as error:
             raise StoreError(f"{doc.path}: cannot store document {doc.id}: {error}") from error
         except SQLAlchemyError as error:
             raise StoreError(f"{doc.path}: cannot store document {doc.id}: {_reason(error)}") from error
+
+    def write_batch(
+        self, batch: Sequence[DocumentRecords], *, pipeline: str = "", replace: bool = False
+    ) -> list[WriteResult | Exception]:
+        """Store several documents in one transaction (one commit, the cost the store pays most);
+        each result is the document's :class:`WriteResult` or the error that refused it.
+
+        Each document stays all-or-nothing: when any write fails the whole
+        transaction is rolled back and the documents are written again one
+        transaction each, so one bad document costs only itself.
+        """
+        if len(batch) > 1:
+            try:
+                with self._writer() as conn:
+                    return [self._write_document(conn, records, pipeline, replace) for records in batch]
+            except Exception:  # noqa: BLE001 - rolled back; each document is tried again on its own below
+                pass
+        return [self._write_alone(records, pipeline, replace) for records in batch]
+
+    def _write_alone(self, records: DocumentRecords, pipeline: str, replace: bool) -> WriteResult | Exception:
+        try:
+            return self.write(records, pipeline=pipeline, replace=replace)
+        except Exception as error:  # noqa: BLE001 - the caller records it as this document's failure
+            return error
+
+    def _write_document(
+        self, conn: Connection, records: DocumentRecords, pipeline: str, replace: bool
+    ) -> WriteResult:
+        """Write one document and its records on ``conn``, inside the caller's transaction."""
+        doc = records.document
+        old = conn.execute(
+            select(D.c.seq, D.c.fingerprint, D.c.content_hash, D.c.path).where(D.c.id == doc.id)
+        ).first()
+        if old and old.content_hash != doc.content_hash and not replace:
+            raise StoreError(f"id {doc.id!r} already holds other content (from {old.path}); not replaced")
+        stale_clusters = clusters_of_documents(conn, [doc.id])
+        self._delete_records(conn, doc.id)
+        seq = old.seq if old else self._next_seq(conn)
+        row = document_row(doc, seq=seq, duplicate_of=None, pipeline=pipeline, ingested_at=_now())
+        if old:
+            conn.execute(update(D).where(D.c.id == doc.id).values(row))
+        else:
+            conn.execute(D.insert().values(row))
+        self._insert_records(conn, records)
+        apply_corrections(conn, doc.id)
+        self._index_sentences(conn, doc)
+        conn.execute(schema.failures.delete().where(schema.failures.c.doc_id == doc.id))
+        self._mark_duplicates(conn, {doc.fingerprint, old.fingerprint if old else ""})
+        refresh_clusters(conn, [doc.id], stale=stale_clusters)
+        duplicate_of = conn.scalar(select(D.c.duplicate_of).where(D.c.id == doc.id))
         return WriteResult(doc_id=doc.id, duplicate_of=duplicate_of, replaced=old is not None)
 
     def record_failure(self, failure: Failure) -> None:
@@ -305,8 +346,10 @@ class Store:
             row = conn.execute(select(D).where(D.c.id == doc_id)).mappings().first()
         return document_from_row(row) if row else None
 
-    def documents(self, limit: int | None = None, *, count: str = "events") -> list[DocumentInfo]:
-        """Every document in ingest order, with record counts; ``count="events"`` counts each real
+    def documents(self, limit: int | None = None, *, count: str = "events", offset: int = 0,
+                  by_published: bool = False) -> list[DocumentInfo]:
+        """The documents in ingest order (``by_published``: by publication date, undated last, then id),
+        ``limit`` of them from ``offset``, with record counts; ``count="events"`` counts each real
         event the document reports once (its headline and body telling one event are one) and
         leaves its standing facts out, ``"reports"`` counts every report."""
         counts = {
@@ -319,7 +362,8 @@ class Store:
             if kind.per_document
         }
         columns = [c for c in D.c if c.name not in ("text", "raw", "meta", "seq", "published_source")]
-        query = select(*columns, *counts.values()).order_by(D.c.seq).limit(limit)
+        order = [D.c.published.is_(None), D.c.published, D.c.id] if by_published else [D.c.seq]
+        query = select(*columns, *counts.values()).order_by(*order).limit(limit).offset(offset or None)
         with self.reader() as conn:
             return [DocumentInfo(**row) for row in conn.execute(query).mappings()]
 
@@ -394,6 +438,54 @@ class Store:
         )
         with self.reader() as conn:
             return [PlacedEvent(row.id, row.code, row.date) for row in conn.execute(found)]
+
+    def read(self, statement: Select[Any]) -> list[Any]:
+        """The rows of one read statement (the views' aggregates, built from :mod:`dyadlens.store.queries`)."""
+        with self.reader() as conn:
+            return list(conn.execute(statement))
+
+    def count_events(self, query: EventQuery) -> int:
+        """How many events match ``query``: the true total beside a page of them."""
+        found = select(func.count()).select_from(joined()).where(*query.conditions())
+        with self.reader() as conn:
+            return int(conn.scalar(found) or 0)
+
+    def shown_events(self, query: EventQuery, *, limit: int | None, offset: int = 0,
+                     order: str = "placed") -> list[ShownEvent]:
+        """One page of the events matching ``query`` with what a row shows, in one statement: in the
+        views' order (``placed``, :meth:`placed_events`) or in ingest and text order (``ingest``)."""
+        e = schema.events
+        ordering = placed_order(query) if order == "placed" else [D.c.seq, e.c.seq]
+        found = _with_evidence(query.select_events()).order_by(*ordering).limit(limit).offset(offset or None)
+        with self.reader() as conn:
+            return [_shown_event(row) for row in conn.execute(found).mappings()]
+
+    def shown_reports(self, cluster_ids: Iterable[str]) -> dict[str, list[ShownEvent]]:
+        """The reports of each cluster named, not rejected, in ingest and text order, as rows show them."""
+        e = schema.events
+        found = (
+            _with_evidence(select(*e.c).select_from(joined()))
+            .where(e.c.cluster.in_(sorted(set(cluster_ids))), not_rejected())
+            .order_by(D.c.seq, e.c.seq)
+        )
+        reports: dict[str, list[ShownEvent]] = {}
+        with self.reader() as conn:
+            for row in conn.execute(found).mappings():
+                reports.setdefault(str(row["cluster"]), []).append(_shown_event(row))
+        return reports
+
+    def actor_refs(self, actor_ids: Iterable[str]) -> dict[str, ActorRef]:
+        """Each actor named, as most recently written (as :meth:`actor`), in one statement per 400 ids.
+
+        Driven by the ids: for each, the latest document that names it (a look-up per id, not a
+        read of every document that names it), then that document's row."""
+        found: dict[str, ActorRef] = {}
+        wanted_ids = sorted(set(actor_ids))
+        with self.reader() as conn:
+            for first in range(0, len(wanted_ids), 400):
+                rows = conn.execute(_latest_actor_rows(wanted_ids[first : first + 400])).mappings()
+                found.update((row["id"], record_from_row(ActorRef, row)) for row in rows)
+        return found
 
     def cluster_counts(self, cluster_ids: Iterable[str]) -> dict[str, ClusterCounts]:
         """The counts of each cluster named (clusters the store does not hold are left out)."""
@@ -562,6 +654,32 @@ class Store:
             query = query.where(not_rejected())
         with self.reader() as conn:
             yield from (dict(row) for row in conn.execute(query).mappings())
+
+
+def _latest_actor_rows(actor_ids: list[str]) -> Select[Any]:
+    """The ``actors`` row of each id from the latest document (by ingest order) that names it."""
+    a, named = schema.actors, schema.actors.alias("named")
+    wanted = union_all(*(select(literal(i, String).label("id")) for i in actor_ids)).subquery("wanted")
+    latest = (select(D.c.id).join(named, named.c.doc_id == D.c.id).where(named.c.id == wanted.c.id)
+              .order_by(D.c.seq.desc()).limit(1).scalar_subquery())
+    return select(a).select_from(wanted).join(a, and_(a.c.id == wanted.c.id, a.c.doc_id == latest))
+
+
+def _with_evidence(query: Select[Any]) -> Select[Any]:
+    """``query`` over :func:`joined` with its document's head and the words of the evidence and the
+    place, cut from the text in SQL (``substr`` counts characters, from 1)."""
+    e = schema.events
+    place = func.substr(D.c.text, e.c.place_start + 1, e.c.place_end - e.c.place_start)
+    return query.add_columns(
+        D.c.title.label("doc_title"), D.c.outlet.label("doc_outlet"), D.c.published.label("doc_published"),
+        D.c.url.label("doc_url"), func.substr(D.c.text, e.c.start + 1, e.c.end - e.c.start).label("evidence_text"),
+        place.label("place_words"),
+    )
+
+
+def _shown_event(row: Any) -> ShownEvent:
+    head = DocumentHead(row["doc_id"], row["doc_title"], row["doc_outlet"], row["doc_published"], row["doc_url"])
+    return ShownEvent(record_from_row(Event, row), head, row["evidence_text"] or "", row["place_words"])
 
 
 def _export_order(table: Any) -> list[Any]:

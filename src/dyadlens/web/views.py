@@ -3,7 +3,9 @@
 A view returns a :class:`Page`: the template to render, the payload (an
 analysis dataclass, served as-is at ``/api/...`` or with ``?format=json``)
 and extras that only the HTML needs (charts, text runs), derived from the
-payload.
+payload. Long lists come one page at a time (``?page=N``, :data:`PAGE_SIZE`
+rows, :func:`pager`: the true total and links to the pages beside it that keep
+every other filter).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlencode
 
-from dyadlens.analysis.common import AnalysisContext, check_modalities
+from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_modalities
 from dyadlens.analysis.document import document_view
 from dyadlens.analysis.dyad import dyad_brief
-from dyadlens.analysis.network import actor_network
+from dyadlens.analysis.network import EDGES_SHOWN, actor_network
 from dyadlens.analysis.overview import corpus_overview
 from dyadlens.analysis.profile import actor_profile
 from dyadlens.analysis.search import SearchView, search_sentences
@@ -49,25 +52,55 @@ def _count(query: Query) -> str:
     return check_count(_one(query, "count", "events") or "events")
 
 
+def _page_number(query: Query) -> int:
+    """``?page=``: which page of a long list, from 1."""
+    value = _one(query, "page", "1") or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise DyadlensError(f"page must be a number from 1, not {value!r}")
+    return int(value)
+
+
+def _offset(query: Query, size: int) -> int:
+    return (_page_number(query) - 1) * size
+
+
+def pager(window: Window | None, query: Query) -> dict[str, Any] | None:
+    """What the page links show: ``1–50 of 57,740`` and the previous and next pages' query strings,
+    every other parameter kept; None when the list fits one page."""
+    if window is None or window.limit is None or (window.offset == 0 and not window.has_next):
+        return None
+    page = _page_number(query)
+
+    def link(number: int) -> str:
+        kept = [(name, value) for name, values in query.items() if name != "page" for value in values]
+        return "?" + urlencode([*kept, ("page", str(number))])
+
+    return {"shown": window.shown, "previous": link(page - 1) if page > 1 else None,
+            "next": link(page + 1) if window.has_next else None}
+
+
 def overview_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
-    return Page("overview.html", "Overview", corpus_overview(ctx, count=_count(query)))
+    overview = corpus_overview(ctx, count=_count(query), limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE))
+    return Page("overview.html", "Overview", overview, {"pager": pager(overview.window, query)})
 
 
 def actor_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
-    profile = actor_profile(ctx, ctx.resolve_actor(args[0]), count=_count(query))
-    return Page("actor.html", profile.name or profile.id, profile)
+    profile = actor_profile(ctx, ctx.resolve_actor(args[0]), count=_count(query), limit=PAGE_SIZE,
+                            offset=_offset(query, PAGE_SIZE))
+    return Page("actor.html", profile.name or profile.id, profile, {"pager": pager(profile.events_window, query)})
 
 
 def dyad_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     a, b = ctx.resolve_actor(args[0]), ctx.resolve_actor(args[1])
     modalities = check_modalities(query.get("modality") or ["asserted"])
     brief = dyad_brief(ctx, a, b, by=_one(query, "by", "month") or "month", modalities=modalities,
-                       count=_count(query))
+                       count=_count(query), limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE))
     title = f"{brief.a_name} – {brief.b_name}"
     acts = [e for e in brief.timeline.events if e.kind == "event"]
     extras = {
         "timeline_chart": timeline_svg(acts, f"Events between {brief.a_name} and {brief.b_name}"),
         "series_chart": series_svg(brief.series),
+        "pager": pager(brief.timeline.window, query),
     }
     return Page("dyad.html", title, brief, extras)
 
@@ -83,8 +116,10 @@ def network_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
         quad_classes=quads or None,
         modalities=check_modalities(query.get("modality") or ["asserted"]),
         count=_count(query),
+        limit=EDGES_SHOWN,
+        offset=_offset(query, EDGES_SHOWN),
     )
-    return Page("network.html", "Actor network", network)
+    return Page("network.html", "Actor network", network, {"pager": pager(network.window, query)})
 
 
 def document_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
