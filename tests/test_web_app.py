@@ -154,3 +154,13 @@ def test_overview_says_duplicates_are_not_counted_only_when_there_are_some(app: 
     body = get(app, "/")[2]
     assert "<th class=\"num\">Mentions</th>" in body
     assert "not counted twice" not in body
+
+
+def test_the_dyad_page_keeps_to_the_period_asked(app: WebApp) -> None:
+    whole = json.loads(get(app, "/api/dyad/russia/taliban")[2])
+    narrowed = json.loads(get(app, "/api/dyad/russia/taliban?since=2024&until=2024-12")[2])
+    dates = [e["sort_date"] for e in narrowed["timeline"]["events"]]
+    assert dates and all(d.startswith("2024") for d in dates)
+    assert len(dates) < len(whole["timeline"]["events"])
+    assert {p["period"][:4] for p in narrowed["series"]["points"]} == {"2024"}
+    assert get(app, "/dyad/russia/taliban?since=2024-13")[0].startswith("400")

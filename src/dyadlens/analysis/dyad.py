@@ -40,17 +40,19 @@ def dyad_brief(
     count: str = "events",
     limit: int | None = None,
     offset: int = 0,
+    since: str | None = None,
+    until: str | None = None,
 ) -> DyadBrief:
     """Timeline (all modalities; ``limit`` rows from ``offset``), series (``modalities``), status, key
     quotes and sources; the timeline and the series count real events (``count="events"``) or every
-    report (``"reports"``)."""
+    report (``"reports"``); ``since``/``until`` narrow the timeline and the series to a period."""
     return DyadBrief(
         a=a,
         a_name=ctx.actor_name(a),
         b=b,
         b_name=ctx.actor_name(b),
-        timeline=dyad_timeline(ctx, a, b, count=count, limit=limit, offset=offset),
-        series=dyad_series(ctx, a, b, by=by, modalities=modalities, count=count),
+        timeline=dyad_timeline(ctx, a, b, since=since, until=until, count=count, limit=limit, offset=offset),
+        series=dyad_series(ctx, a, b, by=by, modalities=modalities, count=count, since=since, until=until),
         status=status_entries(ctx, a, b) + status_entries(ctx, b, a),
         quotes=dyad_quotes(ctx, a, b),
         sources=sources_side_by_side(ctx, a, b),

@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, exists, func, or_, select, union
+from sqlalchemy import and_, case, exists, func, or_, select, union
 
-from dyadlens.analysis.actors import UnknownActorError
+from dyadlens.analysis.actors import UnknownActorError, person_names
 from dyadlens.analysis.common import (
     PAGE_SIZE,
     AnalysisContext,
@@ -40,6 +40,8 @@ from dyadlens.analysis.common import (
     check_window,
     weigh,
 )
+from dyadlens.analysis.person_side import PersonSide, person_side
+from dyadlens.analysis.person_side import person_names as side_names
 from dyadlens.analysis.shown_rows import designation_rows, quote_rows
 from dyadlens.analysis.status import StatusEntry, designation_status
 from dyadlens.model import Mention
@@ -54,6 +56,8 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 60
 #: Quotes (by, about), designations, documents and partners a profile lists: the first of each.
 LISTED = 50
+#: Mentions in context on one page of the actor page.
+MENTIONS_PAGE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +181,19 @@ class Partner:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """What the actor page opens on: what the actor is and how much the corpus says about it."""
+
+    kind: str  # "person", "state", "unresolved name"...
+    events: int
+    quotes_by: int
+    quotes_about: int
+    partners: int
+    mentions: int
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     id: str
     name: str | None
@@ -196,24 +213,39 @@ class Profile:
     count: str = "events"  # what the event counts count: events | reports
     events_window: Window | None = None
     documents_total: int = 0
+    summary: Summary | None = None
+    person: PersonSide | None = None  # a person's page: offices, events in role, quotes by speaker name
+    mentions: list[MentionInContext] = field(default_factory=list)  # one page, in sentence context
+    mentions_window: Window | None = None
 
 
 def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events", limit: int | None = PAGE_SIZE,
-                  offset: int = 0) -> Profile:
-    """What the corpus says ``actor_id`` did and said, with who it is in the KB: ``limit`` events from ``offset``."""
+                  offset: int = 0, mentions_offset: int = 0) -> Profile:
+    """What the corpus says ``actor_id`` did and said, with who it is in the KB: ``limit`` events from ``offset``,
+    ``MENTIONS_PAGE`` mentions in context from ``mentions_offset``. A person (KB or found through a title)
+    adds its offices and affiliations, the events it took part in and its quotes (:mod:`person_side`)."""
     check_window(limit, offset)
+    check_window(MENTIONS_PAGE, mentions_offset)
     actor = ctx.store.actor(actor_id)
     entity = ctx.kb.get(actor_id) if ctx.kb is not None else None
-    if actor is None and entity is None:
+    titled = person_names(ctx.store).get(actor_id) if actor is None and entity is None else None
+    if actor is None and entity is None and titled is None:
         raise UnknownActorError(f"no actor {actor_id!r} in the store or the knowledge base")
+    kind = actor.type if actor is not None else (entity.type if entity is not None else "person")
+    person = None
+    if kind == "person":
+        stored_name = titled or (actor.name if actor is not None else None)
+        person = person_side(ctx, actor_id, entity, side_names(entity, stored_name), LISTED)
+    by_person = actor is None  # a person the mentions name while resolving to whom it acts for
     acts = EventQuery(actor=actor_id, count=check_count(count), standing=False)
     shown = ctx.store.shown_events(acts, limit=limit, offset=offset)
-    documents = _documents(acts, actor_id)
-    return Profile(
+    documents = _documents(acts, actor_id, by_person)
+    mentions, mentions_window = mentions_in_context(ctx, actor_id, by_person, MENTIONS_PAGE, mentions_offset)
+    profile = Profile(
         id=actor_id,
-        name=ctx.actor_name(actor_id),
-        type=actor.type if actor is not None else (entity.type if entity is not None else None),
-        resolved=actor.resolved if actor is not None else True,
+        name=titled or ctx.actor_name(actor_id),
+        type=kind,
+        resolved=actor.resolved if actor is not None else titled is None,
         aliases=sorted(set(entity.aliases)) if entity is not None else [],
         roles=_roles(ctx, entity),
         as_source=_root_counts(ctx, dataclasses.replace(acts, actor=None, source=actor_id)),
@@ -229,16 +261,86 @@ def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events", li
         count=count,
         events_window=Window(offset, limit, ctx.store.count_events(acts)),
         documents_total=int(ctx.store.read(select(func.count()).select_from(documents))[0][0]),
+        person=person,
+        mentions=mentions,
+        mentions_window=mentions_window,
     )
+    return dataclasses.replace(profile, summary=_summary(ctx, profile, acts))
+
+
+def _summary(ctx: AnalysisContext, profile: Profile, acts: EventQuery) -> Summary:
+    """The counts the page opens on; a person's events and quotes are those of :mod:`person_side`."""
+    q = schema.quotes
+    person = profile.person
+    kind = profile.type or "actor"
+    return Summary(
+        kind=kind if profile.resolved else f"unresolved name ({kind})",
+        events=person.events_total if person is not None else _total(profile.events_window),
+        quotes_by=person.quotes_total if person is not None else _quote_total(ctx, q.c.speaker_actor == profile.id),
+        quotes_about=_quote_total(ctx, _mentioned_in_quote(profile.id), q.c.speaker_actor.is_distinct_from(profile.id)),
+        partners=_partner_total(ctx, profile.id, acts),
+        mentions=_total(profile.mentions_window),
+        documents=profile.documents_total,
+    )
+
+
+def _total(window: Window | None) -> int:
+    return window.total if window is not None else 0
+
+
+def _quote_total(ctx: AnalysisContext, *where: Any) -> int:
+    q, d = schema.quotes, schema.documents
+    found = select(func.count()).select_from(q.join(d, d.c.id == q.c.doc_id)).where(d.c.duplicate_of.is_(None), *where)
+    return int(ctx.store.read(found)[0][0])
+
+
+def _partner_total(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> int:
+    source, target = acts.column("source"), acts.column("target")
+    other = case((source == actor_id, target), else_=source)
+    partners = (select(other.label("other")).select_from(joined())
+                .where(*acts.conditions(), other.is_not(None), other != actor_id).distinct().subquery())
+    return int(ctx.store.read(select(func.count()).select_from(partners))[0][0])
+
+
+def _mentioned_in_quote(actor_id: str) -> Any:
+    q, m = schema.quotes, schema.mentions
+    return exists().where(m.c.doc_id == q.c.doc_id, m.c.sentence_index == q.c.sentence_index, m.c.actor_id == actor_id)
+
+
+def mentions_in_context(ctx: AnalysisContext, actor_id: str, is_person: bool, limit: int,
+                        offset: int) -> tuple[list[MentionInContext], Window]:
+    """One page of the actor's (a person's: the person's) mentions in non-duplicate documents, each in its
+    sentence (without one: the name alone), by publication date, document and offset, with the true total."""
+    m, d, s = schema.mentions, schema.documents, schema.sentences
+    where = [m.c.person == actor_id if is_person else m.c.actor_id == actor_id, d.c.duplicate_of.is_(None)]
+    base = m.join(d, d.c.id == m.c.doc_id)
+    total = int(ctx.store.read(select(func.count()).select_from(base).where(*where))[0][0])
+    sentence = and_(s.c.doc_id == m.c.doc_id, s.c.index == m.c.sentence_index)
+    first, last = func.coalesce(s.c.start, m.c.start), func.coalesce(s.c.end, m.c.end)
+    found = (select(m, d.c.published, _text_between(first, m.c.start).label("before"),
+                    _text_between(m.c.start, m.c.end).label("text"), _text_between(m.c.end, last).label("after"))
+             .select_from(base.outerjoin(s, sentence)).where(*where)
+             .order_by(d.c.published.is_(None), d.c.published, m.c.doc_id, m.c.start)
+             .limit(limit).offset(offset or None))
+    shown = [MentionInContext(row.doc_id, row.published, row.start, row.end, row.text or "",
+                              _one_line(row.before or ""), _one_line(row.after or ""), row.rule, row.person)
+             for row in ctx.store.read(found)]
+    return shown, Window(offset, limit, total)
+
+
+def _text_between(start: Any, end: Any) -> Any:
+    """The document's text from ``start`` to ``end`` (offsets), cut in SQL: a page of mentions is one query."""
+    return func.substr(schema.documents.c.text, start + 1, end - start)
 
 
 _QUOTE_ORDER = [schema.quotes.c.doc_id, schema.quotes.c.start]
 
 
-def _documents(acts: EventQuery, actor_id: str) -> Any:
-    """The documents that mention the actor or report its events, as a subquery of ids."""
+def _documents(acts: EventQuery, actor_id: str, by_person: bool) -> Any:
+    """The documents that mention the actor (or the person) or report its events, as a subquery of ids."""
     mentions = schema.mentions
-    mentioning = select(mentions.c.doc_id.label("id")).where(mentions.c.actor_id == actor_id)
+    named = mentions.c.person == actor_id if by_person else mentions.c.actor_id == actor_id
+    mentioning = select(mentions.c.doc_id.label("id")).where(named)
     reporting = select(schema.events.c.doc_id.label("id")).select_from(joined()).where(*acts.conditions())
     return union(mentioning, reporting).subquery()
 
@@ -305,7 +407,6 @@ def _partners(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> list[Par
 
 def _quotes_about(ctx: AnalysisContext, actor_id: str) -> list[QuoteRow]:
     """Quotes in a sentence that mentions the actor, not spoken for it."""
-    q, m = schema.quotes, schema.mentions
-    mentioned = exists().where(m.c.doc_id == q.c.doc_id, m.c.sentence_index == q.c.sentence_index,
-                               m.c.actor_id == actor_id)
-    return quote_rows(ctx, mentioned, q.c.speaker_actor.is_distinct_from(actor_id), order=_QUOTE_ORDER, limit=LISTED)
+    q = schema.quotes
+    return quote_rows(ctx, _mentioned_in_quote(actor_id), q.c.speaker_actor.is_distinct_from(actor_id),
+                      order=_QUOTE_ORDER, limit=LISTED)

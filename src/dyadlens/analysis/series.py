@@ -104,13 +104,17 @@ def dyad_series(
     modalities: tuple[str, ...] | None = DEFAULT_MODALITIES,
     directed: bool = False,
     count: str = "events",
+    since: str | None = None,
+    until: str | None = None,
 ) -> Series:
-    """Counts by quad class and mean Goldstein of the dyad's events (or reports: ``count``) per period."""
+    """Counts by quad class and mean Goldstein of the dyad's events (or reports: ``count``) per period,
+    of the events placed in [``since``, ``until``] (an undated one at its document's date) when given."""
     if by not in PERIODS:
         raise DyadlensError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
     chosen = check_modalities(modalities)
     dyad = EventQuery(source=a, target=b) if directed else EventQuery(between=(a, b))
-    acts = dataclasses.replace(dyad, modalities=chosen, count=check_count(count), standing=False)
+    acts = dataclasses.replace(dyad, modalities=chosen, count=check_count(count), standing=False, since=since,
+                               until=until, document_dates=bool(since or until))
     period = period_sql(acts.placed_date(), by).label("period")
     codes: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
     for row in ctx.store.read(_by_period_and_code(acts, period)):

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 @main.command("actors")
 @click.option("--unresolved", is_flag=True, help="List names the KB does not know, most frequent first.")
 @click.option(
-    "--type", "actor_type", default=None, metavar="T", help="Only actors of this type (state, armed_group, ...)."
+    "--type", "actor_type", default=None, metavar="T",
+    help="Only actors of this type (state, armed_group, ...; person: the persons who act for them).",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many rows.")
 @json_flag
@@ -30,11 +31,8 @@ def actors_command(app: App, unresolved: bool, actor_type: str | None, limit: in
 
     from dyadlens.analysis.actors import actor_table
 
-    store = app.store(create=False)
-    try:
-        rows = actor_table(store, unresolved=unresolved, actor_type=actor_type)[:limit]
-    finally:
-        store.close()
+    with analysis(app) as ctx:
+        rows = actor_table(ctx.store, unresolved=unresolved, actor_type=actor_type, kb=ctx.kb)[:limit]
     if app.json_wanted(as_json):
         emit_json([asdict(r) for r in rows])
         return

@@ -149,30 +149,38 @@ def sources_command(app: App, actors: tuple[str, ...], code: str | None, as_json
 
 
 @main.command("search")
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @click.option(
     "--actor", default=None, metavar="ACTOR", help="Only sentences that mention this actor (name, alias or id)."
 )
 @date_option("--since", "Documents published from this date (YYYY, YYYY-MM, YYYY-MM-DD).")
 @date_option("--until", "Documents published up to this date.")
 @click.option("--doc", "doc_id", default=None, metavar="ID", help="Only this document.")
+@click.option("--outlet", default=None, metavar="NAME", help="Only documents of this outlet.")
+@click.option("--year", default=None, metavar="YYYY", help="Only documents published in this year.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None,
+              help="Order of the results [default: relevance with words, newest without].")
 @click.option(
     "--limit", default=50, show_default=True, type=click.IntRange(min=1), help="At most this many sentences."
 )
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0), help="Skip this many first.")
 @json_flag
 @pass_app
 def search_command(app: App, query: str, actor: str | None, since: str | None, until: str | None,
-                   doc_id: str | None, limit: int, as_json: bool) -> None:
-    """Full-text search over sentences.
+                   doc_id: str | None, outlet: str | None, year: str | None, sort: str | None, limit: int,
+                   offset: int, as_json: bool) -> None:
+    """Full-text search over sentences, stemmed ("sanction" finds "sanctions"), or the sentences
+    that the filters alone admit.
 
-    QUERY uses SQLite FTS syntax: words, "exact phrase", OR, prefix*.
+    QUERY: words, "exact phrase", OR, prefix*. The total counts every match; --json adds the facets.
     """
     from dyadlens.analysis.search import search_sentences
     from dyadlens.cli.text_views import search_text
 
     with analysis(app) as ctx:
         actor_id = ctx.resolve_actor(actor) if actor else None
-        view = search_sentences(ctx, query, actor=actor_id, since=since, until=until, doc_id=doc_id, limit=limit)
+        view = search_sentences(ctx, query, actor=actor_id, since=since, until=until, doc_id=doc_id, limit=limit,
+                                offset=offset, sort=sort, outlet=outlet, year=year)
         emit_view(app.json_wanted(as_json), view, search_text)
 
 
@@ -280,13 +288,13 @@ def export_events_command(app: App, fmt: str, output: str, modalities: tuple[str
     with analysis(app) as ctx:
         if fmt == "graphml":
             from dyadlens.analysis.network import actor_network
-            from dyadlens.exports.graphml import write_graphml
+            from dyadlens.exports.graphml import edge_spans, write_graphml
 
             if output == "-":
                 raise click.UsageError("graphml needs a file: -o PATH")
             network = actor_network(ctx, since=since, until=until, modalities=modalities or ("asserted",),
                                     count=count, limit=None)
-            written = write_graphml(network, Path(output))
+            written = write_graphml(network, Path(output), edge_spans(ctx, network))
             what = "edges"
         else:
             from dyadlens.exports.ftm import write_ftm

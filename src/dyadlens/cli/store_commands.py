@@ -253,13 +253,13 @@ def _show_line(line: ViewLine, previous: ViewLine | None, width: int | None) -> 
 @click.option("-o", "--output", "output", default="-", show_default=True, help="Output file, - for stdout.")
 @pass_app
 def export_command(app: App, target: str | None, table: str | None, fmt: str, output: str) -> None:
-    """Export a table as JSON Lines, CSV or Parquet.
+    """Export a table as JSON Lines, CSV or Parquet (events with names, evidence and dates: docs/exports.md).
 
     Writes to OUTPUT or -o (default: stdout). --format gold-jsonl writes every document in the
     evaluation's gold format instead of a table.
     """
     from dyadlens.store import TABLES
-    from dyadlens.store.export import write_rows
+    from dyadlens.store.export import table_rows, write_rows
 
     output = target or output
     if fmt != "gold-jsonl" and table not in TABLES:
@@ -272,7 +272,7 @@ def export_command(app: App, target: str | None, table: str | None, fmt: str, ou
 
             count = write_rows(export_gold_lines(store), "jsonl", out)
         else:
-            count = write_rows(store.rows(table or ""), fmt, out, table=table)
+            count = write_rows(table_rows(store, table or ""), fmt, out, table=table)
     if output != "-" and not app.quiet:
         click.echo(f"exported {count} rows to {output}", err=True)
 

@@ -276,8 +276,9 @@ def _disagreement_lines(disagreement: Disagreement) -> str:
 
 def search_text(view: SearchView) -> str:
     if not view.results:
-        return f"no sentence matches {view.query!r}"
-    return "\n".join(
+        return f"no sentence matches {view.query!r}" if view.total == 0 else f"no sentence here; {view.total} in all"
+    shown = f"{view.window.shown} sentences\n" if view.window else ""
+    return shown + "\n".join(
         f"{r.outlet or r.doc_id}, {r.published or 'undated'}"
         f"{f' (duplicate of {r.duplicate_of})' if r.duplicate_of else ''}\n"
         f"{_wrap(r.evidence.text)}\n      ({_ref(r.evidence)})"

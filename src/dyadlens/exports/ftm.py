@@ -5,8 +5,11 @@ Actors become ``Person``, ``PublicBody`` (states, governments, IGO bodies),
 ``LegalEntity`` (anything else); documents become ``Article``; each event an
 ``Event`` whose ``organizer`` is the source actor, ``involved`` both actors,
 ``proof`` the article, ``summary`` the evidence sentence and ``recordId`` the
-dyadlens event id; each designation (listing, delisting, recognition...) a
-``Sanction`` on the designee with the designator as ``authority``. Every
+dyadlens event id; each designation about a list or a ban (listing,
+delisting, suspended ban) a ``Sanction`` on the designee with the designator
+as ``authority``, and each recognition or accreditation an ``UnknownLink``
+from the designator to the designee whose ``role`` names the act (FtM has no
+schema for them; :data:`DIPLOMATIC_ROLES` says why this one). Every
 entity is validated by ``followthemoney`` before it is written.
 """
 
@@ -106,7 +109,24 @@ def event_entity(row: EventRow) -> dict[str, Any]:
     return _validated(entity)
 
 
+#: Designations about a list or a ban: FtM ``Sanction`` entities.
+SANCTION_STATUSES = frozenset({"listed", "delisting_proposed", "delisting_promised", "delisted", "ban_suspended"})
+#: Diplomatic acts between two actors, as the ``role`` of an ``UnknownLink`` (designator -> designee).
+#: FtM has no schema for recognition or accreditation: ``Representation`` is an agent acting for a
+#: client (the ambassador, whom the record does not name, for the sending state), ``Membership`` and
+#: ``Directorship`` are about belonging to an organisation; ``UnknownLink`` keeps both sides, the
+#: direction, the date and the evidence, and says in ``role`` what the link is.
+DIPLOMATIC_ROLES = {
+    "recognized": "recognizes",
+    "recognition_withheld": "withholds recognition of",
+    "ambassador_accredited": "accredits an ambassador of",
+}
+
+
 def designation_entity(row: DesignationRow) -> dict[str, Any]:
+    """A listing, delisting or ban as a ``Sanction``; a recognition or accreditation as an ``UnknownLink``."""
+    if row.status in DIPLOMATIC_ROLES:
+        return diplomatic_link_entity(row)
     entity = model.make_entity("Sanction")
     entity.make_id(PREFIX, "designation", row.id)
     entity.add("entity", _actor_id(row.designee))
@@ -115,6 +135,19 @@ def designation_entity(row: DesignationRow) -> dict[str, Any]:
     entity.add("date", row.date)
     if row.status == "listed":
         entity.add("listingDate", row.date)
+    _add_evidence(entity, row, f"{row.designator_name} -> {row.designee_name}: {row.status}")
+    return _validated(entity)
+
+
+def diplomatic_link_entity(row: DesignationRow) -> dict[str, Any]:
+    """Recognition or accreditation: ``UnknownLink`` from the designator (subject) to the designee (object)."""
+    entity = model.make_entity("UnknownLink")
+    entity.make_id(PREFIX, "designation", row.id)
+    entity.add("subject", _actor_id(row.designator))
+    entity.add("object", _actor_id(row.designee))
+    entity.add("role", DIPLOMATIC_ROLES[row.status])
+    entity.add("status", row.status.replace("_", " "))
+    entity.add("date", row.date)
     _add_evidence(entity, row, f"{row.designator_name} -> {row.designee_name}: {row.status}")
     return _validated(entity)
 

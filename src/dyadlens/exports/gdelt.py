@@ -10,19 +10,22 @@ of it: ``NumMentions`` its reports, ``NumArticles`` its documents,
 ``count="reports"`` writes one row per report (counts 1), standing facts
 included and marked. Dates are never invented: ``SQLDATE`` is filled only
 for day-precise event dates, ``MonthYear`` for month-precise ones and
-``date_precision`` says which. Column by column: ``docs/exports.md``.
+``date_precision`` says which; ``DATEADDED`` is the publication date of the
+lead report's document, the date to fall back on when ``SQLDATE`` is empty. Column by column: ``docs/exports.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Mapping
 from importlib import resources as importlib_resources
 from typing import IO
 
 from dyadlens.analysis.common import AnalysisContext, EventPlace, EventRow, check_modalities, sort_rows
+from dyadlens.exports.actor_codes import actor_code, group_code
 from dyadlens.exports.csv_safety import csv_line
 from dyadlens.geo.gazetteer import gdelt_adm1_code, load_countries
-from dyadlens.kb.sectors import code_parts, known_group_code, shipped_sector_codes
+from dyadlens.kb.sectors import code_parts, shipped_sector_codes
 from dyadlens.model import ActorRef
 from dyadlens.partial_dates import PartialDate
 from dyadlens.store import EventQuery, check_count
@@ -73,31 +76,52 @@ def date_fields(date: str | None) -> dict[str, object]:
 
 
 def global_event_id(event_id: str) -> int:
-    """A stable 60-bit integer from the event's hex id (GDELT ids are integers)."""
-    return int(event_id[:15], 16)
+    """A stable 60-bit integer from the event's hex id (GDELT ids are integers); an id that is not
+    hex (one written by another tool) is hashed first."""
+    try:
+        return int(event_id[:15], 16)
+    except ValueError:
+        return int(hashlib.sha256(event_id.encode("utf-8")).hexdigest()[:15], 16)
 
 
-def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None, sectors: str | None) -> dict[str, object]:
-    """One side's columns: its code, name, country, up to three type (sector) codes, the
-    sectors the text gives this side first, then those in the actor's own code, and the
-    known group its code names (``IGOUNO`` -> UNO)."""
+def _side_fields(ctx: AnalysisContext, actors: Mapping[str, ActorRef], prefix: str, actor_id: str | None,
+                 name: str | None, sectors: str | None, date: str | None) -> dict[str, object]:
+    """One side's columns, its code the actor's own (the KB's), else the KB's dated one or one
+    composed from the KB (:mod:`dyadlens.exports.actor_codes`)."""
+    actor = actors.get(actor_id) if actor_id else None
+    code = actor_code(ctx.kb, actor_id, actor.cameo if actor is not None else None, date)
+    return _actor_fields(prefix, actor, name, sectors, code)
+
+
+def _actor_fields(prefix: str, actor: ActorRef | None, name: str | None, sectors: str | None,
+                  code: str | None = None) -> dict[str, object]:
+    """One side's columns: its code (``code``, else the actor's), name, country, up to three type
+    (sector) codes, the sectors the text gives this side first, then those in the actor's code, and
+    the known group its code names (``IGOUNO`` -> UNO) or the KB knows for it."""
     if actor is None and name is None:
         return {}
-    cameo = actor.cameo if actor is not None else None
+    cameo = code or (actor.cameo if actor is not None else None)
     fields: dict[str, object] = {f"{prefix}Name": name or (actor.name if actor else "")}
     types = (sectors or "").split()
     if cameo:
         fields[f"{prefix}Code"] = cameo
         sector_codes = shipped_sector_codes()
         types.extend(p for p in code_parts(cameo) if p in sector_codes and p not in types)
-        group = known_group_code(cameo, sector_codes)
-        if group:
-            fields[f"{prefix}KnownGroupCode"] = group
-    for n, code in enumerate(types[:3], start=1):
-        fields[f"{prefix}Type{n}Code"] = code
+    group = group_code(actor.id if actor is not None else None, cameo)
+    if group:
+        fields[f"{prefix}KnownGroupCode"] = group
+    for n, type_code in enumerate(types[:3], start=1):
+        fields[f"{prefix}Type{n}Code"] = type_code
     if actor is not None and actor.iso3:
         fields[f"{prefix}CountryCode"] = actor.iso3
     return fields
+
+
+def date_added(published: str | None) -> str:
+    """GDELT's DATEADDED (``YYYYMMDDHHMMSS``) from the document's publication date: filled only for a
+    day-precise publication date; the time is midnight when the date gives none."""
+    digits = "".join(c for c in (published or "")[:19] if c.isdigit())
+    return (digits + "000000")[:14] if len(digits) >= 8 else ""
 
 
 #: GDELT's ActionGeo_Type for a place known to each precision, outside the United States and in it.
@@ -129,8 +153,11 @@ def _place_fields(place: EventPlace | None) -> dict[str, object]:
     }
 
 
-def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
-    """One event as a GDELT row (a dict keyed by column name)."""
+def gdelt_row(ctx: AnalysisContext, row: EventRow, actors: Mapping[str, ActorRef] | None = None) -> dict[str, object]:
+    """One event as a GDELT row (a dict keyed by column name); ``actors`` holds its actors when they
+    were read at once for many rows (:meth:`AnalysisContext.actor_refs`)."""
+    if actors is None:
+        actors = ctx.actor_refs((row.source, row.target))
     fields: dict[str, object] = {
         "GLOBALEVENTID": global_event_id(row.id),
         **date_fields(row.date),
@@ -141,12 +168,11 @@ def gdelt_row(ctx: AnalysisContext, row: EventRow) -> dict[str, object]:
         "QuadClass": row.quad_class if row.quad_class is not None else "",
         "GoldsteinScale": row.goldstein if row.goldstein is not None else "",
         **_count_fields(row),
+        "DATEADDED": date_added(row.published),
         "SOURCEURL": row.url or "",
     }
-    fields.update(_actor_fields("Actor1", ctx.store.actor(row.source) if row.source else None, row.source_name,
-                                row.source_sectors))
-    fields.update(_actor_fields("Actor2", ctx.store.actor(row.target) if row.target else None, row.target_name,
-                                row.target_sectors))
+    fields.update(_side_fields(ctx, actors, "Actor1", row.source, row.source_name, row.source_sectors, row.date))
+    fields.update(_side_fields(ctx, actors, "Actor2", row.target, row.target_name, row.target_sectors, row.date))
     fields.update(_place_fields(row.place))
     fields.update({
         "event_id": row.id,
@@ -183,8 +209,10 @@ def _count_fields(row: EventRow) -> dict[str, object]:
 def gdelt_rows(ctx: AnalysisContext, modalities: tuple[str, ...] | None = None, since: str | None = None,
                until: str | None = None, count: str = "events") -> Iterator[dict[str, object]]:
     query = EventQuery(modalities=check_modalities(modalities), since=since, until=until, count=check_count(count))
-    for row in sort_rows(ctx.counted_rows(ctx.store.events(query), count)):
-        yield gdelt_row(ctx, row)
+    rows = sort_rows(ctx.counted_rows(ctx.store.events(query), count))
+    actors = ctx.actor_refs(actor for row in rows for actor in (row.source, row.target))
+    for row in rows:
+        yield gdelt_row(ctx, row, actors)
 
 
 def write_gdelt(ctx: AnalysisContext, out: IO[str], modalities: tuple[str, ...] | None = None,

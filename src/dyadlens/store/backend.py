@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Float, Integer, Subquery, column, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from dyadlens.errors import StoreError
@@ -56,6 +56,10 @@ class Backend(Protocol):
 
     def search(self, conn: Connection, query: str, limit: int) -> list[RawHit]: ...
 
+    def matches(self, conn: Connection, query: str) -> Subquery: ...
+
+    def snippets(self, conn: Connection, query: str, rows: Sequence[int]) -> dict[int, str]: ...
+
     def search_index_size(self, conn: Connection) -> int: ...
 
     def engine_problems(self, conn: Connection) -> list[str]: ...
@@ -94,7 +98,7 @@ class SqliteBackend:
     def create_search_index(self, conn: Connection) -> None:
         conn.exec_driver_sql(
             "CREATE VIRTUAL TABLE IF NOT EXISTS sentence_search USING fts5("
-            "text, doc_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')"
+            f"text, doc_id UNINDEXED, tokenize = '{FTS_TOKENIZER}')"
         )
 
     def index_sentences(self, conn: Connection, sentences: Sequence[IndexedSentence]) -> None:
@@ -111,27 +115,54 @@ class SqliteBackend:
             conn.execute(text("DELETE FROM sentence_search WHERE rowid = :row"), params)
 
     def search(self, conn: Connection, query: str, limit: int) -> list[RawHit]:
-        """FTS5 search; a query that is not valid FTS5 syntax is retried as plain words."""
+        """The best ``limit`` sentences for ``query`` (FTS5 syntax; anything else as plain words)."""
+        found = self.matches(conn, query)
+        rows = conn.execute(
+            text(
+                "SELECT m.row, s.text, m.score FROM sentence_search s JOIN "
+                f"({_MATCHES}) m ON m.row = s.rowid ORDER BY m.score DESC, m.row LIMIT :limit"
+            ),
+            {"fts": self._fts_query(conn, query), "limit": limit},
+        ).all() if _has_words(query) else []
+        del found
+        snippets = self.snippets(conn, query, [row for row, _, _ in rows])
+        return [RawHit(row, text_, snippets.get(row, text_), score) for row, text_, score in rows]
+
+    def matches(self, conn: Connection, query: str) -> Subquery:
+        """The sentences matching ``query`` as a subquery of ``row`` and ``score`` (higher is
+        better), for the caller to filter, count, facet and page in SQL."""
+        fts = self._fts_query(conn, query)
+        found = text(_MATCHES).bindparams(fts=fts) if fts else text(_NO_MATCHES)
+        return found.columns(column("row", Integer), column("score", Float)).subquery()
+
+    def snippets(self, conn: Connection, query: str, rows: Sequence[int]) -> dict[int, str]:
+        """Each row's sentence with the matched words between the highlight marks."""
+        fts = self._fts_query(conn, query)
+        if not rows or not fts:
+            return {}
+        found = conn.execute(
+            text(
+                "SELECT rowid, highlight(sentence_search, 0, :start, :end) FROM sentence_search "
+                f"WHERE sentence_search MATCH :fts AND rowid IN ({', '.join(str(int(r)) for r in rows)})"
+            ),
+            {"fts": fts, "start": HIGHLIGHT_START, "end": HIGHLIGHT_END},
+        )
+        return {row: marked for row, marked in found}
+
+    def _fts_query(self, conn: Connection, query: str) -> str:
+        """``query`` with British and American spellings of a word both sought, or, when that is
+        not valid FTS5 syntax, its plain words; empty when it has no words."""
+        if not _has_words(query):
+            return ""
+        fts = with_spelling_variants(query)
         try:
-            return self._match(conn, query, limit)
+            conn.execute(text("SELECT 1 FROM sentence_search WHERE sentence_search MATCH :fts LIMIT 1"), {"fts": fts})
         except OperationalError:
             # FTS5 reports bad syntax in many ways ("unterminated string",
             # "no such column", "syntax error near"); any failure gets one
             # retry as plain words, and a real problem then fails again.
-            return self._match(conn, quote_fts_terms(query), limit)
-
-    def _match(self, conn: Connection, query: str, limit: int) -> list[RawHit]:
-        if not query.strip():
-            return []
-        result = conn.execute(
-            text(
-                "SELECT rowid, text, snippet(sentence_search, 0, :start, :end, '…', 16), bm25(sentence_search) "
-                "FROM sentence_search WHERE sentence_search MATCH :query "
-                "ORDER BY bm25(sentence_search), rowid LIMIT :limit"
-            ),
-            {"query": query, "limit": limit, "start": HIGHLIGHT_START, "end": HIGHLIGHT_END},
-        )
-        return [RawHit(row=row, text=text_, snippet=snippet, score=-score) for row, text_, snippet, score in result]
+            return with_spelling_variants(quote_fts_terms(query), quoted_words=True)
+        return fts
 
     def search_index_size(self, conn: Connection) -> int:
         return int(conn.exec_driver_sql("SELECT count(*) FROM sentence_search").scalar() or 0)
@@ -151,6 +182,71 @@ class SqliteBackend:
         except OperationalError as error:
             problems.append(f"search index: {error.orig}")
         return problems
+
+
+#: The FTS5 tokenizer (since 0009): Porter stemming over Unicode words without diacritics,
+#: so "sanction" finds "sanctions" and "recognise" finds "recognised".
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+#: Matching rows and their relevance (``bm25`` is lower for better matches, so negated).
+_MATCHES = "SELECT rowid AS row, -bm25(sentence_search) AS score FROM sentence_search WHERE sentence_search MATCH :fts"
+_NO_MATCHES = "SELECT rowid AS row, 0.0 AS score FROM sentence_search WHERE 0"
+
+#: A word spelt ``-ise``/``-ize`` (``-yse``/``-yze``) with an ending: its other spelling is sought too,
+#: since no stemmer joins them ("recognised" is ``recognis``, "recognized" ``recogn``).
+_SPELLED_IZE = re.compile(r"^(\w{3,}?)(is|iz|ys|yz)(e|es|ed|ing|ation|ations|er|ers)$", re.IGNORECASE)
+_OTHER_SPELLING = {"is": "iz", "iz": "is", "ys": "yz", "yz": "ys"}
+
+#: A query's pieces: a quoted phrase, a word (with a following ``*`` or a leading ``-``), anything else.
+_QUERY_PIECE = re.compile(r'"[^"]*"?|-?\w+\*?|-|[^"\w-]+')
+
+
+def other_spelling(word: str) -> str | None:
+    """ "recognised" → "recognized", "analyze" → "analyse"; None for a word with one spelling."""
+    found = _SPELLED_IZE.match(word)
+    if found is None:
+        return None
+    stem, middle, ending = found.groups()
+    return stem + _OTHER_SPELLING[middle.lower()] + ending
+
+
+def split_spellings(query: str) -> tuple[str, list[tuple[str, str]]]:
+    """``query`` without its bare words (not quoted, negated or prefixes) that have another
+    spelling, and those words with their other spelling."""
+    rest, pairs = [], []
+    for piece in _QUERY_PIECE.findall(query):
+        other = other_spelling(piece) if _is_plain_term(piece) and not piece.startswith('"') else None
+        if other is None:
+            rest.append(piece)
+        else:
+            pairs.append((piece, other))
+            rest.append(" ")
+    return "".join(rest), pairs
+
+
+def with_spelling_variants(query: str, quoted_words: bool = False) -> str:
+    """FTS5 ``query`` with each bare word of two spellings sought in both: ``(word OR other)``; a
+    quoted word keeps its spelling, unless ``quoted_words`` (the plain words of :func:`quote_fts_terms`)."""
+    def variant(piece: str) -> str:
+        plain = _is_plain_term(piece) and (quoted_words or not piece.startswith('"'))
+        other = other_spelling(piece.strip('"')) if plain else None
+        return f"({piece} OR {_requote(piece, other)})" if other else piece
+
+    return "".join(variant(piece) for piece in _QUERY_PIECE.findall(query))
+
+
+def _is_plain_term(piece: str) -> bool:
+    """A bare word, or a quoted single word (as :func:`quote_fts_terms` writes them)."""
+    inner = piece[1:-1] if len(piece) > 2 and piece[0] == piece[-1] == '"' else piece
+    return bool(re.fullmatch(r"\w+", inner)) and inner not in _FTS_OPERATORS
+
+
+def _requote(piece: str, word: str) -> str:
+    return f'"{word}"' if piece.startswith('"') else word
+
+
+def _has_words(query: str) -> bool:
+    return bool(re.search(r"\w", query))
 
 
 def quote_fts_terms(query: str) -> str:

@@ -26,11 +26,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy import Connection, Float, Integer, Subquery, column, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
 from dyadlens.errors import StoreError
-from dyadlens.store.backend import HIGHLIGHT_END, HIGHLIGHT_START, IndexedSentence, RawHit
+from dyadlens.store.backend import HIGHLIGHT_END, HIGHLIGHT_START, IndexedSentence, RawHit, split_spellings
 
 #: The key of the advisory lock every writer holds for its whole transaction ("dyadlens").
 WRITER_LOCK = 0x6479_6164_6C65_6E73
@@ -54,6 +54,27 @@ _HEADLINE_OPTIONS = f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", M
 
 #: ``word*`` in a query: a prefix search (``to_tsquery``'s ``word:*``).
 _PREFIX = re.compile(r"(\w+)\*")
+
+#: A hit's sentence with its matched words marked (``text`` and ``query`` are the hit's columns).
+_HEADLINE = f"translate(ts_headline(CAST(:config AS regconfig), {_AS_PLAIN_TEXT}, query, :options), chr(1), '<')"
+
+
+def _has_terms(query: str) -> bool:
+    return bool(re.search(r"\w", query))
+
+
+def _tsquery(query: str) -> tuple[str, dict[str, str]]:
+    """The ``tsquery`` for ``query`` as SQL and its parameters: the web-search words, the
+    prefixes, and each bare word of two spellings ("recognised", "recognized") as either."""
+    prefixes = _PREFIX.findall(query)
+    words, pairs = split_spellings(_PREFIX.sub(" ", query))
+    params = {"config": TEXT_SEARCH_CONFIG, "words": words, "prefixes": " & ".join(f"{p}:*" for p in prefixes)}
+    parts = ["websearch_to_tsquery(CAST(:config AS regconfig), :words)", "to_tsquery('simple', :prefixes)"]
+    for number, pair in enumerate(pairs):
+        params |= {f"one{number}": pair[0], f"other{number}": pair[1]}
+        parts.append(f"(plainto_tsquery(CAST(:config AS regconfig), :one{number}) || "
+                     f"plainto_tsquery(CAST(:config AS regconfig), :other{number}))")
+    return " && ".join(parts), params
 
 
 def engine_url(url: str) -> URL:
@@ -102,24 +123,39 @@ class PostgresBackend:
     def search(self, conn: Connection, query: str, limit: int) -> list[RawHit]:
         """Sentences matching ``query`` in web-search syntax, best first (then in row order);
         ``word*`` matches every word that starts with ``word``, as in SQLite's FTS5."""
-        prefixes = _PREFIX.findall(query)
-        words = _PREFIX.sub(" ", query)
-        if not words.strip() and not prefixes:
+        if not _has_terms(query):
             return []
+        tsquery, params = _tsquery(query)
         result = conn.execute(
             text(
-                "WITH q AS (SELECT websearch_to_tsquery(CAST(:config AS regconfig), :words) "
-                "&& to_tsquery('simple', :prefixes) AS query), "
+                f"WITH q AS (SELECT {tsquery} AS query), "
                 'hits AS (SELECT s."row", s.text, ts_rank_cd(s.words, q.query) AS score, q.query '
                 'FROM sentence_search s, q WHERE s.words @@ q.query ORDER BY score DESC, s."row" LIMIT :limit) '
-                f'SELECT "row", text, translate(ts_headline(CAST(:config AS regconfig), {_AS_PLAIN_TEXT}, query, '
-                ":options), chr(1), '<'), score "
-                'FROM hits ORDER BY score DESC, "row"'
+                f'SELECT "row", text, {_HEADLINE}, score FROM hits ORDER BY score DESC, "row"'
             ),
-            {"config": TEXT_SEARCH_CONFIG, "words": words, "prefixes": " & ".join(f"{p}:*" for p in prefixes),
-             "limit": limit, "options": _HEADLINE_OPTIONS},
+            {**params, "limit": limit, "options": _HEADLINE_OPTIONS},
         )
         return [RawHit(row, text_, snippet, float(score)) for row, text_, snippet, score in result]
+
+    def matches(self, conn: Connection, query: str) -> Subquery:
+        """The sentences matching ``query`` as a subquery of ``row`` and ``score`` (higher is
+        better), for the caller to filter, count, facet and page in SQL."""
+        tsquery, params = _tsquery(query) if _has_terms(query) else ("to_tsquery('simple', '')", {})
+        sql = (f'SELECT s."row" AS "row", ts_rank_cd(s.words, q.query) AS score FROM sentence_search s, '
+               f"(SELECT {tsquery} AS query) q WHERE s.words @@ q.query")
+        return text(sql).bindparams(**params).columns(column("row", Integer), column("score", Float)).subquery()
+
+    def snippets(self, conn: Connection, query: str, rows: Sequence[int]) -> dict[int, str]:
+        """Each row's sentence (a window of it, when long) with the matched words between the highlight marks."""
+        if not rows or not _has_terms(query):
+            return {}
+        tsquery, params = _tsquery(query)
+        found = conn.execute(
+            text(f'SELECT "row", {_HEADLINE} FROM (SELECT "row", text, {tsquery} AS query FROM sentence_search '
+                 'WHERE "row" = ANY(:rows)) hits'),
+            {**params, "rows": list(rows), "options": _HEADLINE_OPTIONS},
+        )
+        return {row: marked for row, marked in found}
 
     def search_index_size(self, conn: Connection) -> int:
         return int(conn.exec_driver_sql("SELECT count(*) FROM sentence_search").scalar() or 0)

@@ -456,22 +456,22 @@ class Store:
         views' order (``placed``, :meth:`placed_events`) or in ingest and text order (``ingest``)."""
         e = schema.events
         ordering = placed_order(query) if order == "placed" else [D.c.seq, e.c.seq]
-        found = _with_evidence(query.select_events()).order_by(*ordering).limit(limit).offset(offset or None)
+        found = with_evidence(query.select_events()).order_by(*ordering).limit(limit).offset(offset or None)
         with self.reader() as conn:
-            return [_shown_event(row) for row in conn.execute(found).mappings()]
+            return [shown_event(row) for row in conn.execute(found).mappings()]
 
     def shown_reports(self, cluster_ids: Iterable[str]) -> dict[str, list[ShownEvent]]:
         """The reports of each cluster named, not rejected, in ingest and text order, as rows show them."""
         e = schema.events
         found = (
-            _with_evidence(select(*e.c).select_from(joined()))
+            with_evidence(select(*e.c).select_from(joined()))
             .where(e.c.cluster.in_(sorted(set(cluster_ids))), not_rejected())
             .order_by(D.c.seq, e.c.seq)
         )
         reports: dict[str, list[ShownEvent]] = {}
         with self.reader() as conn:
             for row in conn.execute(found).mappings():
-                reports.setdefault(str(row["cluster"]), []).append(_shown_event(row))
+                reports.setdefault(str(row["cluster"]), []).append(shown_event(row))
         return reports
 
     def actor_refs(self, actor_ids: Iterable[str]) -> dict[str, ActorRef]:
@@ -665,7 +665,7 @@ def _latest_actor_rows(actor_ids: list[str]) -> Select[Any]:
     return select(a).select_from(wanted).join(a, and_(a.c.id == wanted.c.id, a.c.doc_id == latest))
 
 
-def _with_evidence(query: Select[Any]) -> Select[Any]:
+def with_evidence(query: Select[Any]) -> Select[Any]:
     """``query`` over :func:`joined` with its document's head and the words of the evidence and the
     place, cut from the text in SQL (``substr`` counts characters, from 1)."""
     e = schema.events
@@ -677,7 +677,7 @@ def _with_evidence(query: Select[Any]) -> Select[Any]:
     )
 
 
-def _shown_event(row: Any) -> ShownEvent:
+def shown_event(row: Any) -> ShownEvent:
     head = DocumentHead(row["doc_id"], row["doc_title"], row["doc_outlet"], row["doc_published"], row["doc_url"])
     return ShownEvent(record_from_row(Event, row), head, row["evidence_text"] or "", row["place_words"])
 

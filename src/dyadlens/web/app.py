@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, quote, unquote_to_bytes
 
 from dyadlens.analysis.actors import UnknownActorError
 from dyadlens.analysis.common import AnalysisContext, UnknownDocumentError, to_jsonable
+from dyadlens.analysis.explorer import UnknownEventError
 from dyadlens.errors import DyadlensError
 from dyadlens.web.hosts import LOCAL_ONLY, HostPolicy
 from dyadlens.web.links import WebLinks
@@ -126,12 +127,14 @@ class WebApp:
         ctx = AnalysisContext(self.store, self.ontology, self.kb)
         try:
             page = view(ctx, args, query)
-        except (UnknownActorError, UnknownDocumentError) as error:
+        except (UnknownActorError, UnknownDocumentError, UnknownEventError) as error:
             return self._error(start_response, "404 Not Found", str(error), as_json)
         except (DyadlensError, ValueError) as error:
             return self._error(start_response, "400 Bad Request", str(error), as_json)
         if as_json:
             return self._json(start_response, "200 OK", to_jsonable(page.payload))
+        if "download" in page.extras:
+            return self._download(start_response, *page.extras["download"])
         return self._html(start_response, "200 OK", self.render(page, json_url, back))
 
     def render(self, page: Page, json_url: str, back: str = "/") -> str:
@@ -196,6 +199,14 @@ class WebApp:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith("javascript") else ""
         return self._respond(start_response, "200 OK", kind + charset, (folder / name).read_bytes())
+
+    def _download(self, start_response: StartResponse, filename: str, text: str) -> Iterable[bytes]:
+        """A CSV file the browser saves (``/events.csv``)."""
+        body = text.encode("utf-8")
+        start_response("200 OK", [("Content-Type", "text/csv; charset=utf-8"), ("Content-Length", str(len(body))),
+                                  ("Content-Disposition", f'attachment; filename="{filename}"'),
+                                  *self._security_headers()])
+        return [body]
 
     def _respond(self, start_response: StartResponse, status: str, kind: str, body: bytes) -> Iterable[bytes]:
         headers = [("Content-Type", kind), ("Content-Length", str(len(body))), *self._security_headers()]

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
+from dyadlens.analysis.actors import AmbiguousActorError
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_modalities
 from dyadlens.analysis.document import document_view
 from dyadlens.analysis.dyad import dyad_brief
+from dyadlens.analysis.explorer import EXPLORER_PAGE, ExplorerFilters, event_page, events_csv, explore_events
 from dyadlens.analysis.network import EDGES_SHOWN, actor_network
 from dyadlens.analysis.overview import corpus_overview
-from dyadlens.analysis.profile import actor_profile
-from dyadlens.analysis.search import SearchView, search_sentences
+from dyadlens.analysis.profile import MENTIONS_PAGE, Profile, actor_profile
+from dyadlens.analysis.search import SearchView, search_csv, search_sentences
 from dyadlens.errors import DyadlensError
 from dyadlens.store import check_count
 from dyadlens.web.charts import series_svg, timeline_svg
@@ -85,16 +88,40 @@ def overview_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
 
 
 def actor_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
-    profile = actor_profile(ctx, ctx.resolve_actor(args[0]), count=_count(query), limit=PAGE_SIZE,
-                            offset=_offset(query, PAGE_SIZE))
-    return Page("actor.html", profile.name or profile.id, profile, {"pager": pager(profile.events_window, query)})
+    """The actor (or person) page; a name that stands for several actors lists them instead."""
+    try:
+        actor_id = ctx.resolve_actor(args[0])
+    except AmbiguousActorError as error:
+        candidates = [{"id": i, "name": ctx.actor_name(i)} for i in error.candidates]
+        return Page("actor_candidates.html", args[0], {"name": args[0], "candidates": candidates})
+    mentions_page = _page_number({"page": query.get("mentions", [])})
+    profile = actor_profile(ctx, actor_id, count=_count(query), limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE),
+                            mentions_offset=(mentions_page - 1) * MENTIONS_PAGE)
+    extras = {"pager": pager(profile.events_window, query), "mentions_pager": _mentions_pager(profile, query)}
+    return Page("actor.html", profile.name or profile.id, profile, extras)
+
+
+def _mentions_pager(profile: Profile, query: Query) -> dict[str, Any] | None:
+    """The mentions' own page links (``?mentions=N``), every other parameter kept."""
+    window = profile.mentions_window
+    if window is None or (window.offset == 0 and not window.has_next):
+        return None
+    number = window.offset // MENTIONS_PAGE + 1
+
+    def link(to: int) -> str:
+        kept = [(name, value) for name, values in query.items() if name != "mentions" for value in values]
+        return "?" + urlencode([*kept, ("mentions", str(to))]) + "#mentions"
+
+    return {"shown": window.shown, "previous": link(number - 1) if number > 1 else None,
+            "next": link(number + 1) if window.has_next else None}
 
 
 def dyad_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     a, b = ctx.resolve_actor(args[0]), ctx.resolve_actor(args[1])
     modalities = check_modalities(query.get("modality") or ["asserted"])
     brief = dyad_brief(ctx, a, b, by=_one(query, "by", "month") or "month", modalities=modalities,
-                       count=_count(query), limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE))
+                       count=_count(query), limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE),
+                       since=_one(query, "since"), until=_one(query, "until"))
     title = f"{brief.a_name} – {brief.b_name}"
     acts = [e for e in brief.timeline.events if e.kind == "event"]
     extras = {
@@ -131,15 +158,86 @@ def document_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     return Page("document.html", view.title or view.id, view, {"blocks": blocks, "selected_event": event_id})
 
 
+#: The query parameters of ``/search`` (a facet link sets one of them, keeping the others).
+SEARCH_PARAMETERS = ("q", "actor", "since", "until", "doc", "outlet", "year", "sort")
+
+
 def search_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
-    text, actor = _one(query, "q"), _one(query, "actor")
-    since, until, doc_id = _one(query, "since"), _one(query, "until"), _one(query, "doc")
-    if text is None:
+    """``/search``: words, filters or both; with neither, the empty form."""
+    text, actor, since, until, doc_id, outlet, year, sort = (_one(query, name) for name in SEARCH_PARAMETERS)
+    if text is None and not any((actor, since, until, doc_id, outlet, year)):
         empty = SearchView(query="", actor=actor, since=since, until=until, doc_id=doc_id, results=[])
         return Page("search.html", "Search", empty)
     actor_id = ctx.resolve_actor(actor) if actor else None
-    view = search_sentences(ctx, text, actor=actor_id, since=since, until=until, doc_id=doc_id)
-    return Page("search.html", f"Search: {text}", view)
+    view = search_sentences(ctx, text or "", actor=actor_id, since=since, until=until, doc_id=doc_id,
+                            limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE), sort=sort, outlet=outlet, year=year)
+    kept = [(name, value) for name, values in query.items() if name != "format" for value in values]
+    extras = {"pager": pager(view.window, query), "facet_link": partial(_search_link, kept),
+              "csv_url": "/search.csv?" + urlencode(kept)}
+    return Page("search.html", f"Search: {text or 'filters'}", view, extras)
+
+
+def _search_link(kept: list[tuple[str, str]], name: str, value: str) -> str:
+    """The search with ``name`` set to ``value`` (a facet's value), from its first page."""
+    return "?" + urlencode([(k, v) for k, v in kept if k not in (name, "page")] + [(name, value)])
+
+
+def search_csv_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    """``/search.csv``: the results ``/search`` shows with the same query string (its page included)."""
+    page = search_page(ctx, args, query)
+    return Page(page.template, page.title, page.payload, {"download": ("search.csv", search_csv(page.payload))})
+
+
+#: The ``/events`` filters that a facet value sets (``modality`` may be given several times).
+EXPLORER_FILTERS = ("actor", "root", "quad", "modality", "coder", "outlet", "country", "since", "until")
+
+
+def explorer_filters(ctx: AnalysisContext, query: Query) -> ExplorerFilters:
+    """``/events``'s query string as filters; an actor is resolved by name or alias."""
+    actor, quad = _one(query, "actor"), _one(query, "quad")
+    if quad is not None and not quad.isdigit():
+        raise DyadlensError(f"quad must be 1, 2, 3 or 4, not {quad!r}")
+    return ExplorerFilters(
+        actor=ctx.resolve_actor(actor) if actor else None, root=_one(query, "root"),
+        quad=int(quad) if quad else None, modalities=check_modalities(query.get("modality")),
+        coder=_one(query, "coder"), outlet=_one(query, "outlet"), country=_one(query, "country"),
+        since=_one(query, "since"), until=_one(query, "until"), sort=_one(query, "sort", "date") or "date",
+        count=_count(query),
+    )
+
+
+def _with(query: Query, name: str, value: str | None, *, toggle: bool = False) -> str:
+    """The query string with ``name`` set to ``value`` (None: removed; ``toggle``: a repeated parameter's
+    value added or taken away), back on page 1."""
+    kept = [(k, v) for k, values in query.items() if k not in ("page", name) for v in values]
+    current = query.get(name, [])
+    chosen = ([v for v in current if v != value] if value in current else [*current, value]) if toggle else [value]
+    return "?" + urlencode([*kept, *((name, v) for v in chosen if v is not None)])
+
+
+def events_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    explorer = explore_events(ctx, explorer_filters(ctx, query), limit=EXPLORER_PAGE,
+                              offset=_offset(query, EXPLORER_PAGE))
+
+    def facet_link(name: str, value: str, selected: bool) -> str:
+        return _with(query, name, None if selected and name != "modality" else value, toggle=name == "modality")
+
+    extras = {"pager": pager(explorer.window, query), "facet_link": facet_link,
+              "sort_link": lambda key: _with(query, "sort", key), "clear_link": lambda name: _with(query, name, None),
+              "csv_url": "/events.csv?" + urlencode([(k, v) for k, values in query.items() for v in values])}
+    return Page("events.html", "Events", explorer, extras)
+
+
+def events_csv_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    """``/events.csv``: the rows ``/events`` shows with the same query string (its page included)."""
+    explorer = explore_events(ctx, explorer_filters(ctx, query), limit=EXPLORER_PAGE,
+                              offset=_offset(query, EXPLORER_PAGE), with_facets=False)
+    return Page("events.csv", "Events", explorer, {"download": ("events.csv", events_csv(explorer.rows))})
+
+
+def single_event_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    shown = event_page(ctx, args[0])
+    return Page("event.html", f"Event {shown.row.code} {shown.row.code_name}", shown)
 
 
 #: (first path segment, number of further segments, view)
@@ -151,4 +249,8 @@ ROUTES: Mapping[tuple[str, int], View] = MappingProxyType({
     ("network", 0): network_page,
     ("doc", 1): document_page,
     ("search", 0): search_page,
+    ("search.csv", 0): search_csv_page,
+    ("events", 0): events_page,
+    ("events.csv", 0): events_csv_page,
+    ("event", 1): single_event_page,
 })

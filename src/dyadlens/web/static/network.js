@@ -11,6 +11,26 @@
     return "rgb(" + Math.round(200 - 154 * t) + "," + Math.round(190 - 65 * t) + "," + Math.round(200 - 150 * t) + ")";
   }
 
+  // Node colour by actor type (the knowledge base's types); the legend lists the types shown.
+  var TYPE_COLOURS = {
+    state: "#1f3a5f", armed_group: "#b23a48", igo: "#2a9d8f", igo_body: "#52b69a", person: "#7b4fa6",
+    media: "#c9a227", think_tank: "#8d6e63", company: "#e07a1f", region_group: "#4f7cac"
+  };
+  var OTHER_COLOUR = "#8a939c";
+  // Filters an edge link keeps, so that the dyad opens on the same period and classes.
+  var KEPT_FILTERS = ["since", "until", "quad", "modality", "count"];
+
+  function typeColour(type) { return TYPE_COLOURS[type] || OTHER_COLOUR; }
+
+  function dyadHref(edge) {
+    var here = new URLSearchParams(window.location.search), kept = new URLSearchParams();
+    KEPT_FILTERS.forEach(function (name) {
+      here.getAll(name).forEach(function (value) { if (value) { kept.append(name, value); } });
+    });
+    var query = kept.toString();
+    return "/dyad/" + encodeURIComponent(edge.source) + "/" + encodeURIComponent(edge.target) + (query ? "?" + query : "");
+  }
+
   function make(name, attrs) {
     var el = document.createElementNS(SVG_NS, name);
     Object.keys(attrs).forEach(function (key) { el.setAttribute(key, attrs[key]); });
@@ -109,7 +129,7 @@
     var maxCount = Math.max.apply(null, data.edges.map(function (e) { return e.count; }).concat([1]));
     var edgeLayer = make("g", { class: "edges" });
     links.forEach(function (l) {
-      var a = make("a", { href: "/dyad/" + encodeURIComponent(l.edge.source) + "/" + encodeURIComponent(l.edge.target) });
+      var a = make("a", { href: dyadHref(l.edge), class: "edge-link" });
       var path = make("path", {
         class: "edge", d: edgePath(l), stroke: goldsteinColour(l.edge.mean_goldstein),
         "stroke-width": 1.5 + 6 * (l.edge.count / maxCount), "marker-end": "url(#arrow)"
@@ -122,34 +142,68 @@
       edgeLayer.appendChild(a);
     });
     svg.appendChild(edgeLayer);
-    var nodeLayer = make("g", { class: "nodes" });
+    var nodeLayer = make("g", { class: "nodes" }), labelLayer = make("g", { class: "labels" });
     data.nodes.forEach(function (n) {
-      var g = make("g", { class: "node", transform: "translate(" + n.x + "," + n.y + ")", "data-actor": n.id });
-      var circle = make("circle", { r: n.radius, fill: "#1f3a5f" });
-      var label = make("text", { x: 0, y: -n.radius - 6, "text-anchor": "middle" });
-      label.textContent = n.name || n.id;
+      var g = make("g", { class: "node", transform: "translate(" + n.x + "," + n.y + ")", "data-actor": n.id,
+        "data-type": n.type || "other" });
+      var circle = make("circle", { r: n.radius, fill: typeColour(n.type) });
       var title = make("title", {});
-      title.textContent = (n.name || n.id) + " (" + n.events + " events)";
+      title.textContent = (n.name || n.id) + " (" + (n.type || "type unknown") + ", " + n.events + " events)";
       circle.appendChild(title);
       g.appendChild(circle);
-      g.appendChild(label);
-      enableDrag(svg, g, n, links, edgeLayer);
+      var label = make("text", { class: "node-label" });
+      label.textContent = n.name || n.id;
+      labelLayer.appendChild(label);
+      enableDrag(svg, g, n, links, edgeLayer, function () { placeLabel(label, n, width, links); });
       nodeLayer.appendChild(g);
     });
     svg.appendChild(nodeLayer);
-    nodeLayer.querySelectorAll("g.node").forEach(function (g, i) {
-      keepLabelInside(g.querySelector("text"), data.nodes[i], width);
+    svg.appendChild(labelLayer);  // above nodes and arrows; the white halo keeps them readable
+    labelLayer.querySelectorAll("text").forEach(function (label, i) { placeLabel(label, data.nodes[i], width, links); });
+    svg.appendChild(legend(data.nodes));
+  }
+
+  // A label beside its node, on the side away from its edges (so not under arrows), never on the circle;
+  // kept inside the drawing.
+  function placeLabel(label, node, width, links) {
+    var away = labelSide(node, links), w = label.getBBox().width, gap = node.radius + 4;
+    var side = Math.abs(away.x) >= Math.abs(away.y) ? (away.x >= 0 ? "right" : "left") : (away.y >= 0 ? "below" : "above");
+    if (side === "right" && node.x + gap + w > width) { side = "left"; }
+    if (side === "left" && node.x - gap - w < 0) { side = "right"; }
+    var x = side === "right" ? node.x + gap : side === "left" ? node.x - gap : node.x;
+    var y = side === "below" ? node.y + gap + 10 : side === "above" ? node.y - gap : node.y + 4;
+    var anchor = side === "right" ? "start" : side === "left" ? "end" : "middle";
+    if (anchor === "middle") { x = Math.max(w / 2 + 4, Math.min(width - w / 2 - 4, x)); }
+    label.setAttribute("x", x); label.setAttribute("y", y); label.setAttribute("text-anchor", anchor);
+  }
+
+  // The direction pointing away from the node's edges (to the right when it has none).
+  function labelSide(node, links) {
+    var x = 0, y = 0;
+    links.forEach(function (l) {
+      var other = l.s === node ? l.t : l.t === node ? l.s : null;
+      if (!other) { return; }
+      var dx = other.x - node.x, dy = other.y - node.y, len = Math.max(1, Math.sqrt(dx * dx + dy * dy));
+      x -= dx / len; y -= dy / len;
     });
+    return Math.abs(x) + Math.abs(y) < 0.2 ? { x: 1, y: 0 } : { x: x, y: y };
   }
 
-  // Shift a node's label sideways so that a long name near the edge stays readable.
-  function keepLabelInside(label, node, width) {
-    var half = label.getBBox().width / 2, pad = 4;
-    var shift = Math.min(0, width - pad - (node.x + half)) + Math.max(0, pad - (node.x - half));
-    label.setAttribute("x", shift);
+  function legend(nodes) {
+    var types = [];
+    nodes.forEach(function (n) { var t = n.type || "other"; if (types.indexOf(t) < 0) { types.push(t); } });
+    types.sort();
+    var g = make("g", { class: "legend", transform: "translate(10,14)" });
+    types.forEach(function (type, i) {
+      g.appendChild(make("circle", { cx: 5, cy: i * 16, r: 5, fill: typeColour(type) }));
+      var text = make("text", { x: 14, y: i * 16 + 4 });
+      text.textContent = type.replace("_", " ");
+      g.appendChild(text);
+    });
+    return g;
   }
 
-  function enableDrag(svg, g, node, links, edgeLayer) {
+  function enableDrag(svg, g, node, links, edgeLayer, moveLabel) {
     var moved = false;
     g.addEventListener("pointerdown", function (event) {
       moved = false;
@@ -162,6 +216,7 @@
       var local = point.matrixTransform(svg.getScreenCTM().inverse());
       node.x = local.x; node.y = local.y; moved = true;
       g.setAttribute("transform", "translate(" + node.x + "," + node.y + ")");
+      moveLabel();
       var paths = edgeLayer.querySelectorAll("path.edge");
       links.forEach(function (l, i) { paths[i].setAttribute("d", edgePath(l)); });
     });
@@ -189,5 +244,23 @@
       });
   }
 
+  // The period slider: years for since/until, kept in step with the text inputs; a change reloads.
+  function initPeriodSlider() {
+    var form = document.getElementById("network-filters");
+    if (!form) { return; }
+    document.querySelectorAll(".period-slider input[type=range][data-for]").forEach(function (slider) {
+      var field = form.elements[slider.getAttribute("data-for")];
+      slider.max = String(new Date().getFullYear());
+      var year = parseInt(field.value, 10);
+      slider.value = isNaN(year) ? (slider.getAttribute("data-for") === "since" ? slider.min : slider.max) : year;
+      var shown = document.getElementById(slider.id + "-value");
+      var echo = function () { if (shown) { shown.textContent = slider.value; } };
+      echo();
+      slider.addEventListener("input", function () { field.value = slider.value; echo(); });
+      slider.addEventListener("change", function () { form.submit(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", load);
+  document.addEventListener("DOMContentLoaded", initPeriodSlider);
 })();

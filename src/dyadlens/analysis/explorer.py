@@ -1,0 +1,300 @@
+"""The events explorer and the event page: what ``/events`` and ``/event/ID`` show.
+
+The explorer is :class:`~dyadlens.store.EventQuery` (actor, modality, date
+range, count mode) plus the filters it lacks (CAMEO root, quad class, coder,
+outlet, country of the event's place), all as one SQL ``WHERE``; the page of
+rows, its true total and every facet's counts are SQL statements over that
+condition (``GROUP BY`` per facet), so nothing loads the events table. Facet
+counts are those of the current filters: choosing a value narrows the others.
+The CSV and JSON downloads are the rows of the page shown, in its order.
+
+The event page joins the ``explain`` chain (:func:`~dyadlens.analysis.events.explain_event`),
+every report of the real event the event belongs to, its cluster counts and
+the analyst's corrections recorded on any of those reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_modalities, check_window
+from dyadlens.analysis.events import EventExplanation, explain_event
+from dyadlens.errors import DyadlensError
+from dyadlens.exports.csv_safety import neutralise
+from dyadlens.partial_dates import parse_bound
+from dyadlens.resources import Resources
+from dyadlens.store import EventQuery, check_count, schema
+from dyadlens.store.corrections import Correction, corrections
+from dyadlens.store.queries import ClusterCounts, joined, placed_order
+from dyadlens.store.store import shown_event, with_evidence
+
+E, D, C = schema.events, schema.documents, schema.clusters
+
+#: How the explorer sorts: the ``?sort=`` values (a leading ``-`` reverses).
+SORTS = ("date", "code", "reports")
+#: Rows per explorer page: 25 rows with their sentences stay within about four screens.
+EXPLORER_PAGE = 25
+#: Values listed per facet (the most frequent first).
+FACET_VALUES = 12
+#: The columns of ``/events.csv``, in order.
+CSV_COLUMNS = (
+    "id", "date", "source", "source_name", "code", "code_name", "quad_class", "target", "target_name", "modality",
+    "coder", "confidence", "country", "place", "reports", "outlets", "doc_id", "outlet", "published", "sentence",
+)
+
+
+class UnknownEventError(DyadlensError):
+    """No stored event has this id."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExplorerFilters:
+    """What ``/events`` is asked for; every field narrows, ``None`` leaves it open."""
+
+    actor: str | None = None
+    root: str | None = None
+    quad: int | None = None
+    modalities: tuple[str, ...] | None = None
+    coder: str | None = None
+    outlet: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+    sort: str = "date"
+    count: str = "events"
+
+    def __post_init__(self) -> None:
+        check_count(self.count)
+        if self.sort.lstrip("-") not in SORTS:
+            raise DyadlensError(f"sort must be one of {', '.join(SORTS)} (a leading - reverses), not {self.sort!r}")
+        if self.quad is not None and not 1 <= self.quad <= 4:
+            raise DyadlensError("quad must be 1, 2, 3 or 4")
+        check_modalities(self.modalities)
+        since, until = parse_bound(self.since), parse_bound(self.until)
+        if since is not None and until is not None and since.first_day > until.last_day:
+            raise DyadlensError(f"the date range is reversed: since {self.since} is after until {self.until}")
+
+    def event_query(self) -> EventQuery:
+        """The part :class:`EventQuery` expresses; undated events are placed at their document's date."""
+        return EventQuery(actor=self.actor, modalities=self.modalities, since=self.since, until=self.until,
+                          count=self.count, document_dates=True, standing=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One facet: the query parameter it sets and its values with their counts under the current filters."""
+
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass(slots=True)
+class EventsExplorer:
+    filters: ExplorerFilters
+    facets: list[Facet]
+    rows: list[EventRow]
+    window: Window
+
+
+@dataclass(slots=True)
+class EventPage:
+    """An event with everything behind it: the chain that coded it, its reports, counts and corrections."""
+
+    id: str
+    row: EventRow
+    explanation: dict[str, Any]
+    counts: ClusterCounts | None
+    reports: list[EventRow] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+
+
+def explore_events(ctx: AnalysisContext, filters: ExplorerFilters, *, limit: int | None = EXPLORER_PAGE,
+                   offset: int = 0, with_facets: bool = True) -> EventsExplorer:
+    """One page of the events matching ``filters``, sorted as asked, with the true total and (unless
+    ``with_facets`` is False: a download) the facets."""
+    check_window(limit, offset)
+    query = filters.event_query()
+    where = conditions(ctx, filters)
+    found = with_evidence(query.select_events().where(*where)).order_by(*_ordering(query, filters.sort))
+    shown = [shown_event(row._mapping) for row in ctx.store.read(found.limit(limit).offset(offset or None))]
+    total = _count(ctx, where)
+    rows = ctx.shown_rows(shown, filters.count)
+    shown_facets = facets(ctx, filters, where) if with_facets else []
+    return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, total))
+
+
+def conditions(ctx: AnalysisContext, filters: ExplorerFilters) -> list[ColumnElement[bool]]:
+    """The SQL condition of ``filters`` over :func:`~dyadlens.store.queries.joined`."""
+    query = filters.event_query()
+    found = query.conditions()
+    if filters.root:
+        found.append(query.column("root") == filters.root)
+    if filters.quad is not None:
+        found.append(query.column("code").in_(_quad_codes(ctx, filters.quad)))
+    if filters.coder:
+        found.append(E.c.coder == filters.coder)
+    if filters.outlet:
+        found.append(D.c.outlet == filters.outlet)
+    if filters.country:
+        found.append(E.c.place_country == filters.country)
+    return found
+
+
+def _quad_codes(ctx: AnalysisContext, quad: int) -> list[str]:
+    return sorted(c.code for c in ctx.ontology if c.quad_class == quad)
+
+
+def _ordering(query: EventQuery, sort: str) -> list[ColumnElement[Any]]:
+    """``date`` is the views' order; ``code`` and ``reports`` break ties by it."""
+    descending, key = sort.startswith("-"), sort.lstrip("-")
+    placed = placed_order(query)
+    if key == "date":
+        first = placed[1].desc() if descending else placed[1]
+        return [placed[0], first, *placed[2:]]
+    column = query.column("code") if key == "code" else func.coalesce(C.c.reports, 1)
+    return [column.desc() if descending else column, *placed]
+
+
+def _count(ctx: AnalysisContext, where: Sequence[ColumnElement[bool]]) -> int:
+    rows = ctx.store.read(select(func.count()).select_from(joined()).where(*where))
+    return int(rows[0][0] or 0)
+
+
+def _grouped(ctx: AnalysisContext, column: ColumnElement[Any], where: Sequence[ColumnElement[bool]],
+             limit: int | None = FACET_VALUES) -> list[tuple[str, int]]:
+    """``(value, events)`` of one column under ``where``, most frequent first; missing values left out."""
+    counted = func.count().label("n")
+    statement: Select[Any] = (
+        select(column.label("value"), counted).select_from(joined()).where(*where, column.is_not(None))
+        .group_by(column).order_by(counted.desc(), column).limit(limit)
+    )
+    return [(str(row.value), int(row.n)) for row in ctx.store.read(statement)]
+
+
+def facets(ctx: AnalysisContext, filters: ExplorerFilters, where: Sequence[ColumnElement[bool]]) -> list[Facet]:
+    """Every facet's values and counts under the current filters, a ``GROUP BY`` each."""
+    query = filters.event_query()
+
+    def facet(name: str, label: str, counts: list[tuple[str, int]], chosen: Sequence[str | None],
+              names: Mapping[str, str] | None = None) -> Facet:
+        values = [FacetValue(value, (names or {}).get(value, value), n, value in chosen) for value, n in counts]
+        return Facet(name, label, values)
+
+    actors = _actor_counts(ctx, query, where)
+    ctx.load_names(value for value, _ in actors)
+    roots = _grouped(ctx, query.column("root"), where, None)
+    return [
+        facet("actor", "Actor", actors, [filters.actor], {a: ctx.actor_name(a) or a for a, _ in actors}),
+        facet("root", "CAMEO root", roots, [filters.root], {r: f"{r} {ctx.code_name(r)}" for r, _ in roots}),
+        facet("quad", "Quad class", _quad_counts(ctx, query, where), [str(filters.quad)], _quad_names(ctx)),
+        facet("modality", "Modality", _grouped(ctx, query.column("modality"), where), filters.modalities or ()),
+        facet("coder", "Coder", _grouped(ctx, E.c.coder, where), [filters.coder]),
+        facet("outlet", "Outlet", _grouped(ctx, D.c.outlet, where), [filters.outlet]),
+        facet("country", "Country of the place", _grouped(ctx, E.c.place_country, where), [filters.country]),
+    ]
+
+
+def _actor_counts(ctx: AnalysisContext, query: EventQuery,
+                  where: Sequence[ColumnElement[bool]]) -> list[tuple[str, int]]:
+    """Events per actor on either side (an event counts once for each of its two actors)."""
+    totals: dict[str, int] = {}
+    for side in ("source", "target"):
+        for value, n in _grouped(ctx, query.column(side), where, None):
+            totals[value] = totals.get(value, 0) + n
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
+
+
+def _quad_counts(ctx: AnalysisContext, query: EventQuery,
+                 where: Sequence[ColumnElement[bool]]) -> list[tuple[str, int]]:
+    """Events per quad class, from the counts per code (the ontology knows each code's class)."""
+    totals: dict[str, int] = {}
+    for code, n in _grouped(ctx, query.column("code"), where, None):
+        info = ctx.code(code)
+        if info is not None:
+            totals[str(info.quad_class)] = totals.get(str(info.quad_class), 0) + n
+    return sorted(totals.items())
+
+
+def _quad_names(ctx: AnalysisContext) -> dict[str, str]:
+    return {str(c.quad_class): f"{c.quad_class} {c.quad_class_name}" for c in ctx.ontology}
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+
+def csv_row(row: EventRow) -> list[object]:
+    """One row of ``/events.csv``: codes as text, the sentence on one line, formula-like text neutralised."""
+    place = row.place
+    counts = row.counts
+    values: list[object] = [
+        row.id, row.date or "", row.source or "", row.source_name or "", row.code, row.code_name,
+        row.quad_class or "", row.target or "", row.target_name or "", row.modality, row.coder, row.confidence,
+        place.country or "" if place else "", place.name if place else "", counts.reports if counts else "",
+        counts.outlets if counts else "", row.doc_id, row.outlet or "", row.published or "",
+        " ".join(row.evidence.text.split()),
+    ]
+    return [neutralise(value) for value in values]
+
+
+def events_csv(rows: Sequence[EventRow]) -> str:
+    """The rows shown, as CSV with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(row) for row in rows)
+    return out.getvalue()
+
+
+# --- the event page ----------------------------------------------------------------------------------
+
+
+@cache
+def _explain_resources() -> Resources:
+    """The packaged verb dictionary and ontology, loaded once per process (the explain chain names the
+    dictionary entry that matched)."""
+    return Resources()
+
+
+def event_page(ctx: AnalysisContext, event_id: str) -> EventPage:
+    """The event ``event_id`` with its chain, its real event's reports and the corrections on them."""
+    found = ctx.store.read(with_evidence(select(*E.c).select_from(joined())).where(E.c.id == event_id))
+    if not found:
+        raise UnknownEventError(f"no event {event_id!r}")
+    shown = shown_event(found[0]._mapping)
+    ctx.load_names([shown.event.source, shown.event.target, shown.event.claimant])
+    cluster = shown.event.cluster
+    reports = ctx.store.shown_reports([cluster]).get(cluster, []) if cluster else []
+    ctx.load_names(a for r in reports for a in (r.event.source, r.event.target))
+    explanation: EventExplanation | None = explain_event(ctx.store, _explain_resources(), event_id)
+    return EventPage(
+        id=event_id,
+        row=ctx.shown_row(shown),
+        explanation=explanation.as_dict() if explanation is not None else {},
+        counts=ctx.store.cluster_counts([cluster]).get(cluster) if cluster else None,
+        reports=[ctx.shown_row(r) for r in reports] or [ctx.shown_row(shown)],
+        corrections=_corrections_of(ctx, [shown.event.id, *(r.event.id for r in reports)],
+                                    {shown.event.doc_id, *(r.event.doc_id for r in reports)}),
+    )
+
+
+def _corrections_of(ctx: AnalysisContext, event_ids: list[str], doc_ids: set[str]) -> list[Correction]:
+    """The corrections recorded on these events (by id, or a merge/split naming one as the other report)."""
+    wanted = set(event_ids)
+    return [c for doc_id in sorted(doc_ids) for c in corrections(ctx.store, doc_id)
+            if c.event_id in wanted or c.other in wanted]
