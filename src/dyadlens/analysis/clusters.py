@@ -77,14 +77,6 @@ def clusters(ctx: AnalysisContext, *, source: str | None = None, target: str | N
     return [_view(ctx, row, members.get(row["id"], [])) for row in rows]
 
 
-def cluster_view(ctx: AnalysisContext, cluster_id: str) -> ClusterView | None:
-    """One real event by its cluster id, or None."""
-    with ctx.store.reader() as conn:
-        row = conn.execute(select(C).where(C.c.id == cluster_id)).mappings().first()
-        members = _members(conn, [cluster_id]) if row else {}
-    return None if row is None else _view(ctx, dict(row), members.get(cluster_id, []))
-
-
 def _members(conn: Any, cluster_ids: list[str]) -> dict[str, list[ClusterReport]]:
     found: dict[str, list[ClusterReport]] = {}
     if not cluster_ids:
