@@ -402,23 +402,27 @@ def _document(store: Any, cache: dict[str, Document | None], doc_id: str) -> Doc
     return cache[doc_id]
 
 
+def _told(document: Document | None, start: int, end: int) -> dict[str, Any]:
+    """What a status report takes from the document that tells it: its date, outlet, title and the sentence."""
+    if document is None:
+        return {"observed": None, "outlet": None, "title": None, "sentence": ""}
+    return {"observed": document.published, "outlet": document.outlet, "title": document.title,
+            "sentence": " ".join(document.text[start:end].split())}
+
+
 def _report(row: Designation, document: Document | None) -> StatusReport:
-    text = document.text if document is not None else ""
     return StatusReport(
         designation_id=row.id,
         status=row.status,
         date=row.date,
-        observed=document.published if document is not None else None,
         observation=row.standing or row.date is None,
         doc_id=row.doc_id,
-        outlet=document.outlet if document is not None else None,
-        title=document.title if document is not None else None,
         claimant=row.claimant,
-        sentence=" ".join(text[row.start : row.end].split()),
         start=row.start,
         end=row.end,
         event_id=row.event_id,
         rule=row.rule,
+        **_told(document, row.start, row.end),
     )
 
 
@@ -465,23 +469,19 @@ def _designation_first(rows: list[Designation]) -> Callable[[Event, list[Event]]
 
 def _event_report(lead: Event, report: Event, document: Document | None) -> StatusReport:
     """``report`` as a status report, with the status and date of the real event ``lead`` stands for."""
-    text = document.text if document is not None else ""
     return StatusReport(
         designation_id=None,
         status=str(event_status(lead.code, lead.modality)),
         date=lead.date,
-        observed=document.published if document is not None else None,
         observation=report.standing or lead.date is None,
         doc_id=report.doc_id,
-        outlet=document.outlet if document is not None else None,
-        title=document.title if document is not None else None,
         claimant=report.claimant,
-        sentence=" ".join(text[report.start : report.end].split()),
         start=report.start,
         end=report.end,
         event_id=report.id,
         rule=f"event:{lead.code}:{lead.modality}",
         cluster=report.cluster,
+        **_told(document, report.start, report.end),
     )
 
 
