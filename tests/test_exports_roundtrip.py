@@ -81,6 +81,11 @@ def test_actor_codes_are_composed_from_the_kb(resources: Resources) -> None:
     assert actor_code(resources.kb, "ttp", None, "2024") == "PAKREB"
     assert actor_code(resources.kb, "taliban", "AFGINS", "2024") == "AFGINS"  # a stored code wins
     assert actor_code(resources.kb, "unresolved:nobody", None, "2024") is None
+    assert actor_code(resources.kb, "hamas", None, "2024") == "PSEREBHMS"
+    assert actor_code(resources.kb, "who", None, "2024") == "IGOWHO"  # an IGO's sector opens the code
+    assert actor_code(resources.kb, "icrc", None, "2024") == "NGOCRC"
+    assert actor_code(resources.kb, "sco", None, "2024") == "IGO"  # no known group in the codebook
+    assert group_code("who", "IGOWHO") == "WHO"
     assert group_code("taliban", "AFGINS") == "TAL" and group_code("islamic-state", "IMGMUSISI") == "ISI"
     assert group_code("ttp", "PAKREB") is None
 

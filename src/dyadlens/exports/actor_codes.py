@@ -8,7 +8,9 @@ the way PETRARCH composes a sector-coded actor: the code of the country it belon
 actor that *governs* its country on the event date ``GOV``), and the group's CAMEO
 known-group code where dyadlens knows one (``data/cameo_known_groups.tsv``): the
 Taliban on a 2024 event is ``AFGGOVTAL``, on a 2003 one ``AFGREBTAL``. A code is
-never guessed from the name: an actor with neither a sector nor a known group gets none.
+never guessed from the name: an actor with neither a sector nor a known group gets none. An
+intergovernmental or non-governmental organisation opens its code with its prefix sector
+(``IGO``, ``NGO``) in place of a country.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from dyadlens.kb.sectors import GOV, NO_COUNTRY, known_group_code, shipped_secto
 
 #: The CAMEO sector an actor type stands for, when the KB gives the actor no code of its own.
 TYPE_SECTORS = {"armed_group": "REB", "government": GOV, "party": "PTY", "media": "MED", "company": "BUS"}
+#: Sectors that open a code in place of a country (CAMEO writes ``IGOWHO``, not ``---IGOWHO``).
+PREFIX_TYPE_SECTORS = {"igo": "IGO", "igo_body": "IGO", "ngo": "NGO"}
 
 
 @cache
@@ -40,8 +44,11 @@ def governs_on(entity: KbEntity, date: str | None) -> bool:
 def composed_code(kb: KnowledgeBase, entity: KbEntity, date: str | None) -> str | None:
     """Country + sector + known group for an entity without a CAMEO code of its own (None when
     the KB says neither its sector nor its group)."""
-    sector = GOV if governs_on(entity, date) else TYPE_SECTORS.get(entity.type)
     group = known_groups().get(entity.id)
+    prefix = PREFIX_TYPE_SECTORS.get(entity.type)
+    if prefix is not None:
+        return prefix + (group or "")
+    sector = GOV if governs_on(entity, date) else TYPE_SECTORS.get(entity.type)
     if sector is None and group is None:
         return None
     country = kb.get(entity.country) if entity.country else None
