@@ -24,6 +24,7 @@ from pathlib import Path
 from run import build_corpus, count_words
 
 ENGINES = ("spacy", "rules", "model", "hybrid")
+REPO = Path(__file__).resolve().parent.parent
 
 CHILD = """
 import json, resource, sys, time
@@ -64,25 +65,30 @@ def run_once(engine: str, folder: Path, db: Path) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=Path.cwd().parent / "shared" / "corpus" / "seeds")
+    parser.add_argument("--seeds", type=Path, default=REPO.parent / "shared" / "corpus" / "seeds")
     parser.add_argument("--size", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", dest="json_out", type=Path, default=None)
+    parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, of {', '.join(ENGINES)}")
     args = parser.parse_args()
-    runs: dict[str, list[dict[str, float]]] = {engine: [] for engine in ENGINES}
+    engines = [e for e in args.engines.split(",") if e]
+    unknown = sorted(set(engines) - set(ENGINES))
+    if unknown or "spacy" not in engines:
+        parser.error(f"--engines: unknown {', '.join(unknown)}" if unknown else "--engines must include spacy")
+    runs: dict[str, list[dict[str, float]]] = {engine: [] for engine in engines}
     with tempfile.TemporaryDirectory(prefix="dyadlens-coders-") as tmp:
         folder = Path(tmp) / "corpus"
         build_corpus(args.seeds, args.size, folder)
         docs, words = count_words(folder)
         print(f"corpus: seeds x{args.size}, {docs} documents, {words} words; {args.repeats} interleaved rounds")
         for round_number in range(args.repeats):
-            for engine in ENGINES:
+            for engine in engines:
                 runs[engine].append(run_once(engine, folder, Path(tmp) / f"{engine}.db"))
-            print(f"round {round_number + 1}: " + ", ".join(f"{e} {runs[e][-1]['wall']:.1f} s" for e in ENGINES),
+            print(f"round {round_number + 1}: " + ", ".join(f"{e} {runs[e][-1]['wall']:.1f} s" for e in engines),
                   flush=True)
     spacy = statistics.median(r["wall"] for r in runs["spacy"])
     spacy_cpu = statistics.median(r["cpu"] for r in runs["spacy"])
-    for engine in ENGINES:
+    for engine in engines:
         walls, cpus = [r["wall"] for r in runs[engine]], [r["cpu"] for r in runs[engine]]
         wall, cpu, rss = statistics.median(walls), statistics.median(cpus), max(r["rss_mib"] for r in runs[engine])
         print(f"{engine:<7} wall {wall:6.1f} s (spread {min(walls):.1f}-{max(walls):.1f})  cpu {cpu:6.1f} s"

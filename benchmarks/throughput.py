@@ -14,6 +14,9 @@ The sides, each run in a fresh process of its own (so its memory is its own):
   resources loaded before timing: the two give the pipeline / spaCy ratio;
 - ``workers1``, ``workers2``: ``ingest --workers N`` (N = 1 runs in the process itself);
 - ``dask1``, ``dask2``: ``ingest --cluster local:N`` (a ``LocalCluster`` of N one-thread worker processes);
+- ``dask1-parquet``, ``dask2-parquet``: the same cluster, each worker writing Parquet partitions of
+  8 documents (several per worker even on a small text set) that the client bulk-loads
+  (``ingest --partitions``, docs/distributed.md);
 - ``writer1``, ``writer50``: the pipeline up to ``sentences`` only (no parse), so the store's writes are
   most of the time, with one document per transaction against 50 (the default batch).
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +43,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-SIDES = ("spacy", "pipeline", "workers1", "workers2", "dask1", "dask2", "writer1", "writer50")
+SIDES = ("spacy", "pipeline", "workers1", "workers2", "dask1", "dask2", "writer1", "writer50",
+         "dask1-parquet", "dask2-parquet")
 REPO = Path(__file__).resolve().parent.parent
 #: Words of the article the projection is for (issue #13: 100k articles of 600 words).
 PROJECTED_ARTICLES, PROJECTED_WORDS = 100_000, 600
@@ -81,8 +86,15 @@ elif side.startswith("workers"):
         stored(store, pipeline=PipelineSpec(), workers=int(side[-1]))
 else:
     from dyadlens.distributed import dask_client
-    with open_store(db) as store, dask_client(cluster=f"local:{side[-1]}") as client:
-        stored(store, pipeline=PipelineSpec(), client=client)
+    with open_store(db) as store, dask_client(cluster=f"local:{side[4]}") as client:
+        if side.endswith("-parquet"):
+            from dyadlens.ingest.discover import discover
+            from dyadlens.partitioned import ingest_partitioned
+            report = ingest_partitioned(discover([folder]), store, PipelineSpec(), client, db.with_suffix(".parts"),
+                                        size=8, on_progress=lambda _p: done_at.append(time.perf_counter()))
+            assert not report.failed, report.failed[:1]
+        else:
+            stored(store, pipeline=PipelineSpec(), client=client)
         wall = time.perf_counter() - started  # the cluster's shutdown is left out
 if not side.startswith("dask"):
     wall = time.perf_counter() - started
@@ -124,6 +136,7 @@ def build_text_set(sources: Sequence[Path], copies: int, folder: Path) -> tuple[
 
 def run_side(side: str, folder: Path, db: Path) -> dict[str, float]:
     db.unlink(missing_ok=True)
+    shutil.rmtree(db.with_suffix(".parts"), ignore_errors=True)
     done = subprocess.run(
         [sys.executable, "-c", CHILD, side, str(folder), str(db)], capture_output=True, text=True, check=False
     )
@@ -140,7 +153,7 @@ def summary_line(side: str, runs: list[dict[str, float]], docs: int, words: int)
     wall, startup, steady = statistics.median(walls), *_startup_and_rate(runs, docs, words)
     projected = startup + PROJECTED_ARTICLES * PROJECTED_WORDS / steady
     return (
-        f"{side:<9} wall {wall:6.1f} s ({min(walls):.1f}-{max(walls):.1f})  "
+        f"{side:<13} wall {wall:6.1f} s ({min(walls):.1f}-{max(walls):.1f})  "
         f"cpu {statistics.median(cpus):6.1f} s ({min(cpus):.1f}-{max(cpus):.1f})  {words / wall:5.0f} w/s  "
         f"start-up {startup:4.1f} s, then {steady:5.0f} w/s  "
         f"peak RSS main {max(r['rss_mib'] for r in runs):4.0f} MiB, largest worker "
@@ -154,6 +167,8 @@ RATIOS = (
     ("pipeline / spaCy alone (target >= 0.8)", "spacy", "pipeline", 1.0),
     ("workers 1 -> 2 efficiency (target >= 0.85)", "workers1", "workers2", 2.0),
     ("dask 1 -> 2 efficiency (target >= 0.85)", "dask1", "dask2", 2.0),
+    ("dask + parquet 1 -> 2 efficiency (target >= 0.85)", "dask1-parquet", "dask2-parquet", 2.0),
+    ("dask 2 workers, parquet partitions against the one writer", "dask2", "dask2-parquet", 1.0),
     ("batched commits, 50 against 1 per transaction", "writer1", "writer50", 1.0),
 )
 

@@ -15,12 +15,16 @@ and the app get the shipped ontology and KB, as the CLI and ``serve`` do.
 
 ``benchmarks/synthetic.py`` writes the store. The actors asked about are the
 generator's most frequent ones (``russia``, ``taliban``), so the figures are
-those of the heaviest dyad and profile.
+those of the heaviest dyad and profile. ``--compare`` times each view that reads
+the event summaries (``dyadlens.store.summaries``) a second time reading the
+events themselves (``summaries.bypassed()``, the state before them), in the same
+rounds, right after it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import statistics
@@ -31,6 +35,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from dyadlens.analysis import profile
 from dyadlens.analysis.common import AnalysisContext, to_jsonable
 from dyadlens.analysis.events import list_events
 from dyadlens.analysis.network import actor_network
@@ -42,7 +47,8 @@ from dyadlens.analysis.series import dyad_series
 from dyadlens.analysis.timeline import dyad_timeline
 from dyadlens.kb.knowledge_base import load_kb
 from dyadlens.kb.ontology import load_ontology
-from dyadlens.store import EventQuery, open_store
+from dyadlens.store import EventQuery, open_store, summaries
+from dyadlens.store.summaries import tally
 from dyadlens.web.app import WebApp
 
 Case = Callable[[], Any]
@@ -70,13 +76,46 @@ def library_cases(ctx: AnalysisContext, a: str, b: str, year: str) -> dict[str, 
         "timeline (page 100 of 50)": lambda: dyad_timeline(ctx, a, b, limit=50, offset=99 * 50),
         "series by month": lambda: dyad_series(ctx, a, b, by="month"),
         "series by month, count reports": lambda: dyad_series(ctx, a, b, by="month", count="reports"),
+        "series by year, 2010-2014": lambda: dyad_series(ctx, a, b, by="year", since="2010", until="2014"),
         f"network {year}": lambda: actor_network(ctx, since=year, until=year),
+        f"network {year}, count reports": lambda: actor_network(ctx, since=year, until=year, count="reports"),
+        "network, whole store": lambda: actor_network(ctx),
         "overview": lambda: corpus_overview(ctx),
         f"profile {a}": lambda: actor_profile(ctx, a),
+        f"profile {a}, counts only": lambda: profile_counts(ctx, a),
         "events (code 18, first 50)": lambda: list_events(ctx, EventQuery(code="18", count="events"), limit=50),
         f"quotes by {a} (50)": lambda: list_quotes(ctx, actor_id=a, limit=50),
         "search": lambda: search_sentences(ctx, "border talks", limit=50),
     }
+
+
+def profile_counts(ctx: AnalysisContext, actor: str) -> Any:
+    """What the profile counts (root counts both ways, partners, totals): the part the summaries serve."""
+    acts = EventQuery(actor=actor, count="events", standing=False)
+    return (profile._root_counts(ctx, dataclasses.replace(acts, actor=None, source=actor)),
+            profile._root_counts(ctx, dataclasses.replace(acts, actor=None, target=actor)),
+            profile._partners(ctx, actor, acts), profile._partner_total(ctx, actor, acts),
+            profile._event_total(ctx, tally(acts)))
+
+
+#: The views that read the summary tables (dyadlens.store.summaries).
+SUMMARISED = ("series", "network", "overview", "profile")
+
+
+def with_baselines(cases: dict[str, Case]) -> dict[str, Case]:
+    """Each view that reads the summaries followed by the same call reading the events (the state before the
+    summaries), so both sides are timed in the same rounds, interleaved."""
+    found: dict[str, Case] = {}
+    for name, case in cases.items():
+        found[name] = case
+        if name.startswith(SUMMARISED):
+            found[f"{name} [from the events]"] = lambda case=case: bypassing(case)
+    return found
+
+
+def bypassing(case: Case) -> Any:
+    with summaries.bypassed():
+        return case()
 
 
 def web_cases(app: WebApp, a: str, b: str, year: str) -> dict[str, Case]:
@@ -143,12 +182,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--year", default="2012")
     parser.add_argument("--only", default=None, help="only the cases whose name contains this")
     parser.add_argument("--skip", action="append", default=[], help="leave out the cases whose name contains this")
+    parser.add_argument("--compare", action="store_true",
+                        help="also time each summarised view reading the events, interleaved")
     args = parser.parse_args(argv)
     store = open_store(args.store, read_only=True)
     ontology, kb = load_ontology(), load_kb()
     ctx = AnalysisContext(store, ontology, kb)
     a, b = args.actors
     cases = {**library_cases(ctx, a, b, args.year), **web_cases(WebApp(store, ontology, kb), a, b, args.year)}
+    if args.compare:
+        cases = with_baselines(cases)
     cases = {name: case for name, case in cases.items()
              if (not args.only or args.only in name) and not any(skipped in name for skipped in args.skip)}
     before = rss_mb()

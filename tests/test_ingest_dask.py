@@ -25,12 +25,15 @@ from sqlalchemy import select
 from dyadlens.cli import main
 from dyadlens.ingest.discover import discover
 from dyadlens.model import DocumentRecords, RawInput
+from dyadlens.partitioned import ingest_partitioned, load_folder
 from dyadlens.pipeline import PipelineConfig, build_pipeline
 from dyadlens.resources import Resources
 from dyadlens.runner import IngestReport, PipelineSpec, ingest
 from dyadlens.store import Store, open_store
+from dyadlens.store.partitions import Manifest, write_partition
 from dyadlens.store.schema import EXPORTABLE, clusters
 from dyadlens.store.store import WriteResult
+from dyadlens.store.summaries import stale_rows
 
 distributed = pytest.importorskip("distributed")
 
@@ -53,13 +56,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path) -> Path
 
 @pytest.fixture(scope="module")
 def spec(corpus: Path) -> PipelineSpec:
-    marker = corpus.parent / "killed-once"
-    killer = (
-        f'[[stage]]\nname = "kill_once"\nfactory = "tests.kill_once.v1"\n'
-        f'options = {{ marker = "{marker}", doc_id = "{KILLED_DOC}" }}\n\n'
-    )
-    text = 'imports = ["kill_once"]\n' + DEFAULT_TOML.replace("\n[[stage]]", "\n" + killer + "[[stage]]", 1)
-    return PipelineSpec(config=PipelineConfig.parse(text, source="kill-once.toml"))
+    return _killing_spec(corpus, "killed-once")
 
 
 @pytest.fixture(scope="module")
@@ -209,8 +206,148 @@ def test_ctrl_c_during_a_batch_lets_the_whole_batch_finish_and_stops(tmp_path: P
         signal.signal(signal.SIGINT, previous)
 
 
-def _rows(store: Store, table: str) -> list[dict[str, Any]]:
-    return [{k: v for k, v in row.items() if k not in WRITE_TIMES} for row in store.rows(table)]
+# --- partitions: workers write Parquet, the store bulk-loads it ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def partitioned(corpus: Path, client: Any) -> Iterator[tuple[Store, IngestReport, Path]]:
+    """An ingest through partitions of 3 documents; the worker holding the killed document dies once
+    more (its own marker), so its partition is written again by another worker."""
+    folder = corpus.parent / "partitions"
+    with open_store(corpus.parent / "partitioned.db") as store:
+        report = ingest_partitioned(discover([corpus]), store, _killing_spec(corpus, "killed-in-partition"), client,
+                                    folder, size=3)
+        yield store, report, folder
+
+
+def test_partitions_bulk_loaded_store_what_one_process_stores(
+    corpus: Path, reference: Store, partitioned: tuple[Store, IngestReport, Path]
+) -> None:
+    store, report, folder = partitioned
+    assert (corpus.parent / "killed-in-partition").exists()  # a worker died writing one partition
+    assert len(report.stored) == 9 and KILLED_DOC in report.stored
+    assert [(Path(f.path).name, f.stage) for f in report.failed] == [("broken.pdf", "read")]
+    listed = [p.file for p in Manifest.open(folder).partitions]
+    assert len(listed) == 4 and sorted(listed) == sorted(p.name for p in folder.glob("*.parquet"))
+    _assert_same_store(store, reference)
+
+
+def test_a_rerun_through_partitions_skips_everything_stored_and_writes_no_partition(
+    corpus: Path, client: Any, partitioned: tuple[Store, IngestReport, Path]
+) -> None:
+    store, first, folder = partitioned
+    before = sorted(folder.glob("*.parquet"))
+    again = ingest_partitioned(discover([corpus]), store, _killing_spec(corpus, "killed-in-partition"), client, folder)
+    assert again.stored == [] and sorted(again.skipped) == sorted(first.stored)
+    assert [Path(f.path).name for f in again.failed] == ["broken.pdf"]
+    assert sorted(folder.glob("*.parquet")) == before
+
+
+def test_partitions_load_into_either_backend_as_a_plain_ingest_stores(
+    store_url: str, reference: Store, partitioned: tuple[Store, IngestReport, Path]
+) -> None:
+    _store, _report, folder = partitioned
+    with open_store(store_url) as store:
+        report = load_folder(store, folder)
+        assert len(report.stored) == 9 and not report.failed
+        _assert_same_store(store, reference, failures=False)
+        again = load_folder(store, folder)
+        assert again.stored == [] and sorted(again.skipped) == sorted(report.stored)
+
+
+@pytest.mark.parametrize("damaged", [1, -1], ids=["middle", "last"])
+def test_a_damaged_partition_is_refused_by_name_the_others_load_and_a_rerun_finishes(
+    tmp_path: Path, reference: Store, partitioned: tuple[Store, IngestReport, Path], damaged: int
+) -> None:
+    folder = tmp_path / "partitions"
+    shutil.copytree(partitioned[2], folder)
+    entry = Manifest.open(folder).partitions[damaged]
+    part = folder / entry.file
+    whole = part.read_bytes()
+    part.write_bytes(whole[: len(whole) // 2])  # half-written
+    with open_store(tmp_path / "resumed.db") as store:
+        first = load_folder(store, folder)
+        assert [(f.path, f.stage) for f in first.failed] == [(str(part), "load")]
+        assert part.name in first.failed[0].reason and "damaged" in first.failed[0].reason
+        assert len(first.stored) == store.stats()["documents"] == 9 - len(entry.doc_ids)
+        assert store.integrity_check() == []
+        part.write_bytes(whole)
+        second = load_folder(store, folder)
+        assert not second.failed and second.stored == list(entry.doc_ids) and len(second.skipped) == len(first.stored)
+        assert store.failures() == []  # the partition's failure went with its load
+        if damaged == -1:  # loaded in the same order as in one go: the same store
+            _assert_same_store(store, reference, failures=False)
+            return
+        # A late partition's documents come last in ingest order, as a re-ingest's would, which decides
+        # which of two copies is the duplicate and the clusters' ids; every document and record is the same.
+        for table in EXPORTABLE:
+            if table != "failures":
+                assert _rows(store, table, loose=True) == _rows(reference, table, loose=True), table
+        assert len(_clusters(store)) == len(_clusters(reference))
+        assert store.integrity_check() == []
+
+
+def test_a_partition_document_with_other_content_is_refused_alone_unless_replace(
+    tmp_path: Path, examples_dir: Path
+) -> None:
+    records = _sentence_records(examples_dir)[:3]
+    other = DocumentRecords(document=_with_content_hash(records[1].document, "0" * 40))
+    folder = tmp_path / "partitions"
+    manifest = Manifest.open(folder)
+    manifest.add(write_partition(folder, "part-0.parquet", records, "clean@1,sentences@1"))
+    with open_store(tmp_path / "refuse.db") as store:
+        store.write(other, pipeline="clean@1,sentences@1")
+        report = load_folder(store, folder)
+        assert [(f.doc_id, f.stage) for f in report.failed] == [(records[1].document.id, "store")]
+        assert "already holds other content" in report.failed[0].reason
+        assert len(report.stored) == 2 and store.stats()["documents"] == 3
+        assert store.stored_input(records[1].document.id).content_hash == "0" * 40  # type: ignore[union-attr]
+        replaced = load_folder(store, folder, replace=True)
+        assert not replaced.failed and replaced.stored == [records[1].document.id]
+        assert store.stored_input(records[1].document.id).content_hash == records[1].document.content_hash  # type: ignore[union-attr]
+        assert store.integrity_check() == []
+
+
+def test_cli_ingest_partitions_and_load(tmp_path: Path, examples_dir: Path, client: Any) -> None:
+    folder = tmp_path / "parts"
+    args = ["--db", str(tmp_path / "cli.db"), "--json", "ingest", str(examples_dir), "--upto", "sentences"]
+    options = ["--scheduler", client.scheduler.address, "--partitions", str(folder), "--batch-size", "4"]
+    result = CliRunner().invoke(main, [*args, *options])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["stored"]) == 9
+    loaded = CliRunner().invoke(main, ["--db", str(tmp_path / "loaded.db"), "--json", "load", str(folder)])
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.output)["store"]["documents"] == 9
+    alone = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "ingest", str(examples_dir), *options[2:]])
+    assert alone.exit_code != 0 and "--partitions needs --cluster" in alone.output
+
+
+def _assert_same_store(store: Store, reference: Store, failures: bool = True) -> None:
+    for table in EXPORTABLE:
+        if table != "failures" or failures:
+            assert _rows(store, table) == _rows(reference, table), table
+    assert _clusters(store) and _clusters(store) == _clusters(reference)
+    assert store.integrity_check() == []
+    with store.reader() as conn:
+        assert stale_rows(conn) == []  # the summary tables' triggers fired for the bulk rows too
+
+
+def _killing_spec(corpus: Path, marker_name: str) -> PipelineSpec:
+    marker = corpus.parent / marker_name
+    killer = (
+        f'[[stage]]\nname = "kill_once"\nfactory = "tests.kill_once.v1"\n'
+        f'options = {{ marker = "{marker}", doc_id = "{KILLED_DOC}" }}\n\n'
+    )
+    text = 'imports = ["kill_once"]\n' + DEFAULT_TOML.replace("\n[[stage]]", "\n" + killer + "[[stage]]", 1)
+    return PipelineSpec(config=PipelineConfig.parse(text, source="kill-once.toml"))
+
+
+def _rows(store: Store, table: str, loose: bool = False) -> list[dict[str, Any]]:
+    """The table's rows without their write times; ``loose``: nor what follows from the ingest order
+    (``seq``, a sentence's ``row``, which copy is the duplicate, the cluster ids), sorted by id."""
+    left_out = WRITE_TIMES | ({"seq", "row", "cluster", "duplicate_of"} if loose else set())
+    rows = [{k: v for k, v in row.items() if k not in left_out} for row in store.rows(table)]
+    return sorted(rows, key=lambda row: str(row.get("id"))) if loose else rows
 
 
 def _clusters(store: Store) -> list[dict[str, Any]]:

@@ -12,15 +12,21 @@ the same result: the scheduler runs a lost worker's tasks again elsewhere,
 and ``retries`` covers a task that raised for a reason outside the input.
 Inputs already stored (same bytes, same pipeline) are skipped before
 anything is submitted, so a rerun resumes. See docs/distributed.md.
+
+:func:`map_partitions` is the other way back: each task runs a chunk of
+inputs and writes their records as a Parquet partition in a folder the
+client can read, and returns only its name (:mod:`dyadlens.partitioned`).
 """
 
 from __future__ import annotations
 
 import pickle
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from dyadlens.errors import DyadlensError
 from dyadlens.model import DocumentRecords, Failure, RawInput
@@ -30,11 +36,20 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
     from dyadlens.runner import PipelineSpec
+    from dyadlens.store.partitions import WrittenPartition
 
 #: How many times a task is run again after it raised (a lost worker's tasks are rescheduled anyway).
 TASK_RETRIES = 2
 #: Tasks in flight per worker thread: enough to keep every worker busy while the client writes.
 IN_FLIGHT_PER_THREAD = 4
+
+#: Partition tasks in flight per worker thread (each holds a chunk of inputs).
+PARTITIONS_PER_THREAD = 2
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+#: What a partition task returns: the partition it wrote (None: nothing to write) and the inputs that failed.
+ChunkResult = tuple["WrittenPartition | None", list[Failure]]
 
 #: The pipelines this worker process has built, by the pickled spec they were built from.
 _BUILT: dict[bytes, Pipeline] = {}
@@ -88,7 +103,7 @@ def map_pipeline(
     input order lets duplicates and ids resolve as in a one-process run.
     """
     window = max(2, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
-    tasks = _InOrder()
+    tasks: _InOrder[RawInput, DocumentRecords | Failure] = _InOrder(_worker_failure)
     run = uuid.uuid4().hex[:12]
     for number, raw in enumerate(raws):
         future = client.submit(_process_on_worker, spec, raw, key=f"dyadlens-{run}-{number}", retries=TASK_RETRIES)
@@ -99,41 +114,75 @@ def map_pipeline(
         yield from tasks.settle_one()
 
 
-class _InOrder:
-    """Tasks in flight, collected as they complete and handed out in the order they were submitted."""
+class _InOrder(Generic[Item, Result]):
+    """Tasks in flight, collected as they complete and handed out in the order they were submitted.
 
-    def __init__(self) -> None:
+    ``lost`` turns a task that failed past its retries (its worker kept dying) into the item's result.
+    """
+
+    def __init__(self, lost: Callable[[Item, Exception], Result]) -> None:
         from distributed import as_completed
 
+        self.lost = lost
         self.completed = as_completed()
-        self.waiting: dict[int, tuple[RawInput, Future[DocumentRecords | Failure]]] = {}
-        self.done: dict[int, DocumentRecords | Failure] = {}
+        self.waiting: dict[int, tuple[Item, Future[Result]]] = {}
+        self.done: dict[int, Result] = {}
         self.next_out = 0
 
     def __len__(self) -> int:
         return len(self.waiting)
 
-    def add(self, number: int, raw: RawInput, future: Future[DocumentRecords | Failure]) -> None:
-        self.waiting[number] = (raw, future)
+    def add(self, number: int, item: Item, future: Future[Result]) -> None:
+        self.waiting[number] = (item, future)
         self.completed.add(future)
 
-    def settle_one(self) -> Iterator[tuple[RawInput, DocumentRecords | Failure]]:
+    def settle_one(self) -> Iterator[tuple[Item, Result]]:
         """Wait for one task to complete, then yield every result that is next in input order."""
         finished = next(self.completed)
-        number = next(n for n, (_raw, future) in self.waiting.items() if future.key == finished.key)
-        self.done[number] = _outcome(self.waiting[number][0], finished)
+        number = next(n for n, (_item, future) in self.waiting.items() if future.key == finished.key)
+        item = self.waiting[number][0]
+        try:
+            self.done[number] = finished.result()
+        except Exception as error:  # noqa: BLE001 - one task lost to the cluster must not end the batch
+            self.done[number] = self.lost(item, error)
         while self.next_out in self.done:
-            raw, _future = self.waiting.pop(self.next_out)
-            yield raw, self.done.pop(self.next_out)
+            item, _future = self.waiting.pop(self.next_out)
+            yield item, self.done.pop(self.next_out)
             self.next_out += 1
 
 
-def _outcome(raw: RawInput, future: Future[DocumentRecords | Failure]) -> DocumentRecords | Failure:
-    """The task's result; a task that failed past its retries (its worker kept dying) fails its input only."""
-    try:
-        return future.result()
-    except Exception as error:  # noqa: BLE001 - one input lost to the cluster must not end the batch
-        return Failure(raw.path, f"{type(error).__name__}: {error}", stage="worker", doc_id=raw.doc_id)
+def _worker_failure(raw: RawInput, error: Exception) -> Failure:
+    """An input whose task failed past its retries fails alone (stage ``worker``)."""
+    return Failure(raw.path, f"{type(error).__name__}: {error}", stage="worker", doc_id=raw.doc_id)
+
+
+def _lost_chunk(chunk: list[RawInput], error: Exception) -> ChunkResult:
+    """A partition whose task failed past its retries: each of its inputs fails (stage ``worker``)."""
+    return None, [_worker_failure(raw, error) for raw in chunk]
+
+
+def map_partitions(
+    client: Client, spec: PipelineSpec, chunks: Iterator[list[RawInput]], folder: Path
+) -> Iterator[tuple[list[RawInput], ChunkResult]]:
+    """Run the pipeline over each chunk of inputs on the cluster, each task writing its documents as one
+    partition in ``folder`` (:mod:`dyadlens.store.partitions`); yields, in input order, each chunk with
+    the partition written (None when every input failed) and the inputs that failed.
+
+    At most ``PARTITIONS_PER_THREAD`` chunks per worker thread are in flight. A killed worker's task is
+    run again (the partition is rewritten whole under its name), as :func:`map_pipeline`'s are.
+    """
+    window = max(2, PARTITIONS_PER_THREAD * sum(client.nthreads().values()))
+    tasks: _InOrder[list[RawInput], ChunkResult] = _InOrder(_lost_chunk)
+    run = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    for number, chunk in enumerate(chunks):
+        name = f"part-{run}-{number:06d}.parquet"
+        key = f"dyadlens-part-{run}-{number}"
+        future = client.submit(_partition_on_worker, spec, chunk, str(folder), name, key=key, retries=TASK_RETRIES)
+        tasks.add(number, chunk, future)
+        while len(tasks) >= window:
+            yield from tasks.settle_one()
+    while tasks:
+        yield from tasks.settle_one()
 
 
 def _pipeline_for(spec: PipelineSpec) -> Pipeline:
@@ -149,6 +198,17 @@ def _process_on_worker(spec: PipelineSpec, raw: RawInput) -> DocumentRecords | F
     from dyadlens.runner import process
 
     return process(_pipeline_for(spec), raw)
+
+
+def _partition_on_worker(spec: PipelineSpec, chunk: list[RawInput], folder: str, name: str) -> ChunkResult:
+    from dyadlens.runner import process
+    from dyadlens.store.partitions import write_partition
+
+    pipeline = _pipeline_for(spec)
+    results = [process(pipeline, raw) for raw in chunk]
+    done = [r for r in results if isinstance(r, DocumentRecords)]
+    written = write_partition(Path(folder), name, done, pipeline.signature) if done else None
+    return written, [r for r in results if isinstance(r, Failure)]
 
 
 def _signature_on_worker(spec: PipelineSpec) -> str:

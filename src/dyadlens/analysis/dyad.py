@@ -10,12 +10,16 @@ from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, QuoteR
 from dyadlens.analysis.series import Series, dyad_series
 from dyadlens.analysis.shown_rows import quote_rows
 from dyadlens.analysis.sources import SourcesView, sources_side_by_side
-from dyadlens.analysis.status import StatusEntry, status_entries
+from dyadlens.analysis.status import StatusEntry, dyad_status
 from dyadlens.analysis.timeline import Timeline, dyad_timeline
 from dyadlens.store import schema
 
 #: Key quotes a dyad page lists: the first, by publication date.
 QUOTES_LISTED = 50
+#: Claims of the sources side by side a dyad page lists (disputed first), and the reports and
+#: disagreements it shows of each; the totals come beside them.
+CLAIMS_LISTED = 20
+SHOWN_PER_CLAIM = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,7 @@ def dyad_brief(
     """Timeline (all modalities; ``limit`` rows from ``offset``), series (``modalities``), status, key
     quotes and sources; the timeline and the series count real events (``count="events"``) or every
     report (``"reports"``); ``since``/``until`` narrow the timeline and the series to a period."""
+    ctx.load_names([a, b])  # the KB's names: no look-up through every document naming a frequent actor
     return DyadBrief(
         a=a,
         a_name=ctx.actor_name(a),
@@ -53,9 +58,9 @@ def dyad_brief(
         b_name=ctx.actor_name(b),
         timeline=dyad_timeline(ctx, a, b, since=since, until=until, count=count, limit=limit, offset=offset),
         series=dyad_series(ctx, a, b, by=by, modalities=modalities, count=count, since=since, until=until),
-        status=status_entries(ctx, a, b) + status_entries(ctx, b, a),
+        status=dyad_status(ctx, a, b),
         quotes=dyad_quotes(ctx, a, b),
-        sources=sources_side_by_side(ctx, a, b),
+        sources=sources_side_by_side(ctx, a, b, limit=CLAIMS_LISTED, shown=SHOWN_PER_CLAIM),
     )
 
 

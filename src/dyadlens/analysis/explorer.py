@@ -15,19 +15,27 @@ the analyst's corrections recorded on any of those reports.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_modalities, check_window
 from dyadlens.analysis.events import EventExplanation, explain_event
+from dyadlens.analysis.explorers.base import EXPLORER_PAGE as EXPLORER_PAGE  # where the views import it from
+from dyadlens.analysis.explorers.base import (
+    FACET_VALUES,
+    Facet,
+    check_sort,
+    count_rows,
+    csv_text,
+    grouped,
+    make_facet,
+    one_line,
+)
 from dyadlens.errors import DyadlensError
-from dyadlens.exports.csv_safety import neutralise
 from dyadlens.partial_dates import parse_bound
 from dyadlens.resources import Resources
 from dyadlens.store import EventQuery, check_count, schema
@@ -39,10 +47,6 @@ E, D, C = schema.events, schema.documents, schema.clusters
 
 #: How the explorer sorts: the ``?sort=`` values (a leading ``-`` reverses).
 SORTS = ("date", "code", "reports")
-#: Rows per explorer page: 25 rows with their sentences stay within about four screens.
-EXPLORER_PAGE = 25
-#: Values listed per facet (the most frequent first).
-FACET_VALUES = 12
 #: The columns of ``/events.csv``, in order.
 CSV_COLUMNS = (
     "id", "date", "source", "source_name", "code", "code_name", "quad_class", "target", "target_name", "modality",
@@ -72,8 +76,7 @@ class ExplorerFilters:
 
     def __post_init__(self) -> None:
         check_count(self.count)
-        if self.sort.lstrip("-") not in SORTS:
-            raise DyadlensError(f"sort must be one of {', '.join(SORTS)} (a leading - reverses), not {self.sort!r}")
+        check_sort(self.sort, SORTS)
         if self.quad is not None and not 1 <= self.quad <= 4:
             raise DyadlensError("quad must be 1, 2, 3 or 4")
         check_modalities(self.modalities)
@@ -85,23 +88,6 @@ class ExplorerFilters:
         """The part :class:`EventQuery` expresses; undated events are placed at their document's date."""
         return EventQuery(actor=self.actor, modalities=self.modalities, since=self.since, until=self.until,
                           count=self.count, document_dates=True, standing=False)
-
-
-@dataclass(frozen=True, slots=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Facet:
-    """One facet: the query parameter it sets and its values with their counts under the current filters."""
-
-    name: str
-    label: str
-    values: list[FacetValue]
 
 
 @dataclass(slots=True)
@@ -133,7 +119,7 @@ def explore_events(ctx: AnalysisContext, filters: ExplorerFilters, *, limit: int
     where = conditions(ctx, filters)
     found = with_evidence(query.select_events().where(*where)).order_by(*_ordering(query, filters.sort))
     shown = [shown_event(row._mapping) for row in ctx.store.read(found.limit(limit).offset(offset or None))]
-    total = _count(ctx, where)
+    total = count_rows(ctx, joined(), where)
     rows = ctx.shown_rows(shown, filters.count)
     shown_facets = facets(ctx, filters, where) if with_facets else []
     return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, total))
@@ -171,31 +157,16 @@ def _ordering(query: EventQuery, sort: str) -> list[ColumnElement[Any]]:
     return [column.desc() if descending else column, *placed]
 
 
-def _count(ctx: AnalysisContext, where: Sequence[ColumnElement[bool]]) -> int:
-    rows = ctx.store.read(select(func.count()).select_from(joined()).where(*where))
-    return int(rows[0][0] or 0)
-
-
 def _grouped(ctx: AnalysisContext, column: ColumnElement[Any], where: Sequence[ColumnElement[bool]],
              limit: int | None = FACET_VALUES) -> list[tuple[str, int]]:
-    """``(value, events)`` of one column under ``where``, most frequent first; missing values left out."""
-    counted = func.count().label("n")
-    statement: Select[Any] = (
-        select(column.label("value"), counted).select_from(joined()).where(*where, column.is_not(None))
-        .group_by(column).order_by(counted.desc(), column).limit(limit)
-    )
-    return [(str(row.value), int(row.n)) for row in ctx.store.read(statement)]
+    """``(value, events)`` of one column under ``where`` (:func:`~dyadlens.analysis.explorers.base.grouped`)."""
+    return grouped(ctx, joined(), column, where, limit)
 
 
 def facets(ctx: AnalysisContext, filters: ExplorerFilters, where: Sequence[ColumnElement[bool]]) -> list[Facet]:
     """Every facet's values and counts under the current filters, a ``GROUP BY`` each."""
     query = filters.event_query()
-
-    def facet(name: str, label: str, counts: list[tuple[str, int]], chosen: Sequence[str | None],
-              names: Mapping[str, str] | None = None) -> Facet:
-        values = [FacetValue(value, (names or {}).get(value, value), n, value in chosen) for value, n in counts]
-        return Facet(name, label, values)
-
+    facet = make_facet
     actors = _actor_counts(ctx, query, where)
     ctx.load_names(value for value, _ in actors)
     roots = _grouped(ctx, query.column("root"), where, None)
@@ -239,7 +210,8 @@ def _quad_names(ctx: AnalysisContext) -> dict[str, str]:
 
 
 def csv_row(row: EventRow) -> list[object]:
-    """One row of ``/events.csv``: codes as text, the sentence on one line, formula-like text neutralised."""
+    """One row of ``/events.csv``: codes as text, the sentence on one line (:func:`csv_text` neutralises
+    formula-like text)."""
     place = row.place
     counts = row.counts
     values: list[object] = [
@@ -247,18 +219,14 @@ def csv_row(row: EventRow) -> list[object]:
         row.quad_class or "", row.target or "", row.target_name or "", row.modality, row.coder, row.confidence,
         place.country or "" if place else "", place.name if place else "", counts.reports if counts else "",
         counts.outlets if counts else "", row.doc_id, row.outlet or "", row.published or "",
-        " ".join(row.evidence.text.split()),
+        one_line(row.evidence.text),
     ]
-    return [neutralise(value) for value in values]
+    return values
 
 
 def events_csv(rows: Sequence[EventRow]) -> str:
     """The rows shown, as CSV with a header line."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(row) for row in rows)
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, (csv_row(row) for row in rows))
 
 
 # --- the event page ----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from dyadlens.errors import DyadlensError
 from dyadlens.model import shown_id
 from dyadlens.partial_dates import check_date
 from dyadlens.store import EventQuery
-from dyadlens.store.queries import joined
+from dyadlens.store.summaries import Tally, tally
 
 #: Edges a network page shows unless asked for another page size.
 EDGES_SHOWN = 200
@@ -84,17 +84,17 @@ def actor_network(
     chosen = check_modalities(modalities)
     since, until = check_date(since, "since"), check_date(until, "until")
     check_window(limit, offset)
-    query = EventQuery(modalities=chosen, since=since, until=until, document_dates=True, count=count,
-                       standing=False)
-    source, target = query.column("source"), query.column("target")
-    where = [*query.conditions(), source.is_not(None), target.is_not(None), source != target]
+    counted = tally(EventQuery(modalities=chosen, since=since, until=until, document_dates=True, count=count,
+                               standing=False))
+    source, target = counted.column("source"), counted.column("target")
+    where = [*counted.conditions(), source.is_not(None), target.is_not(None), source != target]
     if quad_classes:
-        where.append(query.column("code").in_(sorted(c.code for c in ctx.ontology if c.quad_class in quad_classes)))
-    edges_sql = (select(source.label("source"), target.label("target"), func.count().label("events"))
-                 .select_from(joined()).where(*where).group_by(source, target))
-    ordered = edges_sql.order_by(func.count().desc(), source, target).limit(limit).offset(offset or None)
+        where.append(counted.column("code").in_(sorted(c.code for c in ctx.ontology if c.quad_class in quad_classes)))
+    edges_sql = (select(source.label("source"), target.label("target"), counted.count().label("events"))
+                 .select_from(counted.source).where(*where).group_by(source, target))
+    ordered = edges_sql.order_by(counted.count().desc(), source, target).limit(limit).offset(offset or None)
     pairs = [(row.source, row.target, int(row.events)) for row in ctx.store.read(ordered)]
-    edges = _weighed_edges(ctx, query, where, pairs)
+    edges = _weighed_edges(ctx, counted, where, pairs)
     total = int(ctx.store.read(select(func.count()).select_from(edges_sql.subquery()))[0][0])
     return Network(
         since=since, until=until, quad_classes=tuple(quad_classes) if quad_classes else None,
@@ -103,14 +103,14 @@ def actor_network(
     )
 
 
-def _weighed_edges(ctx: AnalysisContext, query: EventQuery, where: list[Any],
+def _weighed_edges(ctx: AnalysisContext, counted: Tally, where: list[Any],
                    pairs: list[tuple[str, str, int]]) -> list[Edge]:
     """The edges shown, each weighed from its events counted by code (one ``GROUP BY`` over those pairs)."""
     if not pairs:
         return []
-    source, target, code = query.column("source"), query.column("target"), query.column("code")
-    by_code = (select(source.label("source"), target.label("target"), code.label("code"), func.count().label("n"))
-               .select_from(joined()).where(*where, tuple_(source, target).in_([(s, t) for s, t, _ in pairs]))
+    source, target, code = counted.column("source"), counted.column("target"), counted.column("code")
+    by_code = (select(source.label("source"), target.label("target"), code.label("code"), counted.count().label("n"))
+               .select_from(counted.source).where(*where, tuple_(source, target).in_([(s, t) for s, t, _ in pairs]))
                .group_by(source, target, code))
     codes: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for row in ctx.store.read(by_code):

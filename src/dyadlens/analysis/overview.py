@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
 
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_window, weigh
 from dyadlens.store import EventQuery, check_count, schema
-from dyadlens.store.queries import joined
+from dyadlens.store.summaries import Tally, tally
 
 #: Actors the overview lists, most events first.
 ACTORS_SHOWN = 30
@@ -90,12 +90,17 @@ def _totals(ctx: AnalysisContext, acts: EventQuery) -> dict[str, int]:
     counts = select(
         select(func.count()).select_from(D).scalar_subquery(),
         select(func.count(func.distinct(A.c.id))).scalar_subquery(),
-        select(func.count()).select_from(joined()).where(*acts.conditions()).scalar_subquery(),
+        _events_total(tally(acts)),
         _rows_in_originals(schema.quotes, original),
         _rows_in_originals(schema.designations, original),
     )
     row = ctx.store.read(counts)[0]
     return dict(zip(("documents", "actors", "events", "quotes", "designations"), map(int, row), strict=True))
+
+
+def _events_total(counted: Tally) -> Any:
+    return select(func.coalesce(counted.count(), 0)).select_from(counted.source).where(
+        *counted.conditions()).scalar_subquery()
 
 
 def _rows_in_originals(table: Any, original: Any) -> Any:
@@ -104,7 +109,7 @@ def _rows_in_originals(table: Any, original: Any) -> Any:
 
 def _actors(ctx: AnalysisContext, acts: EventQuery) -> list[ActorSummary]:
     """The actors with the most events, then mentions; ties by name (the first of its stored names)."""
-    involved = _involvement(acts)
+    involved = _involvement(tally(acts))
     mentioned = (
         select(M.c.actor_id.label("actor"), func.count().label("mentions"))
         .join(D, D.c.id == M.c.doc_id).where(D.c.duplicate_of.is_(None), M.c.actor_id.is_not(None))
@@ -127,30 +132,32 @@ def _actors(ctx: AnalysisContext, acts: EventQuery) -> list[ActorSummary]:
     ]
 
 
-def _involvement(acts: EventQuery) -> Any:
+def _involvement(counted: Tally) -> Any:
     """Per actor, the events it takes part in on either side (once when on both)."""
-    source, target = acts.column("source"), acts.column("target")
-    as_source = select(source.label("actor")).select_from(joined()).where(*acts.conditions(), source.is_not(None))
-    as_target = select(target.label("actor")).select_from(joined()).where(
-        *acts.conditions(), target.is_not(None), or_(source.is_(None), source != target)
+    source, target, weight = counted.column("source"), counted.column("target"), counted.weight.label("weight")
+    as_source = select(source.label("actor"), weight).select_from(counted.source).where(
+        *counted.conditions(), source.is_not(None))
+    as_target = select(target.label("actor"), weight).select_from(counted.source).where(
+        *counted.conditions(), target.is_not(None), or_(source.is_(None), source != target)
     )
     sides = union_all(as_source, as_target).subquery()
-    return select(sides.c.actor, func.count().label("events")).group_by(sides.c.actor).subquery()
+    return select(sides.c.actor, func.sum(sides.c.weight).label("events")).group_by(sides.c.actor).subquery()
 
 
 def _top_dyads(ctx: AnalysisContext, acts: EventQuery, top: int) -> list[DyadSummary]:
     """The ``top`` dyads (either direction) by events, each weighed from its asserted events by code."""
-    source, target = acts.column("source"), acts.column("target")
+    counted = tally(acts)
+    source, target = counted.column("source"), counted.column("target")
     a, b = case((source < target, source), else_=target), case((source < target, target), else_=source)
-    asserted = acts.column("modality") == "asserted"
-    where = [*acts.conditions(), and_(source.is_not(None), target.is_not(None), source != target)]
+    asserted = counted.column("modality") == "asserted"
+    where = [*counted.conditions(), and_(source.is_not(None), target.is_not(None), source != target)]
     found = (
-        select(a.label("a"), b.label("b"), func.count().label("events"),
-               func.sum(case((asserted, 1), else_=0)).label("asserted"))
-        .select_from(joined()).where(*where).group_by(a, b).order_by(func.count().desc(), a, b).limit(top)
+        select(a.label("a"), b.label("b"), counted.count().label("events"),
+               func.sum(case((asserted, counted.weight), else_=0)).label("asserted"))
+        .select_from(counted.source).where(*where).group_by(a, b).order_by(counted.count().desc(), a, b).limit(top)
     )
     rows = ctx.store.read(found)
-    codes = _asserted_codes(ctx, acts, where, [(row.a, row.b) for row in rows]) if rows else {}
+    codes = _asserted_codes(ctx, counted, where, [(row.a, row.b) for row in rows]) if rows else {}
     ctx.load_names(actor for row in rows for actor in (row.a, row.b))
     return [
         DyadSummary(a=row.a, a_name=ctx.actor_name(row.a), b=row.b, b_name=ctx.actor_name(row.b),
@@ -160,13 +167,14 @@ def _top_dyads(ctx: AnalysisContext, acts: EventQuery, top: int) -> list[DyadSum
     ]
 
 
-def _asserted_codes(ctx: AnalysisContext, acts: EventQuery, where: list[Any],
+def _asserted_codes(ctx: AnalysisContext, counted: Tally, where: list[Any],
                     pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[str, int]]]:
     """The asserted events of the dyads named, counted by code."""
-    source, target, code = acts.column("source"), acts.column("target"), acts.column("code")
+    source, target, code = counted.column("source"), counted.column("target"), counted.column("code")
     a, b = case((source < target, source), else_=target), case((source < target, target), else_=source)
-    found = (select(a.label("a"), b.label("b"), code.label("code"), func.count().label("n")).select_from(joined())
-             .where(*where, acts.column("modality") == "asserted", tuple_(a, b).in_(pairs)).group_by(a, b, code))
+    found = (select(a.label("a"), b.label("b"), code.label("code"), counted.count().label("n"))
+             .select_from(counted.source)
+             .where(*where, counted.column("modality") == "asserted", tuple_(a, b).in_(pairs)).group_by(a, b, code))
     codes: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for row in ctx.store.read(found):
         codes[(row.a, row.b)].append((row.code, int(row.n)))

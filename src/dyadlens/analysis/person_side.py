@@ -62,7 +62,7 @@ class PersonSide:
 def person_side(ctx: AnalysisContext, person_id: str, entity: KbEntity | None, names: list[str],
                 limit: int) -> PersonSide:
     """The person page's part for ``person_id`` (``names``: the names its quotes' speakers may carry)."""
-    spoken = _spoken_by(names)
+    spoken = _spoken_by(ctx, names)
     events, events_total = _events_in_role(ctx, person_id, limit)
     return PersonSide(
         affiliations=_kb_offices(ctx, entity) + _corpus_affiliations(ctx, person_id),
@@ -81,16 +81,27 @@ def person_names(entity: KbEntity | None, stored_name: str | None) -> list[str]:
     return [stored_name] if stored_name else []
 
 
-def _spoken_by(names: list[str]) -> ColumnElement[bool]:
-    folded = sorted({n.casefold() for n in names})
-    surnames = sorted({n.split()[-1].casefold() for n in names if len(n.split()) > 1})
-    speaker = func.lower(Q.c.speaker)
-    return or_(speaker.in_(folded), *(speaker.like(f"% {surname}") for surname in surnames), false())
+def _spoken_by(ctx: AnalysisContext, names: list[str]) -> ColumnElement[bool]:
+    """Quotes whose speaker, as written, is one of ``names`` or ends with the surname of one (any case).
+
+    The speakers are matched among the store's distinct speakers (read from the index on
+    ``quotes.speaker``, not the quotes), so the quotes are then found through that index: a suffix
+    ("% Lavrov") matched in SQL would read every quote."""
+    folded = {n.casefold() for n in names}
+    surnames = tuple(f" {n.split()[-1].casefold()}" for n in names if len(n.split()) > 1)
+    speakers = [row[0] for row in ctx.store.read(select(Q.c.speaker).where(Q.c.speaker.is_not(None)).distinct())]
+    matching = sorted(s for s in speakers if _named(s.casefold(), folded, surnames))
+    return Q.c.speaker.in_(matching) if matching else false()
+
+
+def _named(speaker: str, names: set[str], surnames: tuple[str, ...]) -> bool:
+    return speaker in names or any(speaker.endswith(surname) for surname in surnames)
 
 
 def _kb_offices(ctx: AnalysisContext, entity: KbEntity | None) -> list[Affiliation]:
     if entity is None:
         return []
+    ctx.load_names(r.actor for r in entity.roles)  # the KB's names, not a look-up through the store
     return [Affiliation(r.actor, ctx.actor_name(r.actor), r.role, r.period.start, r.period.until, 0, "kb")
             for r in entity.roles]
 
@@ -118,9 +129,15 @@ def _in_role(person_id: str) -> list[ColumnElement[bool]]:
     ]
 
 
+def _naming(person_id: str) -> ColumnElement[bool]:
+    """Events of the documents that name the person: what lets the person's mentions drive the read
+    (through the index on ``mentions.person``) rather than every event of the store."""
+    return E.c.doc_id.in_(select(M.c.doc_id).where(M.c.person == person_id))
+
+
 def _events_in_role(ctx: AnalysisContext, person_id: str, limit: int) -> tuple[list[PersonEvent], int]:
     """The reports of the sentences where the person acts (standing facts left out), by date, and their number."""
-    where = EventQuery(count="reports", standing=False).conditions()
+    where = [*EventQuery(count="reports", standing=False).conditions(), _naming(person_id)]
     pairs = (select(E.c.id.label("event_id"), M.c.actor_id.label("acting_for"))
              .select_from(joined().join(M, and_(*_in_role(person_id)))).where(*where).distinct().subquery())
     found = (select(E, pairs.c.acting_for).join_from(E, pairs, E.c.id == pairs.c.event_id)

@@ -47,6 +47,7 @@ from dyadlens.analysis.status import StatusEntry, designation_status
 from dyadlens.model import Mention
 from dyadlens.store import EventQuery, check_count, schema
 from dyadlens.store.queries import joined
+from dyadlens.store.summaries import Tally, tally
 
 if TYPE_CHECKING:
     from dyadlens.kb.entities import KbEntity
@@ -259,7 +260,7 @@ def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events", li
         documents=[row[0] for row in ctx.store.read(select(documents.c.id).order_by(documents.c.id).limit(LISTED))],
         events=ctx.shown_rows(shown, count, with_reports=True),
         count=count,
-        events_window=Window(offset, limit, ctx.store.count_events(acts)),
+        events_window=Window(offset, limit, _event_total(ctx, tally(acts))),
         documents_total=int(ctx.store.read(select(func.count()).select_from(documents))[0][0]),
         person=person,
         mentions=mentions,
@@ -294,11 +295,17 @@ def _quote_total(ctx: AnalysisContext, *where: Any) -> int:
     return int(ctx.store.read(found)[0][0])
 
 
+def _event_total(ctx: AnalysisContext, counted: Tally) -> int:
+    found = select(func.coalesce(counted.count(), 0)).select_from(counted.source).where(*counted.conditions())
+    return int(ctx.store.read(found)[0][0])
+
+
 def _partner_total(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> int:
-    source, target = acts.column("source"), acts.column("target")
+    counted = tally(acts)
+    source, target = counted.column("source"), counted.column("target")
     other = case((source == actor_id, target), else_=source)
-    partners = (select(other.label("other")).select_from(joined())
-                .where(*acts.conditions(), other.is_not(None), other != actor_id).distinct().subquery())
+    partners = (select(other.label("other")).select_from(counted.source)
+                .where(*counted.conditions(), other.is_not(None), other != actor_id).distinct().subquery())
     return int(ctx.store.read(select(func.count()).select_from(partners))[0][0])
 
 
@@ -364,10 +371,11 @@ def _roles(ctx: AnalysisContext, entity: KbEntity | None) -> list[str]:
 
 
 def _root_counts(ctx: AnalysisContext, acts: EventQuery) -> list[RootCount]:
-    root = acts.column("root")
-    asserted = func.sum(case((acts.column("modality") == "asserted", 1), else_=0))
-    found = (select(root.label("root"), func.count().label("events"), asserted.label("asserted"))
-             .select_from(joined()).where(*acts.conditions()).group_by(root).order_by(root))
+    counted = tally(acts)
+    root = counted.column("root")
+    asserted = func.sum(case((counted.column("modality") == "asserted", counted.weight), else_=0))
+    found = (select(root.label("root"), counted.count().label("events"), asserted.label("asserted"))
+             .select_from(counted.source).where(*counted.conditions()).group_by(root).order_by(root))
     return [RootCount(root=row.root, name=_root_name(ctx, row.root), count=int(row.events),
                       asserted=int(row.asserted)) for row in ctx.store.read(found)]
 
@@ -380,19 +388,22 @@ def _root_name(ctx: AnalysisContext, root: str) -> str:
 def _partners(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> list[Partner]:
     """The actors on the other side of the actor's events, most events first (one ``GROUP BY``), each
     weighed from its asserted events by code (one more)."""
-    source, target = acts.column("source"), acts.column("target")
+    counted = tally(acts)
+    source, target, weight = counted.column("source"), counted.column("target"), counted.weight
     other = case((source == actor_id, target), else_=source)
-    where = [*acts.conditions(), other.is_not(None), other != actor_id]
+    where = [*counted.conditions(), other.is_not(None), other != actor_id]
     found = (
         select(other.label("other"),
-               func.sum(case((source == actor_id, 1), else_=0)).label("outgoing"),
-               func.sum(case((target == actor_id, 1), else_=0)).label("incoming"))
-        .select_from(joined()).where(*where).group_by(other).order_by(func.count().desc(), other).limit(LISTED)
+               func.sum(case((source == actor_id, weight), else_=0)).label("outgoing"),
+               func.sum(case((target == actor_id, weight), else_=0)).label("incoming"))
+        .select_from(counted.source).where(*where).group_by(other).order_by(counted.count().desc(), other)
+        .limit(LISTED)
     )
     rows = ctx.store.read(found)
-    code = acts.column("code")
-    by_code = (select(other.label("other"), code.label("code"), func.count().label("n")).select_from(joined())
-               .where(*where, acts.column("modality") == "asserted", other.in_([row.other for row in rows]))
+    code = counted.column("code")
+    by_code = (select(other.label("other"), code.label("code"), counted.count().label("n"))
+               .select_from(counted.source)
+               .where(*where, counted.column("modality") == "asserted", other.in_([row.other for row in rows]))
                .group_by(other, code))
     codes: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for row in ctx.store.read(by_code) if rows else []:

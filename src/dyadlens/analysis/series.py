@@ -6,11 +6,13 @@ an event with neither, or whose date is less precise than the period (a
 year-only date in a monthly series), is counted in ``unplaced`` rather than
 pinned to an invented month. ``points`` lists only periods with events; the
 renderings show the empty stretches between them (:func:`empty_periods_between`).
-The series is one aggregate query (``GROUP BY`` period and code; the ontology
-weighs the codes returned: quad class, Goldstein) and one query for the first
-few event ids of each period (``event_ids``, the chart's
-links; ``unplaced`` likewise lists the first few, ``unplaced_count`` all); no
-event row and no evidence is read, since a series shows none. A real event counts once, at its consolidated
+The series is one aggregate query (``GROUP BY`` period and code, read off the
+month summary; the ontology weighs the codes returned: quad class, Goldstein);
+no event row and no evidence is read, since a series shows none. The chart links
+a period to the dyad's page for that period, not to an event, so the event ids
+of each period (``event_ids``: the first few; ``unplaced`` likewise,
+``unplaced_count`` all) are read only when asked (``with_ids``, CLI ``--ids``):
+ranking a large dyad's events by period costs far more than counting them. A real event counts once, at its consolidated
 date and code (``count="events"``, the default), or every report counts
 (``count="reports"``); a standing fact ("still lists") is never counted as an act.
 """
@@ -29,6 +31,7 @@ from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import PartialDate
 from dyadlens.store import EventQuery, check_count
 from dyadlens.store.queries import joined, period_sql, placed_order
+from dyadlens.store.summaries import Tally, tally
 
 PERIODS = ("month", "quarter", "year")
 QUAD_CLASSES = (1, 2, 3, 4)
@@ -42,7 +45,7 @@ class SeriesPoint:
     count: int
     by_quad: dict[int, int]
     mean_goldstein: float | None
-    event_ids: list[str] = field(default_factory=list)  # the first SAMPLE_IDS, in the views' order
+    event_ids: list[str] = field(default_factory=list)  # the first SAMPLE_IDS, in the views' order; when asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,7 @@ class Series:
     by: str
     modalities: tuple[str, ...] | None
     points: list[SeriesPoint]
-    unplaced: list[str]  # ids of (the first SAMPLE_IDS) events that fit no period at this resolution
+    unplaced: list[str]  # ids of (the first SAMPLE_IDS) events that fit no period at this resolution; when asked
     count: str = "events"  # what a point counts: events | reports
     unplaced_count: int = 0  # how many events fit no period
 
@@ -96,6 +99,14 @@ def period_label(number: int, by: str) -> str:
     return f"{number // 12}-{number % 12 + 1:02d}"
 
 
+def period_bounds(period: str, by: str) -> tuple[str, str]:
+    """The first and last month (or the year) of a period label, as ``since``/``until`` bounds."""
+    if by != "quarter":
+        return period, period
+    first = (int(period[-1]) - 1) * 3 + 1
+    return f"{period[:4]}-{first:02d}", f"{period[:4]}-{first + 2:02d}"
+
+
 def dyad_series(
     ctx: AnalysisContext,
     a: str,
@@ -106,20 +117,21 @@ def dyad_series(
     count: str = "events",
     since: str | None = None,
     until: str | None = None,
+    with_ids: bool = False,
 ) -> Series:
     """Counts by quad class and mean Goldstein of the dyad's events (or reports: ``count``) per period,
-    of the events placed in [``since``, ``until``] (an undated one at its document's date) when given."""
+    of the events placed in [``since``, ``until``] (an undated one at its document's date) when given;
+    with the first event ids of each period when ``with_ids``."""
     if by not in PERIODS:
         raise DyadlensError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
     chosen = check_modalities(modalities)
     dyad = EventQuery(source=a, target=b) if directed else EventQuery(between=(a, b))
     acts = dataclasses.replace(dyad, modalities=chosen, count=check_count(count), standing=False, since=since,
                                until=until, document_dates=bool(since or until))
-    period = period_sql(acts.placed_date(), by).label("period")
     codes: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
-    for row in ctx.store.read(_by_period_and_code(acts, period)):
+    for row in ctx.store.read(_by_period_and_code(tally(acts, by_period=True), by)):
         codes[row.period].append((row.code, int(row.events)))
-    samples = _sample_ids(ctx, acts, period)
+    samples = _sample_ids(ctx, acts, period_sql(acts.placed_date(), by).label("period")) if with_ids else {}
     unplaced = codes.pop(None, [])
     points = [_point(ctx, str(label), found, samples.get(label, [])) for label, found in sorted(codes.items())]
     ctx.load_names((a, b))
@@ -130,10 +142,11 @@ def dyad_series(
     )
 
 
-def _by_period_and_code(acts: EventQuery, period: Any) -> Any:
-    code = acts.column("code")
-    return (select(period, code.label("code"), func.count().label("events")).select_from(joined())
-            .where(*acts.conditions()).group_by(period, code))
+def _by_period_and_code(counted: Tally, by: str) -> Any:
+    """Counts by period and code, read off the month summary when it serves the query."""
+    period, code = period_sql(counted.column("placed"), by).label("period"), counted.column("code")
+    return (select(period, code.label("code"), counted.count().label("events")).select_from(counted.source)
+            .where(*counted.conditions()).group_by(period, code))
 
 
 def _sample_ids(ctx: AnalysisContext, acts: EventQuery, period: Any) -> dict[str | None, list[str]]:

@@ -36,46 +36,31 @@ show one :class:`StatusEntry` per step (:func:`status_entries`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import itertools
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dyadlens.analysis.common import AnalysisContext, Evidence
-from dyadlens.analysis.status_kinds import DESIGNATION_FIRST, EVENT_STATUSES, TRACKS, Role, event_status, kind_of
-from dyadlens.model import Designation, Document, Event
+from dyadlens.analysis.status_kinds import TRACKS, Role, kind_of
+from dyadlens.analysis.status_reads import (
+    Sides,
+    designation_pairs,
+    event_pairs,
+    evidence,
+    report_key,
+    reports_by_pair,
+    sentences,
+)
+from dyadlens.analysis.status_reads import (
+    StatusReport as StatusReport,  # re-exported: the reports the tracks are built from
+)
 from dyadlens.partial_dates import PartialDate
-from dyadlens.store.queries import EventQuery
 
 if TYPE_CHECKING:
     from dyadlens.kb.knowledge_base import KnowledgeBase
-
-
-@dataclass(frozen=True, slots=True)
-class StatusReport:
-    """One stored designation or coded event backing a step: a report of a change, or an observation of a state."""
-
-    designation_id: str | None  # None for a report read from an event (``event_id``)
-    status: str
-    date: str | None  # the date the text gives for the change (None for an undated statement)
-    observed: str | None  # publication date of the reporting document: when an observation was made
-    observation: bool  # a statement that the status holds, not a report of its change
-    doc_id: str
-    outlet: str | None
-    title: str | None
-    claimant: str | None  # None: the author; else who asserts it
-    sentence: str  # the evidence sentence
-    start: int
-    end: int
-    event_id: str | None
-    rule: str
-    cluster: str | None = None  # the real event a report read from an event belongs to
-
-    @property
-    def source(self) -> str:
-        """The name a report goes by: its outlet, else its document id."""
-        return self.outlet or self.doc_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,13 +301,43 @@ def _start(step: _Step | None) -> str | None:
 # --- reading the store --------------------------------------------------------------
 
 
-def status_tracks(store: Any, designator: str, designee: str) -> list[Track]:
-    """The tracks the store's designations and coded events give for the pair (none when it holds none)."""
-    rows: list[Designation] = store.designations(designee=designee, designator=designator)
-    documents: dict[str, Document | None] = {}
-    reports = [_report(row, _document(store, documents, row.doc_id)) for row in rows]
-    reports += event_reports(store, designator, designee, rows, documents)
-    return build_tracks(designator, designee, reports)
+def status_tracks(store: Any, designator: str, designee: str, shown: int | None = None) -> list[Track]:
+    """The tracks the store's designations and coded events give for the pair (none when it holds none),
+    with the sentence of every report (``shown`` None), or of each step's lead and first ``shown`` reports."""
+    return with_sentences(store, _pair_tracks(store, designator, designee), shown)
+
+
+def _pair_tracks(store: Any, designator: str, designee: str) -> list[Track]:
+    reports = reports_by_pair(store, Sides(designator=designator, designee=designee))
+    return build_tracks(designator, designee, reports.get((designator, designee), []))
+
+
+def _tracks_of_pairs(store: Any, sides: Sides) -> Iterator[Track]:
+    """The tracks of every pair within ``sides`` (pairs in order), from one read of all their reports."""
+    pairs = designation_pairs(store, sides) | event_pairs(store, sides)
+    by_pair = reports_by_pair(store, sides)
+    for a, b in sorted(pairs):
+        yield from build_tracks(a, b, by_pair.get((a, b), []))
+
+
+def with_sentences(store: Any, tracks: list[Track], shown: int | None = None) -> list[Track]:
+    """``tracks`` with the sentences of their reports read (one statement per few hundred reports): every
+    report's (``shown`` None), else each step's lead and its first ``shown`` backing reports."""
+    wanted = [r for track in tracks for step in track.steps for r in _shown(step, shown)]
+    words = sentences(store, wanted)
+    return [dataclasses.replace(track, steps=tuple(_worded(step, words) for step in track.steps)) for track in tracks]
+
+
+def _shown(step: TrackStep, shown: int | None) -> tuple[StatusReport, ...]:
+    return step.backing if shown is None else (step.lead, *step.backing[:shown])
+
+
+def _worded(step: TrackStep, words: dict[tuple[str, str], str]) -> TrackStep:
+    def worded(reports: tuple[StatusReport, ...]) -> tuple[StatusReport, ...]:
+        return tuple(dataclasses.replace(r, sentence=words[report_key(r)]) if report_key(r) in words else r
+                     for r in reports)
+
+    return dataclasses.replace(step, reports=worded(step.reports), observations=worded(step.observations))
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,122 +400,21 @@ def latest_statuses(
     store: Any, designee: str | None = None, designator: str | None = None, as_of: str | None = None
 ) -> list[TrackStep]:
     """The state in force (now, or on ``as_of``) on every track of every pair matching the filters."""
-    rows: list[Designation] = store.designations(designee=designee, designator=designator)
-    pairs = {(r.designator, r.designee) for r in rows} | event_pairs(store, designator, designee)
     found = []
-    for a, b in sorted(pairs):
-        for track in status_tracks(store, a, b):
-            state = track.state_on(as_of) if as_of is not None else track.in_force()
-            if state is not None:
-                found.append(state)
-    return found
-
-
-def _document(store: Any, cache: dict[str, Document | None], doc_id: str) -> Document | None:
-    if doc_id not in cache:
-        cache[doc_id] = store.document(doc_id)
-    return cache[doc_id]
-
-
-def _told(document: Document | None, start: int, end: int) -> dict[str, Any]:
-    """What a status report takes from the document that tells it: its date, outlet, title and the sentence."""
-    if document is None:
-        return {"observed": None, "outlet": None, "title": None, "sentence": ""}
-    return {"observed": document.published, "outlet": document.outlet, "title": document.title,
-            "sentence": " ".join(document.text[start:end].split())}
-
-
-def _report(row: Designation, document: Document | None) -> StatusReport:
-    return StatusReport(
-        designation_id=row.id,
-        status=row.status,
-        date=row.date,
-        observation=row.standing or row.date is None,
-        doc_id=row.doc_id,
-        claimant=row.claimant,
-        start=row.start,
-        end=row.end,
-        event_id=row.event_id,
-        rule=row.rule,
-        **_told(document, row.start, row.end),
-    )
-
-
-# --- reports read from coded events: the sanctions track -----------------------------------
-
-
-def event_reports(
-    store: Any, designator: str, designee: str, rows: list[Designation], documents: dict[str, Document | None]
-) -> list[StatusReport]:
-    """The reports the pair's coded events give (:data:`~dyadlens.analysis.status_kinds.EVENT_STATUSES`).
-
-    A clustered act is one real event: every report of its cluster backs it, with the status and date
-    the cluster consolidates. A standing fact ("remains under sanctions") is an observation. Rejected
-    events never come back from the store; an event the designation rows read first
-    (:func:`_designation_first`) is left to its track.
-    """
-    acts = _status_events(store, source=designator, target=designee, count="events")
-    told = store.cluster_reports(e.cluster for e in acts if e.cluster)
-    standing = _status_events(store, source=designator, target=designee, standing=True)
-    read = [(e, told.get(e.cluster, [e]) if e.cluster else [e]) for e in acts]
-    read += [(e, [e]) for e in standing]
-    first = _designation_first(rows)
-    return [
-        _event_report(lead, report, _document(store, documents, report.doc_id))
-        for lead, reports in read
-        if not first(lead, reports)
-        for report in reports
-    ]
-
-
-def _designation_first(rows: list[Designation]) -> Callable[[Event, list[Event]], bool]:
-    """Whether an event belongs to the designation rows' track rather than to its event status: one of
-    :data:`DESIGNATION_FIRST` with a designation row read from it (or from its cluster), or of a pair
-    with a listing ("suspended the ban" eases the listing, not sanctions)."""
-    linked = {row.event_id for row in rows if row.event_id}
-    listing = any(kind_of(row.status).track == "listing" for row in rows)
-
-    def first(lead: Event, reports: list[Event]) -> bool:
-        explained = listing or any(e.id in linked for e in reports)
-        return lead.code in DESIGNATION_FIRST and explained
-
-    return first
-
-
-def _event_report(lead: Event, report: Event, document: Document | None) -> StatusReport:
-    """``report`` as a status report, with the status and date of the real event ``lead`` stands for."""
-    return StatusReport(
-        designation_id=None,
-        status=str(event_status(lead.code, lead.modality)),
-        date=lead.date,
-        observation=report.standing or lead.date is None,
-        doc_id=report.doc_id,
-        claimant=report.claimant,
-        start=report.start,
-        end=report.end,
-        event_id=report.id,
-        rule=f"event:{lead.code}:{lead.modality}",
-        cluster=report.cluster,
-        **_told(document, report.start, report.end),
-    )
-
-
-def event_pairs(store: Any, designator: str | None = None, designee: str | None = None) -> set[tuple[str, str]]:
-    """The (designator, designee) pairs whose coded events give a status (sanctions), within the filters."""
-    events = _status_events(store, source=designator, target=designee)
-    return {(e.source, e.target) for e in events if e.source and e.target}
-
-
-def _status_events(store: Any, **query: Any) -> list[Event]:
-    """The events matching ``query`` that give a status, read code by code (the store filters by code)."""
-    found: list[Event] = []
-    for code in EVENT_STATUSES:
-        events: list[Event] = store.events(EventQuery(code=code, **query))
-        found.extend(e for e in events if event_status(e.code, e.modality) is not None)
-    return found
+    for track in _tracks_of_pairs(store, Sides(designator=designator, designee=designee)):
+        state = track.state_on(as_of) if as_of is not None else track.in_force()
+        if state is not None:
+            found.append(state)
+    words = sentences(store, [r for step in found for r in step.backing])
+    return [_worded(step, words) for step in found]
 
 
 # --- the view rows ---------------------------------------------------------------
+
+#: Reports a view shows behind each step besides its count (the lead is always shown).
+SHOWN_BACKING = 10
+#: Steps an actor's status lists: the first, pair by pair.
+STATUS_LISTED = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,27 +449,51 @@ class StatusEntry:
     current: bool  # in force (a state) or open (pending) after every report
     outlets: list[str]
     documents: list[str]
-    backing: list[StatusBacking]
+    backing: list[StatusBacking]  # the first SHOWN_BACKING of its reports and observations
     evidence: Evidence  # the sentence of the report that dates the step (:attr:`TrackStep.lead`)
+    backing_total: int = 0  # every report and observation behind it
+    first_seen: str | None = None  # the earliest and latest publication dates of those
+    last_seen: str | None = None
 
 
 def status_entries(ctx: AnalysisContext, designator: str, designee: str) -> list[StatusEntry]:
     """The pair's steps, track by track, each in the order it began."""
-    tracks = status_tracks(ctx.store, designator, designee)
-    return [_entry(ctx, track, step) for track in tracks for step in track.steps]
+    return _entries(ctx, _pair_tracks(ctx.store, designator, designee))
 
 
-def designation_status(ctx: AnalysisContext, actor: str) -> list[StatusEntry]:
-    """The tracks of every pair where ``actor`` is the designee or the designator."""
-    pairs = {(d.designator, d.designee) for d in ctx.store.designations(designee=actor)}
-    pairs |= {(d.designator, d.designee) for d in ctx.store.designations(designator=actor)}
-    pairs |= event_pairs(ctx.store, designee=actor) | event_pairs(ctx.store, designator=actor)
-    return [entry for a, b in sorted(pairs) for entry in status_entries(ctx, a, b)]
+def dyad_status(ctx: AnalysisContext, a: str, b: str) -> list[StatusEntry]:
+    """The steps of the pair ``a``–``b`` and then of ``b``–``a`` (:func:`status_entries` of each), from one
+    read of the reports of both."""
+    reports = reports_by_pair(ctx.store, Sides(between=(a, b)))
+    return _entries(ctx, [track for x, y in ((a, b), (b, a)) for track in build_tracks(x, y, reports.get((x, y), []))])
 
 
-def _entry(ctx: AnalysisContext, track: Track, step: TrackStep) -> StatusEntry:
-    backing = [_backing(ctx, report) for report in step.backing]
-    lead = step.backing.index(step.lead)
+def designation_status(ctx: AnalysisContext, actor: str, limit: int | None = STATUS_LISTED) -> list[StatusEntry]:
+    """The tracks of every pair where ``actor`` is the designee or the designator, pair by pair: the first
+    ``limit`` steps (None: all), from one read of the reports of every such pair."""
+    steps = _steps(_tracks_of_pairs(ctx.store, Sides(actor=actor)))
+    return _entries_of(ctx, list(itertools.islice(steps, limit)))
+
+
+def _steps(tracks: Iterable[Track]) -> Iterator[tuple[Track, TrackStep]]:
+    return ((track, step) for track in tracks for step in track.steps)
+
+
+def _entries(ctx: AnalysisContext, tracks: list[Track]) -> list[StatusEntry]:
+    return _entries_of(ctx, list(_steps(tracks)))
+
+
+def _entries_of(ctx: AnalysisContext, steps: list[tuple[Track, TrackStep]]) -> list[StatusEntry]:
+    """The view rows of ``steps``, with the evidence of the reports shown read in one batch."""
+    shown = [r for _, step in steps for r in _shown(step, SHOWN_BACKING)]
+    found = evidence(ctx.store, shown)
+    ctx.load_names([*(a for _, s in steps for a in (s.designator, s.designee)), *(r.claimant for r in shown)])
+    return [_entry(ctx, track, step, found) for track, step in steps]
+
+
+def _entry(ctx: AnalysisContext, track: Track, step: TrackStep,
+           found: dict[tuple[str, str], Evidence]) -> StatusEntry:
+    observed = sorted(r.observed for r in step.backing if r.observed)
     return StatusEntry(
         designator=step.designator,
         designator_name=ctx.actor_name(step.designator),
@@ -571,12 +509,20 @@ def _entry(ctx: AnalysisContext, track: Track, step: TrackStep) -> StatusEntry:
         current=step.current,
         outlets=step.outlets,
         documents=step.documents,
-        backing=backing,
-        evidence=backing[lead].evidence,
+        backing=[_backing(ctx, report, found) for report in step.backing[:SHOWN_BACKING]],
+        evidence=_evidence_of(step.lead, found),
+        backing_total=len(step.backing),
+        first_seen=observed[0] if observed else None,
+        last_seen=observed[-1] if observed else None,
     )
 
 
-def _backing(ctx: AnalysisContext, report: StatusReport) -> StatusBacking:
+def _evidence_of(report: StatusReport, found: dict[tuple[str, str], Evidence]) -> Evidence:
+    """The report's evidence as read; its bare offsets when its record is gone."""
+    return found.get(report_key(report)) or Evidence(report.doc_id, report.start, report.end, "", None)
+
+
+def _backing(ctx: AnalysisContext, report: StatusReport, found: dict[tuple[str, str], Evidence]) -> StatusBacking:
     return StatusBacking(
         outlet=report.source,
         doc_id=report.doc_id,
@@ -585,5 +531,5 @@ def _backing(ctx: AnalysisContext, report: StatusReport) -> StatusBacking:
         observation=report.observation,
         claimant=report.claimant,
         claimant_name=ctx.actor_name(report.claimant),
-        evidence=ctx.sentence_evidence(report.doc_id, report.start, report.end, None),
+        evidence=_evidence_of(report, found),
     )

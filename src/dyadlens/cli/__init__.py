@@ -18,8 +18,10 @@ from dyadlens.cli import (  # noqa: F401
     eval_commands,
     event_commands,
     fetch_commands,
+    map_commands,
     person_commands,
     store_commands,
+    summary_commands,
 )
 from dyadlens.cli.app import main, run
 

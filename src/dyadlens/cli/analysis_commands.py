@@ -80,8 +80,9 @@ def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str
 @count_option
 @json_flag
 @pass_app
+@click.option("--ids", "with_ids", is_flag=True, help="List the first event ids of each period.")
 def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tuple[str, ...], directed: bool,
-                   count: str, as_json: bool) -> None:
+                   count: str, with_ids: bool, as_json: bool) -> None:
     """Cooperation-conflict series of a dyad.
 
     Per period: event counts by quad class and the mean Goldstein weight.
@@ -91,7 +92,8 @@ def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tu
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
-        view = dyad_series(ctx, a, b, by=by, modalities=modalities or ("asserted",), directed=directed, count=count)
+        view = dyad_series(ctx, a, b, by=by, modalities=modalities or ("asserted",), directed=directed, count=count,
+                           with_ids=with_ids)
         emit_view(app.json_wanted(as_json), view, series_text)
 
 
@@ -195,21 +197,25 @@ def search_command(app: App, query: str, actor: str | None, since: str | None, u
     "--modality", "modalities", multiple=True, type=ANALYSIS_MODALITIES,
     help="Modalities the series counts (default: asserted).",
 )
+@date_option("--since", "The brief's period from this date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@date_option("--until", "The brief's period up to this date.")
 @count_option
 @pass_app
 def report_command(app: App, actor_a: str, actor_b: str, output: Path, by: str, modalities: tuple[str, ...],
-                   count: str) -> None:
+                   since: str | None, until: str | None, count: str) -> None:
     """Write a self-contained HTML brief of a dyad.
 
-    Timeline and series charts, designation status, key quotes, events, sources side by side
-    and the evidence list, in one file that opens offline.
+    A summary first (three numbers, the state track, the five most important events and
+    quotes, what changed in the period), the charts, then the detail folded: designation
+    status, key quotes, events, sources side by side and the evidence list, in one file
+    that opens offline.
     """
     from dyadlens.web.report import write_report
 
     with analysis(app) as ctx:
         a, b = ctx.resolve_actor(actor_a), ctx.resolve_actor(actor_b)
         write_report(ctx, a, b, output, by=by, modalities=modalities or ("asserted",), store_name=app.db.name,
-                     count=count)
+                     count=count, since=since, until=until)
     if not app.quiet:
         click.echo(f"wrote {output}", err=True)
 

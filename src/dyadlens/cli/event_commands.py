@@ -1,4 +1,4 @@
-"""Events, quotes, designations: ``events``, ``explain``, ``quotes``, ``status``."""
+"""Events, quotes, designations: ``events``, ``explain``, ``quotes``, ``status``, ``designations``."""
 
 from __future__ import annotations
 
@@ -212,3 +212,37 @@ def status_command(app: App, designator: str, designee: str, as_of: str | None, 
         emit_json(status.as_dict())
         return
     click.echo(escape_for_terminal(status_text(status, kb.display_name)))
+
+
+@main.command("designations")
+@click.option("--designator", default=None, metavar="ACTOR", help="Only designations by this actor.")
+@click.option("--designee", default=None, metavar="ACTOR", help="Only designations of this actor.")
+@click.option("--status", default=None, help="Only this status (listed, delisted, recognized, ...).")
+@click.option("--year", default=None, metavar="YYYY", help="Only designations dated in this year.")
+@click.option("--standing", default=None, type=click.Choice(["act", "standing"]),
+              help="Only acts, or only standing facts (the status observed).")
+@click.option("--sort", default="date", show_default=True, help="date, published or status; a leading - reverses.")
+@page_options(25, "designations")
+@json_flag
+@pass_app
+def designations_command(app: App, designator: str | None, designee: str | None, status: str | None,
+                         year: str | None, standing: str | None, sort: str, limit: int, offset: int,
+                         as_json: bool) -> None:
+    """List designation reports, as /designations does: date, designator, status, designee, source."""
+    from dyadlens.analysis.common import to_jsonable
+    from dyadlens.analysis.explorers.designations import explore_designations
+
+    filters = {"designator": designator, "designee": designee, "status": status, "year": year, "standing": standing}
+    with analysis(app) as ctx:
+        listing = explore_designations(ctx, filters, sort=sort, limit=limit, offset=offset, with_facets=False)
+    if app.json_wanted(as_json):
+        emit_json(to_jsonable(listing.rows))
+        return
+    for entry in listing.rows:
+        d = entry.designation
+        observed = " (observed)" if entry.standing else ""
+        click.echo(hanging(f"{d.date or 'undated'}  {d.designator_name or d.designator} {d.status}{observed} "
+                           f"{d.designee_name or d.designee}"))
+        click.echo(wrapped(" ".join(d.evidence.text.split())))
+        click.echo(f"    {terminal_safe(d.outlet or d.doc_id)}, {d.published or 'undated'}")
+    say_window(app, listing.window, "designations", as_json)

@@ -26,8 +26,12 @@ from dyadlens.cli.render import echo_table, emit_json, fit, terminal_safe, termi
 from dyadlens.model import RECORD_KINDS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from distributed import Client
 
+    from dyadlens.runner import IngestReport, PipelineSpec, Progress
+    from dyadlens.store import Store
     from dyadlens.store.views import ViewLine
 
 _EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gold-jsonl")
@@ -68,6 +72,15 @@ _EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gold-jsonl")
     default=None,
     help="Most documents written per transaction (default 50; each document stays all-or-nothing).",
 )
+@click.option(
+    "--partitions",
+    "partitions",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="With a cluster: workers write Parquet partitions here (--batch-size documents each, default 100), "
+    "bulk-loaded one transaction each; docs/distributed.md.",
+)
 @pipeline_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON report.")
 @pass_app
@@ -82,6 +95,7 @@ def ingest_command(
     cluster: str | None,
     scheduler: str | None,
     batch_size: int | None,
+    partitions: Path | None,
     pipeline_file: Path | None,
     as_json: bool,
 ) -> None:
@@ -105,6 +119,8 @@ def ingest_command(
 
     if (cluster or scheduler) and workers > 1:
         raise click.UsageError("--workers and --cluster/--scheduler exclude each other: the cluster's workers run it")
+    if partitions is not None and not (cluster or scheduler):
+        raise click.UsageError("--partitions needs --cluster or --scheduler: the cluster's workers write them")
     if cluster is not None:
         _check_cluster(cluster)
     config = checked_pipeline(pipeline_file, upto, coder=app.coder)
@@ -119,17 +135,66 @@ def ingest_command(
             paths, show_bar, show_failures=not as_json
         ) as on_progress:
             limit = max_bytes or DEFAULT_MAX_BYTES
-            report = ingest(
-                paths,
-                store,
-                spec,
-                max_bytes=limit,
-                on_progress=on_progress,
-                workers=workers,
-                replace=replace,
-                batch_size=batch_size or DEFAULT_BATCH_SIZE,
-                client=client,
-            )
+            if partitions is not None and client is not None:
+                report = _ingest_partitioned(paths, store, spec, client, partitions, limit, replace, batch_size,
+                                             on_progress)
+            else:
+                report = ingest(
+                    paths,
+                    store,
+                    spec,
+                    max_bytes=limit,
+                    on_progress=on_progress,
+                    workers=workers,
+                    replace=replace,
+                    batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                    client=client,
+                )
+        stats = store.stats()
+    finish_ingest(report, {**report.as_dict(), "store": dict(stats), "db": str(app.db)}, as_json, app.quiet)
+
+
+def _ingest_partitioned(
+    paths: tuple[str, ...],
+    store: Store,
+    spec: PipelineSpec,
+    client: Client,
+    folder: Path,
+    max_bytes: int,
+    replace: bool,
+    batch_size: int | None,
+    on_progress: Callable[[Progress], None],
+) -> IngestReport:
+    from dyadlens.ingest.discover import discover
+    from dyadlens.partitioned import DEFAULT_PARTITION_SIZE, ingest_partitioned
+
+    items = discover(paths, max_bytes)
+    size = batch_size or DEFAULT_PARTITION_SIZE
+    return ingest_partitioned(items, store, spec, client, folder, size=size, replace=replace, on_progress=on_progress)
+
+
+@main.command("load")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Let a partition's document replace one stored from other content.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON report.")
+@pass_app
+def load_command(app: App, folder: Path, replace: bool, as_json: bool) -> None:
+    """Bulk-load the Parquet partitions of FOLDER (written by ingest --partitions), in its manifest's order.
+
+    Each partition is one transaction; partitions already loaded are
+    skipped, so running it again finishes an interrupted load. A damaged
+    partition is one failure naming its file, and the others load.
+    """
+    from dyadlens.errors import StoreError
+    from dyadlens.partitioned import load_folder
+
+    as_json = app.json_wanted(as_json)
+    with opened_store(app, create=True) as store:
+        with ingest_progress((str(folder),), False, show_failures=not as_json) as on_progress:
+            try:
+                report = load_folder(store, folder, replace=replace, on_progress=on_progress)
+            except StoreError as error:
+                raise click.ClickException(str(error)) from None
         stats = store.stats()
     finish_ingest(report, {**report.as_dict(), "store": dict(stats), "db": str(app.db)}, as_json, app.quiet)
 

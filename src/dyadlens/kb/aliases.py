@@ -22,6 +22,7 @@ Case rules (:func:`case_compatible`):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -49,9 +50,22 @@ def normalise(text: str) -> str:
     return text.translate(_APOSTROPHES)
 
 
+#: Runs of word characters, else one non-space character. ``[^\W\d_]`` is every letter, and also
+#: the few numerals that are no decimal digit ("₄", "½"); a run holding one of those is read again
+#: by :func:`_iter_tokens`, which is exact but walks the text one character at a time.
+_TOKEN = re.compile(r"(?P<word>(?:[^\W\d_]|[0-9])+)|\S")
+
+
 def tokenize(text: str) -> list[Token]:
     """Word tokens (letters and ASCII digits) and one-character punctuation tokens."""
-    return list(_iter_tokens(normalise(text)))
+    normalised = normalise(text)
+    tokens = []
+    for match in _TOKEN.finditer(normalised):
+        word = match.group()
+        if match.lastgroup == "word" and not (word.isascii() or word.isalpha()):
+            return list(_iter_tokens(normalised))
+        tokens.append(Token(word, match.start(), match.end()))
+    return tokens
 
 
 def _iter_tokens(text: str) -> Iterator[Token]:

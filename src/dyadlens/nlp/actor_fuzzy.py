@@ -12,13 +12,16 @@ names elsewhere wins; otherwise the word stays unresolved.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
 
 from dyadlens.kb.knowledge_base import AliasEntry, KnowledgeBase
 
 MIN_LENGTH = 5
 LONG_LENGTH = 8
 FUZZY_KINDS = ("name", "alias", "capital")
+#: Distinct words whose nearest names are remembered (a few MiB at most).
+NEAREST_CACHE_SIZE = 50_000
 
 
 def max_edits(word: str) -> int:
@@ -56,12 +59,20 @@ class FuzzyNames:
             for entry in entries:
                 if entry.kind in FUZZY_KINDS and not entry.strict:
                     self.by_length[len(key[0])].append((key[0], entry))
+        # the same words come back in document after document; the search over the names is the cost
+        self._nearest = lru_cache(maxsize=NEAREST_CACHE_SIZE)(self._nearest_uncached)
 
     def candidates(self, word: str, mentioned: Collection[str]) -> tuple[AliasEntry, ...]:
         """The alias entries ``word`` is a misspelling of (empty when none, or when ambiguous)."""
         limit = max_edits(word)
-        folded = word.casefold()
-        if limit == 0 or not word[:1].isupper() or self.is_known_word(folded):
+        if limit == 0 or not word[:1].isupper():
+            return ()
+        nearest = self._nearest(word.casefold(), limit)
+        return _unambiguous(nearest, mentioned) if nearest else ()
+
+    def _nearest_uncached(self, folded: str, limit: int) -> tuple[AliasEntry, ...]:
+        """The entries of the nearest names within ``limit`` edits (empty for a known word)."""
+        if self.is_known_word(folded):
             return ()
         best: dict[int, list[AliasEntry]] = defaultdict(list)
         for length in range(len(folded) - limit, len(folded) + limit + 1):
@@ -69,13 +80,10 @@ class FuzzyNames:
                 distance = edit_distance(folded, name, limit)
                 if 0 < distance <= limit:
                     best[distance].append(entry)
-        if not best:
-            return ()
-        nearest = best[min(best)]
-        return _unambiguous(nearest, mentioned)
+        return tuple(best[min(best)]) if best else ()
 
 
-def _unambiguous(entries: list[AliasEntry], mentioned: Collection[str]) -> tuple[AliasEntry, ...]:
+def _unambiguous(entries: Sequence[AliasEntry], mentioned: Collection[str]) -> tuple[AliasEntry, ...]:
     ids = {e.entity_id for e in entries}
     if len(ids) > 1:
         ids &= set(mentioned)

@@ -10,6 +10,7 @@ short acronym aliases that are also English words ("US", "IS") are skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import ascii_lowercase
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -32,6 +33,8 @@ class AliasMatch:
 
 
 def is_capitals(text: str) -> bool:
+    if 5 * sum(map(text.count, ascii_lowercase)) > len(text):
+        return False  # over a fifth of the characters are small letters: far under the share
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= CAPITALS_SHARE
 

@@ -68,7 +68,7 @@ from dyadlens.nlp.actor_fuzzy import FuzzyNames
 from dyadlens.nlp.actor_matching import AliasMatch, AliasMatcher
 from dyadlens.nlp.actor_titles import OfficeMatch, Owned, affiliation, institutions, surname, titled_persons
 from dyadlens.nlp.actor_unresolved import unresolved_names
-from dyadlens.nlp.offsets import entities, span_root
+from dyadlens.nlp.offsets import entities, span_root, tokens_starting_in
 from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.state import DocState, by_sentence
 
@@ -549,9 +549,8 @@ class ActorResolver:
                 continue
             kinds = {"any", actor.type} | ({"person"} if mention.person else set())
             member = SetMember(mention.start, actor.id, frozenset(kinds), mention.person)
-            for token in span:
-                if mention.start <= token.idx < mention.end:
-                    member_at.setdefault(token.i, member)
+            for i in tokens_starting_in(span, mention.start, mention.end):
+                member_at.setdefault(i, member)
         return member_at
 
     def _pronoun_mentions(

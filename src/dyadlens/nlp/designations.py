@@ -342,12 +342,15 @@ class _DesignationReader:
     # -- from statements of status ---------------------------------------------------
 
     def from_statements(self) -> Iterator[_Found]:
+        trigger_lemmas = self._statement_lemmas()
         for sentence in self.state.analysed_sentences():
             doc = self.state.sentence_span(sentence.index)
             if doc is None:
                 continue
             found: list[_Found] = []
             for token in doc:
+                if token.pos_ not in ("VERB", "AUX") and token.lemma_.lower() not in trigger_lemmas:
+                    continue  # none of the statements below starts on it
                 items = self._passive_listings(token, sentence, found) or self._ban_change(token, sentence) or [
                     item
                     for item in (
@@ -363,6 +366,15 @@ class _DesignationReader:
                 ]
                 found.extend(items)
             yield from found
+
+    def _statement_lemmas(self) -> frozenset[str]:
+        """The lemmas on which a statement of status can start besides any verb (``_on_list`` reads
+        every verb): a word with none of them is passed over without asking each reader."""
+        p = self.patterns
+        return frozenset().union(
+            p.passive_listing, p.ban_verbs, p.list_entry_verbs, p.proposal_cues, p.accreditation_verbs,
+            p.presenting_verbs, p.recognition_words, p.recognizing_verbs,
+        )
 
     def _passive_listings(self, verb: Any, sentence: Sentence, earlier: list[_Found]) -> list[_Found]:
         """"X is banned by Y", "X (designated as terrorists by Y)", "similarly designated Z";

@@ -79,7 +79,8 @@ from dyadlens.nlp.actor_coref import PLURAL_RULE, speaks
 from dyadlens.nlp.dates import EventDate, timeline_of
 from dyadlens.nlp.lexicon import EventWords, Lexicon
 from dyadlens.nlp.modality import ModalityRules, governing_chain
-from dyadlens.nlp.offsets import token_span
+from dyadlens.nlp.offsets import roots as own_heads
+from dyadlens.nlp.offsets import token_span, tokens_starting_in
 from dyadlens.nlp.preverbal import has_words_before
 from dyadlens.nlp.span_index import SpanIndex
 from dyadlens.nlp.verb_entry import VerbEntry
@@ -294,11 +295,13 @@ def make_event(state: DocState, sentence: Sentence, found: FoundEvent, date: Eve
 
 def build_view(sentence: Sentence, span: Any, mentions: list[Mention], lexicon: Lexicon) -> SentenceView:
     view = SentenceView(sentence=sentence, span=span, lexicon=lexicon)
+    doc = span.doc
     for mention in mentions:
         if mention.actor_id is None:
             continue
-        for token in span:
-            if mention.start <= token.idx < mention.end and token.dep_ != "case":
+        for i in tokens_starting_in(span, mention.start, mention.end):
+            token = doc[i]
+            if token.dep_ != "case":
                 view.actor_at.setdefault(token.i, mention.actor_id)
                 if mention.rule == PLURAL_RULE and view.actor_at[token.i] != mention.actor_id:
                     members = view.set_at.get(token.i, (view.actor_at[token.i],))
@@ -317,7 +320,7 @@ def set_members(view: SentenceView, side: Side) -> list[Side]:
 def main_subject(view: SentenceView) -> Side | None:
     """The actor that is the grammatical subject of the sentence's root, if any; None when
     coordinated subjects name several actors ("A and B met": a later "they" is both)."""
-    roots = [t for t in view.span if t.head.i == t.i]
+    roots = own_heads(view.span)
     for root in roots:
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
@@ -330,7 +333,7 @@ def main_subject(view: SentenceView) -> Side | None:
 
 def coordinated_subjects(view: SentenceView) -> list[Side]:
     """The actors of a coordinated subject of the sentence's root ("A and B met"), else none."""
-    for root in (t for t in view.span if t.head.i == t.i):
+    for root in own_heads(view.span):
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS:
                 sides = [actor_of(view, m, "previous-subject", set()) for m in (child, *child.conjuncts)]

@@ -7,8 +7,10 @@ records and span look-ups take, and the named entities of one sentence.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
+import numpy
 from spacy.tokens import Span
 
 
@@ -31,14 +33,41 @@ def subtree_span(token: Any) -> tuple[int, int]:
 def span_root(doc: Any, start: int, end: int) -> Any:
     """The root token of the tokens that cover ``[start, end)`` of ``doc``, or ``None`` (no parse,
     or no token there)."""
-    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
-    return span.root if span is not None and len(span) else None
+    if doc is None:
+        return None
+    # ``doc`` may be a sentence's span, whose character offsets count from the sentence
+    key = (doc.start, doc.end, start, end) if isinstance(doc, Span) else (None, None, start, end)
+    cache = _cache(doc.doc, "span_roots")
+    if key not in cache:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        cache[key] = span.root.i if span is not None and len(span) else None
+    root = cache[key]
+    return None if root is None else doc.doc[root]
+
+
+def roots(span: Any) -> list[Any]:
+    """The tokens of ``span`` that head themselves (``t.head.i == t.i``), read off the ``Doc``'s
+    head array (once per ``Doc``) instead of one ``Token`` and its head per word."""
+    doc = span.doc
+    cache = _cache(doc, "heads")
+    if "offsets" not in cache:
+        cache["offsets"] = doc.to_array("HEAD")
+    own_heads = numpy.flatnonzero(cache["offsets"][span.start : span.end] == 0)
+    return [doc[span.start + int(i)] for i in own_heads]
 
 
 def entities(sentence: Any) -> list[Span]:
     """The named entities of ``sentence`` (a span of the document's parse), as ``sentence.ents``
     gives them; that builds every entity of the whole document on each call, this reads only
-    the sentence's tokens."""
+    the sentence's tokens, once per sentence (kept in the ``Doc``'s ``user_data``)."""
+    cache = _cache(sentence.doc, "entities")
+    key = (sentence.start, sentence.end)
+    if key not in cache:
+        cache[key] = _sentence_entities(sentence)
+    return list(cache[key])
+
+
+def _sentence_entities(sentence: Any) -> list[Span]:
     found: list[Span] = []
     start: int | None = None
     for token in sentence:
@@ -50,3 +79,26 @@ def entities(sentence: Any) -> list[Span]:
     if start is not None:
         found.append(Span(sentence.doc, start, sentence.end, label=sentence.doc[start].ent_type_))
     return found
+
+
+def tokens_starting_in(span: Any, start: int, end: int) -> range:
+    """The document indexes of the tokens of ``span`` whose first character is in ``[start, end)``,
+    in order: what ``[t.i for t in span if start <= t.idx < end]`` gives, by bisection over the
+    span's token offsets (read once per span)."""
+    starts = _token_starts(span)
+    return range(span.start + bisect_left(starts, start), span.start + bisect_left(starts, end))
+
+
+def _token_starts(span: Any) -> list[int]:
+    cache = _cache(span.doc, "token_starts")
+    key = (span.start, span.end)
+    if key not in cache:
+        cache[key] = [token.idx for token in span]
+    starts: list[int] = cache[key]
+    return starts
+
+
+def _cache(doc: Any, name: str) -> dict[Any, Any]:
+    """A per-``Doc`` memo: it lives and dies with the parse it describes."""
+    memo: dict[Any, Any] = doc.user_data.setdefault(("dyadlens", name), {})
+    return memo

@@ -83,8 +83,9 @@ def join_pieces(vocab: Any, text: str, pieces: Iterable[Doc]) -> Doc:
     for piece in pieces:
         if len(piece):
             starts.append(len(words))
-        words.extend(t.text for t in piece)
-        spaces.extend(bool(t.whitespace_) for t in piece)
+        for token in piece:
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
         arrays.append(piece.to_array(_ANNOTATIONS))
     doc = Doc(vocab, words=words, spaces=spaces)
     if doc.text != text:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Table, bindparam, column, inspect, select, table
 
 from dyadlens.errors import StoreError
-from dyadlens.store import schema
+from dyadlens.store import schema, summaries
 from dyadlens.store.backend import Backend
 
 
@@ -151,6 +151,14 @@ def _stemmed_search_index(conn: Connection, backend: Backend) -> None:
     )
 
 
+def _summaries(conn: Connection, _backend: Backend) -> None:
+    """The summary tables (:mod:`dyadlens.store.summaries`), the triggers that keep them on every write,
+    and their rows computed from the events already stored. A store created since has the tables from 0001."""
+    schema.metadata.create_all(conn, tables=[schema.summary_months, schema.summary_totals], checkfirst=True)
+    summaries.create_triggers(conn)
+    summaries.rebuild(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_record_tables", _create_tables),
     Migration("0002_sentence_search_index", _create_search_index),
@@ -161,6 +169,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0007_feed_state", _feed_state),
     Migration("0008_view_indexes", _view_indexes),
     Migration("0009_stemmed_search_index", _stemmed_search_index),
+    Migration("0010_event_summaries", _summaries),
 )
 
 

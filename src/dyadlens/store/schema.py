@@ -312,6 +312,33 @@ clusters = Table(
     Index("ix_clusters_source_target_date", "source", "target", "date"),  # since 0008
 )
 
+def _summary_table(name: str, *, by_month: bool) -> Table:
+    """A summary of the events (:mod:`dyadlens.store.summaries`, migration 0010): how many rows each count
+    mode counts per key. A missing side or period is stored as ``''`` (key columns cannot be NULL)."""
+    # the first 7 characters of the placed date (2024-07, 2024), '' when there is none
+    period = [Column("period", String, primary_key=True)] if by_month else []
+    by_period = [Index(f"ix_{name}_period", "mode", "period")] if by_month else []
+    return Table(
+        name,
+        metadata,
+        Column("mode", String, primary_key=True),  # the count mode: events | reports
+        Column("source", String, primary_key=True),
+        Column("target", String, primary_key=True),
+        *period,
+        Column("code", String, primary_key=True),
+        Column("root", String, primary_key=True),
+        Column("modality", String, primary_key=True),
+        Column("n", Integer, nullable=False),
+        Index(f"ix_{name}_target", "mode", "target", "source"),
+        *by_period,
+    )
+
+
+#: Events per month of their placed date, dyad, code and modality, per count mode (the series, the network).
+summary_months = _summary_table("summary_months", by_month=True)
+#: The same without the period (the overview, an actor's totals).
+summary_totals = _summary_table("summary_totals", by_month=False)
+
 #: Learned-coder weights trained for this store by ``dyadlens train`` (an adapter file, its
 #: scores against the coder it replaced); the active row is the coder the store's ingests use.
 coder_weights = Table(

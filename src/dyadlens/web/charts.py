@@ -15,11 +15,12 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
 from dyadlens.analysis.common import EventRow
-from dyadlens.analysis.series import QUAD_CLASSES, Series, SeriesPoint, empty_periods_between
+from dyadlens.analysis.series import QUAD_CLASSES, Series, SeriesPoint, empty_periods_between, period_bounds
 from dyadlens.partial_dates import PartialDate
 
 QUAD_COLOURS = {1: "#7fb77e", 2: "#2e7d32", 3: "#f0a04b", 4: "#c62828"}
@@ -227,7 +228,7 @@ def series_svg(series: Series) -> Markup:
     x, last_label = float(_LEFT), -math.inf
     for index, (item, width) in enumerate(slots):
         if isinstance(item, SeriesPoint):
-            parts.append(_stacked_bar(item.period, item.by_quad, item.event_ids, x, slot, top))
+            parts.append(_stacked_bar(item.period, item.by_quad, period_href(series, item), x, slot, top))
             if x + slot / 2 - last_label >= 52:
                 parts.append(_text(x + slot / 2, _H - _BOTTOM + 16, item.period, "middle", "tick"))
                 last_label = x + slot / 2
@@ -378,7 +379,20 @@ def _cluster_mark(group: list[Mark]) -> str:
     )
 
 
-def _stacked_bar(period: str, by_quad: dict[int, int], event_ids: list[str], x: float, slot: float, top: int) -> str:
+def period_href(series: Series, point: SeriesPoint) -> str:
+    """Where a bar leads: its first event when the series carries ids, else the dyad's page for the period
+    (its events list, each to its event page), so the chart needs no event row read."""
+    if point.event_ids:
+        return f"#ev-{point.event_ids[0]}"
+    since, until = period_bounds(point.period, series.by)
+    query = [("since", since), ("until", until), ("by", series.by)]
+    if series.count != "events":
+        query.append(("count", series.count))
+    query += [("modality", m) for m in series.modalities or ("any",)]
+    return f"/dyad/{quote(series.a, safe='')}/{quote(series.b, safe='')}?{urlencode(query)}"
+
+
+def _stacked_bar(period: str, by_quad: dict[int, int], href: str, x: float, slot: float, top: int) -> str:
     width = min(56.0, max(4.0, slot * 0.6))
     left = x + (slot - width) / 2
     base = float(_H - _BOTTOM)
@@ -393,8 +407,7 @@ def _stacked_bar(period: str, by_quad: dict[int, int], event_ids: list[str], x: 
             f'<rect class="bar quad-{quad}" x="{left:.1f}" y="{base:.1f}" width="{width:.1f}" height="{height:.1f}" '
             f'fill="{QUAD_COLOURS[quad]}"><title>{escape(period)}: {count} × {QUAD_NAMES[quad]}</title></rect>'
         )
-    href = f"#ev-{escape(event_ids[0])}" if event_ids else "#"
-    return f'<a href="{href}" class="bar-link" data-period="{escape(period)}">{"".join(rects)}</a>'
+    return f'<a href="{escape(href)}" class="bar-link" data-period="{escape(period)}">{"".join(rects)}</a>'
 
 
 def _legend() -> str:

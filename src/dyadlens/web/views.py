@@ -18,18 +18,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dyadlens.analysis.actors import AmbiguousActorError
+from dyadlens.analysis.brief import Brief, brief_summary
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_modalities
 from dyadlens.analysis.document import document_view
 from dyadlens.analysis.dyad import dyad_brief
 from dyadlens.analysis.explorer import EXPLORER_PAGE, ExplorerFilters, event_page, events_csv, explore_events
+from dyadlens.analysis.explorers import actors, designations, documents, quotes
+from dyadlens.analysis.explorers.base import Listing
 from dyadlens.analysis.network import EDGES_SHOWN, actor_network
 from dyadlens.analysis.overview import corpus_overview
+from dyadlens.analysis.places_map import event_map
 from dyadlens.analysis.profile import MENTIONS_PAGE, Profile, actor_profile
 from dyadlens.analysis.search import SearchView, search_csv, search_sentences
 from dyadlens.errors import DyadlensError
 from dyadlens.store import check_count
 from dyadlens.web.charts import series_svg, timeline_svg
 from dyadlens.web.highlight import document_blocks
+from dyadlens.web.map_chart import map_svg
 
 Query = dict[str, list[str]]
 
@@ -132,6 +137,14 @@ def dyad_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     return Page("dyad.html", title, brief, extras)
 
 
+def brief_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    """``/brief/A/B``: the dyad's summary first (analysis/brief.py), then the dyad page's detail, folded."""
+    dyad = dyad_page(ctx, args, query)
+    since, until = _one(query, "since"), _one(query, "until")
+    brief = Brief(brief_summary(ctx, dyad.payload.a, dyad.payload.b, since=since, until=until), dyad.payload)
+    return Page("brief.html", f"Brief: {dyad.title}", brief, dyad.extras)
+
+
 def network_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     quads = tuple(int(q) for value in query.get("quad", []) for q in value.split(",") if q.strip())
     if any(not 1 <= q <= 4 for q in quads):
@@ -158,6 +171,9 @@ def document_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     return Page("document.html", view.title or view.id, view, {"blocks": blocks, "selected_event": event_id})
 
 
+#: Sentences a page of ``/search`` shows: 25 keep the page within four screens (tests/test_page_heights.py).
+SEARCH_PAGE = 25
+
 #: The query parameters of ``/search`` (a facet link sets one of them, keeping the others).
 SEARCH_PARAMETERS = ("q", "actor", "since", "until", "doc", "outlet", "year", "sort")
 
@@ -170,7 +186,8 @@ def search_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
         return Page("search.html", "Search", empty)
     actor_id = ctx.resolve_actor(actor) if actor else None
     view = search_sentences(ctx, text or "", actor=actor_id, since=since, until=until, doc_id=doc_id,
-                            limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE), sort=sort, outlet=outlet, year=year)
+                            limit=SEARCH_PAGE, offset=_offset(query, SEARCH_PAGE), sort=sort, outlet=outlet,
+                            year=year)
     kept = [(name, value) for name, values in query.items() if name != "format" for value in values]
     extras = {"pager": pager(view.window, query), "facet_link": partial(_search_link, kept),
               "csv_url": "/search.csv?" + urlencode(kept)}
@@ -240,12 +257,61 @@ def single_event_page(ctx: AnalysisContext, args: list[str], query: Query) -> Pa
     return Page("event.html", f"Event {shown.row.code} {shown.row.code_name}", shown)
 
 
+# --- the explorers of documents, quotes, designations and actors (analysis/explorers) ----------------
+
+Explore = Callable[..., Listing[Any]]
+#: Per explorer (its path): the explore function, the CSV writer, the title and the filters it reads.
+TABLE_EXPLORERS: Mapping[str, tuple[Explore, Callable[[list[Any]], str], str, tuple[str, ...]]] = MappingProxyType({
+    "documents": (documents.explore_documents, documents.documents_csv, "Documents", documents.DOCUMENT_FILTERS),
+    "quotes": (quotes.explore_quotes, quotes.quotes_csv, "Quotes", quotes.QUOTE_FILTERS),
+    "designations": (designations.explore_designations, designations.designations_csv, "Designations",
+                     designations.DESIGNATION_FILTERS),
+    "actors": (actors.explore_actors, actors.actors_csv, "Actors", actors.ACTOR_FILTERS),
+})
+
+
+def _table_explorer(name: str, *, download: bool = False) -> View:
+    """``/NAME`` (``download``: ``/NAME.csv``, the rows that page shows): one page of the explorer with
+    its filters, sort and page from the query string; facet links set or clear a value, every other
+    parameter kept."""
+    explore, to_csv, title, parameters = TABLE_EXPLORERS[name]
+
+    def view(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+        sort = _one(query, "sort")
+        listing = explore(ctx, {p: _one(query, p) for p in parameters}, **({"sort": sort} if sort else {}),
+                          limit=EXPLORER_PAGE, offset=_offset(query, EXPLORER_PAGE), with_facets=not download)
+        if download:
+            return Page(f"{name}.html", title, listing, {"download": (f"{name}.csv", to_csv(listing.rows))})
+        extras = {"pager": pager(listing.window, query), "sort_link": lambda key: _with(query, "sort", key),
+                  "facet_link": lambda facet, value, chosen: _with(query, facet, None if chosen else value),
+                  "clear_link": lambda parameter: _with(query, parameter, None),
+                  "csv_url": f"/{name}.csv?" + urlencode([(k, v) for k, values in query.items() for v in values])}
+        return Page(f"{name}.html", title, listing, extras)
+
+    return view
+
+
+def map_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    """``/map``: the events of ``/events``'s filters by country and place; each country links to them."""
+    view = event_map(ctx, explorer_filters(ctx, query))
+
+    def country_link(iso3: str) -> str:
+        return "/events" + _with(query, "country", iso3)
+
+    extras = {"map_chart": map_svg(view, country_link), "country_link": country_link,
+              "clear_link": lambda name: _with(query, name, None),
+              "count_link": lambda count: _with(query, "count", count),
+              "events_url": "/events" + _with(query, "page", None)}
+    return Page("map.html", "Map of event locations", view, extras)
+
+
 #: (first path segment, number of further segments, view)
 ROUTES: Mapping[tuple[str, int], View] = MappingProxyType({
     ("", 0): overview_page,
     ("overview", 0): overview_page,
     ("actor", 1): actor_page,
     ("dyad", 2): dyad_page,
+    ("brief", 2): brief_page,
     ("network", 0): network_page,
     ("doc", 1): document_page,
     ("search", 0): search_page,
@@ -253,4 +319,7 @@ ROUTES: Mapping[tuple[str, int], View] = MappingProxyType({
     ("events", 0): events_page,
     ("events.csv", 0): events_csv_page,
     ("event", 1): single_event_page,
+    **{(name, 0): _table_explorer(name) for name in TABLE_EXPLORERS},
+    **{(f"{name}.csv", 0): _table_explorer(name, download=True) for name in TABLE_EXPLORERS},
+    ("map", 0): map_page,
 })

@@ -12,10 +12,18 @@
     if (!id) { return; }
     var el = document.getElementById(id);
     if (!el) { return; }
+    unfold(el);
     var row = el.closest("tr") || el;
     row.classList.add("active-target", "active");
     var next = el.classList.contains("anchor") ? el.nextElementSibling : row;
     (next || row).scrollIntoView({ block: "center" });
+  }
+
+  // A target inside folded detail (a closed <details>: a section, the rest of a long article) is opened first.
+  function unfold(el) {
+    for (var up = el.parentElement; up; up = up.parentElement) {
+      if (up.tagName === "DETAILS") { up.open = true; }
+    }
   }
 
   window.addEventListener("hashchange", markTarget);
