@@ -16,9 +16,10 @@ schema (``dyadlens.store.schema``), with no pipeline run:
   about a third, in the cluster of the same dyad and code reported in the last
   few hundred documents (so real events have 1-5 reports across outlets); 2% are
   standing facts (no cluster);
-- the clusters with their consolidated fields and counts, one ``actors`` row per
-  document and actor, one mention per side of each event, quotes (about 1.5 per
-  document) and designations (one per 20 documents).
+- the clusters with their consolidated fields (the lead's) and counts, computed
+  in SQL from the events once they are all in (so memory stays bounded); one
+  ``actors`` row per document and actor, one mention per side of each event,
+  quotes (about 1.5 per document) and designations (one per 20 documents).
 
 The secondary indexes of the large tables and the triggers that keep the event
 summaries (``dyadlens.store.summaries``) are dropped while the rows go in; the
@@ -39,14 +40,13 @@ import json
 import random
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, distinct, func, select
 
 from dyadlens.kb.knowledge_base import load_kb
 from dyadlens.kb.ontology import load_ontology
@@ -88,14 +88,8 @@ class Sizes:
     seconds: float = 0.0
 
 
-@dataclass
-class Cluster:
-    """A real event being built: its lead report's fields and who told it."""
-
-    row: dict[str, Any]
-    documents: set[str] = field(default_factory=set)
-    outlets: set[str] = field(default_factory=set)
-    published: list[str] = field(default_factory=list)
+#: How many documents back an act may join the open cluster of its dyad and code.
+CLUSTER_WINDOW = 300
 
 
 class Generator:
@@ -110,8 +104,9 @@ class Generator:
         self.modality_weights = list(accumulate(MODALITY_WEIGHTS.values()))
         self.fillers = [" ".join(self.random.choice(WORDS) for _ in range(self.random.randint(10, 20)))
                         for _ in range(997)]
-        self.open_clusters: dict[tuple[str, str, str], tuple[int, Cluster]] = {}
-        self.clusters: dict[str, Cluster] = {}
+        #: dyad and code -> (the document that opened the cluster, its id, the documents in it); only
+        #: clusters opened in the last CLUSTER_WINDOW documents are kept, so memory stays bounded.
+        self.open_clusters: dict[tuple[str, str, str], tuple[int, str, set[str]]] = {}
 
     def document(self, seq: int, total: int) -> dict[str, list[dict[str, Any]]]:
         """Every row of document ``seq`` (of ``total``), by table name."""
@@ -133,7 +128,7 @@ class Generator:
                                       "start": start, "end": start + len(text), "paragraph": index // 3,
                                       "kind": "body", "analysed": True, "text": text})
             if spans is not None:
-                self._event_rows(rows, doc_id, index, start, len(text), spans, day, outlet, seq)
+                self._event_rows(rows, doc_id, index, start, len(text), spans, day, seq)
         text = " ".join(pieces)
         rows["documents"].append(self._document_row(doc_id, seq, text, day, outlet))
         rows["actors"] = [{"doc_id": doc_id, "id": actor_id, "seq": n, "name": name, "type": self.types[actor_id],
@@ -157,7 +152,7 @@ class Generator:
         return f"{head} on {filler}.", spans
 
     def _event_rows(self, rows: dict[str, list[dict[str, Any]]], doc_id: str, index: int, start: int, length: int,
-                    spans: tuple[Any, ...], day: date, outlet: str, seq: int) -> None:
+                    spans: tuple[Any, ...], day: date, seq: int) -> None:
         source, target, code, verb_start, verb_end, target_start = spans
         rnd = self.random
         event_id = f"{doc_id}:e{index}"
@@ -172,7 +167,7 @@ class Generator:
             "coder": "rules", "standing": standing, "cluster": None,
         }
         if not standing:
-            self._cluster(event, doc_id, day, outlet, seq)
+            self._cluster(event, doc_id, seq)
         rows["events"].append(event)
         for n, (actor, at) in enumerate(((source, 0), (target, target_start))):
             rows["mentions"].append({"id": f"{event_id}:m{n}", "doc_id": doc_id, "seq": len(rows["mentions"]),
@@ -188,22 +183,22 @@ class Generator:
             return day.isoformat()[:7]
         return day.isoformat()[:4] if precision < 0.8 else None
 
-    def _cluster(self, event: dict[str, Any], doc_id: str, day: date, outlet: str, seq: int) -> None:
+    def _cluster(self, event: dict[str, Any], doc_id: str, seq: int) -> None:
         """Put the act in the open cluster of its dyad and code (a third of the time, when one was opened
         in the last 300 documents), else in a new cluster."""
         key = (event["source"], event["target"], event["code"])
         opened = self.open_clusters.get(key)
-        if opened is not None and seq - opened[0] < 300 and doc_id not in opened[1].documents \
+        if opened is not None and seq - opened[0] < CLUSTER_WINDOW and doc_id not in opened[2] \
                 and self.random.random() < 0.35:
-            cluster = opened[1]
+            event["cluster"] = opened[1]
+            opened[2].add(doc_id)
         else:
-            cluster = Cluster(dict(event))
-            self.clusters[event["id"]] = cluster
-            self.open_clusters[key] = (seq, cluster)
-        event["cluster"] = cluster.row["id"]
-        cluster.documents.add(doc_id)
-        cluster.outlets.add(outlet)
-        cluster.published.append(day.isoformat())
+            event["cluster"] = event["id"]
+            self.open_clusters[key] = (seq, event["id"], {doc_id})
+
+    def forget_closed_clusters(self, seq: int) -> None:
+        """Drop the clusters no later act can join any more."""
+        self.open_clusters = {k: v for k, v in self.open_clusters.items() if seq - v[0] < CLUSTER_WINDOW}
 
     def _document_row(self, doc_id: str, seq: int, text: str, day: date, outlet: str) -> dict[str, Any]:
         digest = hashlib.sha256(text.encode()).hexdigest()
@@ -229,15 +224,6 @@ class Generator:
                 "id": f"{doc_id}:d0", "doc_id": doc_id, "seq": 0, "start": sentence["start"], "end": sentence["end"],
                 "designator": designator, "designee": designee, "status": rnd.choice(("listed", "delisted")),
                 "date": day.isoformat(), "rule": "synthetic", "standing": False})
-
-    def cluster_rows(self) -> Iterator[dict[str, Any]]:
-        for cluster in self.clusters.values():
-            lead = cluster.row
-            yield {"id": lead["id"], "lead": lead["id"], "source": lead["source"], "target": lead["target"],
-                   "code": lead["code"], "root": lead["root"], "modality": lead["modality"], "date": lead["date"],
-                   "reports": len(cluster.published), "documents": len(cluster.documents),
-                   "outlets": len(cluster.outlets), "first_seen": min(cluster.published),
-                   "last_seen": max(cluster.published)}
 
 
 def actor_list(size: int) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -278,26 +264,57 @@ def generate(target: str, documents: int, *, seed: int = 13, actors: int = 600, 
         for first in range(0, documents, chunk):
             batch = [generator.document(seq, documents) for seq in range(first, min(documents, first + chunk))]
             _write_chunk(store, batch, sizes)
+            generator.forget_closed_clusters(first + len(batch))
             if progress:
                 print(f"{first + len(batch)} documents, {sizes.events} events, "
                       f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
-        clusters = list(generator.cluster_rows())
-        with store.transaction() as conn:
-            for first in range(0, len(clusters), 50_000):
-                _insert(conn, schema.clusters, clusters[first : first + 50_000])
-        sizes.clusters = len(clusters)
-        with store.transaction() as conn:
-            for index in BULK_INDEXES:
-                index.create(conn, checkfirst=True)
-        with store.transaction() as conn:
-            sizes.summary_rows = summaries.rebuild(conn)  # the same INSERT ... SELECT as migration 0010
-            summaries.create_triggers(conn)
-        with store.transaction() as conn:
-            conn.exec_driver_sql("ANALYZE")  # the planner's statistics: without them it picks low-cardinality indexes
+        finish(store, sizes)
     finally:
         store.close()
     sizes.seconds = time.perf_counter() - started
     return sizes
+
+
+def finish(store: Any, sizes: Sizes) -> None:
+    """What follows the rows: the clusters, the indexes, the summaries and their triggers, the statistics.
+
+    Also completes a store whose generation stopped after its last chunk (``--finish``)."""
+    with store.transaction() as conn:
+        summaries.drop_triggers(conn)
+        conn.execute(schema.clusters.delete())
+        sizes.clusters = conn.execute(schema.clusters.insert().from_select(CLUSTER_COLUMNS, cluster_rows())).rowcount
+    with store.transaction() as conn:
+        for index in BULK_INDEXES:
+            index.create(conn, checkfirst=True)
+    with store.transaction() as conn:
+        sizes.summary_rows = summaries.rebuild(conn)  # the same INSERT ... SELECT as migration 0010
+        summaries.create_triggers(conn)
+    with store.transaction() as conn:
+        conn.exec_driver_sql("ANALYZE")  # the planner's statistics: without them it picks low-cardinality indexes
+
+
+CLUSTER_COLUMNS = ("id", "lead", "source", "target", "code", "root", "modality", "date", "reports", "documents",
+                   "outlets", "first_seen", "last_seen")
+
+
+def cluster_rows() -> Any:
+    """Every cluster's row from its reports: the lead is the report that opened it (its id is the
+    cluster's), its fields are the lead's, the counts GDELT's NumMentions, NumArticles and NumSources."""
+    events, documents = schema.events, schema.documents
+    told = (
+        select(events.c.cluster.label("cluster"), func.count().label("reports"),
+               func.count(distinct(events.c.doc_id)).label("documents"),
+               func.count(distinct(documents.c.outlet)).label("outlets"),
+               func.min(documents.c.published).label("first_seen"), func.max(documents.c.published).label("last_seen"))
+        .select_from(events.join(documents, documents.c.id == events.c.doc_id))
+        .where(events.c.cluster.is_not(None))
+        .group_by(events.c.cluster)
+        .subquery()
+    )
+    lead = events.alias("lead")
+    return select(lead.c.id, lead.c.id, lead.c.source, lead.c.target, lead.c.code, lead.c.root, lead.c.modality,
+                  lead.c.date, told.c.reports, told.c.documents, told.c.outlets, told.c.first_seen,
+                  told.c.last_seen).join_from(told, lead, lead.c.id == told.c.cluster)
 
 
 def _write_chunk(store: Any, batch: list[dict[str, list[dict[str, Any]]]], sizes: Sizes) -> None:
@@ -344,7 +361,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--actors", type=int, default=600, help="KB actors first, then unresolved names")
     parser.add_argument("--chunk", type=int, default=1000, help="documents per transaction")
+    parser.add_argument("--finish", action="store_true",
+                        help="complete a store whose rows are all in (clusters, indexes, summaries, statistics)")
     args = parser.parse_args(argv)
+    if args.finish:
+        store, sizes = open_store(args.target), Sizes()
+        try:
+            finish(store, sizes)
+        finally:
+            store.close()
+        print(json.dumps(sizes.__dict__))
+        return
     if "://" not in args.target and Path(args.target).exists():
         parser.error(f"{args.target} exists: the generator writes a new store")
     sizes = generate(args.target, args.documents, seed=args.seed, actors=args.actors, chunk=args.chunk,

@@ -83,3 +83,11 @@ def test_timeline_draws_events_on_the_same_day_as_one_mark_with_their_count() ->
     assert cluster.get("data-events") == "e0 e1 e2" and next(cluster.iter("text")).text == "3"
     shown = [a.get("data-event") for a in root.iter("a") if a.get("data-event") and a.get("display") != "none"]
     assert shown == ["late"]  # the three are drawn once; their own marks wait hidden for a zoom
+
+
+def test_series_bars_without_ids_link_to_the_dyad_page_for_their_period() -> None:
+    points = [SeriesPoint("2024-Q3", 2, {1: 2, 2: 0, 3: 0, 4: 0}, 1.0)]
+    series = Series("a&b", "A", "c", "C", "quarter", ("asserted", "negated"), points, [], count="reports")
+    href = next(ET.fromstring(str(series_svg(series))).iter("a")).get("href")
+    assert href == ("/dyad/a%26b/c?since=2024-07&until=2024-09&by=quarter&count=reports"
+                    "&modality=asserted&modality=negated")

@@ -77,9 +77,17 @@ def test_series_buckets_asserted_events_by_period(ctx: AnalysisContext, by: str,
 
 
 def test_series_keeps_coarse_dates_out_of_finer_periods(ctx: AnalysisContext) -> None:
-    series = dyad_series(ctx, "russia", "taliban", by="month")
+    series = dyad_series(ctx, "russia", "taliban", by="month", with_ids=True)
     listing = next(e for e in dyad_timeline(ctx, "russia", "taliban").events if e.code == "172")
-    assert series.unplaced == [listing.id]
+    assert series.unplaced == [listing.id] and series.unplaced_count == 1
+
+
+def test_series_reads_event_ids_only_when_asked(ctx: AnalysisContext) -> None:
+    counted, listed = dyad_series(ctx, "russia", "taliban"), dyad_series(ctx, "russia", "taliban", with_ids=True)
+    assert [(p.period, p.count, p.by_quad) for p in counted.points] == [
+        (p.period, p.count, p.by_quad) for p in listed.points]
+    assert all(not p.event_ids for p in counted.points) and counted.unplaced == []
+    assert all(0 < len(p.event_ids) <= p.count for p in listed.points)
 
 
 def test_series_modality_filter_and_goldstein(ctx: AnalysisContext) -> None:

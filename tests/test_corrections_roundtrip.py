@@ -110,7 +110,7 @@ def check_corrections_hold(db: Path, tmp: Path, rejected: str, recoded: str) -> 
     timeline = json.dumps(cli(db, "--json", "timeline", "Russia", "Taliban", "--count", "reports"))
     assert rejected not in timeline and recoded in timeline
     series = cli(db, "--json", "series", "Russia", "Taliban", "--by", "year", "--modality", "any",
-                 "--count", "reports")
+                 "--count", "reports", "--ids")
     periods = {p["period"]: p["event_ids"] for p in series["points"]}
     assert recoded in periods["2019"]
     assert all(rejected not in ids for ids in periods.values())

@@ -145,7 +145,7 @@ def test_rebuild_recomputes_summaries_after_a_write_without_triggers(tmp_path: P
             id="e1", doc_id="d1", seq=0, start=0, end=23, sentence_index=0, trigger_start=7, trigger_end=10,
             source="russia", target="taliban", code="040", root="04", modality="asserted", date=None, entry="meet",
             route="r", source_route="s", target_route="t", confidence=1.0))
-        assert len(summaries.stale_rows(conn)) == 4  # both modes, both tables
+        assert len(summaries.stale_rows(conn)) == 6  # both modes, both tables; both actors
         summaries.rebuild(conn)
         assert summaries.stale_rows(conn) == []
         summaries.create_triggers(conn)

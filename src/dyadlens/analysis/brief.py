@@ -22,16 +22,17 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, String, bindparam, case, func, literal, select
 
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, QuoteRow, weigh
 from dyadlens.analysis.dyad import DyadBrief, dyad_quotes
 from dyadlens.analysis.status import StatusEntry, status_entries
 from dyadlens.model import Event
 from dyadlens.partial_dates import PartialDate, check_date, overlaps
-from dyadlens.store import EventQuery
+from dyadlens.store import EventQuery, schema
+from dyadlens.store.codec import record_from_row
 from dyadlens.store.summaries import Tally, tally
 
 #: How many events and quotes the summary lists.
@@ -168,26 +169,32 @@ def relationship(ctx: AnalysisContext, a: str, b: str, since: str | None, until:
 
 def top_events(ctx: AnalysisContext, a: str, b: str, since: str | None, until: str | None,
                top: int = TOP) -> list[RankedEvent]:
-    """The ``top`` real events of the dyad in the span (any modality, asserted first) by |Goldstein| × reports."""
+    """The ``top`` real events of the dyad in the span (any modality, asserted first) by |Goldstein| × reports,
+    ranked in SQL (:func:`_ranked_events`): only the ``top`` chosen become event rows."""
     query = EventQuery(between=(a, b), since=since, until=until, document_dates=True, count="events",
                        standing=False)
-    events = ctx.store.events(query)
-    counts = ctx.store.cluster_counts(e.cluster for e in events if e.cluster)
-
-    def told(event: Event) -> tuple[int, int]:
-        found = counts.get(event.cluster or "")
-        return (found.reports, found.outlets) if found is not None else (1, 1)
-
-    def score(event: Event) -> float:
-        info = ctx.code(event.code)
-        return abs(info.goldstein) * told(event)[0] if info is not None else 0.0
-
-    def key(event: Event) -> tuple[bool, float, int, str]:
-        return (event.modality != "asserted", -score(event), -told(event)[1], _negated_date(event.date))
-
-    chosen = sorted(events, key=key)[:top]
+    chosen = [record_from_row(Event, row._mapping) for row in ctx.store.read(_ranked_events(ctx, query, top))]
     rows = ctx.counted_rows(chosen, "events")
-    return [RankedEvent(row, score(event)) for row, event in zip(rows, chosen, strict=True)]
+    return [RankedEvent(row, _score(ctx, event, row)) for row, event in zip(rows, chosen, strict=True)]
+
+
+def _ranked_events(ctx: AnalysisContext, query: EventQuery, top: int) -> Any:
+    """The query's first ``top`` events in the brief's order: asserted first, then |Goldstein| × reports
+    (the ontology's weights as a ``CASE`` over the codes; an unclustered event is told once), then outlets,
+    then the later date (a prefix date before the longer dates it contains; undated last), then ingest order."""
+    weights = {code.code: abs(code.goldstein) for code in ctx.ontology}
+    weight = case(weights, value=query.column("code"), else_=0.0)
+    clusters = schema.clusters.c
+    reports, outlets = func.coalesce(clusters.reports, 1), func.coalesce(clusters.outlets, 1)
+    date = query.column("date")
+    order = [query.column("modality") != "asserted", (weight * reports).desc(), outlets.desc(), date.is_(None),
+             date.concat("~").desc(), schema.documents.c.seq, schema.events.c.seq]
+    return query.select_events().order_by(*order).limit(top)
+
+
+def _score(ctx: AnalysisContext, event: Event, row: EventRow) -> float:
+    info = ctx.code(event.code)
+    return abs(info.goldstein) * (row.counts.reports if row.counts else 1) if info is not None else 0.0
 
 
 def _negated_date(date: str | None) -> str:
@@ -299,21 +306,28 @@ def _candidates(ctx: AnalysisContext, counted: Tally, key: ColumnElement[Any], p
     return [(str(row[0]), str(row[1])) for row in found if row[0] is not None]
 
 
-def _told_before(ctx: AnalysisContext, period: Period, between: tuple[str, str], code: str | None = None) -> bool:
-    """Whether the pair has an event before ``period`` (of ``code``, when given): one indexed look-up."""
-    counted = tally(_acts(until=_months_before(period.since, 1), between=between, code=code))
-    return bool(ctx.store.read(select(literal(1)).select_from(counted.source).where(*counted.conditions()).limit(1)))
+def _told_before(ctx: AnalysisContext, period: Period, side: str, others: list[str],
+                 code: str | None = None) -> set[str]:
+    """Which of ``others`` have an event with ``side`` before ``period`` (of ``code``, when given): one
+    statement, built once with the other side as a parameter and run once per other, so each run is one
+    indexed look-up (``LIMIT 1``) and the cost is the database's, not the statement's construction."""
+    other = cast(str, bindparam("other", type_=String))
+    counted = tally(_acts(until=_months_before(period.since, 1), between=(side, other), code=code))
+    statement = select(literal(1)).select_from(counted.source).where(*counted.conditions()).limit(1)
+    with ctx.store.reader() as conn:
+        return {name for name in others if conn.execute(statement, {"other": name}).first() is not None}
 
 
 def _new_partners(ctx: AnalysisContext, a: str, b: str, period: Period) -> list[Named]:
     """The partners either side acted with in the period and never before it: the period's partners first,
-    then, for each, whether the pair has an earlier event (so the whole history is never grouped)."""
+    then, for them all, which have an earlier event with that side (so the whole history is never grouped)."""
     partners: dict[str, str] = {}
     for side, other in ((a, b), (b, a)):
-        for actor, first in _partners_in(ctx, side, period):
-            if actor in (side, other) or _told_before(ctx, period, (side, actor)):
-                continue
-            partners[actor] = min(first, partners.get(actor, first))
+        found = [(actor, first) for actor, first in _partners_in(ctx, side, period) if actor not in (side, other)]
+        told = _told_before(ctx, period, side, sorted({actor for actor, _ in found}))
+        for actor, first in found:
+            if actor not in told:
+                partners[actor] = min(first, partners.get(actor, first))
     ctx.load_names(partners)
     return [Named(i, ctx.actor_name(i), first) for i, first in sorted(partners.items(), key=lambda p: p[1])]
 
@@ -335,4 +349,4 @@ def _new_roots(ctx: AnalysisContext, a: str, b: str, period: Period) -> list[Nam
     counted = tally(_acts(period.since, period.until, between=(a, b)), by_period=True)
     found = _candidates(ctx, counted, counted.column("root"), period)
     return [Named(root, ctx.code_name(root), first) for root, first in found
-            if not _told_before(ctx, period, (a, b), code=root)]
+            if not _told_before(ctx, period, a, [b], code=root)]

@@ -4,7 +4,10 @@ Counts real events (one per cluster of reports, ``count="events"``, the default)
 or every report (``count="reports"``); standing facts are never counted as acts.
 Everything is an aggregate in SQL: the totals are counts, the actors and the
 dyads the top of a ``GROUP BY``, and the documents one page (``limit``,
-``offset``, ordered by publication date) with the true total in ``window``.
+``offset``, ordered by publication date) with the true total in ``window``. The
+actors' events and mentions and the top dyads are read off the totals kept per actor and per dyad
+(``summary_actors``, ``summary_dyads``: :mod:`dyadlens.store.actor_summaries`); inside
+``summaries.bypassed()`` they are counted from the records.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
 
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_window, weigh
 from dyadlens.store import EventQuery, check_count, schema
-from dyadlens.store.summaries import Tally, tally
+from dyadlens.store.summaries import SummaryTally, Tally, in_use, tally
 
 #: Actors the overview lists, most events first.
 ACTORS_SHOWN = 30
 
-A, D, M = schema.actors, schema.documents, schema.mentions
+A, D, M, SA, SD = schema.actors, schema.documents, schema.mentions, schema.summary_actors, schema.summary_dyads
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +92,19 @@ def _totals(ctx: AnalysisContext, acts: EventQuery) -> dict[str, int]:
     original = D.c.duplicate_of.is_(None)
     counts = select(
         select(func.count()).select_from(D).scalar_subquery(),
-        select(func.count(func.distinct(A.c.id))).scalar_subquery(),
+        _actors_total(),
         _events_total(tally(acts)),
         _rows_in_originals(schema.quotes, original),
         _rows_in_originals(schema.designations, original),
     )
     row = ctx.store.read(counts)[0]
     return dict(zip(("documents", "actors", "events", "quotes", "designations"), map(int, row), strict=True))
+
+
+def _actors_total() -> Any:
+    if in_use():
+        return select(func.count()).where(SA.c.documents > 0).scalar_subquery()
+    return select(func.count(func.distinct(A.c.id))).scalar_subquery()
 
 
 def _events_total(counted: Tally) -> Any:
@@ -110,12 +119,7 @@ def _rows_in_originals(table: Any, original: Any) -> Any:
 def _actors(ctx: AnalysisContext, acts: EventQuery) -> list[ActorSummary]:
     """The actors with the most events, then mentions; ties by name (the first of its stored names)."""
     involved = _involvement(tally(acts))
-    mentioned = (
-        select(M.c.actor_id.label("actor"), func.count().label("mentions"))
-        .join(D, D.c.id == M.c.doc_id).where(D.c.duplicate_of.is_(None), M.c.actor_id.is_not(None))
-        .group_by(M.c.actor_id).subquery()
-    )
-    known = select(A.c.id, func.min(A.c.name).label("name")).group_by(A.c.id).subquery()
+    mentioned, known = _mentioned(), _known()
     events, mentions = func.coalesce(involved.c.events, 0), func.coalesce(mentioned.c.mentions, 0)
     ranked = (
         select(known.c.id, events.label("events"), mentions.label("mentions"))
@@ -132,8 +136,35 @@ def _actors(ctx: AnalysisContext, acts: EventQuery) -> list[ActorSummary]:
     ]
 
 
+def _mentioned() -> Any:
+    """Per actor, its mentions in documents that are not duplicates."""
+    if in_use():
+        return select(SA.c.actor, SA.c.mentions).where(SA.c.mentions != 0).subquery()
+    return (
+        select(M.c.actor_id.label("actor"), func.count().label("mentions"))
+        .join(D, D.c.id == M.c.doc_id).where(D.c.duplicate_of.is_(None), M.c.actor_id.is_not(None))
+        .group_by(M.c.actor_id).subquery()
+    )
+
+
+def _known() -> Any:
+    """Every actor id of the ``actors`` table with the first of its stored names."""
+    if in_use():  # one seek of the (id, name) index per actor the summary knows
+        first_name = select(func.min(A.c.name)).where(A.c.id == SA.c.actor).scalar_subquery()
+        return select(SA.c.actor.label("id"), first_name.label("name")).where(SA.c.documents > 0).subquery()
+    return select(A.c.id, func.min(A.c.name).label("name")).group_by(A.c.id).subquery()
+
+
+def _totals_of(counted: Tally) -> bool:
+    """Whether ``counted`` reads ``summary_totals``, which the per-actor and per-dyad totals follow."""
+    return isinstance(counted, SummaryTally) and counted.table is schema.summary_totals
+
+
 def _involvement(counted: Tally) -> Any:
     """Per actor, the events it takes part in on either side (once when on both)."""
+    if _totals_of(counted):  # kept per actor
+        involved = SA.c[f"{counted.query.count}_involved"]
+        return select(SA.c.actor, involved.label("events")).where(involved != 0).subquery()
     source, target, weight = counted.column("source"), counted.column("target"), counted.weight.label("weight")
     as_source = select(source.label("actor"), weight).select_from(counted.source).where(
         *counted.conditions(), source.is_not(None))
@@ -156,6 +187,9 @@ def _top_dyads(ctx: AnalysisContext, acts: EventQuery, top: int) -> list[DyadSum
                func.sum(case((asserted, counted.weight), else_=0)).label("asserted"))
         .select_from(counted.source).where(*where).group_by(a, b).order_by(counted.count().desc(), a, b).limit(top)
     )
+    if _totals_of(counted):  # kept per dyad: the top read off the (mode, events) index
+        found = (select(SD.c.a, SD.c.b, SD.c.events, SD.c.asserted).where(SD.c.mode == acts.count, SD.c.events > 0)
+                 .order_by(SD.c.events.desc(), SD.c.a, SD.c.b).limit(top))
     rows = ctx.store.read(found)
     codes = _asserted_codes(ctx, counted, where, [(row.a, row.b) for row in rows]) if rows else {}
     ctx.load_names(actor for row in rows for actor in (row.a, row.b))
@@ -174,8 +208,19 @@ def _asserted_codes(ctx: AnalysisContext, counted: Tally, where: list[Any],
     a, b = case((source < target, source), else_=target), case((source < target, target), else_=source)
     found = (select(a.label("a"), b.label("b"), code.label("code"), counted.count().label("n"))
              .select_from(counted.source)
-             .where(*where, counted.column("modality") == "asserted", tuple_(a, b).in_(pairs)).group_by(a, b, code))
+             .where(*where, *_keys_of(counted, pairs), counted.column("modality") == "asserted",
+                    tuple_(a, b).in_(pairs))
+             .group_by(a, b, code))
     codes: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for row in ctx.store.read(found):
         codes[(row.a, row.b)].append((row.code, int(row.n)))
     return codes
+
+
+def _keys_of(counted: Tally, pairs: list[tuple[str, str]]) -> list[Any]:
+    """On a summary, the pairs again as its key columns in both directions: ranges of its primary key."""
+    if not isinstance(counted, SummaryTally):
+        return []
+    t = counted.table.c
+    return [or_(*(and_(t.mode == counted.query.count, t.source == x, t.target == y)
+                  for a, b in pairs for x, y in ((a, b), (b, a))))]

@@ -78,9 +78,9 @@ def timeline_command(app: App, actor_a: str, actor_b: str, modalities: tuple[str
 )
 @click.option("--directed", is_flag=True, help="Only events from the first actor to the second.")
 @count_option
+@click.option("--ids", "with_ids", is_flag=True, help="List the first event ids of each period.")
 @json_flag
 @pass_app
-@click.option("--ids", "with_ids", is_flag=True, help="List the first event ids of each period.")
 def series_command(app: App, actor_a: str, actor_b: str, by: str, modalities: tuple[str, ...], directed: bool,
                    count: str, with_ids: bool, as_json: bool) -> None:
     """Cooperation-conflict series of a dyad.

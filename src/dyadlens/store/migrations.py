@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Table, bindparam, column, inspect, select, table
 
 from dyadlens.errors import StoreError
-from dyadlens.store import schema, summaries
+from dyadlens.store import actor_summaries, schema, summaries
 from dyadlens.store.backend import Backend
 
 
@@ -154,9 +154,28 @@ def _stemmed_search_index(conn: Connection, backend: Backend) -> None:
 def _summaries(conn: Connection, _backend: Backend) -> None:
     """The summary tables (:mod:`dyadlens.store.summaries`), the triggers that keep them on every write,
     and their rows computed from the events already stored. A store created since has the tables from 0001."""
-    schema.metadata.create_all(conn, tables=[schema.summary_months, schema.summary_totals], checkfirst=True)
+    # the triggers keep all four
+    tables = [schema.summary_months, schema.summary_totals, schema.summary_actors, schema.summary_dyads]
+    schema.metadata.create_all(conn, tables=tables, checkfirst=True)
     summaries.create_triggers(conn)
     summaries.rebuild(conn)
+
+
+#: The indexes of migration 0011 (a store created since has them from 0001).
+ACTOR_SUMMARY_INDEXES = ((schema.actors, "ix_actors_id_name"), (schema.documents, "ix_documents_head"),
+                         (schema.events, "ix_events_code_source_target"),
+                         (schema.clusters, "ix_clusters_code_source_target"))
+
+
+def _actor_summaries(conn: Connection, _backend: Backend) -> None:
+    """The per-actor totals (:mod:`dyadlens.store.actor_summaries`) with their triggers and their rows
+    counted from the records; the indexes that let listings and status reads skip the rows themselves."""
+    for kept in (schema.summary_actors, schema.summary_dyads):  # a store migrated to 0010 since has them
+        kept.create(conn, checkfirst=True)
+    for indexed, name in ACTOR_SUMMARY_INDEXES:
+        next(index for index in indexed.indexes if index.name == name).create(conn, checkfirst=True)
+    actor_summaries.create_triggers(conn)
+    actor_summaries.rebuild(conn)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -170,6 +189,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0008_view_indexes", _view_indexes),
     Migration("0009_stemmed_search_index", _stemmed_search_index),
     Migration("0010_event_summaries", _summaries),
+    Migration("0011_actor_summaries", _actor_summaries),
 )
 
 

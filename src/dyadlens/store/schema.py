@@ -110,6 +110,9 @@ documents = Table(
     Column("meta", Text, nullable=False),  # JSON object
     Column("pipeline", String, nullable=False),  # signature of the pipeline that produced the rows
     Column("ingested_at", String, nullable=False),  # ISO 8601 UTC
+    # since 0011: the columns a listing shows, so that SQLite reads them off the index, not the rows'
+    # overflow pages (stored after the article text)
+    Index("ix_documents_head", "published", "id", "outlet", "title", "url", "duplicate_of", "kind"),
 )
 
 regions = Table(
@@ -150,6 +153,7 @@ actors = Table(
     Column("cameo", String),
     Column("iso3", String),
     Column("qid", String),
+    Index("ix_actors_id_name", "id", "name"),  # since 0011: an actor's first name by one seek
 )
 
 mentions = Table(
@@ -192,6 +196,7 @@ events = Table(
     *event_columns_since_0006(),
     Index("ix_events_source_target", "source", "target"),
     Index("ix_events_source_target_date", "source", "target", "date"),  # since 0008
+    Index("ix_events_code_source_target", "code", "source", "target"),  # since 0011: the status reads
 )
 
 quotes = Table(
@@ -310,6 +315,7 @@ clusters = Table(
     Column("last_seen", String),
     Index("ix_clusters_source_target", "source", "target"),
     Index("ix_clusters_source_target_date", "source", "target", "date"),  # since 0008
+    Index("ix_clusters_code_source_target", "code", "source", "target"),  # since 0011: the status reads
 )
 
 def _summary_table(name: str, *, by_month: bool) -> Table:
@@ -338,6 +344,33 @@ def _summary_table(name: str, *, by_month: bool) -> Table:
 summary_months = _summary_table("summary_months", by_month=True)
 #: The same without the period (the overview, an actor's totals).
 summary_totals = _summary_table("summary_totals", by_month=False)
+
+#: Per actor id (or person id), what the overview and ``/actors`` count of it (:mod:`dyadlens.store.actor_summaries`,
+#: migration 0011), kept by triggers: rows of ``actors`` naming it (documents), mentions with it as
+#: ``actor_id`` in original documents, mentions naming it as actor or person (duplicates included), event
+#: reports with it as source plus those with it as target, quotes by a speaker acting for it; and per count mode
+#: the acts it takes part in on either side, once when on both (``events_involved``, ``reports_involved``: what
+#: ``summary_totals`` counts, kept from its rows).
+summary_actors = Table(
+    "summary_actors",
+    metadata,
+    Column("actor", String, primary_key=True),
+    *(Column(name, Integer, nullable=False, server_default="0")
+      for name in ("documents", "mentions", "named", "reports", "quotes", "events_involved", "reports_involved")),
+)
+
+#: Per count mode and dyad (either direction: ``a`` < ``b``), the acts between two actors and the asserted ones
+#: among them (migration 0011), kept from the rows of ``summary_totals``: the overview's top dyads.
+summary_dyads = Table(
+    "summary_dyads",
+    metadata,
+    Column("mode", String, primary_key=True),
+    Column("a", String, primary_key=True),
+    Column("b", String, primary_key=True),
+    Column("events", Integer, nullable=False, server_default="0"),
+    Column("asserted", Integer, nullable=False, server_default="0"),
+    Index("ix_summary_dyads_events", "mode", "events"),
+)
 
 #: Learned-coder weights trained for this store by ``dyadlens train`` (an adapter file, its
 #: scores against the coder it replaced); the active row is the coder the store's ingests use.

@@ -19,7 +19,8 @@ contributed before and adds what it contributes now, reading only the other two
 tables, so the deltas are exact whatever order the statements of a write run in.
 Rows that fall to 0 stay (readers skip them); :func:`rebuild` recomputes both
 tables from scratch (``dyadlens store summaries --rebuild``, after a bulk load with
-the triggers dropped).
+the triggers dropped). The per-actor totals (:mod:`dyadlens.store.actor_summaries`) are dropped, created,
+rebuilt and checked with them.
 
 :func:`tally` gives a view the table that answers its query, or the events
 themselves when the query asks for more than a summary keeps (a day-precise
@@ -37,7 +38,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, FromClause, and_, delete, func, literal, or_, select
 
 from dyadlens.partial_dates import overlaps_sql, parse_bound
-from dyadlens.store import schema
+from dyadlens.store import actor_summaries, schema
 from dyadlens.store.queries import COUNT_MODES, EventQuery, joined
 
 MONTHS, TOTALS = schema.summary_months, schema.summary_totals
@@ -160,6 +161,7 @@ def trigger_names() -> list[str]:
 def create_triggers(conn: Connection) -> None:
     """The triggers that keep the summaries, in the connection's dialect (replacing any of the same name)."""
     drop_triggers(conn)
+    actor_summaries.create_triggers(conn)
     for (table, operation), statements in _trigger_bodies().items():
         name = f"summaries_{table}_{operation.lower()}"
         when = _event_clause(table, operation)
@@ -176,6 +178,7 @@ def create_triggers(conn: Connection) -> None:
 
 def drop_triggers(conn: Connection) -> None:
     """Drop the triggers (a bulk load may, then :func:`rebuild`)."""
+    actor_summaries.drop_triggers(conn)
     for name in trigger_names():
         table = name.split("_")[1]
         if conn.dialect.name == "postgresql":
@@ -210,6 +213,7 @@ def rebuild(conn: Connection) -> int:
     conn.execute(TOTALS.insert().from_select(["mode", *FIELDS, "n"], totals))
     for table in (MONTHS, TOTALS):
         conn.exec_driver_sql(f"ANALYZE {table.name}")  # the planner's statistics: which index serves a view
+    actor_summaries.rebuild(conn)
     return int(conn.scalar(select(func.count()).select_from(MONTHS)) or 0)
 
 
@@ -244,10 +248,15 @@ def stale_rows(conn: Connection) -> list[tuple[Any, ...]]:
     kept_totals = {tuple(row[:-1]): row[-1] for row in totals}
     found += [(*key, kept_totals.get(key, 0), summed.get(key, 0)) for key in sorted(set(kept_totals) | set(summed))
               if kept_totals.get(key, 0) != summed.get(key, 0)]
-    return found
+    return found + actor_summaries.stale_rows(conn)
 
 
 # --- reading them ---------------------------------------------------------------------
+
+
+def in_use() -> bool:
+    """Whether views read the summaries (outside a :func:`bypassed` block)."""
+    return not _bypassed.get()
 
 
 class Tally:

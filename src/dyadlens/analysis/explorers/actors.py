@@ -4,9 +4,11 @@ reports, quotes and mentions counted in SQL.
 
 Actors are the ``actors`` table's ids (one row per document naming them, grouped by id); persons are
 the ``person`` of the mentions acting for an actor (a KB person, or a name found through its title),
-of type ``person``. The page's counts are ``GROUP BY`` statements over its ids; sorting by a count
-orders by the same count as a correlated subquery, which the ``actor_id``/``source``/``target``
-indexes answer.
+of type ``person``. The counts are read off the per-actor totals (``summary_actors``, kept on write by
+:mod:`dyadlens.store.actor_summaries`): one row per actor, for the page and for sorting by a count. Inside
+``summaries.bypassed()`` they are counted from the records: ``GROUP BY`` statements over the page's ids,
+and for sorting the same count as a correlated subquery that the ``actor_id``/``source``/``target`` indexes
+answer.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from dyadlens.analysis.explorers.base import (
 )
 from dyadlens.model import UNRESOLVED_PREFIX
 from dyadlens.store import schema
+from dyadlens.store.summaries import in_use
 
-A, M, E, Q = schema.actors, schema.mentions, schema.events, schema.quotes
+A, M, E, Q, SA = schema.actors, schema.mentions, schema.events, schema.quotes, schema.summary_actors
 
 #: The columns of ``/actors.csv``, in order.
 CSV_COLUMNS = ("id", "name", "type", "resolved", "reports", "quotes", "mentions")
@@ -60,14 +63,23 @@ def _everyone() -> Any:
     return union_all(actors, persons).subquery("everyone")
 
 
+def _kept(column: str, actor: ColumnElement[str]) -> Any:
+    """The actor's kept total (0 when the summary has no row for it)."""
+    return func.coalesce(select(SA.c[column]).where(SA.c.actor == actor).scalar_subquery(), 0)
+
+
 def _mentions_of(actor: ColumnElement[str]) -> Any:
     """A mention names an actor through its ``actor_id``, a person through its ``person``: two index counts."""
+    if in_use():
+        return _kept("named", actor)
     as_actor = select(func.count()).where(M.c.actor_id == actor).scalar_subquery()
     return as_actor + select(func.count()).where(M.c.person == actor).scalar_subquery()
 
 
 def _reports_of(actor: ColumnElement[str]) -> Any:
     """The event reports with the actor as source, plus those with it as target: two index counts."""
+    if in_use():
+        return _kept("reports", actor)
     as_source = select(func.count()).where(E.c.source == actor).scalar_subquery()
     return as_source + select(func.count()).where(E.c.target == actor).scalar_subquery()
 
@@ -122,6 +134,10 @@ def _counts(ctx: AnalysisContext, ids: list[str]) -> dict[str, dict[str, int]]:
     """Reports, quotes and mentions of the page's actors, a ``GROUP BY`` each."""
     if not ids:
         return {"reports": {}, "quotes": {}, "mentions": {}}
+    if in_use():
+        kept = ctx.store.read(select(SA.c.actor, SA.c.reports, SA.c.quotes, SA.c.named).where(SA.c.actor.in_(ids)))
+        return {kind: {row.actor: int(row[n]) for row in kept} for n, kind in enumerate(("reports", "quotes",
+                                                                                            "mentions"), 1)}
     source = _grouped(ctx, E.c.source, E.c.source.in_(ids))
     target = _grouped(ctx, E.c.target, E.c.target.in_(ids))
     by_actor = _grouped(ctx, M.c.actor_id, M.c.actor_id.in_(ids))
