@@ -175,6 +175,8 @@ def test_an_old_sqlite_index_is_rebuilt_stemmed(tmp_path: object) -> None:
 
     from sqlalchemy import text
 
+    from dyadlens.store import summaries
+
     path = Path(str(tmp_path)) / "old.db"
     fill(str(path))
     with open_store(path) as store, store.transaction() as conn:
@@ -182,7 +184,11 @@ def test_an_old_sqlite_index_is_rebuilt_stemmed(tmp_path: object) -> None:
         conn.execute(text("CREATE VIRTUAL TABLE sentence_search USING fts5(text, doc_id UNINDEXED, "
                           "tokenize = 'unicode61 remove_diacritics 2')"))
         conn.execute(text("INSERT INTO sentence_search(rowid, text, doc_id) VALUES (1, 'unstemmed', 'd0')"))
-        conn.execute(text("DELETE FROM schema_migrations WHERE name = '0009_stemmed_search_index'"))
+        # a store of 0008: the later steps undone, so that they run again after 0009
+        summaries.drop_triggers(conn)
+        for table in ("summary_dyads", "summary_actors", "summary_totals", "summary_months"):
+            conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE position >= 9"))
     with open_store(path) as store:
         assert store.migrations() == [m.name for m in MIGRATIONS]
         assert {h.doc_id for h in store.search("sanction")} == {"d3", "d4"}
