@@ -56,6 +56,9 @@ def page_paths(a: str, b: str, person: str, document: str, year: str) -> dict[st
         f"/designations?designator={a}&designee={b}": f"/designations?designator={a}&designee={b}",
         "/actors": "/actors",
         "/actors?sort=-reports": "/actors?sort=-reports",
+        f"/brief/{a}/{b}": f"/brief/{a}/{b}",
+        "/map": "/map",
+        f"/map?since={year}": f"/map?since={year}&until={year}",
     }
 
 

@@ -17,7 +17,7 @@ from dyadlens.cli import main
 from dyadlens.errors import StoreError
 from dyadlens.model import Document, DocumentRecords, Sentence
 from dyadlens.resources import Resources
-from dyadlens.store import open_store
+from dyadlens.store import open_store, summaries
 from dyadlens.store.migrations import MIGRATIONS
 from dyadlens.web.app import WebApp
 from test_store_records import make_records
@@ -66,8 +66,11 @@ def one_sentence(document: Document) -> DocumentRecords:
 
 
 def test_a_store_that_lost_its_last_steps_gets_them_again(pg_url: str) -> None:
-    """The migrations' own DDL runs on PostgreSQL: 0006 adds its columns back, 0007 its tables."""
+    """The migrations' own DDL runs on PostgreSQL: 0006 adds its columns back, 0007 its tables, 0010 and
+    0011 the summaries and their triggers (which read the columns 0006 adds, so they go first)."""
     with open_store(pg_url) as store, store.transaction() as conn:
+        summaries.drop_triggers(conn)
+        conn.execute(text("DROP TABLE summary_dyads, summary_actors, summary_totals, summary_months"))
         conn.execute(text("ALTER TABLE events DROP COLUMN standing"))
         conn.execute(text("ALTER TABLE designations DROP COLUMN standing"))
         conn.execute(text("DROP TABLE feed_items, feeds"))
