@@ -27,7 +27,7 @@ from dyadlens.store import EventQuery, open_store
 from dyadlens.store.corrections import event_corrections, record_correction
 from dyadlens.store.store import Store
 from dyadlens.web.app import WebApp
-from test_web_security import request
+from test_web_security import get_json, request
 
 #: The corpus's events by date (undated ones at their document's date), with their codes.
 BY_DATE = ["172", "071", "081", "112", "046", "081", "025", "043"]
@@ -43,12 +43,6 @@ def store(store_url: str) -> Iterator[Store]:
 @pytest.fixture()
 def app(store: Store, resources: Resources) -> WebApp:
     return WebApp(store, resources.ontology, resources.kb)
-
-
-def get_json(app: WebApp, target: str) -> Any:
-    status, _, body = request(app, target)
-    assert status == "200 OK", body
-    return json.loads(body)
 
 
 def facet(payload: dict[str, Any], name: str) -> dict[str, int]:

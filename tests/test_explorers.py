@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from dyadlens.runner import ingest
 from dyadlens.store import open_store
 from dyadlens.web.app import WebApp
 from postgres_server import STORE_BACKENDS, new_store_target
-from test_web_security import request
+from test_web_security import get_json, request
 
 EXPLORERS = ("documents", "quotes", "designations", "actors")
 #: The facets whose every row has exactly one value: their counts add up to the total.
@@ -74,12 +73,6 @@ def app(request: pytest.FixtureRequest, demo_db: Path, resources: Resources,
     store = open_store(target)
     yield WebApp(store, resources.ontology, resources.kb)
     store.close()
-
-
-def get_json(app: WebApp, target: str) -> Any:
-    status, _, body = request(app, target)
-    assert status == "200 OK", body
-    return json.loads(body)
 
 
 def row_id(name: str, row: dict[str, Any]) -> str:

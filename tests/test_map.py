@@ -32,7 +32,7 @@ from dyadlens.store.store import Store
 from dyadlens.web.app import WebApp
 from dyadlens.web.map_chart import class_bounds, merged_marks
 from dyadlens.web.worldshapes import HEIGHT, WIDTH, project, world_shapes
-from test_web_security import request
+from test_web_security import get_json, request
 
 HOSTILE_PLACE = '<img src=x onerror=alert(3)>Termez'
 
@@ -94,12 +94,6 @@ def store(store_url: str) -> Iterator[Store]:
 @pytest.fixture()
 def app(store: Store, resources: Resources) -> WebApp:
     return WebApp(store, resources.ontology, resources.kb)
-
-
-def get_json(app: WebApp, target: str) -> Any:
-    status, _, body = request(app, target)
-    assert status == "200 OK", body
-    return json.loads(body)
 
 
 def by_country(payload: dict[str, Any]) -> dict[str, int]:

@@ -71,6 +71,13 @@ def request(app: WebApp, target: str, host: str | None = "127.0.0.1:8765") -> tu
     return seen["status"], seen["headers"], body
 
 
+def get_json(app: WebApp, target: str) -> Any:
+    """The JSON answer of ``target``, which must be a 200."""
+    status, _, body = request(app, target)
+    assert status == "200 OK", body
+    return json.loads(body)
+
+
 @pytest.mark.parametrize("path", ["/", "/api/overview", "/doc/ledger-0312", "/static/style.css", "/nowhere"])
 @pytest.mark.parametrize(
     "host", ["evil.example", "evil.example:8765", "localhost.evil.example", "127.0.0.1.nip.io:8765", "", None]
