@@ -23,6 +23,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from dyadlens.cli import main
+from dyadlens.distributed import pipeline_signature
+from dyadlens.errors import DyadlensError
 from dyadlens.ingest.discover import discover
 from dyadlens.model import DocumentRecords, RawInput
 from dyadlens.partitioned import ingest_partitioned, load_folder
@@ -320,6 +322,26 @@ def test_cli_ingest_partitions_and_load(tmp_path: Path, examples_dir: Path, clie
     assert json.loads(loaded.output)["store"]["documents"] == 9
     alone = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "ingest", str(examples_dir), *options[2:]])
     assert alone.exit_code != 0 and "--partitions needs --cluster" in alone.output
+
+
+def test_every_worker_builds_the_pipeline_before_any_input_is_sent(spec: PipelineSpec, client: Any) -> None:
+    import built_pipelines
+
+    signature = pipeline_signature(client, spec)
+    built = client.run(built_pipelines.signatures)
+    assert len(built) == 2 and all(signature in signatures for signatures in built.values())
+
+
+def test_workers_that_build_different_pipelines_are_refused(spec: PipelineSpec, client: Any) -> None:
+    import built_pipelines
+
+    first = sorted(client.scheduler_info()["workers"])[0]
+    client.run(built_pipelines.build_other_under, spec, PipelineSpec(upto="sentences"), workers=[first])
+    try:
+        with pytest.raises(DyadlensError, match="workers build different pipelines"):
+            pipeline_signature(client, spec)
+    finally:
+        client.run(built_pipelines.forget, spec, workers=[first])
 
 
 def _assert_same_store(store: Store, reference: Store, failures: bool = True) -> None:

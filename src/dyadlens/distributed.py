@@ -88,8 +88,23 @@ def dask_client(cluster: str | None = None, scheduler: str | None = None) -> Ite
 
 
 def pipeline_signature(client: Client, spec: PipelineSpec) -> str:
-    """The pipeline's signature, from a worker that builds it (the client loads no model)."""
-    return str(client.submit(_signature_on_worker, spec, pure=False).result())
+    """The pipeline's signature, built by every worker at once before any input is sent.
+
+    Each worker loads its models now, all in parallel, rather than on its
+    first input one after another; and workers that build different
+    pipelines (another dyadlens or other dictionaries on one machine) are
+    refused before they store records that would disagree. The client loads
+    no model. Workers that join a running scheduler later build theirs on
+    their first task.
+    """
+    workers = sorted(client.scheduler_info()["workers"])
+    futures = [client.submit(_signature_on_worker, spec, pure=False, workers=[address]) for address in workers]
+    futures = futures or [client.submit(_signature_on_worker, spec, pure=False)]
+    signatures = {str(signature) for signature in client.gather(futures)}
+    if len(signatures) > 1:
+        raise DyadlensError(f"the cluster's workers build different pipelines ({', '.join(sorted(signatures))}): "
+                            "give every worker the same dyadlens and the same dictionaries")
+    return signatures.pop()
 
 
 def map_pipeline(
