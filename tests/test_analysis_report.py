@@ -65,6 +65,17 @@ def test_every_internal_link_has_its_anchor(parsed: _Collector) -> None:
     assert targets <= parsed.ids
 
 
+def test_no_link_of_the_static_report_needs_a_server(parsed: _Collector) -> None:
+    """A file opened from disk has no ``/dyad/...`` to go to: every link stays in the report (or is external)."""
+    links = [value for _, name, value in parsed.attrs if name in ("href", "xlink:href")]
+    assert [link for link in links if link.startswith("/")] == []
+
+
+def test_the_series_bars_lead_to_their_first_event_in_the_report(parsed: _Collector) -> None:
+    bars = [value for tag, name, value in parsed.attrs if tag == "a" and name == "href" and value.startswith("#ev-")]
+    assert bars and {bar[1:] for bar in bars} <= parsed.ids
+
+
 def test_report_holds_charts_events_sources_quotes_and_evidence(report: Path) -> None:
     html = report.read_text(encoding="utf-8")
     assert html.count('class="event-point') == 5
