@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
+from dyadlens.analysis.actors import seldom
 from dyadlens.analysis.common import AnalysisContext, EventRow, QuoteRow
 from dyadlens.analysis.shown_rows import quote_rows
 from dyadlens.model import Event
@@ -111,7 +112,7 @@ def _corpus_affiliations(ctx: AnalysisContext, person_id: str) -> list[Affiliati
         select(M.c.actor_id, func.min(D.c.published).label("first"), func.max(D.c.published).label("last"),
                func.count().label("n"))
         .select_from(M.join(D, D.c.id == M.c.doc_id))
-        .where(M.c.person == person_id, M.c.actor_id.is_not(None), D.c.duplicate_of.is_(None))
+        .where(seldom(ctx.store, M.c.person == person_id), M.c.actor_id.is_not(None), D.c.duplicate_of.is_(None))
         .group_by(M.c.actor_id).order_by(func.min(D.c.published), M.c.actor_id)
     )
     rows = ctx.store.read(found)
@@ -120,26 +121,27 @@ def _corpus_affiliations(ctx: AnalysisContext, person_id: str) -> list[Affiliati
             for row in rows]
 
 
-def _in_role(person_id: str) -> list[ColumnElement[bool]]:
+def _in_role(ctx: AnalysisContext, person_id: str) -> list[ColumnElement[bool]]:
     return [
         M.c.doc_id == E.c.doc_id,
         M.c.sentence_index == E.c.sentence_index,
-        M.c.person == person_id,
+        seldom(ctx.store, M.c.person == person_id),
         or_(M.c.actor_id == E.c.source, M.c.actor_id == E.c.target),
     ]
 
 
-def _naming(person_id: str) -> ColumnElement[bool]:
+def _naming(ctx: AnalysisContext, person_id: str) -> ColumnElement[bool]:
     """Events of the documents that name the person: what lets the person's mentions drive the read
-    (through the index on ``mentions.person``) rather than every event of the store."""
-    return E.c.doc_id.in_(select(M.c.doc_id).where(M.c.person == person_id))
+    (through the index on ``mentions.person``, whatever the statistics say) rather than every event of the store."""
+    named = M.alias("naming")
+    return E.c.doc_id.in_(select(named.c.doc_id).where(seldom(ctx.store, named.c.person == person_id)))
 
 
 def _events_in_role(ctx: AnalysisContext, person_id: str, limit: int) -> tuple[list[PersonEvent], int]:
     """The reports of the sentences where the person acts (standing facts left out), by date, and their number."""
-    where = [*EventQuery(count="reports", standing=False).conditions(), _naming(person_id)]
+    where = [*EventQuery(count="reports", standing=False).conditions(), _naming(ctx, person_id)]
     pairs = (select(E.c.id.label("event_id"), M.c.actor_id.label("acting_for"))
-             .select_from(joined().join(M, and_(*_in_role(person_id)))).where(*where).distinct().subquery())
+             .select_from(joined().join(M, and_(*_in_role(ctx, person_id)))).where(*where).distinct().subquery())
     found = (select(E, pairs.c.acting_for).join_from(E, pairs, E.c.id == pairs.c.event_id)
              .order_by(E.c.date.is_(None), E.c.date, E.c.doc_id, E.c.start, pairs.c.acting_for))
     rows = ctx.store.read(found.limit(limit))

@@ -12,7 +12,9 @@ separately: real events once each by default, every report with
 *about* it are those in a sentence that mentions it (and that it did not speak).
 The counts and partners are ``GROUP BY`` queries; the events are one page
 (``limit``, ``offset``, the true total in ``events_window``) and the quotes,
-designations and documents the first ``LISTED`` of each, with their totals.
+designations and documents the first ``LISTED`` of each, with their totals. Every read that grows with the
+store is bounded (:mod:`actor_reads`): totals from the summaries or counted up to a bound (``more_than``),
+a busy actor's lists read in their own order a month or a slice of documents at a time.
 
 Both take an actor id: resolve what the user typed first
 (:meth:`AnalysisContext.resolve_actor`).
@@ -27,9 +29,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 
-from dyadlens.analysis.actors import UnknownActorError, person_names
+from dyadlens.analysis import actor_reads
+from dyadlens.analysis.actor_reads import Bounded
+from dyadlens.analysis.actors import UnknownActorError, person_names, seldom
 from dyadlens.analysis.common import (
     PAGE_SIZE,
     AnalysisContext,
@@ -46,8 +50,7 @@ from dyadlens.analysis.shown_rows import designation_rows, quote_rows
 from dyadlens.analysis.status import StatusEntry, designation_status
 from dyadlens.model import ActorRef, Mention
 from dyadlens.store import EventQuery, check_count, schema
-from dyadlens.store.queries import joined
-from dyadlens.store.summaries import Tally, tally
+from dyadlens.store.summaries import SummaryTally, Tally, serves, tally
 
 if TYPE_CHECKING:
     from dyadlens.kb.entities import KbEntity
@@ -183,7 +186,8 @@ class Partner:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """What the actor page opens on: what the actor is and how much the corpus says about it."""
+    """What the actor page opens on: what the actor is and how much the corpus says about it. A count
+    named in ``more_than`` was counted up to its value (``actor_reads.COUNTED``): there are more."""
 
     kind: str  # "person", "state", "unresolved name"...
     events: int
@@ -192,6 +196,7 @@ class Summary:
     partners: int
     mentions: int
     documents: int
+    more_than: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +218,7 @@ class Profile:
     events: list[EventRow]  # one page, by date
     count: str = "events"  # what the event counts count: events | reports
     events_window: Window | None = None
-    documents_total: int = 0
+    documents_total: int = 0  # at most actor_reads.COUNTED: the summary says when there are more
     summary: Summary | None = None
     person: PersonSide | None = None  # a person's page: offices, events in role, quotes by speaker name
     mentions: list[MentionInContext] = field(default_factory=list)  # one page, in sentence context
@@ -239,9 +244,13 @@ def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events", li
         person = person_side(ctx, actor_id, entity, side_names(entity, stored_name), LISTED)
     by_person = actor is None  # a person the mentions name while resolving to whom it acts for
     acts = EventQuery(actor=actor_id, count=check_count(count), standing=False)
-    shown = ctx.store.shown_events(acts, limit=limit, offset=offset)
-    documents = _documents(acts, actor_id, by_person)
-    mentions, mentions_window = mentions_in_context(ctx, actor_id, by_person, MENTIONS_PAGE, mentions_offset)
+    dense = actor_reads.density(ctx, actor_id, count)
+    shown = actor_reads.shown_acts(ctx, acts, limit, offset) if dense.acts and limit is not None else \
+        ctx.store.shown_events(acts, limit=limit, offset=offset)
+    named = _named(ctx, actor_id, by_person)
+    documents = actor_reads.document_total(ctx, acts, named, dense)
+    mentions, mentions_window = mentions_in_context(ctx, actor_id, by_person, MENTIONS_PAGE, mentions_offset,
+                                                    dense=dense.mentions)
     profile = Profile(
         id=actor_id,
         name=titled or ctx.actor_name(actor_id),
@@ -252,21 +261,21 @@ def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events", li
         as_source=_root_counts(ctx, dataclasses.replace(acts, actor=None, source=actor_id)),
         as_target=_root_counts(ctx, dataclasses.replace(acts, actor=None, target=actor_id)),
         partners=_partners(ctx, actor_id, acts),
-        quotes_by=quote_rows(ctx, schema.quotes.c.speaker_actor == actor_id, order=_QUOTE_ORDER, limit=LISTED),
-        quotes_about=_quotes_about(ctx, actor_id),
+        quotes_by=_quotes(ctx, dense.quotes, schema.quotes.c.speaker_actor == actor_id),
+        quotes_about=_quotes(ctx, dense.mentions, *_about(actor_id, dense.mentions)),
         designations=designation_rows(ctx, or_(schema.designations.c.designee == actor_id,
                                                schema.designations.c.designator == actor_id), limit=LISTED),
         status=designation_status(ctx, actor_id),
-        documents=[row[0] for row in ctx.store.read(select(documents.c.id).order_by(documents.c.id).limit(LISTED))],
+        documents=actor_reads.document_ids(ctx, acts, named, dense, LISTED),
         events=ctx.shown_rows(shown, count, with_reports=True),
         count=count,
         events_window=Window(offset, limit, _event_total(ctx, tally(acts))),
-        documents_total=int(ctx.store.read(select(func.count()).select_from(documents))[0][0]),
+        documents_total=documents.n,
         person=person,
         mentions=mentions,
         mentions_window=mentions_window,
     )
-    return dataclasses.replace(profile, summary=_summary(ctx, profile, acts))
+    return dataclasses.replace(profile, summary=_summary(ctx, profile, acts, documents, dense))
 
 
 def _stored_actor(ctx: AnalysisContext, actor_id: str, in_kb: bool) -> ActorRef | None:
@@ -281,19 +290,26 @@ def _stored_actor(ctx: AnalysisContext, actor_id: str, in_kb: bool) -> ActorRef 
     return ctx.kb.ref(actor_id) if named else None
 
 
-def _summary(ctx: AnalysisContext, profile: Profile, acts: EventQuery) -> Summary:
-    """The counts the page opens on; a person's events and quotes are those of :mod:`person_side`."""
+def _summary(ctx: AnalysisContext, profile: Profile, acts: EventQuery, documents: Bounded,
+             dense: actor_reads.Density) -> Summary:
+    """The counts the page opens on; a person's events and quotes are those of :mod:`person_side`. The
+    quotes and documents are counted up to ``actor_reads.COUNTED``."""
     q = schema.quotes
     person = profile.person
     kind = profile.type or "actor"
+    quotes_by = Bounded(person.quotes_total) if person is not None else \
+        _quote_total(ctx, q.c.speaker_actor == profile.id)
+    quotes_about = _quote_total(ctx, *_about(profile.id, dense.mentions), bound=actor_reads.QUOTES_COUNTED)
+    bounded = {"quotes_by": quotes_by, "quotes_about": quotes_about, "documents": documents}
     return Summary(
         kind=kind if profile.resolved else f"unresolved name ({kind})",
         events=person.events_total if person is not None else _total(profile.events_window),
-        quotes_by=person.quotes_total if person is not None else _quote_total(ctx, q.c.speaker_actor == profile.id),
-        quotes_about=_quote_total(ctx, _mentioned_in_quote(profile.id), q.c.speaker_actor.is_distinct_from(profile.id)),
+        quotes_by=quotes_by.n,
+        quotes_about=quotes_about.n,
         partners=_partner_total(ctx, profile.id, acts),
         mentions=_total(profile.mentions_window),
-        documents=profile.documents_total,
+        documents=documents.n,
+        more_than=[name for name, found in bounded.items() if found.more],
     )
 
 
@@ -301,18 +317,43 @@ def _total(window: Window | None) -> int:
     return window.total if window is not None else 0
 
 
-def _quote_total(ctx: AnalysisContext, *where: Any) -> int:
+def _quote_total(ctx: AnalysisContext, *where: Any, bound: int | None = None) -> Bounded:
+    """The quotes of original documents matching ``where``, counted up to ``bound``. The duplicates are
+    left out as a set (few, by the index on ``duplicate_of``): joined to the documents, SQLite first builds
+    a filter of every original document (0.8 s at 770k documents) to count a thousand quotes."""
     q, d = schema.quotes, schema.documents
-    found = select(func.count()).select_from(q.join(d, d.c.id == q.c.doc_id)).where(d.c.duplicate_of.is_(None), *where)
-    return int(ctx.store.read(found)[0][0])
+    duplicates = select(d.c.id).where(d.c.duplicate_of.is_not(None))
+    found = select(q.c.id).where(q.c.doc_id.not_in(duplicates), *where)
+    return actor_reads.bounded_count(ctx, found, bound)
+
+
+def _quotes(ctx: AnalysisContext, many: bool, *where: Any) -> list[QuoteRow]:
+    """The first ``LISTED`` quotes matching ``where`` by document and offset: sorted, or, when they are
+    ``many``, read in that order (:func:`actor_reads.walk_quotes`)."""
+    if many:
+        return actor_reads.walk_quotes(ctx, *where, limit=LISTED)
+    return quote_rows(ctx, *where, order=_QUOTE_ORDER, limit=LISTED)
 
 
 def _event_total(ctx: AnalysisContext, counted: Tally) -> int:
+    """The actor's acts (``counted``: its ``EventQuery``'s tally): one row of ``summary_actors`` where the
+    summaries serve, else counted."""
+    acts = counted.query
+    if isinstance(counted, SummaryTally) and _all_acts(acts):
+        assert acts.actor is not None
+        return actor_reads.involved_total(ctx, acts.actor, acts.count)
     found = select(func.coalesce(counted.count(), 0)).select_from(counted.source).where(*counted.conditions())
     return int(ctx.store.read(found)[0][0])
 
 
+def _all_acts(acts: EventQuery) -> bool:
+    """Whether ``acts`` asks for every act of one actor (what ``summary_actors`` and ``summary_dyads`` count)."""
+    return acts.actor is not None and acts == EventQuery(actor=acts.actor, count=acts.count, standing=False)
+
+
 def _partner_total(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> int:
+    if serves(acts) and _all_acts(acts):
+        return actor_reads.partner_total(ctx, actor_id, acts.count)
     counted = tally(acts)
     source, target = counted.column("source"), counted.column("target")
     other = case((source == actor_id, target), else_=source)
@@ -326,26 +367,38 @@ def _mentioned_in_quote(actor_id: str) -> Any:
     return exists().where(m.c.doc_id == q.c.doc_id, m.c.sentence_index == q.c.sentence_index, m.c.actor_id == actor_id)
 
 
+def _named(ctx: AnalysisContext, actor_id: str, is_person: bool) -> Any:
+    """The mentions of the actor (a person: of the person, whoever they acted for, through the person index
+    whatever the statistics say)."""
+    m = schema.mentions
+    return seldom(ctx.store, m.c.person == actor_id) if is_person else m.c.actor_id == actor_id
+
+
 def mentions_in_context(ctx: AnalysisContext, actor_id: str, is_person: bool, limit: int,
-                        offset: int) -> tuple[list[MentionInContext], Window]:
+                        offset: int, *, dense: bool = False) -> tuple[list[MentionInContext], Window]:
     """One page of the actor's (a person's: the person's) mentions in non-duplicate documents, each in its
     sentence (without one: the name alone), by publication date, document and offset, with the true total
-    (an actor's kept in ``summary_actors``: counting Russia's mentions reads hundreds of thousands of rows)."""
+    (an actor's kept in ``summary_actors``: counting Russia's mentions reads hundreds of thousands of rows).
+    A ``dense`` actor's page is read a month of documents at a time (:mod:`actor_reads`)."""
     m, d, s = schema.mentions, schema.documents, schema.sentences
-    where = [m.c.person == actor_id if is_person else m.c.actor_id == actor_id, d.c.duplicate_of.is_(None)]
+    where = [_named(ctx, actor_id, is_person), d.c.duplicate_of.is_(None)]
     base = m.join(d, d.c.id == m.c.doc_id)
     total = _mention_total(ctx, actor_id) if not is_person else \
         int(ctx.store.read(select(func.count()).select_from(base).where(*where))[0][0])
     sentence = and_(s.c.doc_id == m.c.doc_id, s.c.index == m.c.sentence_index)
     first, last = func.coalesce(s.c.start, m.c.start), func.coalesce(s.c.end, m.c.end)
-    found = (select(m, d.c.published, _text_between(first, m.c.start).label("before"),
-                    _text_between(m.c.start, m.c.end).label("text"), _text_between(m.c.end, last).label("after"))
-             .select_from(base.outerjoin(s, sentence)).where(*where)
-             .order_by(d.c.published.is_(None), d.c.published, m.c.doc_id, m.c.start)
-             .limit(limit).offset(offset or None))
+
+    def page(*among: Any) -> Any:
+        return (select(m, d.c.published, _text_between(first, m.c.start).label("before"),
+                       _text_between(m.c.start, m.c.end).label("text"), _text_between(m.c.end, last).label("after"))
+                .select_from(base.outerjoin(s, sentence)).where(*where, *among)
+                .order_by(d.c.published.is_(None), d.c.published, m.c.doc_id, m.c.start))
+
+    rows = actor_reads.walk_mentions(ctx, where[0], page, limit, offset) if dense else \
+        ctx.store.read(page().limit(limit).offset(offset or None))
     shown = [MentionInContext(row.doc_id, row.published, row.start, row.end, row.text or "",
                               _one_line(row.before or ""), _one_line(row.after or ""), row.rule, row.person)
-             for row in ctx.store.read(found)]
+             for row in rows]
     return shown, Window(offset, limit, total)
 
 
@@ -362,15 +415,6 @@ def _text_between(start: Any, end: Any) -> Any:
 
 
 _QUOTE_ORDER = [schema.quotes.c.doc_id, schema.quotes.c.start]
-
-
-def _documents(acts: EventQuery, actor_id: str, by_person: bool) -> Any:
-    """The documents that mention the actor (or the person) or report its events, as a subquery of ids."""
-    mentions = schema.mentions
-    named = mentions.c.person == actor_id if by_person else mentions.c.actor_id == actor_id
-    mentioning = select(mentions.c.doc_id.label("id")).where(named)
-    reporting = select(schema.events.c.doc_id.label("id")).select_from(joined()).where(*acts.conditions())
-    return union(mentioning, reporting).subquery()
 
 
 def _period(period: Period) -> str:
@@ -408,11 +452,13 @@ def _root_name(ctx: AnalysisContext, root: str) -> str:
 
 def _partners(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> list[Partner]:
     """The actors on the other side of the actor's events, most events first (one ``GROUP BY``), each
-    weighed from its asserted events by code (one more)."""
+    weighed from its asserted events by code (one more). From the summaries, see :func:`_summed_partners`."""
     counted = tally(acts)
     source, target, weight = counted.column("source"), counted.column("target"), counted.weight
     other = case((source == actor_id, target), else_=source)
     where = [*counted.conditions(), other.is_not(None), other != actor_id]
+    if isinstance(counted, SummaryTally) and _all_acts(acts):
+        return _summed_partners(ctx, actor_id, counted, where)
     found = (
         select(other.label("other"),
                func.sum(case((source == actor_id, weight), else_=0)).label("outgoing"),
@@ -429,16 +475,52 @@ def _partners(ctx: AnalysisContext, actor_id: str, acts: EventQuery) -> list[Par
     codes: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for row in ctx.store.read(by_code) if rows else []:
         codes[row.other].append((row.code, int(row.n)))
-    ctx.load_names(row.other for row in rows)
-    return [
-        Partner(id=row.other, name=ctx.actor_name(row.other), outgoing=int(row.outgoing), incoming=int(row.incoming),
-                mean_goldstein=weigh(ctx.ontology, codes[row.other]).mean_goldstein)
-        for row in rows
-    ]
+    sides = {row.other: (int(row.outgoing), int(row.incoming)) for row in rows}
+    return _partner_rows(ctx, sides, codes)
 
 
-def _quotes_about(ctx: AnalysisContext, actor_id: str) -> list[QuoteRow]:
-    """Quotes in a sentence that mentions the actor, not spoken for it."""
-    q = schema.quotes
-    return quote_rows(ctx, _mentioned_in_quote(actor_id), q.c.speaker_actor.is_distinct_from(actor_id),
-                      order=_QUOTE_ORDER, limit=LISTED)
+def _summed_partners(ctx: AnalysisContext, actor_id: str, counted: SummaryTally, where: list[Any]) -> list[Partner]:
+    """The partners ``summary_dyads`` ranks first, each from its own summary rows, read once (by code: both
+    directions and the asserted ones)."""
+    acts = counted.query
+    ranked = actor_reads.top_partners(ctx, actor_id, acts.count, LISTED)
+    source, target, weight = counted.column("source"), counted.column("target"), counted.weight
+    other, code = case((source == actor_id, target), else_=source), counted.column("code")
+    found = (select(other.label("other"), code.label("code"),
+                    func.sum(case((source == actor_id, weight), else_=0)).label("outgoing"),
+                    func.sum(case((target == actor_id, weight), else_=0)).label("incoming"),
+                    func.sum(case((counted.column("modality") == "asserted", weight), else_=0)).label("asserted"))
+             .select_from(counted.source).where(*where, _pairs_with(counted.table, acts.count, actor_id, ranked))
+             .group_by(other, code).order_by(other, code))
+    sides = {partner: (0, 0) for partner in ranked}
+    codes: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in ctx.store.read(found) if ranked else []:
+        outgoing, incoming = sides[row.other]
+        sides[row.other] = (outgoing + int(row.outgoing), incoming + int(row.incoming))
+        if row.asserted:
+            codes[row.other].append((row.code, int(row.asserted)))
+    return _partner_rows(ctx, sides, codes)
+
+
+def _partner_rows(ctx: AnalysisContext, sides: dict[str, tuple[int, int]],
+                  codes: dict[str, list[tuple[str, int]]]) -> list[Partner]:
+    """The partners in the order of ``sides`` (their events from and to the actor)."""
+    ctx.load_names(sides)
+    return [Partner(id=partner, name=ctx.actor_name(partner), outgoing=outgoing, incoming=incoming,
+                    mean_goldstein=weigh(ctx.ontology, codes[partner]).mean_goldstein)
+            for partner, (outgoing, incoming) in sides.items()]
+
+
+def _pairs_with(table: Any, mode: str, actor_id: str, partners: list[str]) -> Any:
+    """The summary rows between the actor and ``partners``, as seeks on the summary's two side indexes."""
+    t = table.c
+    return or_(and_(t.mode == mode, t.source == actor_id, t.target.in_(partners)),
+               and_(t.mode == mode, t.target == actor_id, t.source.in_(partners)))
+
+
+def _about(actor_id: str, dense: bool) -> list[Any]:
+    """Quotes in a sentence that mentions the actor, not spoken for it. A sparse actor's are found from its
+    mentions' documents (an index seek each), a dense actor's by reading the quotes in their order."""
+    q, m = schema.quotes, schema.mentions.alias("mentioning")
+    about = [_mentioned_in_quote(actor_id), q.c.speaker_actor.is_distinct_from(actor_id)]
+    return about if dense else [*about, q.c.doc_id.in_(select(m.c.doc_id).where(m.c.actor_id == actor_id))]
