@@ -7,6 +7,11 @@ rows, its true total and every facet's counts are SQL statements over that
 condition (``GROUP BY`` per facet), so nothing loads the events table. Facet
 counts are those of the current filters: choosing a value narrows the others.
 The CSV and JSON downloads are the rows of the page shown, in its order.
+Bounded (the default): the total and the facets come from one statement reading
+at most 10,001 matching events in the order shown (their ids and facet columns),
+exact up to 10,000, past it "more than 10,000" with the facets of the first
+10,000 (:func:`~dyadlens.analysis.explorers.base.tallied_rows`); the page is cut
+from the same ids, so the matching events are sorted once.
 
 The event page joins the ``explain`` chain (:func:`~dyadlens.analysis.events.explain_event`),
 every report of the real event the event belongs to, its cluster counts and
@@ -15,7 +20,7 @@ the analyst's corrections recorded on any of those reports.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -24,8 +29,8 @@ from sqlalchemy import ColumnElement, func, select
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_modalities, check_window
 from dyadlens.analysis.events import EventExplanation, explain_event
-from dyadlens.analysis.explorers.base import EXPLORER_PAGE as EXPLORER_PAGE  # where the views import it from
 from dyadlens.analysis.explorers.base import (
+    COUNT_BOUND,
     FACET_VALUES,
     Facet,
     check_sort,
@@ -34,7 +39,9 @@ from dyadlens.analysis.explorers.base import (
     grouped,
     make_facet,
     one_line,
+    tallied_rows,
 )
+from dyadlens.analysis.explorers.base import EXPLORER_PAGE as EXPLORER_PAGE  # where the views import it from
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import parse_bound
 from dyadlens.resources import Resources
@@ -96,6 +103,7 @@ class EventsExplorer:
     facets: list[Facet]
     rows: list[EventRow]
     window: Window
+    total_is_lower_bound: bool = False  # more events than ``window.total`` match; the facets count the first ones
 
 
 @dataclass(slots=True)
@@ -111,18 +119,35 @@ class EventPage:
 
 
 def explore_events(ctx: AnalysisContext, filters: ExplorerFilters, *, limit: int | None = EXPLORER_PAGE,
-                   offset: int = 0, with_facets: bool = True) -> EventsExplorer:
-    """One page of the events matching ``filters``, sorted as asked, with the true total and (unless
-    ``with_facets`` is False: a download) the facets."""
+                   offset: int = 0, with_facets: bool = True, bound: int | None = COUNT_BOUND) -> EventsExplorer:
+    """One page of the events matching ``filters``, sorted as asked, with the total and (unless
+    ``with_facets`` is False: a download) the facets: exact up to ``bound`` events, past it bounded
+    (see the module; ``None``: exact whatever the number)."""
     check_window(limit, offset)
     query = filters.event_query()
     where = conditions(ctx, filters)
-    found = with_evidence(query.select_events().where(*where)).order_by(*_ordering(query, filters.sort))
-    shown = [shown_event(row._mapping) for row in ctx.store.read(found.limit(limit).offset(offset or None))]
-    total = count_rows(ctx, joined(), where)
-    rows = ctx.shown_rows(shown, filters.count)
-    shown_facets = facets(ctx, filters, where) if with_facets else []
-    return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, total))
+    order = _ordering(query, filters.sort)
+    found = with_evidence(query.select_events().where(*where))
+    if bound is None:
+        rows = _page(ctx, filters, found.order_by(*order).limit(limit).offset(offset or None))
+        shown_facets = facets(ctx, filters, where) if with_facets else []
+        return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, count_rows(ctx, joined(), where)))
+    columns = {"id": E.c.id, **(_facet_columns(query) if with_facets else {})}
+    first = ctx.store.read(select(*(c.label(n) for n, c in columns.items())).select_from(joined()).where(*where)
+                           .order_by(*order).limit(bound + 1))
+    tallied = tallied_rows(first, list(columns), bound)
+    if limit is not None and offset + limit <= bound:  # the page is among the rows just read: fetched by id
+        ids = [row.id for row in first[offset:offset + limit]]
+        rows = sorted(_page(ctx, filters, found.where(E.c.id.in_(ids))), key=lambda row: ids.index(row.id))  # 25 ids
+    else:
+        rows = _page(ctx, filters, found.order_by(*order).limit(limit).offset(offset or None))
+    shown_facets = _facets_from(ctx, filters, tallied.top) if with_facets else []
+    return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, tallied.total), tallied.beyond)
+
+
+def _page(ctx: AnalysisContext, filters: ExplorerFilters, statement: Any) -> list[EventRow]:
+    """The rows of a page statement (events with their evidence), as the explorer shows them."""
+    return ctx.shown_rows([shown_event(row._mapping) for row in ctx.store.read(statement)], filters.count)
 
 
 def conditions(ctx: AnalysisContext, filters: ExplorerFilters) -> list[ColumnElement[bool]]:
@@ -157,45 +182,56 @@ def _ordering(query: EventQuery, sort: str) -> list[ColumnElement[Any]]:
     return [column.desc() if descending else column, *placed]
 
 
-def _grouped(ctx: AnalysisContext, column: ColumnElement[Any], where: Sequence[ColumnElement[bool]],
-             limit: int | None = FACET_VALUES) -> list[tuple[str, int]]:
-    """``(value, events)`` of one column under ``where`` (:func:`~dyadlens.analysis.explorers.base.grouped`)."""
-    return grouped(ctx, joined(), column, where, limit)
+#: Counts of one facet column's values, most frequent first: ``counted(name, limit)``.
+Counted = Callable[[str, int | None], list[tuple[str, int]]]
+
+
+def _facet_columns(query: EventQuery) -> dict[str, ColumnElement[Any]]:
+    """The columns the facets count, by name (the sides, code, root and modality consolidated)."""
+    consolidated = {name: query.column(name) for name in ("source", "target", "root", "code", "modality")}
+    return {**consolidated, "coder": E.c.coder, "outlet": D.c.outlet, "country": E.c.place_country}
 
 
 def facets(ctx: AnalysisContext, filters: ExplorerFilters, where: Sequence[ColumnElement[bool]]) -> list[Facet]:
     """Every facet's values and counts under the current filters, a ``GROUP BY`` each."""
-    query = filters.event_query()
+    columns = _facet_columns(filters.event_query())
+
+    def counted(name: str, limit: int | None) -> list[tuple[str, int]]:
+        return grouped(ctx, joined(), columns[name], where, limit)
+
+    return _facets_from(ctx, filters, counted)
+
+
+def _facets_from(ctx: AnalysisContext, filters: ExplorerFilters, counted: Counted) -> list[Facet]:
+    """The facets, from the counts of their columns' values (exact ``GROUP BY`` or bounded tally)."""
     facet = make_facet
-    actors = _actor_counts(ctx, query, where)
+    actors = _actor_counts(counted)
     ctx.load_names(value for value, _ in actors)
-    roots = _grouped(ctx, query.column("root"), where, None)
+    roots = counted("root", None)
     return [
         facet("actor", "Actor", actors, [filters.actor], {a: ctx.actor_name(a) or a for a, _ in actors}),
         facet("root", "CAMEO root", roots, [filters.root], {r: f"{r} {ctx.code_name(r)}" for r, _ in roots}),
-        facet("quad", "Quad class", _quad_counts(ctx, query, where), [str(filters.quad)], _quad_names(ctx)),
-        facet("modality", "Modality", _grouped(ctx, query.column("modality"), where), filters.modalities or ()),
-        facet("coder", "Coder", _grouped(ctx, E.c.coder, where), [filters.coder]),
-        facet("outlet", "Outlet", _grouped(ctx, D.c.outlet, where), [filters.outlet]),
-        facet("country", "Country of the place", _grouped(ctx, E.c.place_country, where), [filters.country]),
+        facet("quad", "Quad class", _quad_counts(ctx, counted), [str(filters.quad)], _quad_names(ctx)),
+        facet("modality", "Modality", counted("modality", FACET_VALUES), filters.modalities or ()),
+        facet("coder", "Coder", counted("coder", FACET_VALUES), [filters.coder]),
+        facet("outlet", "Outlet", counted("outlet", FACET_VALUES), [filters.outlet]),
+        facet("country", "Country of the place", counted("country", FACET_VALUES), [filters.country]),
     ]
 
 
-def _actor_counts(ctx: AnalysisContext, query: EventQuery,
-                  where: Sequence[ColumnElement[bool]]) -> list[tuple[str, int]]:
+def _actor_counts(counted: Counted) -> list[tuple[str, int]]:
     """Events per actor on either side (an event counts once for each of its two actors)."""
     totals: dict[str, int] = {}
     for side in ("source", "target"):
-        for value, n in _grouped(ctx, query.column(side), where, None):
+        for value, n in counted(side, None):
             totals[value] = totals.get(value, 0) + n
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
 
 
-def _quad_counts(ctx: AnalysisContext, query: EventQuery,
-                 where: Sequence[ColumnElement[bool]]) -> list[tuple[str, int]]:
+def _quad_counts(ctx: AnalysisContext, counted: Counted) -> list[tuple[str, int]]:
     """Events per quad class, from the counts per code (the ontology knows each code's class)."""
     totals: dict[str, int] = {}
-    for code, n in _grouped(ctx, query.column("code"), where, None):
+    for code, n in counted("code", None):
         info = ctx.code(code)
         if info is not None:
             totals[str(info.quad_class)] = totals.get(str(info.quad_class), 0) + n

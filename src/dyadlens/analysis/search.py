@@ -1,14 +1,24 @@
 """Full-text search over sentences, filtered by actor, period and document, with facets.
 
-Everything is one SQL statement over the same set of sentences: the store's
+Everything is read from one SQL statement's set of sentences: the store's
 stemmed index gives the matching rows (:meth:`Backend.matches`), joined to the
 sentences and their documents and filtered there (``actor``: the sentence
 mentions that actor, or a person under that id; ``since``/``until``: the
 document's publication date overlaps the period, undated documents are out
-once a period is given; ``doc_id``: one document). The true total, the facets
-(actor, outlet, year, with counts) and the page shown are each an aggregate or
-a slice of that set. With no words, the filters alone choose the sentences
-(every analysed sentence they admit, newest document first).
+once a period is given; ``doc_id``: one document). The set's rows (their
+document's head and the score, no text) are read once; the total, the facets
+(actor, outlet, year, with counts: one more statement for the actors mentioned)
+and the page shown (its words cut from the text in SQL) come from them. With no
+words, the filters alone choose the sentences (every analysed sentence they
+admit, newest document first).
+
+The set is bounded (:data:`MATCH_BOUND`): a search reads the matching sentences
+most recently stored first (FTS5 and PostgreSQL both give them by row, newest
+first, without reading the rest) and stops at ``bound + 1``. When no more than
+``bound`` match, the total, the facets and the pages are exact. When more match
+(two common words over 15 million sentences), the view says so: ``total`` is the
+bound, ``total_is_lower_bound`` is set, and the facets, the ranking and the pages
+are those of the ``bound`` most recently stored matches, as the page states.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +40,9 @@ from dyadlens.store import HIGHLIGHT_END, HIGHLIGHT_START, schema
 
 #: How many values each facet lists (the most frequent first).
 FACET_SIZE = 10
+
+#: At most this many matching sentences are counted, faceted and ranked (see the module).
+MATCH_BOUND = 10_000
 
 #: The orders a search may be sorted in; ``relevance`` needs words.
 SORTS = ("relevance", "newest", "oldest")
@@ -78,6 +92,8 @@ class SearchView:
     sort: str = "relevance"
     outlet: str | None = None
     year: str | None = None
+    total_is_lower_bound: bool = False  # more than ``total`` match; facets and pages are over ``total`` of them
+    bound: int | None = None  # the most matches counted (None: every match)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +124,10 @@ def search_sentences(
     sort: str | None = None,
     outlet: str | None = None,
     year: str | None = None,
+    bound: int | None = MATCH_BOUND,
 ) -> SearchView:
-    """One page of the sentences matching ``query`` and the filters, their true total and facets."""
+    """One page of the sentences matching ``query`` and the filters, their total and facets: exact up to
+    ``bound`` matches, past it over the ``bound`` most recently stored (``None``: every match, exact)."""
     query = query.strip()
     filters = SearchFilters(actor, check_date(since, "since"), check_date(until, "until"), doc_id, outlet,
                             _check_year(year))
@@ -120,17 +138,26 @@ def search_sentences(
         ctx.require_document(doc_id)
     with ctx.store.reader() as conn:
         found = _matching(ctx, conn, query, filters)
-        total = int(conn.scalar(select(func.count()).select_from(found.subquery())) or 0)
-        facets = _facets(ctx, conn, found)
-        sentence_text = func.substr(D.c.text, S.c.start + 1, S.c.end - S.c.start).label("text")
-        page = list(conn.execute(_ordered(found, sort).add_columns(sentence_text).limit(limit).offset(offset)))
+        read = list(conn.execute(found if bound is None else _most_recent(found).limit(bound + 1)))
+        beyond = bound is not None and len(read) > bound
+        hits = read[:bound] if beyond else read
+        mentioned = _mentioned(conn, [row.row for row in hits])
+        page = _ordered(hits, sort)[offset:offset + limit]
+        texts = _texts(conn, [row.row for row in page])
         snippets = ctx.store.backend.snippets(conn, query, [row.row for row in page]) if query else {}
-        mentioned = _mentioned(conn, [row.id for row in page])
-    ctx.load_names(a for actors in mentioned.values() for a in actors)
-    results = [_result(ctx, row, snippets.get(row.row, ""), mentioned.get(row.id, [])) for row in page]
+    facets = _facets(ctx, hits, mentioned)
+    ctx.load_names(a for row in page for a in mentioned.get(row.row, []))
+    results = [_result(ctx, row, texts.get(row.row, ""), snippets.get(row.row, ""), mentioned.get(row.row, []))
+               for row in page]
+    total = len(hits)
     return SearchView(query=query, actor=actor, since=filters.since, until=filters.until, doc_id=doc_id,
                       results=results, total=total, window=Window(offset, limit, total), facets=facets, sort=sort,
-                      outlet=outlet, year=filters.year)
+                      outlet=outlet, year=filters.year, total_is_lower_bound=beyond, bound=bound)
+
+
+def _most_recent(found: Select[Any]) -> Select[Any]:
+    """The matches most recently stored first: the order the index gives them in without reading the rest."""
+    return found.order_by(found.selected_columns.row.desc())
 
 
 def _check_year(year: str | None) -> str | None:
@@ -149,14 +176,14 @@ def _check_sort(sort: str, query: str) -> str:
 
 def _matching(ctx: AnalysisContext, conn: Connection, query: str, filters: SearchFilters) -> Select[Any]:
     """The matching sentences: row, id, where they lie, their document's head and the score."""
-    columns = (S.c.row, S.c.id, S.c.doc_id, S.c.index, S.c.start, S.c.end, D.c.seq, D.c.title, D.c.outlet,
+    columns = (S.c.id, S.c.doc_id, S.c.index, S.c.start, S.c.end, D.c.seq, D.c.title, D.c.outlet,
                D.c.published, D.c.duplicate_of)
     joined = S.join(D, D.c.id == S.c.doc_id)
-    if query:
+    if query:  # the row as the index gives it, so that ordering by it reads the index in its own order
         hits = ctx.store.backend.matches(conn, query)
-        statement = select(*columns, hits.c.score).select_from(joined.join(hits, hits.c.row == S.c.row))
+        statement = select(hits.c.row, *columns, hits.c.score).select_from(joined.join(hits, hits.c.row == S.c.row))
     else:
-        statement = select(*columns, literal(0.0).label("score")).select_from(joined)
+        statement = select(S.c.row, *columns, literal(0.0).label("score")).select_from(joined)
     return statement.where(S.c.analysed.is_(True), *_conditions(filters))
 
 
@@ -181,51 +208,62 @@ def _in_sentence() -> Any:
     return and_(M.c.doc_id == S.c.doc_id, M.c.sentence_index == S.c.index)
 
 
-def _ordered(found: Select[Any], sort: str) -> Select[Any]:
+def _ordered(hits: list[Any], sort: str) -> list[Any]:
+    """The hits in the order asked: relevance (then row), or by publication date (undated last), then
+    the document's place in the store and the sentence's in the document; as SQL ordered them (text in
+    code-point order, which both backends use)."""
     if sort == "relevance":
-        return found.order_by(found.selected_columns.score.desc(), S.c.row)
+        return sorted(hits, key=lambda r: (-r.score, r.row))
     if sort == "oldest":
-        return found.order_by(D.c.published.asc().nulls_last(), D.c.seq, S.c.index)
-    return found.order_by(D.c.published.desc().nulls_last(), D.c.seq.desc(), S.c.index)
+        return sorted(hits, key=lambda r: (r.published is None, r.published or "", r.seq, r.index))
+    newest = sorted(hits, key=lambda r: r.index)  # stable sorts, the least significant key first
+    newest.sort(key=lambda r: r.seq, reverse=True)
+    newest.sort(key=lambda r: r.published or "", reverse=True)
+    newest.sort(key=lambda r: r.published is None)
+    return newest
 
 
-def _facets(ctx: AnalysisContext, conn: Connection, found: Select[Any]) -> SearchFacets:
-    hits = found.subquery()
-    year = func.substr(hits.c.published, 1, 4)
-    actors = (select(M.c.actor_id, func.count(func.distinct(hits.c.row)).label("n"))
-              .select_from(hits.join(M, and_(M.c.doc_id == hits.c.doc_id, M.c.sentence_index == hits.c.index)))
-              .where(M.c.actor_id.is_not(None)).group_by(M.c.actor_id))
-    outlets = select(hits.c.outlet, func.count().label("n")).where(hits.c.outlet.is_not(None)).group_by(hits.c.outlet)
-    years = select(year.label("year"), func.count().label("n")).where(hits.c.published.is_not(None)).group_by(year)
-    actor_counts = _top(conn, actors)
+def _facets(ctx: AnalysisContext, hits: list[Any], mentioned: dict[int, list[str]]) -> SearchFacets:
+    """The most frequent actors (sentences mentioning them), outlets and years of the hits."""
+    actor_counts = _top(Counter(a for actors in mentioned.values() for a in actors))
+    outlets = _top(Counter(r.outlet for r in hits if r.outlet is not None))
+    years = _top(Counter(str(r.published)[:4] for r in hits if r.published is not None))
     ctx.load_names(value for value, _ in actor_counts)
     return SearchFacets(
         actor=[FacetValue(value, ctx.actor_name(value) or value, n) for value, n in actor_counts],
-        outlet=[FacetValue(value, value, n) for value, n in _top(conn, outlets)],
-        year=sorted((FacetValue(value, value, n) for value, n in _top(conn, years)), key=lambda f: f.value),
+        outlet=[FacetValue(value, value, n) for value, n in outlets],
+        year=sorted((FacetValue(value, value, n) for value, n in years), key=lambda f: f.value),
     )
 
 
-def _top(conn: Connection, counted: Select[Any]) -> list[tuple[str, int]]:
-    """The ``FACET_SIZE`` most frequent values of a (value, count) aggregate, ties by value."""
-    value, n = counted.selected_columns
-    return [(str(v), int(c)) for v, c in conn.execute(counted.order_by(n.desc(), value).limit(FACET_SIZE))]
+def _top(counted: Counter[str]) -> list[tuple[str, int]]:
+    """The ``FACET_SIZE`` most frequent values, ties by value."""
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
 
 
-def _mentioned(conn: Connection, sentence_ids: list[str]) -> dict[str, list[str]]:
-    """The actors mentioned in each sentence (by sentence id), sorted."""
-    if not sentence_ids:
+def _texts(conn: Connection, rows: list[int]) -> dict[int, str]:
+    """The words of the sentences of these rows, cut from their documents' text in SQL."""
+    if not rows:
         return {}
-    found = (select(S.c.id, M.c.actor_id).distinct().select_from(S.join(M, _in_sentence()))
-             .where(S.c.id.in_(sentence_ids), M.c.actor_id.is_not(None)))
-    mentioned: dict[str, list[str]] = {}
-    for row in conn.execute(found.order_by(S.c.id, M.c.actor_id)):
-        mentioned.setdefault(row.id, []).append(row.actor_id)
+    words = func.substr(D.c.text, S.c.start + 1, S.c.end - S.c.start)
+    found = select(S.c.row, words).select_from(S.join(D, D.c.id == S.c.doc_id)).where(S.c.row.in_(rows))
+    return {int(row): text or "" for row, text in conn.execute(found)}
+
+
+def _mentioned(conn: Connection, rows: list[int]) -> dict[int, list[str]]:
+    """The actors mentioned in each sentence (by row), sorted."""
+    if not rows:
+        return {}
+    found = (select(S.c.row, M.c.actor_id).distinct().select_from(S.join(M, _in_sentence()))
+             .where(S.c.row.in_(rows), M.c.actor_id.is_not(None)))
+    mentioned: dict[int, list[str]] = {}
+    for row in conn.execute(found.order_by(S.c.row, M.c.actor_id)):
+        mentioned.setdefault(int(row.row), []).append(row.actor_id)
     return mentioned
 
 
-def _result(ctx: AnalysisContext, row: Any, snippet: str, mentioned: list[str]) -> SearchResult:
-    evidence = Evidence(row.doc_id, row.start, row.end, row.text, row.index)
+def _result(ctx: AnalysisContext, row: Any, text: str, snippet: str, mentioned: list[str]) -> SearchResult:
+    evidence = Evidence(row.doc_id, row.start, row.end, text, row.index)
     return SearchResult(
         doc_id=row.doc_id,
         doc_title=row.title,
@@ -235,7 +273,7 @@ def _result(ctx: AnalysisContext, row: Any, snippet: str, mentioned: list[str]) 
         actors=mentioned,
         actor_names=[ctx.actor_name(a) or a for a in mentioned],
         score=round(float(row.score), 3),
-        matches=matched_spans(row.text, snippet),
+        matches=matched_spans(text, snippet),
         duplicate_of=row.duplicate_of,
     )
 

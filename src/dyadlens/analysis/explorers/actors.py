@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, case, func, literal, select, union_all
 
 from dyadlens.analysis.common import AnalysisContext
 from dyadlens.analysis.explorers.base import (
+    COUNT_BOUND,
     EXPLORER_PAGE,
     FacetColumn,
     Listing,
@@ -87,6 +88,7 @@ def _reports_of(actor: ColumnElement[str]) -> Any:
 def _explorer() -> TableExplorer:
     everyone = _everyone()
     return TableExplorer(
+        key=everyone.c.id,
         source=everyone,
         facets=(
             FacetColumn("type", "Type", everyone.c.type),
@@ -119,9 +121,10 @@ class ActorEntry:
 
 def explore_actors(ctx: AnalysisContext, filters: dict[str, str | None], *, sort: str = "name",
                    limit: int | None = EXPLORER_PAGE, offset: int = 0,
-                   with_facets: bool = True) -> Listing[ActorEntry]:
+                   with_facets: bool = True, bound: int | None = COUNT_BOUND) -> Listing[ActorEntry]:
     """One page of the actors matching ``filters`` (facet values by parameter), sorted by ``sort``."""
-    page = explore_table(ctx, _explorer(), filters, sort, limit=limit, offset=offset, with_facets=with_facets)
+    page = explore_table(ctx, _explorer(), filters, sort, limit=limit, offset=offset, with_facets=with_facets,
+                         bound=bound)
     ids = [row.id for row in page.rows]
     ctx.load_names(ids)
     counts = _counts(ctx, ids)

@@ -7,17 +7,26 @@ statement, the total one ``COUNT``, each facet one ``GROUP BY`` under the same
 condition (so choosing a value narrows the other facets' counts). The events
 explorer (:mod:`dyadlens.analysis.explorer`) uses the same pieces over its own
 query; :func:`explore_table` puts them together for the simpler tables.
+
+Bounded (the default, :data:`COUNT_BOUND`): the total and the facets are read
+together, at most ``bound + 1`` matching rows in the order shown (only the
+facets' values, :func:`read_in_order`), counted in Python. When no more than
+``bound`` rows match, that is the exact total and the exact counts (the same as
+the ``COUNT`` and ``GROUP BY`` statements, which ``bound=None`` runs); when more
+match, the total is ``bound`` with ``total_is_lower_bound`` set ("more than
+10,000"), and the facets count the first ``bound`` rows in the order shown.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, FromClause, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, FromClause, Select, String, func, select, tuple_
 
 from dyadlens.analysis.common import AnalysisContext, Evidence, Window, check_window
 from dyadlens.errors import DyadlensError
@@ -28,6 +37,8 @@ from dyadlens.store import schema
 EXPLORER_PAGE = 25
 #: Values listed per facet (the most frequent first).
 FACET_VALUES = 12
+#: Matching rows an explorer reads at most for its total and facets (see the module).
+COUNT_BOUND = 10_000
 
 RowT = TypeVar("RowT")
 S, DOCS = schema.sentences, schema.documents
@@ -74,6 +85,26 @@ def grouped(ctx: AnalysisContext, source: FromClause, column: ColumnElement[Any]
     return [(str(row.value), int(row.n)) for row in ctx.store.read(statement)]
 
 
+@dataclass(frozen=True, slots=True)
+class Tallied:
+    """The total and per-column value counts of the rows an explorer matches, read bounded."""
+
+    total: int
+    beyond: bool  # more than ``total`` rows match; ``counts`` are those of the first ``total``
+    counts: dict[str, Counter[str]]
+
+    def top(self, name: str, limit: int | None = FACET_VALUES) -> list[tuple[str, int]]:
+        """``(value, rows)`` of one column, most frequent first, ties by value (as :func:`grouped`)."""
+        return sorted(self.counts[name].items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def tallied_rows(rows: Sequence[Any], names: Sequence[str], bound: int) -> Tallied:
+    """:class:`Tallied` of up to ``bound + 1`` rows whose columns are ``names`` (more than ``bound``: beyond)."""
+    counted = rows[:bound]
+    counts = {name: Counter(str(row[i]) for row in counted if row[i] is not None) for i, name in enumerate(names)}
+    return Tallied(len(counted), len(rows) > bound, counts)
+
+
 def check_sort(sort: str, sorts: Iterable[str]) -> str:
     """``sort`` when it names one of ``sorts`` (a leading ``-`` reverses), else a clear error."""
     known = tuple(sorts)
@@ -112,9 +143,10 @@ class FacetColumn:
 
 @dataclass(frozen=True, slots=True)
 class TableExplorer:
-    """What one explorer lists: its rows (``source`` under ``base``), facets and sort orders (the key's
-    columns; a leading ``-`` reverses the first, the others break ties)."""
+    """What one explorer lists: its rows (``source`` under ``base``, one per ``key``), facets and sort
+    orders (the key's columns; a leading ``-`` reverses the first, the others break ties)."""
 
+    key: ColumnElement[Any]
     source: FromClause
     facets: tuple[FacetColumn, ...]
     sorts: Mapping[str, Sequence[ColumnElement[Any]]]
@@ -136,6 +168,7 @@ class Listing(Generic[RowT]):
     facets: list[Facet]
     rows: list[RowT]
     window: Window
+    total_is_lower_bound: bool = False  # more rows than ``window.total`` match; the facets count the first ones
 
 
 @dataclass(slots=True)
@@ -147,9 +180,10 @@ class TablePage:
     facets: list[Facet]
     rows: list[Any]
     window: Window
+    total_is_lower_bound: bool = False
 
     def listing(self, rows: list[RowT]) -> Listing[RowT]:
-        return Listing(self.filters, self.sort, self.facets, rows, self.window)
+        return Listing(self.filters, self.sort, self.facets, rows, self.window, self.total_is_lower_bound)
 
 
 def chosen_filters(ctx: AnalysisContext, explorer: TableExplorer,
@@ -164,29 +198,75 @@ def chosen_filters(ctx: AnalysisContext, explorer: TableExplorer,
 
 def explore_table(ctx: AnalysisContext, explorer: TableExplorer, asked: Mapping[str, str | None], sort: str, *,
                   extra: Sequence[ColumnElement[bool]] = (), limit: int | None = EXPLORER_PAGE, offset: int = 0,
-                  with_facets: bool = True) -> TablePage:
+                  with_facets: bool = True, bound: int | None = COUNT_BOUND) -> TablePage:
     """One page of ``explorer``'s rows under the facet values ``asked`` and ``extra`` conditions, sorted
-    by ``sort``, with the true total and (unless ``with_facets`` is False: a download) the facets."""
+    by ``sort``, with the total and (unless ``with_facets`` is False: a download) the facets: exact up to
+    ``bound`` matching rows, past it bounded (see the module; ``None``: exact whatever the number)."""
     check_window(limit, offset)
     check_sort(sort, explorer.sorts)
     chosen = chosen_filters(ctx, explorer, asked)
     where = [*explorer.base, *extra, *(f.column == chosen[f.name] for f in explorer.facets if chosen.get(f.name))]
-    statement = (select(*explorer.columns).select_from(explorer.source).where(*where)
-                 .order_by(*_ordering(explorer, sort)).limit(limit).offset(offset or None))
-    rows = ctx.store.read(statement)
-    facets = _facets(ctx, explorer, chosen, where) if with_facets else []
-    return TablePage(dict(chosen), sort, facets, rows, Window(offset, limit, count_rows(ctx, explorer.source, where)))
-
-
-def _ordering(explorer: TableExplorer, sort: str) -> list[ColumnElement[Any]]:
-    """The sort key's columns, the first reversed by a leading ``-``; missing values last either way."""
     first, *rest = explorer.sorts[sort.removeprefix("-")]
-    return [(first.desc() if sort.startswith("-") else first.asc()).nulls_last(), *rest]
+    key = SortKey(first, sort.startswith("-"), rest)
+    if bound is None:
+        rows = read_in_order(ctx, explorer.source, explorer.columns, where, key, limit, offset)
+        facets = _facets(ctx, explorer, chosen, where) if with_facets else []
+        return TablePage(dict(chosen), sort, facets, rows, Window(offset, limit, count_rows(ctx, explorer.source,
+                                                                                            where)))
+    shown = explorer.facets if with_facets else ()
+    columns = [explorer.key.label("key"), *(f.column.label(f.name) for f in shown)]
+    first_rows = read_in_order(ctx, explorer.source, columns, where, key, bound + 1, 0)
+    tallied = tallied_rows(first_rows, ["key", *(f.name for f in shown)], bound)
+    if limit is not None and offset + limit <= bound:  # the page is among the rows just read: fetched by key
+        keys = [row.key for row in first_rows[offset:offset + limit]]
+        found = ctx.store.read(select(*explorer.columns, explorer.key.label("key")).select_from(explorer.source)
+                               .where(*where, explorer.key.in_(keys)))
+        rows = sorted(found, key=lambda row: keys.index(row.key))  # 25 keys
+    else:
+        rows = read_in_order(ctx, explorer.source, explorer.columns, where, key, limit, offset)
+    facets = _named_facets(ctx, explorer, chosen, [(f, tallied.top(f.name)) for f in shown])
+    return TablePage(dict(chosen), sort, facets, rows, Window(offset, limit, tallied.total), tallied.beyond)
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """How an explorer sorts: its first column (``descending`` or not; missing values last either way) and
+    the columns that break ties."""
+
+    first: ColumnElement[Any]
+    descending: bool
+    rest: Sequence[ColumnElement[Any]]
+
+
+def read_in_order(ctx: AnalysisContext, source: FromClause, columns: Sequence[ColumnElement[Any]],
+                  where: Sequence[ColumnElement[bool]], key: SortKey, limit: int | None, offset: int) -> list[Any]:
+    """``limit`` rows from ``offset`` in ``key``'s order. A text first column is read as two plain orders,
+    the rows that have a value (``>= ''``: a range its index reads in order, either way) and then, when the
+    page reaches past them, those without: ``NULLS LAST`` on an ascending column makes SQLite (and a
+    descending one PostgreSQL) sort every matching row before the first is shown."""
+    first = key.first.desc() if key.descending else key.first.asc()
+    found = select(*columns).select_from(source)
+    if not isinstance(key.first.type, String):
+        statement = found.where(*where).order_by(first.nulls_last(), *key.rest)
+        return list(ctx.store.read(statement.limit(limit).offset(offset or None)))
+    present = [*where, key.first >= ""]
+    rows = list(ctx.store.read(found.where(*present).order_by(first, *key.rest).limit(limit).offset(offset or None)))
+    if limit is not None and len(rows) == limit:
+        return rows
+    before = offset + len(rows) if rows or not offset else count_rows(ctx, source, present)
+    missing = (found.where(*where, key.first.is_(None)).order_by(*key.rest)
+               .limit(None if limit is None else limit - len(rows)).offset(max(0, offset - before) or None))
+    return rows + list(ctx.store.read(missing))
 
 
 def _facets(ctx: AnalysisContext, explorer: TableExplorer, chosen: Mapping[str, str | None],
             where: Sequence[ColumnElement[bool]]) -> list[Facet]:
     counted = [(f, grouped(ctx, explorer.source, f.column, where)) for f in explorer.facets]
+    return _named_facets(ctx, explorer, chosen, counted)
+
+
+def _named_facets(ctx: AnalysisContext, explorer: TableExplorer, chosen: Mapping[str, str | None],
+                  counted: list[tuple[FacetColumn, list[tuple[str, int]]]]) -> list[Facet]:
     actors = [value for f, counts in counted if f.actor for value, _ in counts]
     ctx.load_names(actors)
 

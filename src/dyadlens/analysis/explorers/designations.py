@@ -15,6 +15,7 @@ from sqlalchemy import case, func
 
 from dyadlens.analysis.common import AnalysisContext, DesignationRow, Evidence
 from dyadlens.analysis.explorers.base import (
+    COUNT_BOUND,
     EXPLORER_PAGE,
     FacetColumn,
     Listing,
@@ -36,6 +37,7 @@ CSV_COLUMNS = ("id", "date", "designator", "designator_name", "status", "designe
 
 def _explorer() -> TableExplorer:
     return TableExplorer(
+        key=G.c.id,
         source=G.join(D, D.c.id == G.c.doc_id),
         base=[in_originals(G.c.doc_id)],
         facets=(
@@ -70,9 +72,10 @@ class DesignationEntry:
 
 def explore_designations(ctx: AnalysisContext, filters: dict[str, str | None], *, sort: str = "date",
                          limit: int | None = EXPLORER_PAGE, offset: int = 0,
-                         with_facets: bool = True) -> Listing[DesignationEntry]:
+                         with_facets: bool = True, bound: int | None = COUNT_BOUND) -> Listing[DesignationEntry]:
     """One page of the designations matching ``filters`` (facet values by parameter), sorted by ``sort``."""
-    page = explore_table(ctx, _explorer(), filters, sort, limit=limit, offset=offset, with_facets=with_facets)
+    page = explore_table(ctx, _explorer(), filters, sort, limit=limit, offset=offset, with_facets=with_facets,
+                         bound=bound)
     ctx.load_names(a for r in page.rows for a in (r.designator, r.designee, r.claimant))
     sentences = sentences_at(ctx, "start", ((r.doc_id, r.start) for r in page.rows))
     return page.listing([DesignationEntry(_row(ctx, r, sentences), bool(r.standing)) for r in page.rows])

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, case, exists, func, select
 
 from dyadlens.analysis.common import AnalysisContext
 from dyadlens.analysis.explorers.base import (
+    COUNT_BOUND,
     EXPLORER_PAGE,
     FacetColumn,
     Listing,
@@ -42,6 +43,7 @@ def _real_events(doc_id: ColumnElement[str]) -> ColumnElement[int]:
 def _explorer() -> TableExplorer:
     has_events = exists().where(E.c.doc_id == D.c.id)  # the doc_id index answers it alone
     return TableExplorer(
+        key=D.c.id,
         source=D,
         facets=(
             FacetColumn("outlet", "Outlet", D.c.outlet),
@@ -78,10 +80,10 @@ class DocumentRow:
 
 def explore_documents(ctx: AnalysisContext, filters: dict[str, str | None], *, sort: str = "published",
                       limit: int | None = EXPLORER_PAGE, offset: int = 0,
-                      with_facets: bool = True) -> Listing[DocumentRow]:
+                      with_facets: bool = True, bound: int | None = COUNT_BOUND) -> Listing[DocumentRow]:
     """One page of the documents matching ``filters`` (facet values by parameter), sorted by ``sort``."""
     explorer = _explorer()
-    page = explore_table(ctx, explorer, filters, sort, limit=limit, offset=offset, with_facets=with_facets)
+    page = explore_table(ctx, explorer, filters, sort, limit=limit, offset=offset, with_facets=with_facets, bound=bound)
     ids = [row.id for row in page.rows]
     events = _per_document(ctx, select(E.c.doc_id, func.count(func.distinct(func.coalesce(E.c.cluster, E.c.id))))
                            .where(E.c.doc_id.in_(ids), E.c.standing.is_(False), not_rejected()))

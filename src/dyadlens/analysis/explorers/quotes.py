@@ -13,6 +13,7 @@ from sqlalchemy import func
 
 from dyadlens.analysis.common import AnalysisContext, Evidence, QuoteRow
 from dyadlens.analysis.explorers.base import (
+    COUNT_BOUND,
     EXPLORER_PAGE,
     FacetColumn,
     Listing,
@@ -36,6 +37,7 @@ WORDS = func.substr(D.c.text, Q.c.start + 1, Q.c.end - Q.c.start)
 
 def _explorer() -> TableExplorer:
     return TableExplorer(
+        key=Q.c.id,
         source=Q.join(D, D.c.id == Q.c.doc_id),
         base=[in_originals(Q.c.doc_id)],
         facets=(
@@ -59,13 +61,14 @@ QUOTE_FILTERS = (*_explorer().parameters, "q")
 
 
 def explore_quotes(ctx: AnalysisContext, filters: dict[str, str | None], *, sort: str = "published",
-                   limit: int | None = EXPLORER_PAGE, offset: int = 0, with_facets: bool = True) -> Listing[QuoteRow]:
+                   limit: int | None = EXPLORER_PAGE, offset: int = 0, with_facets: bool = True,
+                   bound: int | None = COUNT_BOUND) -> Listing[QuoteRow]:
     """One page of the quotes matching ``filters`` (facet values by parameter; ``q``: words the quote
     contains, case-insensitively, as written), sorted by ``sort``."""
     words = filters.get("q")
     extra = [func.lower(WORDS).contains(words.strip().lower(), autoescape=True)] if words and words.strip() else []
     page = explore_table(ctx, _explorer(), filters, sort, extra=extra, limit=limit, offset=offset,
-                         with_facets=with_facets)
+                         with_facets=with_facets, bound=bound)
     page.filters["q"] = words.strip() if words and words.strip() else None
     ctx.load_names(r.speaker_actor for r in page.rows)
     sentences = sentences_at(ctx, "index", ((r.doc_id, r.sentence_index) for r in page.rows))
