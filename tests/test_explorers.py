@@ -188,6 +188,14 @@ def test_persons_and_unresolved_names_are_listed_with_their_counts(app: WebApp) 
     assert unresolved["rows"] and not any(r["resolved"] for r in unresolved["rows"])
 
 
+def test_a_persons_quotes_in_the_listing_are_those_its_page_counts(app: WebApp) -> None:
+    persons = every_row(app, "actors", "type=person")
+    quoted = [r for r in persons if r["quotes"] > 0]
+    assert quoted, "no person's quotes are counted"
+    for row in persons:
+        assert row["quotes"] == get_json(app, f"/api/actor/{row['id']}")["person"]["quotes_total"], row["id"]
+
+
 @pytest.mark.parametrize("target", ["/documents?sort=size", "/quotes?page=0", "/actors?sort=--name"])
 def test_bad_requests_are_a_clear_400(app: WebApp, target: str) -> None:
     status, _, body = request(app, target)

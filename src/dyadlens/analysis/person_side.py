@@ -88,11 +88,33 @@ def _spoken_by(ctx: AnalysisContext, names: list[str]) -> ColumnElement[bool]:
     The speakers are matched among the store's distinct speakers (read from the index on
     ``quotes.speaker``, not the quotes), so the quotes are then found through that index: a suffix
     ("% Lavrov") matched in SQL would read every quote."""
+    matching = _matching(_speakers(ctx), names)
+    return Q.c.speaker.in_(matching) if matching else false()
+
+
+def quote_counts(ctx: AnalysisContext, names_by_person: dict[str, list[str]]) -> dict[str, int]:
+    """Each person's quotes as its page counts them (documents that duplicate none), for a listing's
+    persons: one read of the distinct speakers and one count by speaker, whatever the number of persons."""
+    speakers = _speakers(ctx)
+    matching = {person: _matching(speakers, names) for person, names in names_by_person.items()}
+    wanted = sorted({speaker for spoken in matching.values() for speaker in spoken})
+    by_speaker: dict[str, int] = {}
+    if wanted:
+        counted = (select(Q.c.speaker, func.count()).select_from(Q.join(D, D.c.id == Q.c.doc_id))
+                   .where(D.c.duplicate_of.is_(None), Q.c.speaker.in_(wanted)).group_by(Q.c.speaker))
+        by_speaker = {str(speaker): int(n) for speaker, n in ctx.store.read(counted)}
+    return {person: sum(by_speaker.get(s, 0) for s in spoken) for person, spoken in matching.items()}
+
+
+def _speakers(ctx: AnalysisContext) -> list[str]:
+    """The store's distinct speakers, from the index on ``quotes.speaker``."""
+    return [row[0] for row in ctx.store.read(select(Q.c.speaker).where(Q.c.speaker.is_not(None)).distinct())]
+
+
+def _matching(speakers: list[str], names: list[str]) -> list[str]:
     folded = {n.casefold() for n in names}
     surnames = tuple(f" {n.split()[-1].casefold()}" for n in names if len(n.split()) > 1)
-    speakers = [row[0] for row in ctx.store.read(select(Q.c.speaker).where(Q.c.speaker.is_not(None)).distinct())]
-    matching = sorted(s for s in speakers if _named(s.casefold(), folded, surnames))
-    return Q.c.speaker.in_(matching) if matching else false()
+    return sorted(s for s in speakers if _named(s.casefold(), folded, surnames))
 
 
 def _named(speaker: str, names: set[str], surnames: tuple[str, ...]) -> bool:

@@ -29,6 +29,7 @@ from dyadlens.analysis.explorers.base import (
     distinct_values,
     explore_table,
 )
+from dyadlens.analysis.person_side import person_names, quote_counts
 from dyadlens.model import UNRESOLVED_PREFIX
 from dyadlens.store import schema
 from dyadlens.store.summaries import in_use
@@ -115,7 +116,7 @@ class ActorEntry:
     type: str
     resolved: bool
     reports: int  # event reports with it as source, plus those with it as target (duplicates included)
-    quotes: int  # quotes by a speaker acting for it
+    quotes: int  # quotes by a speaker acting for it; a person's: by a speaker its name names
     mentions: int
 
 
@@ -128,6 +129,7 @@ def explore_actors(ctx: AnalysisContext, filters: dict[str, str | None], *, sort
     ids = [row.id for row in page.rows]
     ctx.load_names(ids)
     counts = _counts(ctx, ids)
+    counts["quotes"].update(_person_quotes(ctx, [r for r in page.rows if r.type == "person"]))
     rows = [ActorEntry(r.id, ctx.actor_name(r.id) or r.name, r.type, bool(r.resolved),
                        *(counts[kind].get(r.id, 0) for kind in ("reports", "quotes", "mentions"))) for r in page.rows]
     return page.listing(rows)
@@ -150,6 +152,16 @@ def _counts(ctx: AnalysisContext, ids: list[str]) -> dict[str, dict[str, int]]:
         "quotes": _grouped(ctx, Q.c.speaker_actor, Q.c.speaker_actor.in_(ids)),
         "mentions": {a: by_actor.get(a, 0) + by_person.get(a, 0) for a in ids},
     }
+
+
+def _person_quotes(ctx: AnalysisContext, persons: list[Any]) -> dict[str, int]:
+    """A person's quotes are not kept by actor (a quote acts for the actor its speaker stands for):
+    counted as the person's page counts them, by the names its speakers may carry, for the shown rows."""
+    if not persons:
+        return {}
+    names = {row.id: person_names(ctx.kb.get(row.id) if ctx.kb is not None else None,
+                                  ctx.actor_name(row.id) or row.name) for row in persons}
+    return quote_counts(ctx, names)
 
 
 def _grouped(ctx: AnalysisContext, column: ColumnElement[str], *where: ColumnElement[bool]) -> dict[str, int]:
