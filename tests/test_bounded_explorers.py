@@ -176,3 +176,12 @@ def test_pages_and_json_say_more_than_when_bounded(ctx: AnalysisContext, resourc
     assert status.startswith("200") and "More than 2 sentences found" in html
     _, _, body = get(app, "/api/search?actor=russia")
     assert json.loads(body)["total_is_lower_bound"] is True
+
+
+def test_the_cli_search_text_says_more_than_when_bounded(ctx: AnalysisContext) -> None:
+    from dyadlens.cli.text_views import search_text
+
+    bounded = search_sentences(ctx, "", actor="russia", bound=3, limit=10)
+    assert "more than 3 match" in search_text(bounded)
+    exact = search_sentences(ctx, "", actor="russia", bound=None, limit=10)
+    assert "more than" not in search_text(exact)

@@ -45,5 +45,6 @@ def map_command(
     unit = "events" if count == "events" else "reports"
     echo_table(["ISO3", unit, "country"], [[c.country, c.count, c.name] for c in view.countries])
     if not app.quiet:
-        click.echo(f"{view.located} of {view.total} {unit} located in {len(view.countries)} countries "
+        total = f"more than {view.total:,}" if view.total_is_lower_bound else f"{view.total:,}"
+        click.echo(f"{view.located:,} of {total} {unit} located in {len(view.countries)} countries "
                    f"({view.unlocated} without a country)", err=True)

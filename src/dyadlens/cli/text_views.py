@@ -278,6 +278,9 @@ def search_text(view: SearchView) -> str:
     if not view.results:
         return f"no sentence matches {view.query!r}" if view.total == 0 else f"no sentence here; {view.total} in all"
     shown = f"{view.window.shown} sentences\n" if view.window else ""
+    if view.total_is_lower_bound:
+        shown += (f"more than {view.total:,} match: these, their order and the counts are over the "
+                  f"{view.total:,} most recently stored\n")
     return shown + "\n".join(
         f"{r.outlet or r.doc_id}, {r.published or 'undated'}"
         f"{f' (duplicate of {r.duplicate_of})' if r.duplicate_of else ''}\n"
