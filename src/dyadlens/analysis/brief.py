@@ -27,7 +27,8 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, String, bindparam, case, func, literal, select
 
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, QuoteRow, weigh
-from dyadlens.analysis.dyad import DyadBrief, dyad_quotes
+from dyadlens.analysis.dyad import DyadBrief, dyad_quote_heads
+from dyadlens.analysis.shown_rows import quote_rows
 from dyadlens.analysis.status import StatusEntry, status_entries
 from dyadlens.model import Event
 from dyadlens.partial_dates import PartialDate, check_date, overlaps
@@ -119,10 +120,13 @@ class Brief:
 
 
 def brief_summary(ctx: AnalysisContext, a: str, b: str, since: str | None = None,
-                  until: str | None = None) -> BriefSummary:
-    """The summary of the dyad ``a``–``b`` (ids) over ``since``–``until`` (the whole record when open)."""
+                  until: str | None = None, status: list[StatusEntry] | None = None) -> BriefSummary:
+    """The summary of the dyad ``a``–``b`` (ids) over ``since``–``until`` (the whole record when open);
+    ``status``: the dyad's steps when the caller has them already (:func:`~dyadlens.analysis.status.dyad_status`
+    gives the same as the two directions read here), so the web brief reads them once."""
     since, until = check_date(since, "since"), check_date(until, "until")
-    status = status_entries(ctx, a, b) + status_entries(ctx, b, a)
+    if status is None:
+        status = status_entries(ctx, a, b) + status_entries(ctx, b, a)
     ctx.load_names((a, b))
     return BriefSummary(
         a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b), since=since, until=until,
@@ -197,21 +201,20 @@ def _score(ctx: AnalysisContext, event: Event, row: EventRow) -> float:
     return abs(info.goldstein) * (row.counts.reports if row.counts else 1) if info is not None else 0.0
 
 
-def _negated_date(date: str | None) -> str:
-    """A sort key that puts later ISO dates first (undated last)."""
-    return "".join(chr(0x7F - ord(c)) for c in date) if date else "\x7f"
-
-
 def speaker_rank(row: QuoteRow) -> int:
     """3: a role that speaks for a state or government (:data:`LEADING_ROLES`, as whole words: a "Special
     Presidential Envoy" is not a president); 2: another stated role
     (envoy, spokesperson); 1: a speaker resolved to an actor; 0: anyone else."""
-    role = (row.speaker_role or "").casefold()
+    return _rank(row.speaker_role, row.speaker_actor)
+
+
+def _rank(speaker_role: str | None, speaker_actor: str | None) -> int:
+    role = (speaker_role or "").casefold()
     if role and any(re.search(rf"\b{re.escape(word)}\b", role) for word in LEADING_ROLES):
         return 3
     if role:
         return 2
-    return 1 if row.speaker_actor else 0
+    return 1 if speaker_actor else 0
 
 
 def _words(text: str) -> str:
@@ -221,14 +224,20 @@ def _words(text: str) -> str:
 def top_quotes(ctx: AnalysisContext, a: str, b: str, since: str | None, until: str | None,
                top: int = TOP) -> list[RankedQuote]:
     """The ``top`` quotes of one side mentioning the other in the span, by speaker rank and repetition;
-    a quotation repeated in several documents is listed once (its first publication)."""
-    quotes = [q for q in dyad_quotes(ctx, a, b, limit=None) if overlaps(q.published, since, until)]
-    repeated: dict[str, list[QuoteRow]] = {}
-    for quote in quotes:
-        repeated.setdefault(_words(quote.text), []).append(quote)
-    ranked = [RankedQuote(same[0], speaker_rank(same[0]), len(same)) for same in repeated.values()]
-    ranked.sort(key=lambda r: (-r.speaker_rank, -r.repeated, r.row.published or "\x7f"))
-    return ranked[:top]
+    a quotation repeated in several documents is listed once (its first publication). Every quote is
+    weighed on a light row (:func:`dyad_quote_heads`); only the ``top`` chosen are read as rows with
+    their evidence."""
+    heads = [head for head in dyad_quote_heads(ctx, a, b) if overlaps(head.published, since, until)]
+    repeated: dict[str, list[Any]] = {}
+    for head in heads:
+        repeated.setdefault(_words(head.text or ""), []).append(head)
+    ranked = [(_rank(same[0].speaker_role, same[0].speaker_actor), len(same), same[0]) for same in repeated.values()]
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2].published or "\x7f"))
+    chosen = ranked[:top]
+    rows = quote_rows(ctx, schema.quotes.c.id.in_([head.id for _, _, head in chosen]), order=[schema.quotes.c.id],
+                      limit=None)
+    by_id = {row.id: row for row in rows}
+    return [RankedQuote(by_id[head.id], rank, n) for rank, n, head in chosen]
 
 
 # --- what changed ---------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, QuoteRow
 from dyadlens.analysis.series import Series, dyad_series
@@ -67,12 +68,32 @@ def dyad_brief(
 def dyad_quotes(ctx: AnalysisContext, a: str, b: str, limit: int | None = QUOTES_LISTED) -> list[QuoteRow]:
     """Quotes by one side in a sentence that mentions the other side, by publication date: the first
     ``limit``, in one statement."""
+    return quote_rows(ctx, _said(a, b), order=_quote_order(), limit=limit)
+
+
+def dyad_quote_heads(ctx: AnalysisContext, a: str, b: str) -> list[Any]:
+    """Every quote :func:`dyad_quotes` lists, in its order, as a light row: id, speaker, role, publication
+    date and the quotation's words (no sentence, no names), for views that weigh them all and show a few."""
+    q, d = schema.quotes, schema.documents
+    words = func.substr(d.c.text, q.c.start + 1, q.c.end - q.c.start).label("text")
+    found = (select(q.c.id, q.c.speaker_actor, q.c.speaker_role, d.c.published, words)
+             .select_from(q.join(d, d.c.id == q.c.doc_id))
+             .where(d.c.duplicate_of.is_(None), _said(a, b)).order_by(*_quote_order()))
+    return list(ctx.store.read(found))
+
+
+def _said(a: str, b: str) -> ColumnElement[bool]:
+    """A quote by one side in a sentence that mentions the other side."""
     q, m = schema.quotes, schema.mentions
 
     def mentions(actor: str) -> ColumnElement[bool]:
         return exists().where(m.c.doc_id == q.c.doc_id, m.c.sentence_index == q.c.sentence_index,
                               m.c.actor_id == actor)
 
-    said = or_(and_(q.c.speaker_actor == a, mentions(b)), and_(q.c.speaker_actor == b, mentions(a)))
-    order = [schema.documents.c.published.is_(None), schema.documents.c.published, q.c.doc_id, q.c.start]
-    return quote_rows(ctx, said, order=order, limit=limit)
+    return or_(and_(q.c.speaker_actor == a, mentions(b)), and_(q.c.speaker_actor == b, mentions(a)))
+
+
+def _quote_order() -> list[Any]:
+    """By publication date (undated last), document and offset."""
+    q = schema.quotes
+    return [schema.documents.c.published.is_(None), schema.documents.c.published, q.c.doc_id, q.c.start]

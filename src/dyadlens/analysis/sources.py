@@ -24,10 +24,14 @@ they are about the same event, and at the same time:
 A "possible" or "planned" report never disputes an assertion: it neither
 denies the event nor speaks of the same moment as the act.
 
-At scale (a dyad of 94,000 reports) the view reads one small row per report
+At scale (a dyad of 360,000 reports) the view reads one small row per report
 (no text), finds the disagreements of a claim over arrays of day numbers
-(:func:`disagreeing_pairs`), and reads the rows it shows (the first reports
-and disagreements of each claim on the page) with their evidence in one batch.
+(:func:`_disputes`), and reads the rows it shows (the first reports and
+disagreements of each claim on the page) with their evidence in one batch. A
+dyad's page of claims reads its claims a few at a time, the most reported
+first, and stops once no claim left can come before the page's last
+(:func:`_dyad_claims`): the same claims, totals and order as weighing every
+claim, in the time and memory of the claims that decide the page.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_window
 from dyadlens.errors import DyadlensError
@@ -48,6 +52,7 @@ from dyadlens.partial_dates import PartialDate
 from dyadlens.store import EventQuery, schema
 from dyadlens.store.queries import ShownEvent, joined
 from dyadlens.store.store import shown_event, with_evidence
+from dyadlens.store.summaries import tally
 
 E, D = schema.events, schema.documents
 
@@ -57,6 +62,9 @@ DENYING = ("negated", "alleged")
 BLOCK_CELLS = 2_000_000
 #: Ids per ``IN (...)`` list when the shown rows are read.
 CHUNK = 500
+#: Claims of a dyad read per statement, after the first ones a page needs, until the page is settled
+#: (:func:`_dyad_claims`).
+CLAIMS_READ = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,23 +137,31 @@ class _Disputes:
     """The disagreements of one claim: how many, the first ones, and every report taking part in one."""
 
     total: int
-    pairs: list[tuple[int, int]]  # (asserting, denying) indexes of the view's reports, in listing order
-    taking_part: list[int]  # indexes of the view's reports, in order
+    pairs: list[tuple[int, int]]  # (asserting, denying) indexes of the claim's reports, in listing order
+    taking_part: list[int]  # indexes of the claim's reports, in order
 
 
 @dataclass(frozen=True, slots=True)
 class _Weighed:
-    """A claim's reports weighed, before its rows are read."""
+    """A claim's reports weighed, before its rows are read: what the view shows of it, and its totals."""
 
     key: tuple[str | None, str | None, str]
-    told: list[int]  # indexes of the view's reports, in order
-    documents: list[str]
-    disputes: _Disputes
+    first: Told  # its first report, in the view's order
+    listed: list[Told]  # its first ``shown`` reports (all of them when unbounded)
+    pairs: list[tuple[Told, Told]]  # its first ``shown`` (asserting, denying) disagreements
+    reports_total: int
+    documents: list[str]  # every document, sorted
+    modalities: list[str]
+    outlets: list[str]
+    disputes_total: int
     disagreement: str | None
 
-    def order(self, reports: list[Told]) -> tuple[bool, int, str, str]:
-        first = reports[self.told[0]]
-        return (not self.disputes.total, -len(self.documents), first.date or first.published or "9999", self.key[2])
+    def order(self) -> tuple[bool, int, str, str, tuple[bool, str, str, int, str]]:
+        """Disputed first, then the most documents, the earliest report, the code; a tie goes to the claim
+        whose first report comes first (the order the claims were met in when every report was sorted)."""
+        first = self.first
+        return (not self.disputes_total, -len(self.documents), first.date or first.published or "9999", self.key[2],
+                _sort_key(first))
 
 
 def sources_side_by_side(
@@ -166,39 +182,106 @@ def sources_side_by_side(
         raise DyadlensError("give a dyad or an event code")
     check_window(limit, offset)
     between = (a, b) if a is not None and b is not None else None
-    reports = sorted(_told(ctx, EventQuery(between=between, code=code)), key=_sort_key)
-    grouped: dict[tuple[str | None, str | None, str], list[int]] = defaultdict(list)
-    for n, told in enumerate(reports):
-        grouped[(told.source, told.target, told.code[:3])].append(n)
-    days = _Days.of(reports)
-    weighed = sorted((_weigh(reports, days, key, told, shown) for key, told in grouped.items()),
-                     key=lambda claim: claim.order(reports))
+    if between is not None and code is None and limit is not None:
+        weighed, total = _dyad_claims(ctx, between, offset + limit, shown)
+    else:
+        weighed = _weigh_all(_told(ctx, EventQuery(between=between, code=code)), shown)
+        total = len(weighed)
+    weighed.sort(key=_Weighed.order)
     page = weighed[offset:] if limit is None else weighed[offset : offset + limit]
     ctx.load_names(side for claim in page for side in claim.key[:2])
-    rows = _rows(ctx, (reports[n].id for claim in page for n in _shown_told(claim, shown)))
-    claims = [_claim(ctx, reports, claim, rows, shown) for claim in page]
-    return SourcesView(a=a, b=b, code=code, claims=claims, window=Window(offset, limit, len(weighed)))
+    rows = _rows(ctx, (t.id for claim in page for t in _shown_told(claim)))
+    claims = [_claim(ctx, claim, rows, shown) for claim in page]
+    return SourcesView(a=a, b=b, code=code, claims=claims, window=Window(offset, limit, total))
 
 
-def _told(ctx: AnalysisContext, query: EventQuery) -> list[Told]:
+def _weigh_all(reports: list[Told], shown: int | None) -> list[_Weighed]:
+    """Every claim of ``reports``, weighed."""
+    grouped: dict[tuple[str | None, str | None, str], list[Told]] = defaultdict(list)
+    for told in reports:
+        grouped[(told.source, told.target, told.code[:3])].append(told)
+    return [_weigh(key, claim, shown) for key, claim in grouped.items()]
+
+
+def _dyad_claims(ctx: AnalysisContext, between: tuple[str, str], needed: int,
+                 shown: int | None) -> tuple[list[_Weighed], int]:
+    """The claims of a dyad that decide its first ``needed`` claims, weighed, and how many claims it has.
+
+    No claim can list more documents than it has reports, and the summaries count each claim's reports
+    (:func:`_claim_bounds`): the claims are read a few at a time, the most reports first, until
+    ``needed`` disputed claims are found and every claim not read has fewer reports than the
+    ``needed``-th of them has documents, so none of them can come before it. A dyad whose claims are
+    rarely disputed is still read whole, a few claims at a time: its memory stays bounded by a claim.
+    """
+    bounds = _claim_bounds(ctx, between)
+    keys = sorted(bounds, key=lambda key: (-bounds[key][0], key[2], key[0] or "", key[1] or ""))
+    weighed: list[_Weighed] = []
+    read = 0
+    while read < len(keys):
+        batch = keys[read : read + max(needed - read, CLAIMS_READ)]  # the first ``needed`` at once
+        weighed += _weigh_all(_told(ctx, EventQuery(between=between), _of_claims(batch, bounds)), shown)
+        read += len(batch)
+        if read < len(keys) and _settled(weighed, needed, bounds[keys[read]][0]):
+            break
+    return weighed, len(keys)
+
+
+def _settled(weighed: list[_Weighed], needed: int, most_reports_left: int) -> bool:
+    """Whether the first ``needed`` claims are known: as many disputed claims found, each with more
+    documents than any claim left to read has reports."""
+    disputed = sorted((claim for claim in weighed if claim.disputes_total), key=_Weighed.order)
+    return len(disputed) >= needed and (needed == 0 or len(disputed[needed - 1].documents) > most_reports_left)
+
+
+def _claim_bounds(ctx: AnalysisContext, between: tuple[str, str]) -> dict[tuple[str | None, str | None, str],
+                                                                          tuple[int, set[str]]]:
+    """Per claim of the dyad, its reports (acts counted by the summaries, standing facts counted here)
+    and the codes they carry."""
+    bounds: dict[tuple[str | None, str | None, str], tuple[int, set[str]]] = {}
+    for query in (EventQuery(between=between, standing=False), EventQuery(between=between, standing=True)):
+        counted = tally(query)
+        keys = [counted.column(name) for name in ("source", "target", "code")]  # one object each: PostgreSQL
+        found = (select(*keys, counted.count()).select_from(counted.source).where(*counted.conditions())
+                 .group_by(*keys))
+        for source, target, full_code, n in ctx.store.read(found):
+            key = (source, target, str(full_code)[:3])
+            reports, codes = bounds.get(key, (0, set()))
+            bounds[key] = (reports + int(n), codes | {str(full_code)})
+    return bounds
+
+
+def _of_claims(keys: list[tuple[str | None, str | None, str]],
+               bounds: dict[tuple[str | None, str | None, str], tuple[int, set[str]]]) -> ColumnElement[bool]:
+    """The reports of the claims named: their sides and their codes, as ranges of the (code, source,
+    target) index."""
+    return or_(*(and_(E.c.code.in_(sorted(bounds[key][1])), E.c.source == key[0], E.c.target == key[1])
+                 for key in keys))
+
+
+def _told(ctx: AnalysisContext, query: EventQuery, *where: ColumnElement[bool]) -> list[Told]:
+    """The reports matching ``query`` (and ``where``), in the view's order."""
     found = (select(E.c.id, E.c.source, E.c.target, E.c.code, E.c.modality, E.c.date, D.c.published, E.c.cluster,
                     E.c.doc_id, E.c.start, D.c.outlet)
-             .select_from(joined()).where(*query.conditions()))
-    return [Told._make(row) for row in ctx.store.read(found)]
+             .select_from(joined()).where(*query.conditions(), *where))
+    return sorted((Told._make(row) for row in ctx.store.read(found)), key=_sort_key)
 
 
-def _weigh(reports: list[Told], days: _Days, key: tuple[str | None, str | None, str], told: list[int],
-           shown: int | None) -> _Weighed:
-    disputes = _disputes(days, np.array(told, dtype=np.int64), shown)
-    described = _describe(reports, disputes.taking_part) if disputes.total else None
-    return _Weighed(key, told, sorted({reports[n].doc_id for n in told}), disputes, described)
+def _weigh(key: tuple[str | None, str | None, str], reports: list[Told], shown: int | None) -> _Weighed:
+    """One claim (its reports in the view's order) weighed: its disagreements found over day numbers."""
+    disputes = _disputes(_Days.of(reports), np.arange(len(reports), dtype=np.int64), shown)
+    return _Weighed(
+        key=key, first=reports[0], listed=reports if shown is None else reports[:shown],
+        pairs=[(reports[i], reports[j]) for i, j in disputes.pairs], reports_total=len(reports),
+        documents=sorted({t.doc_id for t in reports}), modalities=sorted({t.modality for t in reports}),
+        outlets=sorted({_name(t) for t in reports}), disputes_total=disputes.total,
+        disagreement=_describe(reports, disputes.taking_part) if disputes.total else None,
+    )
 
 
-def _shown_told(claim: _Weighed, shown: int | None) -> list[int]:
+def _shown_told(claim: _Weighed) -> list[Told]:
     """The reports of a claim whose rows the view shows: its first reports and both sides of its first
     disagreements."""
-    listed = claim.told if shown is None else claim.told[:shown]
-    return [*listed, *(n for pair in claim.disputes.pairs for n in pair)]
+    return [*claim.listed, *(t for pair in claim.pairs for t in pair)]
 
 
 def _rows(ctx: AnalysisContext, ids: Iterable[str]) -> dict[str, EventRow]:
@@ -212,11 +295,8 @@ def _rows(ctx: AnalysisContext, ids: Iterable[str]) -> dict[str, EventRow]:
     return {s.event.id: ctx.shown_row(s) for s in shown}
 
 
-def _claim(ctx: AnalysisContext, reports: list[Told], claim: _Weighed, rows: dict[str, EventRow],
-           shown: int | None) -> Claim:
+def _claim(ctx: AnalysisContext, claim: _Weighed, rows: dict[str, EventRow], shown: int | None) -> Claim:
     source, target, base = claim.key
-    listed = claim.told if shown is None else claim.told[:shown]
-    told = [reports[n] for n in claim.told]
     return Claim(
         source=source,
         source_name=ctx.actor_name(source),
@@ -224,16 +304,16 @@ def _claim(ctx: AnalysisContext, reports: list[Told], claim: _Weighed, rows: dic
         target_name=ctx.actor_name(target),
         base_code=base,
         code_name=ctx.code_name(base),
-        modalities=sorted({t.modality for t in told}),
+        modalities=claim.modalities,
         documents=claim.documents if shown is None else claim.documents[:shown],
-        outlets=sorted({_name(t) for t in told}),
-        disputed=bool(claim.disputes.total),
+        outlets=claim.outlets,
+        disputed=bool(claim.disputes_total),
         disagreement=claim.disagreement,
-        reports=[rows[reports[n].id] for n in listed],
-        disagreements=[_disagreement(reports[i], reports[j], rows) for i, j in claim.disputes.pairs],
-        reports_total=len(claim.told),
+        reports=[rows[t.id] for t in claim.listed],
+        disagreements=[_disagreement(asserted, denied, rows) for asserted, denied in claim.pairs],
+        reports_total=claim.reports_total,
         documents_total=len(claim.documents),
-        disagreements_total=claim.disputes.total,
+        disagreements_total=claim.disputes_total,
     )
 
 

@@ -71,16 +71,31 @@ class Sides:
     actor: str | None = None
     between: tuple[str, str] | None = None  # both pairs of two actors, either way round
 
-    def over(self, first: Any, second: Any) -> list[ColumnElement[bool]]:
-        """The conditions over a (designator-like, designee-like) pair of columns."""
-        found = [first == self.designator] if self.designator else []
-        found += [second == self.designee] if self.designee else []
+    def over(self, first: Any, second: Any, missing: bool = False) -> list[ColumnElement[bool]]:
+        """The conditions over a (designator-like, designee-like) pair of columns; with ``missing``, a NULL
+        side meets any condition on it (a cluster's missing side is its lead's own)."""
+
+        def equal(column: Any, value: str) -> ColumnElement[bool]:
+            return or_(column == value, column.is_(None)) if missing else column == value
+
+        found = [equal(first, self.designator)] if self.designator else []
+        found += [equal(second, self.designee)] if self.designee else []
         if self.actor:
-            found.append(or_(first == self.actor, second == self.actor))
+            found.append(or_(equal(first, self.actor), equal(second, self.actor)))
         if self.between:
             a, b = self.between
-            found.append(or_(and_(first == a, second == b), and_(first == b, second == a)))
+            found.append(or_(and_(equal(first, a), equal(second, b)), and_(equal(first, b), equal(second, a))))
         return found
+
+    def pairs(self) -> list[Pair] | None:
+        """The (designator, designee) pairs a read covers when they are fixed (one pair, or both ways between
+        two actors), else None."""
+        if self.between:
+            a, b = self.between
+            return [(a, b), (b, a)]
+        if self.designator and self.designee and not self.actor:
+            return [(self.designator, self.designee)]
+        return None
 
     def over_events(self, query: EventQuery) -> list[ColumnElement[bool]]:
         """The conditions over the events' (consolidated) source and target, written so that no index
@@ -163,19 +178,39 @@ def _status_rows(store: Any, query: EventQuery, sides: Sides) -> list[Any]:
                code.label("code"), modality.label("modality"), query.column("date").label("date"),
                query.column("source").label("source"), query.column("target").label("target"), *_head())
         .select_from(joined())
-        .where(*query.conditions(), *sides.over_events(query), or_(*gives), _coded(query))
+        .where(*query.conditions(), *sides.over_events(query), or_(*gives), _coded(query, sides))
         .order_by(rank, D.c.seq, E.c.seq)
     )
     return list(store.read(found))
 
 
-def _coded(query: EventQuery) -> ColumnElement[bool]:
+def _coded(query: EventQuery, sides: Sides) -> ColumnElement[bool]:
     """What every match meets, written for an index on the code: its own code, or (counting events) it
-    leads a cluster of one of the codes (the consolidated code is the cluster's)."""
-    own = E.c.code.in_(_STATUS_CODES)
+    leads a cluster of one of the codes (the consolidated code is the cluster's); and the sides, over the
+    own columns of the events and of the clusters (a missing side of a cluster is its lead's), which the
+    (code, source, target) indexes answer without reading a row; for fixed pairs as seeks
+    (:func:`_coded_pairs`)."""
+    pairs = sides.pairs()
+    if pairs is not None:
+        return _coded_pairs(query, pairs)
+    own = and_(E.c.code.in_(_STATUS_CODES), *sides.over(E.c.source.concat(""), E.c.target.concat("")))
     if not query.per_event:
         return own
-    return or_(own, E.c.id.in_(select(C.c.lead).where(C.c.code.in_(_STATUS_CODES))))
+    cluster_sides = sides.over(C.c.source.concat(""), C.c.target.concat(""), missing=True)
+    leads = select(C.c.lead).where(C.c.code.in_(_STATUS_CODES), *cluster_sides)
+    return or_(own, E.c.id.in_(leads))
+
+
+def _coded_pairs(query: EventQuery, pairs: list[Pair]) -> ColumnElement[bool]:
+    """The candidates of fixed pairs: the reports whose own code and sides match, and (counting events) the
+    leads of the clusters whose code matches and whose sides match or are missing (a missing consolidated
+    side is the lead's own): a few thousand rows of a large dyad, not every status-coded event of the store."""
+    own = or_(*(and_(E.c.code.in_(_STATUS_CODES), E.c.source == x, E.c.target == y) for x, y in pairs))
+    if not query.per_event:
+        return own
+    sides = [and_(or_(C.c.source == x, C.c.source.is_(None)), or_(C.c.target == y, C.c.target.is_(None)))
+             for x, y in pairs]
+    return or_(own, E.c.id.in_(select(C.c.lead).where(C.c.code.in_(_STATUS_CODES), or_(*sides))))
 
 
 def _cluster_reports(store: Any, clusters: list[str]) -> dict[str, list[Any]]:
@@ -231,8 +266,8 @@ def event_pairs(store: Any, sides: Sides) -> set[Pair]:
     gives = [and_(code == c, modality.in_(sorted(by_modality))) for c, by_modality in EVENT_STATUSES.items()]
     found = (
         select(E.c.source, E.c.target).select_from(joined())
-        .where(*query.conditions(), *sides.over_events(query), or_(*gives), _coded(query), E.c.source.is_not(None),
-               E.c.target.is_not(None))
+        .where(*query.conditions(), *sides.over_events(query), or_(*gives), _coded(query, sides),
+               E.c.source.is_not(None), E.c.target.is_not(None))
         .distinct()
     )
     return {(row.source, row.target) for row in store.read(found)}
