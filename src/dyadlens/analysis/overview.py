@@ -16,16 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_, union_all
 
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_window, weigh
 from dyadlens.store import EventQuery, check_count, schema
+from dyadlens.store.queries import not_rejected
 from dyadlens.store.summaries import SummaryTally, Tally, in_use, tally
 
 #: Actors the overview lists, most events first.
 ACTORS_SHOWN = 30
 
 A, D, M, SA, SD = schema.actors, schema.documents, schema.mentions, schema.summary_actors, schema.summary_dyads
+TOTALS = schema.summary_totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,25 +79,45 @@ def corpus_overview(ctx: AnalysisContext, top: int = 20, count: str = "events", 
     """Totals, the ``top`` dyads, the most active actors and ``limit`` documents from ``offset``."""
     check_window(limit, offset)
     acts = EventQuery(count=check_count(count), standing=False)
-    documents = [
-        DocumentSummary(id=d.id, title=d.title, outlet=d.outlet, published=d.published, kind=d.kind,
-                        duplicate_of=d.duplicate_of, events=d.events, quotes=d.quotes)
-        for d in ctx.store.documents(limit, count=count, offset=offset, by_published=True)
-    ]
+    documents = _documents(ctx, count, limit, offset)
     totals = _totals(ctx, acts)
     duplicates = int(ctx.store.read(select(func.count()).where(D.c.duplicate_of.is_not(None)))[0][0])
     return Overview(documents=documents, actors=_actors(ctx, acts), dyads=_top_dyads(ctx, acts, top), totals=totals,
                     count=count, window=Window(offset, limit, totals["documents"]), duplicates=duplicates)
 
 
+def _documents(ctx: AnalysisContext, count: str, limit: int | None, offset: int) -> list[DocumentSummary]:
+    """One page of the documents by publication date (undated last, then id), with their events and quotes.
+
+    Each part is read in the order of the (published, id, ...) index, which holds every column shown, up to
+    the page's end: the dated documents, then the undated ones; only those rows are sorted and counted (a
+    sort of every document, or a read of their rows with the article text, costs a second on a large store).
+    """
+    end = None if limit is None else offset + limit
+    head = [D.c.id, D.c.title, D.c.outlet, D.c.published, D.c.kind, D.c.duplicate_of]
+    dated = select(*head, literal(0).label("undated")).where(D.c.published.is_not(None)).order_by(
+        D.c.published, D.c.id).limit(end).subquery()
+    undated = select(*head, literal(1).label("undated")).where(D.c.published.is_(None)).order_by(
+        D.c.id).limit(end).subquery()
+    both = union_all(select(dated), select(undated)).subquery()
+    e, q = schema.events, schema.quotes
+    each_once = func.count(func.distinct(func.coalesce(e.c.cluster, e.c.id))).filter(e.c.standing.is_(False))
+    events = func.count() if count == "reports" else each_once
+    page = select(
+        *(both.c[c.name] for c in head),
+        select(events).where(e.c.doc_id == both.c.id, not_rejected()).scalar_subquery().label("events"),
+        select(func.count()).where(q.c.doc_id == both.c.id).scalar_subquery().label("quotes"),
+    ).order_by(both.c.undated, both.c.published, both.c.id).limit(limit).offset(offset or None)
+    return [DocumentSummary(**row._mapping) for row in ctx.store.read(page)]
+
+
 def _totals(ctx: AnalysisContext, acts: EventQuery) -> dict[str, int]:
-    original = D.c.duplicate_of.is_(None)
     counts = select(
         select(func.count()).select_from(D).scalar_subquery(),
         _actors_total(),
         _events_total(tally(acts)),
-        _rows_in_originals(schema.quotes, original),
-        _rows_in_originals(schema.designations, original),
+        _rows_in_originals(schema.quotes),
+        _rows_in_originals(schema.designations),
     )
     row = ctx.store.read(counts)[0]
     return dict(zip(("documents", "actors", "events", "quotes", "designations"), map(int, row), strict=True))
@@ -108,12 +130,33 @@ def _actors_total() -> Any:
 
 
 def _events_total(counted: Tally) -> Any:
+    if _totals_of(counted):
+        return _kept_events_total(counted.query.count)
     return select(func.coalesce(counted.count(), 0)).select_from(counted.source).where(
         *counted.conditions()).scalar_subquery()
 
 
-def _rows_in_originals(table: Any, original: Any) -> Any:
-    return select(func.count()).select_from(table.join(D, D.c.id == table.c.doc_id)).where(original).scalar_subquery()
+def _kept_events_total(mode: str) -> Any:
+    """Every act of ``mode`` without reading ``summary_totals`` whole (millions of rows on a large store): the
+    acts between two actors kept per dyad, plus the totals' rows that ``summary_dyads`` leaves out, each read
+    by an index (a side missing: ranges of the key and of the target index; one actor on both sides: a
+    look-up per actor)."""
+    t = TOTALS.c
+    between_two = select(func.coalesce(func.sum(SD.c.events), 0)).where(SD.c.mode == mode).scalar_subquery()
+    one_side = select(func.coalesce(func.sum(t.n), 0)).where(t.mode == mode, or_(t.source == "", t.target == ""))
+    same_actor = (select(func.coalesce(func.sum(t.n), 0))
+                  .select_from(SA.join(TOTALS, and_(t.mode == mode, t.source == SA.c.actor, t.target == SA.c.actor)))
+                  .where(SA.c.actor != ""))
+    return between_two + one_side.scalar_subquery() + same_actor.scalar_subquery()
+
+
+def _rows_in_originals(table: Any) -> Any:
+    """The rows of ``table`` in documents that are not duplicates: all of them less those of the duplicates (a
+    count of the table's smallest index and a few look-ups, where joining each row to its document costs
+    a look-up per row)."""
+    in_duplicates = select(func.count()).select_from(table.join(D, D.c.id == table.c.doc_id)).where(
+        D.c.duplicate_of.is_not(None)).scalar_subquery()
+    return select(func.count()).select_from(table).scalar_subquery() - in_duplicates
 
 
 def _actors(ctx: AnalysisContext, acts: EventQuery) -> list[ActorSummary]:

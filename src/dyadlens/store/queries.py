@@ -78,6 +78,8 @@ class EventQuery:
     returned with its cluster's consolidated fields (see the module);
     ``standing`` keeps only standing facts (True) or only acts (False); ``with_observations``
     (counting events) adds the standing facts, each report its own row, as the timeline shows them.
+    ``code_by_index`` reads the code prefix through the code indexes, as a range: for a rare code (a
+    common one is met sooner by reading a listing in its own order, which the range would sort instead).
     """
 
     source: str | None = None
@@ -94,6 +96,7 @@ class EventQuery:
     count: str = "reports"
     standing: bool | None = None
     with_observations: bool = False
+    code_by_index: bool = False
 
     @property
     def per_event(self) -> bool:
@@ -139,7 +142,12 @@ class EventQuery:
         found = []
         sides, cluster_sides = self._sides(E.c), self._sides(C.c)
         if sides is not None and cluster_sides is not None:
-            found.append(or_(sides, E.c.id.in_(select(C.c.lead).where(cluster_sides))) if self.per_event else sides)
+            with_leads = self.per_event and self.standing is not True  # a standing fact is never in a cluster
+            found.append(or_(sides, E.c.id.in_(select(C.c.lead).where(cluster_sides))) if with_leads else sides)
+        if self.code and self.code_by_index:  # the code prefix as a range of the (code, source, target) indexes
+            coded = prefix_range(E.c.code, self.code)
+            leads = E.c.id.in_(select(C.c.lead).where(prefix_range(C.c.code, self.code)))
+            found.append(or_(coded, leads) if self.per_event else coded)
         dated, cluster_dated, published = self._dated(E.c.date), self._dated(C.c.date), self._dated(D.c.published)
         if dated is not None and cluster_dated is not None and published is not None:
             alternatives = [dated]
@@ -148,7 +156,28 @@ class EventQuery:
             if self.document_dates:
                 alternatives.append(E.c.doc_id.in_(select(D.c.id).where(published)))
             found.append(or_(*alternatives))
-        return found
+        dyad_dated = self._dyad_dated()
+        return found if dyad_dated is None else [*found, dyad_dated]
+
+    def _dyad_dated(self) -> ColumnElement[bool] | None:
+        """With both sides named and an end to the period: the candidates as ranges of the (source, target,
+        date) indexes, so that a busy dyad's first months are read without its other events. An event's
+        placed date is its cluster's date, else its own, else its document's (an undated event's own date is
+        NULL, a range of its own); a cluster's sides are its lead's."""
+        until = parse_bound(self.until)
+        pairs = {(self.source, self.target)} if self.source and self.target else set()
+        if self.between:
+            a, b = self.between
+            pairs = {(a, b), (b, a)}
+        if until is None or not pairs:
+            return None
+        last = until.last_day.isoformat()
+        found = [and_(E.c.source == s, E.c.target == t, date) for s, t in sorted(pairs)
+                 for date in (E.c.date <= last, E.c.date.is_(None))]
+        if self.per_event:
+            dated = or_(*(and_(C.c.source == s, C.c.target == t, C.c.date <= last) for s, t in sorted(pairs)))
+            found.append(E.c.id.in_(select(C.c.lead).where(dated)))
+        return or_(*found)
 
     def _sides(self, columns: Any) -> ColumnElement[bool] | None:
         """The side filters (source, target, actor, between) over one table's columns, or None."""
@@ -192,6 +221,14 @@ class EventQuery:
 
     def _equal(self) -> dict[str, str | None]:
         return {"source": self.source, "target": self.target, "doc_id": self.doc_id}
+
+
+def prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:
+    """The values of ``column`` that start with ``prefix``, as a range an index reads (``LIKE`` reads none
+    in SQLite, whose ``LIKE`` ignores case): from the prefix up to the prefix with its last character
+    raised by one."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < after)
 
 
 def joined() -> FromClause:

@@ -32,14 +32,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, FromClause, and_, delete, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, FromClause, Select, and_, delete, func, literal, or_, select
 
 from dyadlens.partial_dates import overlaps_sql, parse_bound
 from dyadlens.store import actor_summaries, schema
-from dyadlens.store.queries import COUNT_MODES, EventQuery, joined
+from dyadlens.store.queries import COUNT_MODES, EventQuery, joined, prefix_range
 
 MONTHS, TOTALS = schema.summary_months, schema.summary_totals
 #: The key columns of the summaries besides the count mode and the period.
@@ -305,7 +305,7 @@ class SummaryTally(Tally):
         q, t = self.query, self.table.c
         found = [self._keyed(), t.n > 0]
         if q.code:
-            found.append(t.code.startswith(q.code, autoescape=True))
+            found += [t.code.startswith(q.code, autoescape=True), prefix_range(t.code, q.code)]
         if q.modalities is not None:
             found.append(t.modality.in_(q.modalities))
         if q.since or q.until:
@@ -360,3 +360,22 @@ def tally(query: EventQuery, *, by_period: bool = False) -> Tally:
         return Tally(query)
     periodless = not (by_period or query.since or query.until)
     return SummaryTally(query, TOTALS if periodless else MONTHS)
+
+
+def split_by_standing(query: EventQuery) -> tuple[EventQuery | None, EventQuery | None]:
+    """``query`` as two queries whose rows partition its own: its acts, which the summaries may count, and its
+    standing facts (None for a part that holds no row)."""
+    if query.standing is not None:
+        return (None, query) if query.standing else (query, None)
+    acts = replace(query, standing=False, with_observations=False)
+    if query.per_event and not query.with_observations:
+        return acts, None
+    return acts, replace(query, standing=True)
+
+
+def acts_total(query: EventQuery) -> Select[Any] | None:
+    """How many acts ``query`` (acts only) matches, read off the summaries; None when they cannot say."""
+    if not serves(query):
+        return None
+    counted = tally(query)
+    return select(func.coalesce(counted.count(), 0)).select_from(counted.source).where(*counted.conditions())
