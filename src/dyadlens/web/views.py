@@ -141,7 +141,8 @@ def brief_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     """``/brief/A/B``: the dyad's summary first (analysis/brief.py), then the dyad page's detail, folded."""
     dyad = dyad_page(ctx, args, query)
     since, until = _one(query, "since"), _one(query, "until")
-    brief = Brief(brief_summary(ctx, dyad.payload.a, dyad.payload.b, since=since, until=until), dyad.payload)
+    summary = brief_summary(ctx, dyad.payload.a, dyad.payload.b, since=since, until=until, status=dyad.payload.status)
+    brief = Brief(summary, dyad.payload)
     return Page("brief.html", f"Brief: {dyad.title}", brief, dyad.extras)
 
 
