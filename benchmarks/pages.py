@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from server_cpu import ServerClock
 from views import Timing, get, rss_mb, run  # the helpers of benchmarks/views.py
 
 from dyadlens.kb.knowledge_base import load_kb
@@ -71,15 +72,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--document", default="syn-00000001")
     parser.add_argument("--year", default="2012")
     parser.add_argument("--only", action="append", default=[], help="only the pages whose path contains this")
+    parser.add_argument("--exact", action="store_true", help="--only names whole page names (the root page: /)")
     args = parser.parse_args(argv)
     store = open_store(args.store, read_only=True)
     app = WebApp(store, load_ontology(), load_kb())
     paths = page_paths(*args.actors, args.person, args.document, args.year)
     if args.only:
-        paths = {name: path for name, path in paths.items() if any(part in name for part in args.only)}
+        paths = {name: path for name, path in paths.items()
+                 if any(part == name if args.exact else part in name for part in args.only)}
     before = rss_mb()
     timings: list[Timing] = run({name: (lambda path=path: get(app, path)) for name, path in paths.items()},
-                                args.rounds)
+                                args.rounds, ServerClock.of(store))
     print(f"store {args.store}; {args.rounds} rounds, interleaved")
     print("| page | median wall | spread (min–max) | median CPU | peak Python memory | answer bytes |")
     print("|---|---|---|---|---|---|")

@@ -27,9 +27,10 @@ indexes are built at the end, the summaries computed from the events (the
 rebuild, the same ``INSERT ... SELECT`` as migration 0010) and the triggers
 restored, then ``ANALYZE`` gathers the planner's statistics.
 
-The same seed gives the same store. Rows go in through SQLAlchemy Core
-``INSERT``s executed with many rows at once (executemany), one transaction per
-chunk of documents, so the same code fills a PostgreSQL store (``--db URL``).
+The same seed gives the same store. Rows go in one transaction per chunk of
+documents: on SQLite through ``INSERT``s executed with many rows at once
+(executemany), on PostgreSQL (a ``postgresql://`` target) by ``COPY`` (psycopg's
+``cursor.copy``; ``--executemany`` for the ``INSERT``s instead, to compare).
 """
 
 from __future__ import annotations
@@ -46,13 +47,14 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select, text
 
 from dyadlens.kb.knowledge_base import load_kb
 from dyadlens.kb.ontology import load_ontology
 from dyadlens.model import is_unresolved, unresolved_id
 from dyadlens.store import open_store, schema, summaries
 from dyadlens.store.backend import IndexedSentence
+from dyadlens.store.postgres import copy_rows
 
 #: The first actors of the list (KB names): those the news, and the views, are most about.
 NAMED_ACTORS = (
@@ -250,8 +252,9 @@ BULK_INDEXES = tuple(
 
 
 def generate(target: str, documents: int, *, seed: int = 13, actors: int = 600, chunk: int = 1000,
-             progress: bool = False) -> Sizes:
-    """Fill a new store at ``target`` (a path or a database URL) with ``documents`` synthetic documents."""
+             progress: bool = False, executemany: bool = False) -> Sizes:
+    """Fill a new store at ``target`` (a path or a database URL) with ``documents`` synthetic documents;
+    ``executemany`` on PostgreSQL: the rows by executemany instead of ``COPY`` (the way it was before)."""
     started = time.perf_counter()
     store = open_store(target)
     generator = Generator(seed, actors)
@@ -263,7 +266,7 @@ def generate(target: str, documents: int, *, seed: int = 13, actors: int = 600, 
     try:
         for first in range(0, documents, chunk):
             batch = [generator.document(seq, documents) for seq in range(first, min(documents, first + chunk))]
-            _write_chunk(store, batch, sizes)
+            _write_chunk(store, batch, sizes, executemany)
             generator.forget_closed_clusters(first + len(batch))
             if progress:
                 print(f"{first + len(batch)} documents, {sizes.events} events, "
@@ -317,25 +320,29 @@ def cluster_rows() -> Any:
                   told.c.last_seen).join_from(told, lead, lead.c.id == told.c.cluster)
 
 
-def _write_chunk(store: Any, batch: list[dict[str, list[dict[str, Any]]]], sizes: Sizes) -> None:
-    """One transaction: every table's rows of the chunk in one executemany each, then the search index."""
+def _write_chunk(store: Any, batch: list[dict[str, list[dict[str, Any]]]], sizes: Sizes, executemany: bool) -> None:
+    """One transaction: every table's rows of the chunk in one ``COPY`` or executemany each, then the search index."""
     with store.transaction() as conn:
+        copy = conn.dialect.name == "postgresql" and not executemany
         for name in INSERT_ORDER:
             rows = [row for doc in batch for row in doc[name]]
             if name == "sentences":
                 rows = [{k: v for k, v in row.items() if k != "text"} for row in rows]
             if rows:
-                _insert(conn, schema.metadata.tables[name], rows)
-        _index_sentences(store, conn, batch)
+                _insert(conn, schema.metadata.tables[name], rows, copy)
+        _index_sentences(store, conn, batch, copy)
     sizes.documents += len(batch)
     for name in ("sentences", "events", "mentions", "quotes", "designations"):
         setattr(sizes, name, getattr(sizes, name) + sum(len(doc[name]) for doc in batch))
 
 
-def _insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """One executemany of ``rows`` (all with the same keys) through the driver: the statement is
-    compiled once for the connection's dialect, and no per-row parameter processing is done."""
+def _insert(conn: Any, table: Any, rows: list[dict[str, Any]], copy: bool) -> None:
+    """``rows`` (all with the same keys) in one go: ``COPY`` (PostgreSQL), else one executemany through the
+    driver, the statement compiled once for the connection's dialect and no per-row parameter processing done."""
     names = list(rows[0])
+    if copy:
+        copy_rows(conn, table.name, names, ([row[name] for name in names] for row in rows))
+        return
     statement = table.insert().values({name: bindparam(name) for name in names}).compile(dialect=conn.dialect)
     if conn.dialect.paramstyle in ("qmark", "format", "numeric"):
         order = statement.positiontup or names
@@ -344,14 +351,19 @@ def _insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
         conn.exec_driver_sql(str(statement), rows)
 
 
-def _index_sentences(store: Any, conn: Any, batch: list[dict[str, list[dict[str, Any]]]]) -> None:
-    """Hand the chunk's sentences to the backend's search index, by the integer keys the store gave them."""
+def _index_sentences(store: Any, conn: Any, batch: list[dict[str, list[dict[str, Any]]]], copy: bool) -> None:
+    """Hand the chunk's sentences to the backend's search index, by the integer keys the store gave them
+    (on PostgreSQL without ``copy``: by the executemany ``INSERT`` the backend used before it copied)."""
     s = schema.sentences
     sentences = [row for doc in batch for row in doc["sentences"]]
     ids = [row["id"] for row in sentences]
     keys = dict(conn.execute(s.select().with_only_columns(s.c.id, s.c.row).where(s.c.id.in_(ids))).all())
     indexed = [IndexedSentence(keys[row["id"]], row["doc_id"], row["text"]) for row in sentences]
-    store.backend.index_sentences(conn, indexed)
+    if conn.dialect.name == "postgresql" and not copy:
+        conn.execute(text('INSERT INTO sentence_search ("row", doc_id, text) VALUES (:row, :doc_id, :text)'),
+                     [{"row": s.row, "doc_id": s.doc_id, "text": s.text} for s in indexed])
+    else:
+        store.backend.index_sentences(conn, indexed)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -363,6 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk", type=int, default=1000, help="documents per transaction")
     parser.add_argument("--finish", action="store_true",
                         help="complete a store whose rows are all in (clusters, indexes, summaries, statistics)")
+    parser.add_argument("--executemany", action="store_true",
+                        help="on PostgreSQL, insert the rows by executemany instead of COPY (to compare)")
     args = parser.parse_args(argv)
     if args.finish:
         store, sizes = open_store(args.target), Sizes()
@@ -375,7 +389,7 @@ def main(argv: list[str] | None = None) -> None:
     if "://" not in args.target and Path(args.target).exists():
         parser.error(f"{args.target} exists: the generator writes a new store")
     sizes = generate(args.target, args.documents, seed=args.seed, actors=args.actors, chunk=args.chunk,
-                     progress=True)
+                     progress=True, executemany=args.executemany)
     print(json.dumps(sizes.__dict__))
 
 

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from server_cpu import ServerClock
+
 from dyadlens.analysis import profile
 from dyadlens.analysis.common import AnalysisContext, to_jsonable
 from dyadlens.analysis.events import list_events
@@ -61,12 +63,14 @@ class Timing:
     cpu: list[float]
     peak_mb: float = 0.0
     size: int = 0
+    server: list[float] = dataclasses.field(default_factory=list)  # a local PostgreSQL's CPU (server_cpu.py)
 
     def row(self) -> str:
         median, low, high = statistics.median(self.wall), min(self.wall), max(self.wall)
         cpu = statistics.median(self.cpu)
+        server = f" + server {statistics.median(self.server) * 1000:,.0f} ms" if self.server else ""
         return (f"| {self.name} | {median * 1000:,.0f} ms | {low * 1000:,.0f}–{high * 1000:,.0f} ms | "
-                f"{cpu * 1000:,.0f} ms | {self.peak_mb:,.1f} MB | {self.size:,} |")
+                f"{cpu * 1000:,.0f} ms{server} | {self.peak_mb:,.1f} MB | {self.size:,} |")
 
 
 def library_cases(ctx: AnalysisContext, a: str, b: str, year: str) -> dict[str, Case]:
@@ -153,14 +157,18 @@ def size_of(answer: Any) -> int:
     return len(json.dumps(to_jsonable(answer), default=str))
 
 
-def run(cases: dict[str, Case], rounds: int) -> list[Timing]:
+def run(cases: dict[str, Case], rounds: int, server: ServerClock | None = None) -> list[Timing]:
+    """Time every case ``rounds`` times, interleaved; with ``server``, a local PostgreSQL's CPU beside the client's."""
     timings = {name: Timing(name, [], []) for name in cases}
     for _ in range(rounds):
         for name, case in cases.items():
+            served = server.seconds() if server else 0.0
             wall, cpu = time.perf_counter(), time.process_time()
             answer = case()
             timings[name].wall.append(time.perf_counter() - wall)
             timings[name].cpu.append(time.process_time() - cpu)
+            if server:
+                timings[name].server.append(server.seconds() - served)
             timings[name].size = size_of(answer)
     for name, case in cases.items():
         tracemalloc.start()
@@ -195,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     cases = {name: case for name, case in cases.items()
              if (not args.only or args.only in name) and not any(skipped in name for skipped in args.skip)}
     before = rss_mb()
-    timings = run(cases, args.rounds)
+    timings = run(cases, args.rounds, ServerClock.of(store))
     print(f"store {args.store}: {store.stats(count='reports')['events']:,} reports; {args.rounds} rounds, interleaved")
     print("| view | median wall | spread (min–max) | median CPU | peak Python memory | answer bytes |")
     print("|---|---|---|---|---|---|")

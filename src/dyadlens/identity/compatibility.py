@@ -114,10 +114,12 @@ def code_relation(a: str, b: str) -> str | None:
     return "sibling" if a[:2] == b[:2] else None
 
 
+@cache
 def symmetric(code: str) -> bool:
     return code.startswith(identity_data().symmetric_codes)
 
 
+@cache
 def undirected(code: str) -> bool:
     """A report with this code may tell its event from the other side (symmetric or converse codes)."""
     return symmetric(code) or any(code == a for a, _ in identity_data().converse_codes)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, or_, select, true, update
 
-from dyadlens.identity.compatibility import ActorRelations, kb_relations, undirected
+from dyadlens.identity.compatibility import ActorRelations, kb_relations, parsed_date, undirected
 from dyadlens.identity.consolidate import consolidate
 from dyadlens.identity.core import Cluster, Clusterer
 from dyadlens.identity.reports import EvidenceKey, Links, Report, key_from_json
@@ -27,6 +27,8 @@ from dyadlens.store import schema
 from dyadlens.store.codec import record_from_row
 
 E, D, C = schema.events, schema.documents, schema.clusters
+#: Sorts after every digit and "-": ``date`` to ``date + "~"`` holds every day the date covers.
+_AFTER_EVERY_DAY = "~"
 #: The correction actions that link two reports (``Correction.other`` names the second).
 MERGE, SPLIT = "merge", "split"
 
@@ -137,17 +139,22 @@ def _load(sync: _Sync, cluster_ids: Iterable[str]) -> list[Cluster]:
 
 def _candidates(sync: _Sync, reports: Sequence[Report]) -> set[str]:
     """The stored clusters the reports may join: a member with a dyad the KB relates (reversed
-    for symmetric codes) and the same root, or a member the analyst linked to one of them."""
+    for symmetric codes), the same root and a date one of the reports' can meet (:func:`_dates_met`),
+    or a member the analyst linked to one of them. Every other stored cluster scores 0 with each
+    report, so leaving it unloaded changes no assignment; the date bound is what keeps the search
+    from growing with the store (the ``(source, target, date)`` index serves every date term)."""
     relations = sync.clusterer.relations
-    roots: dict[tuple[frozenset[str | None], frozenset[str | None]], set[str]] = {}
+    wanted: dict[tuple[frozenset[str | None], frozenset[str | None]], tuple[set[str], set[str | None]]] = {}
     for r in reports:
         e = r.event
         sources, targets = frozenset(relations.alike(e.source)), frozenset(relations.alike(e.target))
-        roots.setdefault((sources, targets), set()).add(e.root)
-        if undirected(e.code):
-            roots.setdefault((targets, sources), set()).add(e.root)
-    conditions = [and_(E.c.root.in_(sorted(found)), _side(E.c.source, set(sources)), _side(E.c.target, set(targets)))
-                  for (sources, targets), found in roots.items()]
+        for side in [(sources, targets), (targets, sources)] if undirected(e.code) else [(sources, targets)]:
+            roots, dates = wanted.setdefault(side, (set(), set()))
+            roots.add(e.root)
+            dates.add(e.date)
+    conditions = [and_(E.c.root.in_(sorted(roots)), _side(E.c.source, set(sources)), _side(E.c.target, set(targets)),
+                       _dates_met(dates))
+                  for (sources, targets), (roots, dates) in wanted.items()]
     for key in {k for r in reports for k in sync.clusterer.links.partners(r.key)}:
         doc_id, start, end, source, target, code = key
         conditions.append(and_(E.c.doc_id == doc_id, E.c.start == start, E.c.end == end,
@@ -156,6 +163,20 @@ def _candidates(sync: _Sync, reports: Sequence[Report]) -> set[str]:
     if not conditions:
         return set()
     return set(sync.conn.scalars(select(E.c.cluster).distinct().where(E.c.cluster.is_not(None), or_(*conditions))))
+
+
+def _dates_met(dates: set[str | None]) -> ColumnElement[bool]:
+    """The member dates at least one of ``dates`` can meet (:func:`identity.core.date_score`): an
+    undated report meets any member; a dated one an undated member, or one whose date overlaps its
+    own, which for the stored ISO prefixes ("2025-07-03", canonical: the pipeline and ``check_date``
+    write them) is one of its prefixes or a date it is a prefix of; an unreadable date meets no dated
+    member. Each term seeks the date in the index."""
+    if None in dates:
+        return true()
+    days = sorted({str(parsed) for parsed in map(parsed_date, dates) if parsed is not None})
+    prefixes = sorted({day[:length] for day in days for length in (4, 7) if length < len(day)})
+    terms = [E.c.date.is_(None), *(E.c.date.between(day, day + _AFTER_EVERY_DAY) for day in days)]
+    return or_(*terms, E.c.date.in_(prefixes)) if prefixes else or_(*terms)
 
 
 def _side(column: ColumnElement[str], actors: set[str | None]) -> ColumnElement[bool]:
