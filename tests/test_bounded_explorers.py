@@ -185,3 +185,33 @@ def test_the_cli_search_text_says_more_than_when_bounded(ctx: AnalysisContext) -
     assert "more than 3 match" in search_text(bounded)
     exact = search_sentences(ctx, "", actor="russia", bound=None, limit=10)
     assert "more than" not in search_text(exact)
+
+
+CUT_FILTERS = [
+    ExplorerFilters(),
+    ExplorerFilters(sort="-date"),
+    ExplorerFilters(actor="russia", count="reports"),
+    ExplorerFilters(actor="russia", sort="-date", modalities=("asserted", "negated")),
+    ExplorerFilters(root="04", since="2020", until="2024-06"),
+    ExplorerFilters(quad=1, sort="-date", count="reports"),
+]
+
+
+@pytest.mark.parametrize("filters", CUT_FILTERS)
+def test_the_date_cut_from_the_month_summary_changes_no_row(ctx: AnalysisContext, filters: ExplorerFilters) -> None:
+    """A bounded page read from the events placed up to the cut month equals the page read from every event."""
+    from dyadlens.analysis.explorer import date_cut
+    from dyadlens.store import summaries
+
+    total = explore_events(ctx, filters, bound=None, limit=None).window.total
+    cuts = 0
+    for bound, offset in ((1, 0), (3, 0), (5, 2), (total // 2 + 1, 1), (total + 3, 0)):
+        cuts += date_cut(ctx, filters, max(bound + 1, offset + 2)) is not None
+        cut = explore_events(ctx, filters, bound=bound, limit=2, offset=offset)
+        with summaries.bypassed():
+            assert date_cut(ctx, filters, bound + 1) is None
+            whole = explore_events(ctx, filters, bound=bound, limit=2, offset=offset)
+        assert [r.id for r in cut.rows] == [r.id for r in whole.rows], (bound, offset)
+        assert (cut.window, cut.total_is_lower_bound, _facets(cut)) == (
+            whole.window, whole.total_is_lower_bound, _facets(whole)), (bound, offset)
+    assert cuts > 0 or total < 3, "the cut was never taken"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_modalities, check_window
 from dyadlens.analysis.events import EventExplanation, explain_event
@@ -49,6 +49,7 @@ from dyadlens.store import EventQuery, check_count, schema
 from dyadlens.store.corrections import Correction, corrections
 from dyadlens.store.queries import ClusterCounts, joined, placed_order
 from dyadlens.store.store import shown_event, with_evidence
+from dyadlens.store.summaries import SummaryTally, tally
 
 E, D, C = schema.events, schema.documents, schema.clusters
 
@@ -127,11 +128,15 @@ def explore_events(ctx: AnalysisContext, filters: ExplorerFilters, *, limit: int
     query = filters.event_query()
     where = conditions(ctx, filters)
     order = _ordering(query, filters.sort)
-    found = with_evidence(query.select_events().where(*where))
     if bound is None:
+        found = with_evidence(query.select_events().where(*where))
         rows = _page(ctx, filters, found.order_by(*order).limit(limit).offset(offset or None))
         shown_facets = facets(ctx, filters, where) if with_facets else []
         return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, count_rows(ctx, joined(), where)))
+    cut = date_cut(ctx, filters, max(bound + 1, offset + limit)) if limit is not None else None
+    if cut is not None:  # the same first rows, from the events placed up to the month that holds them
+        where = [*where, *placed_within(query, cut, descending=filters.sort.startswith("-"))]
+    found = with_evidence(query.select_events().where(*where))
     columns = {"id": E.c.id, **(_facet_columns(query) if with_facets else {})}
     first = ctx.store.read(select(*(c.label(n) for n, c in columns.items())).select_from(joined()).where(*where)
                            .order_by(*order).limit(bound + 1))
@@ -143,6 +148,67 @@ def explore_events(ctx: AnalysisContext, filters: ExplorerFilters, *, limit: int
         rows = _page(ctx, filters, found.order_by(*order).limit(limit).offset(offset or None))
     shown_facets = _facets_from(ctx, filters, tallied.top) if with_facets else []
     return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, tallied.total), tallied.beyond)
+
+
+def date_cut(ctx: AnalysisContext, filters: ExplorerFilters, rows: int) -> str | None:
+    """The month (or year) by which ``rows`` events matching ``filters`` are placed, in the date order
+    asked, from the month summary; None when the summary cannot say (other filters than it keeps, another
+    sort) or when fewer match.
+
+    Sorting by the placed date (``coalesce`` of the cluster's, the event's and the document's dates, which
+    no index holds) would otherwise read and sort every matching event (15 s at 10M events) to show the
+    first page; cut at that month, the period's own index look-ups find a few months of events. A summary
+    period is a prefix of each of its dates, so periods sort as their dates do: every event among the first
+    ``rows`` is placed in a period up to the cut, and the cut keeps every such event.
+    """
+    if filters.sort.lstrip("-") != "date" or filters.coder or filters.outlet or filters.country:
+        return None
+    counted = tally(filters.event_query(), by_period=True)
+    if not isinstance(counted, SummaryTally):
+        return None
+    descending = filters.sort.startswith("-")
+    where = [*counted.conditions(), counted.table.c.period != ""]
+    where += [counted.column("root") == filters.root] if filters.root else []
+    where += [counted.column("code").in_(_quad_codes(ctx, filters.quad))] if filters.quad is not None else []
+    placed = 0
+    for window in _year_windows(ctx, counted, descending) if not filters.actor else [[]]:
+        period = counted.table.c.period
+        periods = ctx.store.read(select(period, counted.count()).select_from(counted.source).where(*where, *window)
+                                 .group_by(period).order_by(period.desc() if descending else period))
+        for month, n in periods:
+            placed += int(n or 0)
+            if placed >= rows:
+                return str(month)
+    return None
+
+
+def placed_within(query: EventQuery, cut: str, *, descending: bool) -> list[ColumnElement[bool]]:
+    """The events placed up to the period ``cut`` (from it, newest first), as a bound on the placed date's
+    text, with its candidates as look-ups of the indexes of the three dates it comes from (the cluster's,
+    the event's, the document's). A year sorts before its months: up to ``2000`` is up to that year-only
+    date, up to ``2000-03`` is up to every day of March."""
+    key = cut if descending or len(cut) == 4 else f"{cut}~"
+
+    def within(date: ColumnElement[Any]) -> ColumnElement[bool]:
+        return date >= key if descending else date <= key
+
+    candidates = or_(within(E.c.date), E.c.id.in_(select(C.c.lead).where(within(C.c.date))),
+                     E.c.doc_id.in_(select(D.c.id).where(within(D.c.published))))
+    return [within(query.placed_date()), candidates]
+
+
+def _year_windows(ctx: AnalysisContext, counted: SummaryTally, descending: bool) -> list[list[ColumnElement[bool]]]:
+    """The month summary's years in the order asked, as conditions on its period: with no side to narrow
+    by, the summary holds about one row per event, so the cut reads a year at a time and stops at the cut
+    (the first and last periods of the count mode are two seeks of the (mode, period) index)."""
+    period = counted.table.c.period
+    keyed = [counted.table.c.mode == counted.query.count, period > ""]
+    ends = [ctx.store.read(select(period).where(*keyed).order_by(order).limit(1)) for order in (period, period.desc())]
+    if not ends[0]:
+        return []
+    first, last = ends[0][0][0], ends[1][0][0]
+    years = range(int(last[:4]), int(first[:4]) - 1, -1) if descending else range(int(first[:4]), int(last[:4]) + 1)
+    return [[period >= f"{year:04d}", period < f"{year + 1:04d}"] for year in years]
 
 
 def _page(ctx: AnalysisContext, filters: ExplorerFilters, statement: Any) -> list[EventRow]:
