@@ -19,14 +19,17 @@ def summaries_command(app: App, rebuild: bool, check: bool, as_json: bool) -> No
     """The event summaries kept on write: rows and events per count mode.
 
     The series, network, overview and profile counts read them; every write keeps them (database
-    triggers), so a rebuild is only needed after rows were loaded with the triggers dropped.
+    triggers), so a rebuild is only needed after rows were loaded with the triggers dropped; it puts the
+    triggers back.
     """
     from dyadlens.store import summaries
 
     with opened_store(app) as store:
-        if rebuild:
+        if rebuild:  # counted with the triggers dropped (each summary row would fire the per-actor ones), then kept
             with store.transaction() as conn:
+                summaries.drop_triggers(conn)
                 summaries.rebuild(conn)
+                summaries.create_triggers(conn)
         with store.reader() as conn:
             sizes = summaries.sizes(conn)
             stale = summaries.stale_rows(conn) if check else []
