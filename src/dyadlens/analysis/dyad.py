@@ -47,10 +47,12 @@ def dyad_brief(
     offset: int = 0,
     since: str | None = None,
     until: str | None = None,
+    series_ids: bool = False,
 ) -> DyadBrief:
     """Timeline (all modalities; ``limit`` rows from ``offset``), series (``modalities``), status, key
     quotes and sources; the timeline and the series count real events (``count="events"``) or every
-    report (``"reports"``); ``since``/``until`` narrow the timeline and the series to a period."""
+    report (``"reports"``); ``since``/``until`` narrow the timeline and the series to a period;
+    ``series_ids``: each period's first event ids too (a static report links its bars to them)."""
     ctx.load_names([a, b])  # the KB's names: no look-up through every document naming a frequent actor
     return DyadBrief(
         a=a,
@@ -58,7 +60,8 @@ def dyad_brief(
         b=b,
         b_name=ctx.actor_name(b),
         timeline=dyad_timeline(ctx, a, b, since=since, until=until, count=count, limit=limit, offset=offset),
-        series=dyad_series(ctx, a, b, by=by, modalities=modalities, count=count, since=since, until=until),
+        series=dyad_series(ctx, a, b, by=by, modalities=modalities, count=count, since=since, until=until,
+                           with_ids=series_ids),
         status=dyad_status(ctx, a, b),
         quotes=dyad_quotes(ctx, a, b),
         sources=sources_side_by_side(ctx, a, b, limit=CLAIMS_LISTED, shown=SHOWN_PER_CLAIM),

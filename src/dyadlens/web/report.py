@@ -20,7 +20,6 @@ from dyadlens import __version__
 from dyadlens.analysis.brief import BriefSummary, brief_summary
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, Evidence
 from dyadlens.analysis.dyad import DyadBrief, dyad_brief
-from dyadlens.analysis.series import dyad_series
 from dyadlens.model import Document
 from dyadlens.web.charts import series_svg, timeline_svg
 from dyadlens.web.links import ReportLinks
@@ -53,12 +52,11 @@ def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",
                   count: str = "events", since: str | None = None, until: str | None = None) -> str:
     """The brief of the dyad ``a``–``b`` as one HTML string (counting real events or reports: ``count``;
     ``since``–``until``: the period of the summary and the detail, the whole record when open)."""
-    brief = dyad_brief(ctx, a, b, by=by, modalities=modalities, count=count, since=since, until=until)
+    # each bar leads to its period's first event in the report's own events table, not to a server's dyad page
+    brief = dyad_brief(ctx, a, b, by=by, modalities=modalities, count=count, since=since, until=until,
+                       series_ids=True)
     summary = brief_summary(ctx, a, b, since=since, until=until)
     evidence = _evidence_items(brief, summary)
-    # each bar leads to its period's first event in the report's own events table, not to a server's dyad page
-    linked_series = dyad_series(ctx, a, b, by=by, modalities=modalities, count=count, since=since, until=until,
-                                with_ids=True)
     documents: list[Document] = [d for d in (ctx.document(i) for i in sorted({e.doc_id for e in evidence})) if d]
     template = template_environment().get_template("report.html")
     return template.render(
@@ -70,7 +68,7 @@ def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",
         documents=documents,
         timeline_chart=timeline_svg([e for e in brief.timeline.events if e.kind == "event"],
                                     f"Events between {brief.a_name} and {brief.b_name}"),
-        series_chart=series_svg(linked_series),
+        series_chart=series_svg(brief.series),
         css=Markup(_static("style.css")),
         script=_inline_script(_static("app.js")),
         version=__version__,
