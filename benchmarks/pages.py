@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from server_cpu import ServerClock
-from views import Timing, get, rss_mb, run  # the helpers of benchmarks/views.py
+from views import Timing, get, print_table, rss_mb, run  # the helpers of benchmarks/views.py
 
 from dyadlens.kb.knowledge_base import load_kb
 from dyadlens.kb.ontology import load_ontology
@@ -84,10 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     timings: list[Timing] = run({name: (lambda path=path: get(app, path)) for name, path in paths.items()},
                                 args.rounds, ServerClock.of(store))
     print(f"store {args.store}; {args.rounds} rounds, interleaved")
-    print("| page | median wall | spread (min–max) | median CPU | peak Python memory | answer bytes |")
-    print("|---|---|---|---|---|---|")
-    for timing in timings:
-        print(timing.row())
+    print_table("page", timings)
     print(f"peak RSS of the process: {before:,.0f} MB before the pages, {rss_mb():,.0f} MB after visiting them all")
     store.close()
 

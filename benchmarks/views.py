@@ -205,12 +205,17 @@ def main(argv: list[str] | None = None) -> None:
     before = rss_mb()
     timings = run(cases, args.rounds, ServerClock.of(store))
     print(f"store {args.store}: {store.stats(count='reports')['events']:,} reports; {args.rounds} rounds, interleaved")
-    print("| view | median wall | spread (min–max) | median CPU | peak Python memory | answer bytes |")
+    print_table("view", timings)
+    print(f"peak RSS of the process: {before:,.0f} MB before the cases, {rss_mb():,.0f} MB after")
+    store.close()
+
+
+def print_table(kind: str, timings: list[Timing]) -> None:
+    """The timings as a Markdown table, one row per view or page (``kind`` heads the first column)."""
+    print(f"| {kind} | median wall | spread (min–max) | median CPU | peak Python memory | answer bytes |")
     print("|---|---|---|---|---|---|")
     for timing in timings:
         print(timing.row())
-    print(f"peak RSS of the process: {before:,.0f} MB before the cases, {rss_mb():,.0f} MB after")
-    store.close()
 
 
 if __name__ == "__main__":
