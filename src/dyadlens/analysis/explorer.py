@@ -166,16 +166,15 @@ def date_cut(ctx: AnalysisContext, filters: ExplorerFilters, rows: int) -> str |
     counted = tally(filters.event_query(), by_period=True)
     if not isinstance(counted, SummaryTally):
         return None
-    descending = filters.sort.startswith("-")
-    where = [*counted.conditions(), counted.table.c.period != ""]
+    descending, period = filters.sort.startswith("-"), counted.table.c.period
+    where = [*counted.conditions(), period != ""]
     where += [counted.column("root") == filters.root] if filters.root else []
     where += [counted.column("code").in_(_quad_codes(ctx, filters.quad))] if filters.quad is not None else []
+    by_period = (select(period, counted.count()).select_from(counted.source).group_by(period)
+                 .order_by(period.desc() if descending else period))
     placed = 0
     for window in _year_windows(ctx, counted, descending) if not filters.actor else [[]]:
-        period = counted.table.c.period
-        periods = ctx.store.read(select(period, counted.count()).select_from(counted.source).where(*where, *window)
-                                 .group_by(period).order_by(period.desc() if descending else period))
-        for month, n in periods:
+        for month, n in ctx.store.read(by_period.where(*where, *window)):
             placed += int(n or 0)
             if placed >= rows:
                 return str(month)
