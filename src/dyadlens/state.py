@@ -87,7 +87,9 @@ class DocState:
         sentence = self.sentences[index]
         if self.doc is None or not sentence.analysed:
             return None
-        return self.doc.char_span(sentence.start, sentence.end)
+        from dyadlens.nlp.offsets import sentence_span  # spaCy only once a parse exists
+
+        return sentence_span(self.doc, sentence.start, sentence.end)
 
     def mentions_in(self, sentence: Sentence) -> list[Mention]:
         return [m for m in self.mentions if sentence.start <= m.start < sentence.end]

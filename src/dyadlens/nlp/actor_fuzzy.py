@@ -62,10 +62,15 @@ class FuzzyNames:
         # the same words come back in document after document; the search over the names is the cost
         self._nearest = lru_cache(maxsize=NEAREST_CACHE_SIZE)(self._nearest_uncached)
 
+    @staticmethod
+    def may_be_misspelled(word: str) -> bool:
+        """Long enough and capitalised: only such a word can have :meth:`candidates`."""
+        return max_edits(word) > 0 and word[:1].isupper()
+
     def candidates(self, word: str, mentioned: Collection[str]) -> tuple[AliasEntry, ...]:
         """The alias entries ``word`` is a misspelling of (empty when none, or when ambiguous)."""
         limit = max_edits(word)
-        if limit == 0 or not word[:1].isupper():
+        if not self.may_be_misspelled(word):
             return ()
         nearest = self._nearest(word.casefold(), limit)
         return _unambiguous(nearest, mentioned) if nearest else ()

@@ -305,6 +305,8 @@ class ActorResolver:
         """Misspelled names outside ``covered``, the spans of the sentence's mentions so far."""
         result = []
         for i, token in enumerate(view.tokens):
+            if not self.fuzzy.may_be_misspelled(token.text):  # the cheapest test first
+                continue
             absolute = view.sentence.start + token.start
             if not token.is_word or _inside(absolute, covered) or not _stands_alone(view.tokens, i):
                 continue

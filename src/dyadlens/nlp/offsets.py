@@ -8,10 +8,11 @@ records and span look-ups take, and the named entities of one sentence.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from typing import Any
 
 import numpy
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 
 def token_span(token: Any) -> tuple[int, int]:
@@ -102,3 +103,37 @@ def _cache(doc: Any, name: str) -> dict[Any, Any]:
     """A per-``Doc`` memo: it lives and dies with the parse it describes."""
     memo: dict[Any, Any] = doc.user_data.setdefault(("dyadlens", name), {})
     return memo
+
+
+class SentenceSpan(Span):
+    """A sentence's span whose ``Token`` objects are made once: every rule stage walks each
+    sentence's tokens, and spaCy makes a new ``Token`` for each word at each walk. A token reads
+    its attributes from the ``Doc``, so a kept one always gives what a new one would."""
+
+    _tokens: list[Token]
+
+    def tokens(self) -> list[Token]:
+        try:
+            return self._tokens
+        except AttributeError:
+            self._tokens = list(super().__iter__())
+            return self._tokens
+
+    def __iter__(self) -> Iterator[Token]:
+        return iter(self.tokens())
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int):
+            return self.tokens()[key]
+        return super().__getitem__(key)
+
+
+def sentence_span(doc: Any, start: int, end: int) -> SentenceSpan | None:
+    """``doc.char_span(start, end)`` as a :class:`SentenceSpan`, made once per ``Doc`` and span."""
+    cache = _cache(doc, "sentence_spans")
+    key = (start, end)
+    if key not in cache:
+        span = doc.char_span(start, end)
+        cache[key] = None if span is None else SentenceSpan(doc, span.start, span.end)
+    found: SentenceSpan | None = cache[key]
+    return found

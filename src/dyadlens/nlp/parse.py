@@ -8,7 +8,9 @@ text. Its sentences are set to those pieces, so ``token.sent`` of a parsed
 token is its analysed sentence, and a token's ``idx`` is a document offset.
 Curly apostrophes are replaced by straight ones before parsing: the
 replacement keeps every offset (the ``Doc``'s text is the document's with that
-replacement), and spaCy's English model mis-tags "n’t" and "’s" otherwise.
+replacement), and spaCy's English model mis-tags "n’t" and "’s" otherwise. The
+model's attribute ruler is applied through arrays, with the same result
+(:mod:`dyadlens.nlp.attribute_rules`).
 
 The ``Doc`` is kept until the last component has run, so what it holds
 matters on a long document. Each sentence's parse is read into arrays as it
@@ -28,6 +30,7 @@ import numpy
 from spacy.tokens import Doc
 
 from dyadlens.model import Sentence
+from dyadlens.nlp.attribute_rules import array_ruler, pipe
 from dyadlens.state import DocState
 
 _LENGTH_PRESERVING = str.maketrans({"\u2019": "'", "\u2018": "'"})
@@ -50,15 +53,16 @@ class SentenceParser:
     def __init__(self, nlp: Any, batch_size: int = 64) -> None:
         self.nlp = nlp
         self.batch_size = batch_size
+        self.ruler = array_ruler(nlp)
 
     def __call__(self, state: DocState) -> None:
         text = normalise_for_parser(state.text)
         sentences = list(state.analysed_sentences())
-        parsed = self.nlp.pipe((text[s.start : s.end] for s in sentences), batch_size=self.batch_size)
+        parsed = pipe(self.nlp, self.ruler, (text[s.start : s.end] for s in sentences), self.batch_size)
         state.doc = join_pieces(self.nlp.vocab, text, _pieces(self.nlp, text, sentences, parsed))
 
 
-def _pieces(nlp: Any, text: str, sentences: list[Sentence], parsed: Iterator[Doc]) -> Iterator[Doc]:
+def _pieces(nlp: Any, text: str, sentences: list[Sentence], parsed: Iterable[Doc]) -> Iterator[Doc]:
     """The parsed sentences in text order, each gap between them tokenized only (empty gaps left out)."""
     position = 0
     for sentence, doc in zip(sentences, parsed, strict=True):
