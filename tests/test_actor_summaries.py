@@ -114,7 +114,7 @@ def _plan(conn: Any, statement: Any) -> str:
     return " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
 
 
-def test_listings_and_status_reads_use_the_indexes_of_0011(tmp_path: Path, examples_dir: Path) -> None:
+def test_listings_and_status_reads_use_the_indexes_of_0011_and_0014(tmp_path: Path, examples_dir: Path) -> None:
     db = str(tmp_path / "plans.db")
     _invoke("--db", db, "ingest", str(examples_dir))
     D, A, C = schema.documents, schema.actors, schema.clusters
@@ -125,6 +125,6 @@ def test_listings_and_status_reads_use_the_indexes_of_0011(tmp_path: Path, examp
         first_name = select(func.min(A.c.name)).where(A.c.id == "russia")
         assert "COVERING INDEX ix_actors_id_name" in _plan(conn, first_name)
         coded = select(E.c.id).where(E.c.code == "1041", E.c.source == "russia", E.c.target == "taliban")
-        assert "ix_events_code_source_target" in _plan(conn, coded)
+        assert "ix_events_claims" in _plan(conn, coded)
         led = select(C.c.id).where(C.c.code == "1041", C.c.source == "russia", C.c.target == "taliban")
-        assert "ix_clusters_code_source_target" in _plan(conn, led)
+        assert "ix_clusters_keys_date" in _plan(conn, led)

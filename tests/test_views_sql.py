@@ -182,9 +182,9 @@ def test_network_leaves_other_years_out_in_sql(large: str, resources: Resources)
     assert [(e.source, e.target, e.count) for e in network.edges] == [("pakistan", "taliban", 10)]  # n = 5, 25 ...
     edge_query, parameters = next((q, p) for q, p in statements if "GROUP BY" in q)
     values = list(parameters.values()) if isinstance(parameters, dict) else list(parameters)
-    assert "2005" in values and "2005-12-31" in values  # the period's bounds go to the database
-    # an index range on the summary's months (dyadlens.store.summaries), read instead of the events
-    assert "summary_months.period >=" in edge_query and "summary_months.period <=" in edge_query
+    assert "2005" in values  # the period's bounds go to the database
+    # a whole year: an index range on the kept edges per year (dyadlens.store.edge_summaries), not the events
+    assert "summary_edge_years.year >=" in edge_query and "summary_edge_years.year <=" in edge_query
 
 
 def test_web_pages_link_to_the_next_page_keeping_the_filters(large: str, resources: Resources) -> None:

@@ -5,12 +5,13 @@ Goldstein weight. Events without a target, and (by default) events whose
 modality is not ``asserted``, are left out. Events are placed in the period by
 their own date, else by their document's publication date. A real event counts
 once (``count="events"``, the default) or every report counts (``"reports"``);
-standing facts are never counted. The edges come from one aggregate query
-(``GROUP BY`` source, target, with the period and the quad classes filtered in
-SQL), ordered by count and read once: a page of them is shown (``limit``, ``offset``),
-their number is the total of ``window``, and the nodes are the actors of the edges
-shown, each with its events over every edge. The edges shown are weighed from their
-counts by code (one more ``GROUP BY``, over those pairs only).
+standing facts are never counted. The edges are summed in SQL from the kept edges
+(:mod:`dyadlens.store.edge_summaries`: per year for the whole years of the period, over all
+time for the whole store) and the month summary for the partial years at its ends, or from the
+events when the summaries cannot answer (a day-precise period). Only a page of them comes back
+(``limit``, ``offset``, most events first), with their number (the total of ``window``); the
+nodes are the actors of the edges shown, each with its events over every edge (summed in SQL).
+The edges shown are weighed from their counts by code (one more ``GROUP BY``, over those pairs only).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, or_, select, tuple_, union_all
 
 from dyadlens.analysis.common import (
     DEFAULT_MODALITIES,
@@ -29,10 +30,11 @@ from dyadlens.analysis.common import (
     check_window,
     weigh,
 )
+from dyadlens.analysis.series import HUNDREDTHS, _lookup
 from dyadlens.errors import DyadlensError
 from dyadlens.model import shown_id
-from dyadlens.partial_dates import check_date
-from dyadlens.store import EventQuery
+from dyadlens.partial_dates import check_date, parse_bound
+from dyadlens.store import EventQuery, edge_summaries
 from dyadlens.store.summaries import SummaryTally, Tally, tally
 
 #: Edges a network page shows unless asked for another page size.
@@ -90,47 +92,142 @@ def actor_network(
     where = [*counted.conditions(), source.is_not(None), target.is_not(None), source != target]
     if quad_classes:
         where.append(counted.column("code").in_(sorted(c.code for c in ctx.ontology if c.quad_class in quad_classes)))
-    every = _every_edge(ctx, counted, where)
-    pairs = every[offset:] if limit is None else every[offset : offset + limit]
+    rows = _edge_rows(ctx, counted, where, tuple(quad_classes or ()))
+    pairs, total = _page(ctx, rows, limit, offset)
     edges = _weighed_edges(ctx, counted, where, pairs)
     return Network(
         since=since, until=until, quad_classes=tuple(quad_classes) if quad_classes else None,
-        modalities=chosen, count=count, nodes=_nodes(ctx, every, edges), edges=edges,
-        window=Window(offset, limit, len(every)),
+        modalities=chosen, count=count, nodes=_nodes(ctx, rows, edges), edges=edges,
+        window=Window(offset, limit, total),
     )
 
 
-def _every_edge(ctx: AnalysisContext, counted: Tally, where: list[Any]) -> list[tuple[str, str, int]]:
-    """Every edge of the selection with its events, most first (ties by source, then target, as SQL orders
-    them): one grouped read gives the page, the number of edges and the nodes' events (a few thousand pairs
-    of actors, where reading the rows again for each would cost seconds)."""
-    source, target = counted.column("source"), counted.column("target")
-    edges = (select(source.label("source"), target.label("target"), counted.count().label("events"))
-             .select_from(counted.source).where(*where).group_by(source, target)
-             .order_by(counted.count().desc(), source, target))
-    return [(row.source, row.target, int(row.events)) for row in ctx.store.read(edges)]
+def _edge_rows(ctx: AnalysisContext, counted: Tally, where: list[Any], quads: tuple[int, ...]) -> Subquery:
+    """(source, target, n) rows whose sums per pair are the edges: the kept edges of the whole years of the period
+    (or of all time) and the months of its partial years, where the summaries serve the query; else the rows
+    ``counted`` reads."""
+    plain = select(counted.column("source").label("source"), counted.column("target").label("target"),
+                   counted.weight.label("n")).select_from(counted.source).where(*where)
+    if not isinstance(counted, SummaryTally) or (quads and not _quads_exact(ctx, counted.query.count)):
+        return plain.subquery()
+    q = counted.query
+    if not (q.since or q.until):
+        return edge_summaries.edge_rows(q.count, q.modalities, quads, None).subquery()
+    since, until = parse_bound(q.since), parse_bound(q.until)
+    first, last = edge_summaries.whole_years(since, until)
+    partial = sorted({b.year for b in (since, until) if b is not None and not _whole(b.year, first, last)})
+    kept = edge_summaries.edge_rows(q.count, q.modalities, quads, (first, last))
+    if not partial:
+        return kept.subquery()
+    if first is not None and last is not None and first > last:
+        return plain.where(edge_summaries.in_years(counted.table.c.period, partial)).subquery()
+    return union_all(kept, plain.where(edge_summaries.in_years(counted.table.c.period, partial))).subquery()
+
+
+def _whole(year: int, first: int | None, last: int | None) -> bool:
+    """Whether ``year`` is one of the whole years [first, last] (None: open at that end)."""
+    return (first is None or first <= year) and (last is None or year <= last)
+
+
+def _quads_exact(ctx: AnalysisContext, mode: str) -> bool:
+    """Whether the kept edges' quad classes (by root) are the ontology's for every stored code: they are when the
+    store holds no code outside the ontology."""
+    with ctx.store.reader() as conn:
+        return all(ctx.ontology.is_valid(code) for code in edge_summaries.stored_codes(conn, mode))
+
+
+def _grouped(rows: Subquery) -> Subquery:
+    events = func.sum(rows.c.n)
+    return (select(rows.c.source, rows.c.target, events.label("events")).group_by(rows.c.source, rows.c.target)
+            .subquery())
+
+
+def _page(ctx: AnalysisContext, rows: Subquery, limit: int | None,
+          offset: int) -> tuple[list[tuple[str, str, int]], int]:
+    """The edges of the page, most events first (ties by source, then target), and how many edges there are: one
+    grouped read that returns only the page (the number of edges counted beside it)."""
+    edges = _grouped(rows)
+    page = (select(edges.c.source, edges.c.target, edges.c.events, func.count().over().label("edges"))
+            .order_by(edges.c.events.desc(), edges.c.source, edges.c.target).limit(limit).offset(offset))
+    found = ctx.store.read(page)
+    if found:
+        return [(s, t, int(n)) for s, t, n, _ in found], int(found[0][3])
+    return [], int(ctx.store.read(select(func.count()).select_from(edges))[0][0])
 
 
 def _weighed_edges(ctx: AnalysisContext, counted: Tally, where: list[Any],
                    pairs: list[tuple[str, str, int]]) -> list[Edge]:
-    """The edges shown, each weighed from its events counted by code (one ``GROUP BY`` over those pairs; on
-    a summary, read by its key: a range per pair)."""
+    """The edges shown, each with its events per quad class and mean Goldstein, summed in SQL per pair and quad
+    class (the code's class and weight in hundredths looked up from the ontology; an unknown code counts in
+    neither). The mean is the sum's nearest hundredth, which is what :func:`weigh` rounds its float sum to except
+    on an exact tie (a mean of k + 0.005): those few pairs are weighed from their counts by code as before."""
     if not pairs:
         return []
-    source, target, code = counted.column("source"), counted.column("target"), counted.column("code")
-    by_code = (select(source.label("source"), target.label("target"), code.label("code"), counted.count().label("n"))
-               .select_from(counted.source)
-               .where(*where, *_keyed_pairs(counted, pairs), tuple_(source, target).in_([(s, t) for s, t, _ in pairs]))
-               .group_by(source, target, code))
-    codes: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    for row in ctx.store.read(by_code):
-        codes[(row.source, row.target)].append((row.code, int(row.n)))
+    weighed = _by_quad(ctx, counted, where, pairs)
+    ties = [(s, t, n) for s, t, n in pairs if _tie(*weighed[(s, t)][1:])]
+    by_code = _by_code(ctx, counted, where, ties) if ties else {}
     edges = []
     for s, t, n in pairs:
-        weighed = weigh(ctx.ontology, sorted(codes[(s, t)]))  # summed in one order: the same rounding on any plan
-        edges.append(Edge(source=s, target=t, count=n, mean_goldstein=weighed.mean_goldstein,
-                          by_quad=weighed.by_quad))
+        if (s, t) in by_code:
+            exact = weigh(ctx.ontology, sorted(by_code[(s, t)]))  # summed in one order: the same rounding on any plan
+            by_quad, mean = exact.by_quad, exact.mean_goldstein
+        else:
+            by_quad, events, weight = weighed[(s, t)]
+            mean = _mean(events, weight) if events else None
+        edges.append(Edge(source=s, target=t, count=n, mean_goldstein=mean, by_quad=by_quad))
     return edges
+
+
+def _mean(events: int, weight: int) -> float:
+    """The mean of ``weight`` hundredths over ``events``, to the nearest hundredth (not on a tie)."""
+    return (2 * weight + events) // (2 * events) / HUNDREDTHS
+
+
+def _tie(events: int, weight: int) -> bool:
+    """Whether a mean of ``weight`` hundredths over ``events`` lies exactly half-way between two hundredths."""
+    return events > 0 and (2 * weight) % (2 * events) == events
+
+
+def _pairs_read(counted: Tally, where: list[Any], pairs: list[tuple[str, str, int]]) -> Select[Any]:
+    """(source, target, code, n) of the pairs' rows (on a summary, read by its key: a range per pair)."""
+    source, target = counted.column("source"), counted.column("target")
+    return (select(source.label("source"), target.label("target"), counted.column("code").label("code"),
+                   counted.weight.label("n"))
+            .select_from(counted.source)
+            .where(*where, *_keyed_pairs(counted, pairs), tuple_(source, target).in_([(s, t) for s, t, _ in pairs])))
+
+
+def _by_quad(ctx: AnalysisContext, counted: Tally, where: list[Any],
+             pairs: list[tuple[str, str, int]]) -> dict[tuple[str, str], tuple[dict[int, int], int, int]]:
+    """Per pair: its events per quad class, and the events and the sum of their Goldstein weights (hundredths)
+    over the codes the ontology knows."""
+    rows = _pairs_read(counted, where, pairs).subquery("counted")
+    codes = sorted(ctx.ontology, key=lambda c: c.code)
+    quad: ColumnElement[Any] = literal_column(_lookup("counted.code", tuple((c.code, c.quad_class) for c in codes)))
+    hundredths = tuple((c.code, round(c.goldstein * HUNDREDTHS)) for c in codes)
+    weight: ColumnElement[Any] = literal_column(_lookup("counted.code", hundredths))
+    grouped = (select(rows.c.source, rows.c.target, quad.label("quad"), func.sum(rows.c.n), func.sum(rows.c.n * weight))
+               .group_by(rows.c.source, rows.c.target, quad))
+    found: dict[tuple[str, str], tuple[dict[int, int], int, int]] = {
+        (s, t): (dict.fromkeys((1, 2, 3, 4), 0), 0, 0) for s, t, _ in pairs}
+    for s, t, q, n, w in ctx.store.read(grouped):
+        if q is not None:
+            by_quad, events, total = found[(s, t)]
+            by_quad[int(q)] += int(n)
+            found[(s, t)] = (by_quad, events + int(n), total + int(w))
+    return found
+
+
+def _by_code(ctx: AnalysisContext, counted: Tally, where: list[Any],
+             pairs: list[tuple[str, str, int]]) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """Per pair, its events counted by code."""
+    rows = _pairs_read(counted, where, pairs).subquery()
+    grouped = select(rows.c.source, rows.c.target, rows.c.code, func.sum(rows.c.n)).group_by(
+        rows.c.source, rows.c.target, rows.c.code)
+    codes: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for s, t, c, n in ctx.store.read(grouped):
+        codes[(s, t)].append((c, int(n)))
+    return codes
 
 
 def _keyed_pairs(counted: Tally, pairs: list[tuple[str, str, int]]) -> list[Any]:
@@ -141,16 +238,15 @@ def _keyed_pairs(counted: Tally, pairs: list[tuple[str, str, int]]) -> list[Any]
     return [or_(*(and_(t.mode == counted.query.count, t.source == s, t.target == x) for s, x, _ in pairs))]
 
 
-def _nodes(ctx: AnalysisContext, every: list[tuple[str, str, int]], edges: list[Edge]) -> list[Node]:
-    """The actors of the edges shown, each with its events over every edge of the selection."""
-    shown = {actor for edge in edges for actor in (edge.source, edge.target)}
+def _nodes(ctx: AnalysisContext, rows: Subquery, edges: list[Edge]) -> list[Node]:
+    """The actors of the edges shown, each with its events over every edge of the selection (summed in SQL, on
+    either side: an edge joins two different actors)."""
+    shown = sorted({actor for edge in edges for actor in (edge.source, edge.target)})
     if not shown:
         return []
-    degrees: dict[str, int] = defaultdict(int)
-    for s, t, n in every:
-        for actor in (s, t):
-            if actor in shown:
-                degrees[actor] += n
+    sides = union_all(select(rows.c.source.label("actor"), rows.c.n).where(rows.c.source.in_(shown)),
+                      select(rows.c.target.label("actor"), rows.c.n).where(rows.c.target.in_(shown))).subquery()
+    degrees = {a: int(n) for a, n in ctx.store.read(select(sides.c.actor, func.sum(sides.c.n)).group_by(sides.c.actor))}
     found = ctx.actor_refs(shown)
     nodes = [Node(id=a, name=found[a].name if a in found else shown_id(a), type=found[a].type if a in found else None,
                   events=degrees.get(a, 0)) for a in shown]

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Table, bindparam, column, inspect, select, table
 
 from dyadlens.errors import StoreError
-from dyadlens.store import actor_summaries, schema, summaries
+from dyadlens.store import actor_summaries, edge_summaries, schema, summaries
 from dyadlens.store.backend import Backend
 
 
@@ -154,8 +154,9 @@ def _stemmed_search_index(conn: Connection, backend: Backend) -> None:
 def _summaries(conn: Connection, _backend: Backend) -> None:
     """The summary tables (:mod:`dyadlens.store.summaries`), the triggers that keep them on every write,
     and their rows computed from the events already stored. A store created since has the tables from 0001."""
-    # the triggers keep all four
-    tables = [schema.summary_months, schema.summary_totals, schema.summary_actors, schema.summary_dyads]
+    # the triggers keep all six (the edges since 0013: a store migrated to 0010 since has them)
+    tables = [schema.summary_months, schema.summary_totals, schema.summary_actors, schema.summary_dyads,
+              schema.summary_edge_years, schema.summary_edges]
     schema.metadata.create_all(conn, tables=tables, checkfirst=True)
     # counted first, then kept: with the triggers in place, every summary row the backfill inserts would fire
     # the per-actor triggers (22 min and unfinished on PostgreSQL at 200k documents; 260 s this way round)
@@ -164,9 +165,9 @@ def _summaries(conn: Connection, _backend: Backend) -> None:
 
 
 #: The indexes of migration 0011 (a store created since has them from 0001).
-ACTOR_SUMMARY_INDEXES = ((schema.actors, "ix_actors_id_name"), (schema.documents, "ix_documents_head"),
-                         (schema.events, "ix_events_code_source_target"),
-                         (schema.clusters, "ix_clusters_code_source_target"))
+#: (Its two indexes by code and sides, ``ix_events_code_source_target`` and ``ix_clusters_code_source_target``,
+#: are the first columns of two of 0014, which replaces them.)
+ACTOR_SUMMARY_INDEXES = ((schema.actors, "ix_actors_id_name"), (schema.documents, "ix_documents_head"))
 
 
 def _actor_summaries(conn: Connection, _backend: Backend) -> None:
@@ -194,6 +195,36 @@ def _scale_indexes(conn: Connection, _backend: Backend) -> None:
         next(index for index in indexed.indexes if index.name == name).create(conn, checkfirst=True)
 
 
+def _edge_summaries(conn: Connection, _backend: Backend) -> None:
+    """The network's edges per year and over all time (:mod:`dyadlens.store.edge_summaries`), counted from the
+    event summaries, then kept by their triggers."""
+    for kept in (schema.summary_edge_years, schema.summary_edges):
+        kept.create(conn, checkfirst=True)
+    edge_summaries.rebuild(conn)
+    edge_summaries.create_triggers(conn)
+
+
+#: The indexes of migration 0014 (a store created since has them from 0001), by table.
+PAGE_INDEXES = ((schema.events, "ix_events_claims"), (schema.clusters, "ix_clusters_keys_date"),
+                (schema.clusters, "ix_clusters_sides_reports"),
+                (schema.summary_totals, "ix_summary_totals_source_cover"),
+                (schema.summary_totals, "ix_summary_totals_target_cover"),
+                (schema.summary_totals, "ix_summary_totals_source_root"),
+                (schema.summary_totals, "ix_summary_totals_target_root"))
+#: What 0014's indexes replace: each is the first columns of one of them.
+REPLACED_INDEXES = ("ix_events_code_source_target", "ix_clusters_code_source_target", "ix_summary_totals_target")
+
+
+def _page_indexes(conn: Connection, _backend: Backend) -> None:
+    """Indexes measured necessary for the pages at 10M events (benchmarks/README.md, "2026-12-07 night"): a
+    claim's reports and the explorer's keyed reads from the index alone, a dyad's most-reported clusters, an
+    actor's partners and counts by root off the totals; the narrower indexes they extend are dropped."""
+    for indexed, name in PAGE_INDEXES:
+        next(index for index in indexed.indexes if index.name == name).create(conn, checkfirst=True)
+    for name in REPLACED_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_record_tables", _create_tables),
     Migration("0002_sentence_search_index", _create_search_index),
@@ -207,6 +238,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0010_event_summaries", _summaries),
     Migration("0011_actor_summaries", _actor_summaries),
     Migration("0012_scale_indexes", _scale_indexes),
+    Migration("0013_edge_summaries", _edge_summaries),
+    Migration("0014_page_indexes", _page_indexes),
 )
 
 

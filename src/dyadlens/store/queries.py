@@ -37,6 +37,7 @@ from sqlalchemy import (
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import overlaps_sql, parse_bound
 from dyadlens.store import schema
+from dyadlens.store.listed_in import listed_in
 
 if TYPE_CHECKING:
     from dyadlens.model import Event
@@ -137,24 +138,27 @@ class EventQuery:
         The exact conditions read consolidated columns (``coalesce(clusters.x, events.x)``) and
         placing dates (``coalesce(date, published)``), which no index serves; these add the
         candidates as a union of index look-ups: the events whose own columns match, the leads of
-        the clusters that match, the events of the documents published in the period.
+        the clusters that match, the events of the documents published in the period. A subquery is
+        ``listed_in``, ``indexed`` where it lists a few thousand rows at most (a pair's clusters, a rare
+        code's, a dyad's up to a date), so that PostgreSQL reads it by index too (store/listed_in.py).
         """
         found = []
         sides, cluster_sides = self._sides(E.c), self._sides(C.c)
         if sides is not None and cluster_sides is not None:
             with_leads = self.per_event and self.standing is not True  # a standing fact is never in a cluster
-            found.append(or_(sides, E.c.id.in_(select(C.c.lead).where(cluster_sides))) if with_leads else sides)
+            leads = listed_in(E.c.id, select(C.c.lead).where(cluster_sides), indexed=self._names_a_pair())
+            found.append(or_(sides, leads) if with_leads else sides)
         if self.code and self.code_by_index:  # the code prefix as a range of the (code, source, target) indexes
             coded = prefix_range(E.c.code, self.code)
-            leads = E.c.id.in_(select(C.c.lead).where(prefix_range(C.c.code, self.code)))
+            leads = listed_in(E.c.id, select(C.c.lead).where(prefix_range(C.c.code, self.code)), indexed=True)
             found.append(or_(coded, leads) if self.per_event else coded)
         dated, cluster_dated, published = self._dated(E.c.date), self._dated(C.c.date), self._dated(D.c.published)
         if dated is not None and cluster_dated is not None and published is not None:
             alternatives = [dated]
             if self.per_event:
-                alternatives.append(E.c.id.in_(select(C.c.lead).where(cluster_dated)))
+                alternatives.append(listed_in(E.c.id, select(C.c.lead).where(cluster_dated), indexed=False))
             if self.document_dates:
-                alternatives.append(E.c.doc_id.in_(select(D.c.id).where(published)))
+                alternatives.append(listed_in(E.c.doc_id, select(D.c.id).where(published), indexed=False))
             found.append(or_(*alternatives))
         dyad_dated = self._dyad_dated()
         return found if dyad_dated is None else [*found, dyad_dated]
@@ -176,8 +180,12 @@ class EventQuery:
                  for date in (E.c.date <= last, E.c.date.is_(None))]
         if self.per_event:
             dated = or_(*(and_(C.c.source == s, C.c.target == t, C.c.date <= last) for s, t in sorted(pairs)))
-            found.append(E.c.id.in_(select(C.c.lead).where(dated)))
+            found.append(listed_in(E.c.id, select(C.c.lead).where(dated), indexed=True))
         return or_(*found)
+
+    def _names_a_pair(self) -> bool:
+        """Both sides named (a dyad's clusters, tens of thousands at most), not one actor's (a third of a store)."""
+        return self.actor is None and (self.between is not None or bool(self.source and self.target))
 
     def _sides(self, columns: Any) -> ColumnElement[bool] | None:
         """The side filters (source, target, actor, between) over one table's columns, or None."""
@@ -221,6 +229,23 @@ class EventQuery:
 
     def _equal(self) -> dict[str, str | None]:
         return {"source": self.source, "target": self.target, "doc_id": self.doc_id}
+
+
+def exact_conditions(query: EventQuery) -> list[ColumnElement[bool]]:
+    """``query``'s conditions without the index prefilter, for a read whose candidates are already a short
+    list of ids: there the prefilter's subqueries (every cluster or document of a period) cost more than the
+    whole read."""
+    found = query.conditions()
+    return found[: len(found) - len(query._prefilter())]
+
+
+def standing_candidates(query: EventQuery) -> list[ColumnElement[bool]]:
+    """The conditions of ``query``'s standing facts (``query.standing`` True) as the partial index of standing
+    facts by sides answers them: the exact conditions and the sides over the events' own columns (a standing
+    fact is never in a cluster, so its own sides are its consolidated sides); ``query.conditions()`` when it
+    names no side."""
+    sides = query._sides(E.c)
+    return query.conditions() if sides is None else [*exact_conditions(query), sides]
 
 
 def prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:

@@ -199,7 +199,10 @@ events = Table(
     *event_columns_since_0006(),
     Index("ix_events_source_target", "source", "target"),
     Index("ix_events_source_target_date", "source", "target", "date"),  # since 0008
-    Index("ix_events_code_source_target", "code", "source", "target"),  # since 0011: the status reads
+    # since 0014 (0011 had its first three columns): the status reads, and a claim's reports (sources side by
+    # side) or the explorer's unclustered events read from the index alone
+    Index("ix_events_claims", "code", "source", "target", "modality", "date", "cluster", "doc_id", "start", "id",
+          "correction"),
     # since 0012: the map's located events, and a dyad's standing facts (2% of reports) counted alone
     Index("ix_events_place_country", "place_country"),
     Index("ix_events_place_lat", "place_lat"),
@@ -323,7 +326,10 @@ clusters = Table(
     Column("last_seen", String),
     Index("ix_clusters_source_target", "source", "target"),
     Index("ix_clusters_source_target_date", "source", "target", "date"),  # since 0008
-    Index("ix_clusters_code_source_target", "code", "source", "target"),  # since 0011: the status reads
+    # since 0014 (0011 had its first three columns): the status reads, the explorer's keyed read by date
+    Index("ix_clusters_keys_date", "code", "source", "target", "date", "lead"),
+    # since 0014: the brief's top events, a dyad's most-reported clusters first
+    Index("ix_clusters_sides_reports", "source", "target", "reports", "lead"),
 )
 
 def _summary_table(name: str, *, by_month: bool) -> Table:
@@ -346,16 +352,51 @@ def _summary_table(name: str, *, by_month: bool) -> Table:
         Column("root", String, primary_key=True),
         Column("modality", String, primary_key=True),
         Column("n", Integer, nullable=False),
-        Index(f"ix_{name}_target", "mode", "target", "source"),
+        *_by_side(name, by_month=by_month),
         *by_period,
         *covering,
     )
+
+
+def _by_side(name: str, *, by_month: bool) -> list[Index]:
+    """The summary's rows by its target; for the totals (since 0014) both sides' rows read from the index alone,
+    whole or by root (an actor's partners and counts by root)."""
+    if by_month:
+        return [Index(f"ix_{name}_target", "mode", "target", "source")]
+    keys = ("code", "root", "modality", "n")
+    return [Index(f"ix_{name}_source_cover", "mode", "source", "target", *keys),
+            Index(f"ix_{name}_target_cover", "mode", "target", "source", *keys),
+            Index(f"ix_{name}_source_root", "mode", "source", "root", "modality", "n"),
+            Index(f"ix_{name}_target_root", "mode", "target", "root", "modality", "n")]
 
 
 #: Events per month of their placed date, dyad, code and modality, per count mode (the series, the network).
 summary_months = _summary_table("summary_months", by_month=True)
 #: The same without the period (the overview, an actor's totals).
 summary_totals = _summary_table("summary_totals", by_month=False)
+
+def _edge_table(name: str, *, by_year: bool) -> Table:
+    """Acts between two different actors (migration 0013, :mod:`dyadlens.store.edge_summaries`), per count mode,
+    modality, directed pair and quad class of the code's root (0: a root outside 01-20), kept from the rows of
+    ``summary_months`` (per year of the period: ``2024``, ``''`` undated) or ``summary_totals`` (all time)."""
+    year = [Column("year", String, primary_key=True)] if by_year else []
+    return Table(
+        name,
+        metadata,
+        Column("mode", String, primary_key=True),
+        *year,
+        Column("modality", String, primary_key=True),
+        Column("source", String, primary_key=True),
+        Column("target", String, primary_key=True),
+        Column("quad", Integer, primary_key=True),
+        Column("n", Integer, nullable=False),
+    )
+
+
+#: The network of whole years: its edges per year, a few per pair of actors where the months hold hundreds.
+summary_edge_years = _edge_table("summary_edge_years", by_year=True)
+#: The network of the whole store.
+summary_edges = _edge_table("summary_edges", by_year=False)
 
 #: Per actor id (or person id), what the overview and ``/actors`` count of it (:mod:`dyadlens.store.actor_summaries`,
 #: migration 0011), kept by triggers: rows of ``actors`` naming it (documents), mentions with it as

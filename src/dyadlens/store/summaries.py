@@ -19,8 +19,8 @@ contributed before and adds what it contributes now, reading only the other two
 tables, so the deltas are exact whatever order the statements of a write run in.
 Rows that fall to 0 stay (readers skip them); :func:`rebuild` recomputes both
 tables from scratch (``dyadlens store summaries --rebuild``, after a bulk load with
-the triggers dropped). The per-actor totals (:mod:`dyadlens.store.actor_summaries`) are dropped, created,
-rebuilt and checked with them.
+the triggers dropped). The per-actor totals (:mod:`dyadlens.store.actor_summaries`) and the network's edges
+(:mod:`dyadlens.store.edge_summaries`) are dropped, created, rebuilt and checked with them.
 
 :func:`tally` gives a view the table that answers its query, or the events
 themselves when the query asks for more than a summary keeps (a day-precise
@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, FromClause, Select, and_, delete, func, literal, or_, select
 
 from dyadlens.partial_dates import overlaps_sql, parse_bound
-from dyadlens.store import actor_summaries, schema
+from dyadlens.store import actor_summaries, edge_summaries, schema
 from dyadlens.store.queries import COUNT_MODES, EventQuery, joined, prefix_range
 
 MONTHS, TOTALS = schema.summary_months, schema.summary_totals
@@ -162,6 +162,7 @@ def create_triggers(conn: Connection) -> None:
     """The triggers that keep the summaries, in the connection's dialect (replacing any of the same name)."""
     drop_triggers(conn)
     actor_summaries.create_triggers(conn)
+    edge_summaries.create_triggers(conn)
     for (table, operation), statements in _trigger_bodies().items():
         name = f"summaries_{table}_{operation.lower()}"
         when = _event_clause(table, operation)
@@ -179,6 +180,7 @@ def create_triggers(conn: Connection) -> None:
 def drop_triggers(conn: Connection) -> None:
     """Drop the triggers (a bulk load may, then :func:`rebuild`)."""
     actor_summaries.drop_triggers(conn)
+    edge_summaries.drop_triggers(conn)
     for name in trigger_names():
         table = name.split("_")[1]
         if conn.dialect.name == "postgresql":
@@ -214,6 +216,7 @@ def rebuild(conn: Connection) -> int:
     for table in (MONTHS, TOTALS):
         conn.exec_driver_sql(f"ANALYZE {table.name}")  # the planner's statistics: which index serves a view
     actor_summaries.rebuild(conn)
+    edge_summaries.rebuild(conn)
     return int(conn.scalar(select(func.count()).select_from(MONTHS)) or 0)
 
 
@@ -224,7 +227,7 @@ def sizes(conn: Connection) -> dict[str, list[int]]:
         rows = select(table.c.mode, func.count(), func.coalesce(func.sum(table.c.n), 0)).where(table.c.n != 0)
         for mode, count, n in conn.execute(rows.group_by(table.c.mode).order_by(table.c.mode)):
             found[f"{table.name} {mode}"] = [int(count), int(n)]
-    return found
+    return found | edge_summaries.sizes(conn)
 
 
 def stale_rows(conn: Connection) -> list[tuple[Any, ...]]:
@@ -248,7 +251,7 @@ def stale_rows(conn: Connection) -> list[tuple[Any, ...]]:
     kept_totals = {tuple(row[:-1]): row[-1] for row in totals}
     found += [(*key, kept_totals.get(key, 0), summed.get(key, 0)) for key in sorted(set(kept_totals) | set(summed))
               if kept_totals.get(key, 0) != summed.get(key, 0)]
-    return found + actor_summaries.stale_rows(conn)
+    return found + actor_summaries.stale_rows(conn) + edge_summaries.stale_rows(conn)
 
 
 # --- reading them ---------------------------------------------------------------------
