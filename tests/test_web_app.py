@@ -12,6 +12,7 @@ import pytest
 from analysis_corpus import build_store
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, to_jsonable
 from dyadlens.analysis.dyad import dyad_brief
+from dyadlens.analysis.status import STATUS_SHOWN
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
 from dyadlens.web.app import WebApp
@@ -69,7 +70,8 @@ def test_json_twin_is_the_analysis_payload(app: WebApp, store_path: Path, resour
     store = open_store(store_path)
     try:
         expected = to_jsonable(
-            dyad_brief(AnalysisContext(store, resources.ontology, resources.kb), "russia", "taliban", limit=PAGE_SIZE)
+            dyad_brief(AnalysisContext(store, resources.ontology, resources.kb), "russia", "taliban", limit=PAGE_SIZE,
+                       status_limit=STATUS_SHOWN)
         )
     finally:
         store.close()

@@ -20,21 +20,23 @@ the summary tables (:func:`dyadlens.store.summaries.tally`) where they serve the
 from __future__ import annotations
 
 import datetime
+import heapq
 import re
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, bindparam, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, QuoteRow, weigh
 from dyadlens.analysis.dyad import DyadBrief, dyad_quote_heads
 from dyadlens.analysis.shown_rows import quote_rows
-from dyadlens.analysis.status import StatusEntry, status_entries
+from dyadlens.analysis.status import StatusEntry, dyad_status_steps
 from dyadlens.model import Event
 from dyadlens.partial_dates import PartialDate, check_date, overlaps
 from dyadlens.store import EventQuery, schema
 from dyadlens.store.codec import record_from_row
-from dyadlens.store.summaries import Tally, tally
+from dyadlens.store.queries import exact_conditions, joined
+from dyadlens.store.summaries import Tally, serves, tally
 
 #: How many events and quotes the summary lists.
 TOP = 5
@@ -122,11 +124,14 @@ class Brief:
 def brief_summary(ctx: AnalysisContext, a: str, b: str, since: str | None = None,
                   until: str | None = None, status: list[StatusEntry] | None = None) -> BriefSummary:
     """The summary of the dyad ``a``–``b`` (ids) over ``since``–``until`` (the whole record when open);
-    ``status``: the dyad's steps when the caller has them already (:func:`~dyadlens.analysis.status.dyad_status`
-    gives the same as the two directions read here), so the web brief reads them once."""
+    ``status``: the dyad's steps (:func:`~dyadlens.analysis.status.dyad_status`) when the caller has them all
+    already; else only the steps the summary shows are read with their evidence: those in force and those
+    begun in the period of "what changed"."""
     since, until = check_date(since, "since"), check_date(until, "until")
+    period = change_period(ctx, a, b, since, until)
     if status is None:
-        status = status_entries(ctx, a, b) + status_entries(ctx, b, a)
+        status = dyad_status_steps(ctx, a, b, lambda step: step.current or (period is not None and
+                                                                             _in(step.start, period)))
     ctx.load_names((a, b))
     return BriefSummary(
         a=a, a_name=ctx.actor_name(a), b=b, b_name=ctx.actor_name(b), since=since, until=until,
@@ -134,7 +139,7 @@ def brief_summary(ctx: AnalysisContext, a: str, b: str, since: str | None = None
         state_track=[s for s in status if s.current],
         events=top_events(ctx, a, b, since, until),
         quotes=top_quotes(ctx, a, b, since, until),
-        changes=changes(ctx, a, b, status, since, until),
+        changes=changes(ctx, a, b, status, period),
     )
 
 
@@ -174,18 +179,70 @@ def relationship(ctx: AnalysisContext, a: str, b: str, since: str | None, until:
 def top_events(ctx: AnalysisContext, a: str, b: str, since: str | None, until: str | None,
                top: int = TOP) -> list[RankedEvent]:
     """The ``top`` real events of the dyad in the span (any modality, asserted first) by |Goldstein| × reports,
-    ranked in SQL (:func:`_ranked_events`): only the ``top`` chosen become event rows."""
+    ranked in SQL over the candidates that can reach the top (:func:`_top_candidates`): only the ``top``
+    chosen become event rows."""
     query = EventQuery(between=(a, b), since=since, until=until, document_dates=True, count="events",
                        standing=False)
-    chosen = [record_from_row(Event, row._mapping) for row in ctx.store.read(_ranked_events(ctx, query, top))]
+    chosen = _top_candidates(ctx, query, _cluster_sides(a, b), top)
     rows = ctx.counted_rows(chosen, "events")
     return [RankedEvent(row, _score(ctx, event, row)) for row, event in zip(rows, chosen, strict=True)]
 
 
-def _ranked_events(ctx: AnalysisContext, query: EventQuery, top: int) -> Any:
+def _top_candidates(ctx: AnalysisContext, query: EventQuery, sides: ColumnElement[bool], top: int) -> list[Event]:
+    """The query's first ``top`` events in the brief's order, read from the events of the clusters told at
+    least ``told`` times (``sides``: the dyad's clusters), ``told`` lowered until the bound holds (then all
+    events, the last resort).
+
+    The bound: an event told ``r`` times scores at most ``heaviest × r`` (``heaviest``: the largest
+    |Goldstein| of the ontology), so once every event told at least ``told`` times is read, an unread one
+    scores at most ``heaviest × (told - 1)``. When the ``top`` read are asserted and the last of them scores
+    more than that, no unread event can come before it: an asserted one scores less, any other comes after
+    every asserted one. A busy dyad's top is then a few hundred clusters, not every event."""
+    heaviest = max((abs(code.goldstein) for code in ctx.ontology), default=0.0)
+    told = _most_told(ctx, sides)
+    while told > 1:
+        found = list(ctx.store.read(_ranked_events(ctx, query, top, (sides, told))))
+        needed = _told_needed(found, top, heaviest)
+        if needed is not None and needed >= told:
+            return [record_from_row(Event, row._mapping) for row in found]
+        told = needed if needed is not None else told // 2
+    return [record_from_row(Event, row._mapping) for row in ctx.store.read(_ranked_events(ctx, query, top))]
+
+
+def _told_needed(found: list[Any], top: int, heaviest: float) -> int | None:
+    """The largest ``told`` such that no event told fewer times can outrank the last of ``found`` (None when
+    ``found`` cannot bound: fewer than ``top``, one not asserted, or nothing weighs)."""
+    if len(found) < top or any(row.modality != "asserted" for row in found) or heaviest <= 0:
+        return None
+    last = float(found[-1].score)
+    if last <= 0:
+        return None
+    told = int(last / heaviest) + 2
+    while told > 1 and heaviest * (told - 1) >= last:
+        told -= 1
+    return told
+
+
+def _most_told(ctx: AnalysisContext, sides: ColumnElement[bool]) -> int:
+    """How many times the dyad's most told cluster was told (a cluster's sides are its lead's, so the dyad's
+    clusters are those with its sides): one look-up per direction of the ``(source, target, reports)`` index."""
+    clusters = schema.clusters.c
+    found = ctx.store.read(select(func.max(clusters.reports)).where(sides))
+    return int(found[0][0] or 0) if found else 0
+
+
+def _cluster_sides(a: str, b: str) -> ColumnElement[bool]:
+    clusters = schema.clusters.c
+    return or_(and_(clusters.source == a, clusters.target == b), and_(clusters.source == b, clusters.target == a))
+
+
+def _ranked_events(ctx: AnalysisContext, query: EventQuery, top: int,
+                   told: tuple[ColumnElement[bool], int] | None = None) -> Any:
     """The query's first ``top`` events in the brief's order: asserted first, then |Goldstein| × reports
     (the ontology's weights as a ``CASE`` over the codes; an unclustered event is told once), then outlets,
-    then the later date (a prefix date before the longer dates it contains; undated last), then ingest order."""
+    then the later date (a prefix date before the longer dates it contains; undated last), then ingest order;
+    ``told`` (the dyad's clusters, a number of reports): only the leads of those clusters told at least that
+    many times, read through them."""
     weights = {code.code: abs(code.goldstein) for code in ctx.ontology}
     weight = case(weights, value=query.column("code"), else_=0.0)
     clusters = schema.clusters.c
@@ -193,7 +250,15 @@ def _ranked_events(ctx: AnalysisContext, query: EventQuery, top: int) -> Any:
     date = query.column("date")
     order = [query.column("modality") != "asserted", (weight * reports).desc(), outlets.desc(), date.is_(None),
              date.concat("~").desc(), schema.documents.c.seq, schema.events.c.seq]
-    return query.select_events().order_by(*order).limit(top)
+    if told is None:
+        ranked = query.select_events()
+    else:
+        sides, least = told
+        leads = select(clusters.lead).where(sides, clusters.reports >= least)
+        columns = [query.column(c.name).label(c.name) for c in schema.events.c]
+        ranked = select(*columns).select_from(joined()).where(schema.events.c.id.in_(leads),
+                                                              *exact_conditions(query))
+    return ranked.add_columns((weight * reports).label("score")).order_by(*order).limit(top)
 
 
 def _score(ctx: AnalysisContext, event: Event, row: EventRow) -> float:
@@ -217,23 +282,32 @@ def _rank(speaker_role: str | None, speaker_actor: str | None) -> int:
     return 1 if speaker_actor else 0
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def top_quotes(ctx: AnalysisContext, a: str, b: str, since: str | None, until: str | None,
                top: int = TOP) -> list[RankedQuote]:
     """The ``top`` quotes of one side mentioning the other in the span, by speaker rank and repetition;
     a quotation repeated in several documents is listed once (its first publication). Every quote is
-    weighed on a light row (:func:`dyad_quote_heads`); only the ``top`` chosen are read as rows with
-    their evidence."""
-    heads = [head for head in dyad_quote_heads(ctx, a, b) if overlaps(head.published, since, until)]
-    repeated: dict[str, list[Any]] = {}
+    weighed on a light row (:func:`dyad_quote_heads`): how often its words recur needs every quote's words,
+    so this is the one part of the summary that grows with the dyad. Only the ``top`` chosen are read as
+    rows with their evidence."""
+    heads = dyad_quote_heads(ctx, a, b)
+    if since or until:
+        heads = [head for head in heads if overlaps(head.published, since, until)]
+    repeated: dict[str, list[Any]] = {}  # the words -> [first quote, how many]
     for head in heads:
-        repeated.setdefault(_words(head.text or ""), []).append(head)
-    ranked = [(_rank(same[0].speaker_role, same[0].speaker_actor), len(same), same[0]) for same in repeated.values()]
-    ranked.sort(key=lambda r: (-r[0], -r[1], r[2].published or "\x7f"))
-    chosen = ranked[:top]
+        words = _words(head.text or "")
+        if words in repeated:
+            repeated[words][1] += 1
+        else:
+            repeated[words] = [head, 1]
+    ranked = ((_rank(first.speaker_role, first.speaker_actor), n, first) for first, n in repeated.values())
+    chosen = heapq.nsmallest(top, ranked, key=lambda r: (-r[0], -r[1], r[2].published or "\x7f"))
     rows = quote_rows(ctx, schema.quotes.c.id.in_([head.id for _, _, head in chosen]), order=[schema.quotes.c.id],
                       limit=None)
     by_id = {row.id: row for row in rows}
@@ -270,6 +344,9 @@ def change_period(ctx: AnalysisContext, a: str, b: str, since: str | None, until
 
 
 def _last_date(ctx: AnalysisContext, a: str, b: str) -> str | None:
+    if serves(_acts(between=(a, b))):  # the last row of each direction in the months summary's order
+        found = ctx.store.read(select(_edge_month(a, b, last=True), _edge_month(b, a, last=True)))
+        return max((str(month) for month in found[0] if month), default=None)
     counted = tally(_acts(between=(a, b)), by_period=True)
     found = ctx.store.read(select(func.max(counted.column("placed"))).select_from(counted.source)
                            .where(*counted.conditions()))
@@ -282,9 +359,8 @@ def previous_period(period: Period) -> Period:
     return Period(_months_before(period.since, n), _months_before(period.until, n))
 
 
-def changes(ctx: AnalysisContext, a: str, b: str, status: list[StatusEntry], since: str | None,
-            until: str | None) -> Changes | None:
-    period = change_period(ctx, a, b, since, until)
+def changes(ctx: AnalysisContext, a: str, b: str, status: list[StatusEntry], period: Period | None) -> Changes | None:
+    """What changed in ``period`` (:func:`change_period`; None: nothing to compare) against the months before."""
     if period is None:
         return None
     previous = previous_period(period)
@@ -298,7 +374,9 @@ def changes(ctx: AnalysisContext, a: str, b: str, status: list[StatusEntry], sin
 
 
 def _in(date: str | None, period: Period) -> bool:
-    return date is not None and overlaps(date, period.since, period.until)
+    """Whether ``date`` overlaps the period; its year first, so the steps of other years cost a comparison."""
+    return date is not None and period.since[:4] <= date[:4] <= period.until[:4] and \
+        overlaps(date, period.since, period.until)
 
 
 def _balance(ctx: AnalysisContext, a: str, b: str, period: Period) -> dict[int, int]:
@@ -317,19 +395,64 @@ def _candidates(ctx: AnalysisContext, counted: Tally, key: ColumnElement[Any], p
 
 def _told_before(ctx: AnalysisContext, period: Period, side: str, others: list[str],
                  code: str | None = None) -> set[str]:
-    """Which of ``others`` have an event with ``side`` before ``period`` (of ``code``, when given): one
-    statement, built once with the other side as a parameter and run once per other, so each run is one
-    indexed look-up (``LIMIT 1``) and the cost is the database's, not the statement's construction."""
-    other = cast(str, bindparam("other", type_=String))
-    counted = tally(_acts(until=_months_before(period.since, 1), between=(side, other), code=code))
-    statement = select(literal(1)).select_from(counted.source).where(*counted.conditions()).limit(1)
-    with ctx.store.reader() as conn:
-        return {name for name in others if conn.execute(statement, {"other": name}).first() is not None}
+    """Which of ``others`` have an event with ``side`` before ``period`` (of ``code``, when given): one indexed
+    look-up (``LIMIT 1``) per other. (A statement built once with the other side as a parameter cannot be:
+    the events' own conditions sort the sides.)"""
+    def told(other: str) -> bool:
+        counted = tally(_acts(until=_months_before(period.since, 1), between=(side, other), code=code))
+        return bool(ctx.store.read(select(literal(1)).select_from(counted.source).where(*counted.conditions())
+                                   .limit(1)))
+
+    return {other for other in others if told(other)}
 
 
 def _new_partners(ctx: AnalysisContext, a: str, b: str, period: Period) -> list[Named]:
-    """The partners either side acted with in the period and never before it: the period's partners first,
-    then, for them all, which have an earlier event with that side (so the whole history is never grouped)."""
+    """The partners either side acted with in the period and never before it (the earliest first)."""
+    if not serves(_acts(period.since, period.until, between=(a, b))):
+        return _new_partners_in_period(ctx, a, b, period)
+    before = _months_before(period.since, 1)
+    partners: dict[str, str] = {}
+    for side, other in ((a, b), (b, a)):
+        for actor, firsts in _first_months(ctx, side):
+            if actor in (side, other) or overlaps(min(firsts), None, before):
+                continue
+            started = [first for first in firsts if first >= period.since and _in(first, period)]
+            if started:
+                partners[actor] = min(*started, partners.get(actor, started[0]))
+    return _named(ctx, partners)
+
+
+def _named(ctx: AnalysisContext, partners: dict[str, str]) -> list[Named]:
+    ctx.load_names(partners)
+    return [Named(i, ctx.actor_name(i), first) for i, first in sorted(partners.items(), key=lambda p: (p[1], p[0]))]
+
+
+def _first_months(ctx: AnalysisContext, side: str) -> list[tuple[str, list[str]]]:
+    """Every partner of ``side`` in an asserted event (``summary_dyads``) with the first month (or year) at
+    which each direction's asserted events are placed: per partner, the first row of each direction in the
+    months summary's ``(mode, source, target, period)`` order, two index look-ups a partner, whatever the
+    history. A partner is new in a period when neither direction has an event before it and one direction's
+    first month starts in it (a year alone, ``2024``, does not start in a period from 2024-01, as
+    :func:`_candidates` has it)."""
+    dyads = schema.summary_dyads.c
+    partner = case((dyads.a == side, dyads.b), else_=dyads.a)
+    found = ctx.store.read(select(partner, _edge_month(side, partner), _edge_month(partner, side))
+                           .where(dyads.mode == "events", or_(dyads.a == side, dyads.b == side), dyads.asserted > 0))
+    return [(str(row[0]), [str(month) for month in row[1:] if month]) for row in found if row[1] or row[2]]
+
+
+def _edge_month(source: Any, target: Any, last: bool = False) -> Any:
+    """The first (``last``: the last) month or year at which asserted events from ``source`` to ``target`` are
+    placed, as a scalar subquery that reads one end of the pair's range of the months summary's primary key."""
+    months = schema.summary_months.c
+    return (select(months.period).where(months.mode == "events", months.source == source, months.target == target,
+                                        months.modality.in_(DEFAULT_MODALITIES), months.n > 0, months.period != "")
+            .order_by(months.period.desc() if last else months.period).limit(1).scalar_subquery())
+
+
+def _new_partners_in_period(ctx: AnalysisContext, a: str, b: str, period: Period) -> list[Named]:
+    """:func:`_new_partners` where the summaries cannot serve: the period's partners first, then, for them
+    all, which have an earlier event with that side (so the whole history is never grouped)."""
     partners: dict[str, str] = {}
     for side, other in ((a, b), (b, a)):
         found = [(actor, first) for actor, first in _partners_in(ctx, side, period) if actor not in (side, other)]
@@ -337,8 +460,7 @@ def _new_partners(ctx: AnalysisContext, a: str, b: str, period: Period) -> list[
         for actor, first in found:
             if actor not in told:
                 partners[actor] = min(first, partners.get(actor, first))
-    ctx.load_names(partners)
-    return [Named(i, ctx.actor_name(i), first) for i, first in sorted(partners.items(), key=lambda p: p[1])]
+    return _named(ctx, partners)
 
 
 def _partners_in(ctx: AnalysisContext, side: str, period: Period) -> list[tuple[str, str]]:

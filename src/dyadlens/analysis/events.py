@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_window
 from dyadlens.model import ActorRef, DocumentRecords, Event, Mention
 from dyadlens.store import EventQuery
-from dyadlens.store.queries import joined
+from dyadlens.store.queries import joined, standing_candidates
 from dyadlens.store.summaries import acts_total, split_by_standing
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def matching_total(ctx: AnalysisContext, query: EventQuery) -> int:
         return ctx.store.count_events(query)
     if standing is None:
         return int(ctx.store.read(summed)[0][0])
-    counted = select(func.count()).select_from(joined()).where(*standing.conditions())
+    counted = select(func.count()).select_from(joined()).where(*standing_candidates(standing))
     return int(ctx.store.read(select(summed.scalar_subquery() + counted.scalar_subquery()))[0][0])
 
 

@@ -39,11 +39,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dyadlens.analysis.common import AnalysisContext, Evidence
+from dyadlens.analysis.common import AnalysisContext, Evidence, Window, check_window
 from dyadlens.analysis.status_kinds import TRACKS, Role, kind_of
 from dyadlens.analysis.status_reads import (
     Sides,
@@ -165,6 +165,9 @@ class _Step:
     resolved_by: _Step | None = None
     reports: list[StatusReport] = field(default_factory=list)
     observations: list[StatusReport] = field(default_factory=list)
+    #: :meth:`start_key` as last computed, with the ``since`` and ``observed_from`` it was computed from.
+    _keyed: tuple[PartialDate | None, str | None, tuple[bool, datetime.date, int, int]] | None = field(
+        default=None, repr=False, compare=False)
 
     def add_report(self, report: StatusReport) -> None:
         """Back the step with a change report; its date refines ``since`` when it lies within it."""
@@ -183,6 +186,13 @@ class _Step:
             self.observed_from = None
 
     def start_key(self) -> tuple[bool, datetime.date, int, int]:
+        """Undated last, then by the first day and precision of the start, then the status's same-date order;
+        kept until ``since`` or ``observed_from`` changes (each observation placed sorts every step)."""
+        if self._keyed is None or self._keyed[0] is not self.since or self._keyed[1] != self.observed_from:
+            self._keyed = (self.since, self.observed_from, self._start_key())
+        return self._keyed[2]
+
+    def _start_key(self) -> tuple[bool, datetime.date, int, int]:
         start = self.since or (PartialDate.parse(self.observed_from) if self.observed_from else None)
         if start is None:
             return (True, datetime.date.max, 0, kind_of(self.status).order)
@@ -252,7 +262,8 @@ def _open(step: _Step) -> bool:
 def _place_observation(steps: list[_Step], observation: StatusReport) -> None:
     """Back the step the observation sees in force; start one only when none of its status began before."""
     day = PartialDate.parse(observation.observed).last_day if observation.observed else datetime.date.max
-    begun = [s for s in sorted(steps, key=_Step.start_key) if not s.start_key()[0] and s.start_key()[1] <= day]
+    keyed = sorted(((s.start_key(), n, s) for n, s in enumerate(steps)), key=lambda k: k[:2])
+    begun = [s for key, _, s in keyed if not key[0] and key[1] <= day]
     in_force = [s for s in begun if s.role == "state"][-1:] + [s for s in begun if _pending_on(s, day)]
     same = [s for s in in_force if s.status == observation.status] or [
         s for s in begun if s.status == observation.status
@@ -415,6 +426,8 @@ def latest_statuses(
 SHOWN_BACKING = 10
 #: Steps an actor's status lists: the first, pair by pair.
 STATUS_LISTED = 50
+#: Steps a page of a dyad's status shows (the steps in force first, then the latest): within four screens.
+STATUS_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,8 +477,42 @@ def status_entries(ctx: AnalysisContext, designator: str, designee: str) -> list
 def dyad_status(ctx: AnalysisContext, a: str, b: str) -> list[StatusEntry]:
     """The steps of the pair ``a``–``b`` and then of ``b``–``a`` (:func:`status_entries` of each), from one
     read of the reports of both."""
+    return _entries(ctx, _dyad_tracks(ctx, a, b))
+
+
+def _dyad_tracks(ctx: AnalysisContext, a: str, b: str) -> list[Track]:
+    """The tracks of the pair ``a``–``b``, then of ``b``–``a``, from one read of the reports of both."""
     reports = reports_by_pair(ctx.store, Sides(between=(a, b)))
-    return _entries(ctx, [track for x, y in ((a, b), (b, a)) for track in build_tracks(x, y, reports.get((x, y), []))])
+    return [track for x, y in ((a, b), (b, a)) for track in build_tracks(x, y, reports.get((x, y), []))]
+
+
+def dyad_status_steps(ctx: AnalysisContext, a: str, b: str, keep: Callable[[TrackStep], bool]) -> list[StatusEntry]:
+    """The steps of :func:`dyad_status` that ``keep`` accepts, in its order, the evidence read for those only
+    (the brief: the steps in force and those begun in its period)."""
+    return _entries_of(ctx, [(track, step) for track, step in _steps(_dyad_tracks(ctx, a, b)) if keep(step)])
+
+
+def dyad_status_page(ctx: AnalysisContext, a: str, b: str, limit: int = STATUS_SHOWN,
+                     offset: int = 0) -> tuple[list[StatusEntry], Window]:
+    """``limit`` of the steps of :func:`dyad_status` from ``offset``, in the order a page shows them (the steps
+    in force or open first, then the latest to begin: :func:`_latest_first`), and which of how many they are;
+    the evidence is read for those steps only."""
+    check_window(limit, offset)
+    steps = _latest_first(list(_steps(_dyad_tracks(ctx, a, b))))
+    return _entries_of(ctx, steps[offset : offset + limit]), Window(offset, limit, len(steps))
+
+
+def _latest_first(steps: list[tuple[Track, TrackStep]]) -> list[tuple[Track, TrackStep]]:
+    """The steps in force or open first (in their order), then the others, the latest to begin first (steps of
+    the same start in their order; undated ones last)."""
+    current = [pair for pair in steps if pair[1].current]
+    ended = [pair for pair in steps if not pair[1].current]
+    dated = sorted((pair for pair in ended if pair[1].start), key=lambda pair: _start_day(pair[1]), reverse=True)
+    return current + dated + [pair for pair in ended if not pair[1].start]
+
+
+def _start_day(step: TrackStep) -> datetime.date:
+    return PartialDate.parse(str(step.start)).first_day
 
 
 def designation_status(ctx: AnalysisContext, actor: str, limit: int | None = STATUS_LISTED) -> list[StatusEntry]:

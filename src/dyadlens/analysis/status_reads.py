@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from dyadlens.analysis.common import Evidence
 from dyadlens.analysis.status_kinds import DESIGNATION_FIRST, EVENT_STATUSES, event_status, kind_of
 from dyadlens.store import EventQuery, schema
+from dyadlens.store.listed_in import listed_in
 from dyadlens.store.queries import joined, not_rejected
 
 E, D, C, G, S = schema.events, schema.documents, schema.clusters, schema.designations, schema.sentences
@@ -204,13 +205,16 @@ def _coded(query: EventQuery, sides: Sides) -> ColumnElement[bool]:
 def _coded_pairs(query: EventQuery, pairs: list[Pair]) -> ColumnElement[bool]:
     """The candidates of fixed pairs: the reports whose own code and sides match, and (counting events) the
     leads of the clusters whose code matches and whose sides match or are missing (a missing consolidated
-    side is the lead's own): a few thousand rows of a large dyad, not every status-coded event of the store."""
+    side is the lead's own): a few thousand rows of a large dyad, not every status-coded event of the store.
+    Each (side or missing, side or missing) is its own term, so that the clusters' (code, source, target)
+    index seeks them all."""
     own = or_(*(and_(E.c.code.in_(_STATUS_CODES), E.c.source == x, E.c.target == y) for x, y in pairs))
     if not query.per_event:
         return own
-    sides = [and_(or_(C.c.source == x, C.c.source.is_(None)), or_(C.c.target == y, C.c.target.is_(None)))
-             for x, y in pairs]
-    return or_(own, E.c.id.in_(select(C.c.lead).where(C.c.code.in_(_STATUS_CODES), or_(*sides))))
+    sides = [and_(C.c.code.in_(_STATUS_CODES), source, target) for x, y in pairs
+             for source in (C.c.source == x, C.c.source.is_(None))
+             for target in (C.c.target == y, C.c.target.is_(None))]
+    return or_(own, listed_in(E.c.id, select(C.c.lead).where(or_(*sides)), indexed=True))  # a few hundred leads
 
 
 def _cluster_reports(store: Any, clusters: list[str]) -> dict[str, list[Any]]:

@@ -11,21 +11,34 @@ A page is bounded before it is sorted: the month summary (``summary_months``,
 in the order of its key) tells by which month the first ``offset + limit`` acts
 are placed, and the page is read among the events placed up to that month
 only (a busy dyad has a hundred thousand events; a page needs the first few
-months). The total is the summaries' count of the acts plus the standing facts
+months). Those candidates are read as index ranges of the pair's sides and
+dates (:func:`_candidates`); an undated event is placed at its document's
+date, so the undated ones are found from the documents published by then when
+those are few, else from the pair's undated events. The candidates' ids are
+ordered and cut under the exact conditions, and only the page's rows are read
+whole. The total is the summaries' count of the acts plus the standing facts
 counted from the events (:func:`dyadlens.analysis.events.matching_total`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import select, union_all
+from sqlalchemy import ColumnElement, CompoundSelect, and_, func, select, union_all
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_modalities, check_window
 from dyadlens.analysis.events import matching_total
 from dyadlens.partial_dates import check_date, parse_bound
-from dyadlens.store import EventQuery, check_count
+from dyadlens.store import EventQuery, check_count, schema
+from dyadlens.store.queries import ShownEvent, exact_conditions, joined, placed_order
+from dyadlens.store.store import shown_event, with_evidence
 from dyadlens.store.summaries import MONTHS, SummaryTally, serves, split_by_standing
+
+E, D, C = schema.events, schema.documents, schema.clusters
+#: Below this many documents published by a page's last month, its undated candidates are found from those
+#: documents (a few events each); above it, from the pair's undated events (one document look-up each).
+UNDATED_BY_DOCUMENTS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +72,7 @@ def dyad_timeline(
     check_window(limit, offset)
     query = EventQuery(between=(a, b), modalities=chosen, since=since, until=until, document_dates=True,
                        count=check_count(count), with_observations=True)
-    bounded = _bounded(ctx, query, offset + limit) if limit is not None else query
-    shown = ctx.store.shown_events(bounded, limit=limit, offset=offset)
+    shown = _page(ctx, query, limit, offset)
     total = matching_total(ctx, query) if limit is not None or offset else len(shown)
     rows = ctx.shown_rows(shown, count, with_reports=True)
     ctx.load_names((a, b))
@@ -68,15 +80,61 @@ def dyad_timeline(
                     count=count, window=Window(offset, limit, total))
 
 
-def _bounded(ctx: AnalysisContext, query: EventQuery, rows: int) -> EventQuery:
-    """``query`` ending with the month by which its first ``rows`` rows are placed, when the summary says so
-    and that ends it earlier: the same first rows in the same order (observations only make them earlier)."""
-    month = _month_of_row(ctx, query, rows)
-    bound = parse_bound(month)
-    until = parse_bound(query.until)
-    if bound is None or (until is not None and until.last_day <= bound.last_day):
-        return query
-    return replace(query, until=month)
+def _page(ctx: AnalysisContext, query: EventQuery, limit: int | None, offset: int) -> list[ShownEvent]:
+    """The rows ``limit`` from ``offset`` of ``query`` in the views' order: among the candidates placed by the
+    month of its last row when the summary names it (the same rows, in the same order: observations only
+    make them earlier), else among every match."""
+    month = _month_of_row(ctx, query, offset + limit) if limit is not None else None
+    if month is None or query.between is None:
+        return ctx.store.shown_events(query, limit=limit, offset=offset)
+    ids = (select(E.c.id).select_from(joined())
+           .where(E.c.id.in_(_candidates(ctx, query, query.between, month)), *exact_conditions(query))
+           .order_by(*placed_order(query)).limit(limit).offset(offset or None))
+    return _shown(ctx, query, [row.id for row in ctx.store.read(ids)])
+
+
+def _placed_by(date: ColumnElement[str], month: str) -> ColumnElement[bool]:
+    """An ISO prefix date whose period (its first 7 characters) is ``month`` (``2012-03`` or ``2012``) or
+    earlier, as a range of the date: in string order, what lies before a period sorts before it."""
+    return date <= month if len(month) == 4 else date < month + "~"
+
+
+def _candidates(ctx: AnalysisContext, query: EventQuery, pair: tuple[str, str], month: str) -> CompoundSelect[Any]:
+    """The ids of every event of the pair placed by ``month`` and from the first year of the period (and some
+    more), as index ranges: its own sides and date; its cluster's sides and date (a lead is placed by its
+    cluster's date); undated, its document's publication date. A cluster's sides are its lead's, so no lead of
+    the pair has other own sides."""
+    a, b = pair
+    pairs = sorted({(a, b), (b, a)})
+    since = parse_bound(query.since)
+
+    def placed(date: ColumnElement[str]) -> ColumnElement[bool]:
+        """Placed by ``month``, and not before the first year of ``since`` (a coarser date sorts first)."""
+        return and_(_placed_by(date, month), *([date >= f"{since.year:04d}"] if since is not None else []))
+
+    found = [select(E.c.id).where(E.c.source == s, E.c.target == t, placed(E.c.date)) for s, t in pairs]
+    if query.per_event:
+        found += [select(C.c.lead).where(C.c.source == s, C.c.target == t, placed(C.c.date)) for s, t in pairs]
+    published = select(D.c.id).where(placed(D.c.published))
+    few = select(func.count()).select_from(published.limit(UNDATED_BY_DOCUMENTS).subquery())
+    if int(ctx.store.read(few)[0][0]) < UNDATED_BY_DOCUMENTS:  # sides written so that no side index drives it
+        found += [select(E.c.id).where(E.c.doc_id.in_(published), E.c.date.is_(None), E.c.source.concat("") == s,
+                                       E.c.target.concat("") == t) for s, t in pairs]
+    else:
+        found += [select(E.c.id).select_from(E.join(D, D.c.id == E.c.doc_id))
+                  .where(E.c.source == s, E.c.target == t, E.c.date.is_(None), placed(D.c.published))
+                  for s, t in pairs]
+    return union_all(*found)
+
+
+def _shown(ctx: AnalysisContext, query: EventQuery, ids: list[str]) -> list[ShownEvent]:
+    """The events ``ids`` (matches of ``query``) as rows show them, in the order of ``ids``."""
+    if not ids:
+        return []
+    columns = [query.column(c.name).label(c.name) for c in E.c]
+    rows = ctx.store.read(with_evidence(select(*columns).select_from(joined()).where(E.c.id.in_(ids))))
+    by_id = {row.id: shown_event(row._mapping) for row in rows}
+    return [by_id[i] for i in ids]
 
 
 def _month_of_row(ctx: AnalysisContext, query: EventQuery, rows: int) -> str | None:

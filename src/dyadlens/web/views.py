@@ -30,6 +30,7 @@ from dyadlens.analysis.overview import corpus_overview
 from dyadlens.analysis.places_map import event_map
 from dyadlens.analysis.profile import MENTIONS_PAGE, Profile, actor_profile
 from dyadlens.analysis.search import SearchView, search_csv, search_sentences
+from dyadlens.analysis.status import STATUS_SHOWN
 from dyadlens.errors import DyadlensError
 from dyadlens.store import check_count
 from dyadlens.web.charts import series_svg, timeline_svg
@@ -121,18 +122,41 @@ def _mentions_pager(profile: Profile, query: Query) -> dict[str, Any] | None:
             "next": link(number + 1) if window.has_next else None}
 
 
+def _status_offset(query: Query) -> int:
+    """``?status_offset=``: the first status step a dyad page shows (0: the steps in force, then the latest)."""
+    value = _one(query, "status_offset", "0") or "0"
+    if not value.isdigit():
+        raise DyadlensError(f"status_offset must be a whole number, not {value!r}")
+    return int(value)
+
+
+def _status_pager(window: Window | None, query: Query) -> dict[str, str | None] | None:
+    """The dyad page's links to its next and previous status steps, every other parameter kept."""
+    if window is None or window.limit is None:
+        return None
+
+    def link(offset: int) -> str:
+        kept = [(name, value) for name, values in query.items() if name != "status_offset" for value in values]
+        return "?" + urlencode([*kept, ("status_offset", str(offset))])
+
+    return {"previous": link(max(window.offset - window.limit, 0)) if window.offset else None,
+            "next": link(window.offset + window.limit) if window.has_next else None}
+
+
 def dyad_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     a, b = ctx.resolve_actor(args[0]), ctx.resolve_actor(args[1])
     modalities = check_modalities(query.get("modality") or ["asserted"])
     brief = dyad_brief(ctx, a, b, by=_one(query, "by", "month") or "month", modalities=modalities,
                        count=_count(query), limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE),
-                       since=_one(query, "since"), until=_one(query, "until"))
+                       since=_one(query, "since"), until=_one(query, "until"),
+                       status_limit=STATUS_SHOWN, status_offset=_status_offset(query))
     title = f"{brief.a_name} – {brief.b_name}"
     acts = [e for e in brief.timeline.events if e.kind == "event"]
     extras = {
         "timeline_chart": timeline_svg(acts, f"Events between {brief.a_name} and {brief.b_name}"),
         "series_chart": series_svg(brief.series),
         "pager": pager(brief.timeline.window, query),
+        "status_pager": _status_pager(brief.status_window, query),
     }
     return Page("dyad.html", title, brief, extras)
 
@@ -141,7 +165,8 @@ def brief_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
     """``/brief/A/B``: the dyad's summary first (analysis/brief.py), then the dyad page's detail, folded."""
     dyad = dyad_page(ctx, args, query)
     since, until = _one(query, "since"), _one(query, "until")
-    summary = brief_summary(ctx, dyad.payload.a, dyad.payload.b, since=since, until=until, status=dyad.payload.status)
+    whole = dyad.payload.status if dyad.payload.status_window is None else None  # a page of steps: read them all
+    summary = brief_summary(ctx, dyad.payload.a, dyad.payload.b, since=since, until=until, status=whole)
     brief = Brief(summary, dyad.payload)
     return Page("brief.html", f"Brief: {dyad.title}", brief, dyad.extras)
 
