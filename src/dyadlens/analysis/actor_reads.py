@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, union
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, union
 
 from dyadlens.analysis.shown_rows import quote_rows
 from dyadlens.store import EventQuery, schema, summaries
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from dyadlens.store.queries import ShownEvent
 
 E, C, D, M, Q = schema.events, schema.clusters, schema.documents, schema.mentions, schema.quotes
+G = schema.designations
 MONTHS, SA = schema.summary_months, schema.summary_actors
 
 #: An actor with more acts than this (``summary_actors``) has its events and reporting documents read in
@@ -108,6 +109,40 @@ def top_partners(ctx: AnalysisContext, actor_id: str, count: str, limit: int) ->
     return [row[0] for row in ctx.store.read(found)]
 
 
+def partner_codes(ctx: AnalysisContext, table: Any, actor_id: str, count: str,
+                  partners: list[str]) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """Per (partner, code), the acts from the actor to each of ``partners``, from them to the actor, and the
+    asserted ones among both, from the summary ``table``: one statement per side, each a range of that side's
+    covering index (mode, side, other side, code, ...) read in its order, with no sort (Russia's 50 first
+    partners at 10M: 116,000 rows, 0.4 s CPU grouped by an expression, a tenth of it so)."""
+    t = table.c
+    found: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for mine, theirs, outgoing in ((t.source, t.target, True), (t.target, t.source, False)):
+        asserted = func.sum(case((t.modality == "asserted", t.n), else_=0))
+        rows = (select(theirs, t.code, func.sum(t.n), asserted)
+                .where(t.mode == count, mine == actor_id, theirs.in_(partners), theirs != actor_id, theirs != "",
+                       t.n > 0)
+                .group_by(theirs, t.code))
+        with ctx.store.reader() as conn:
+            read = conn.execute(rows).all()  # fetched at once: 15,000 rows a side, a third faster than one by one
+        for other, code, n, among in read:
+            before = found.get((other, code), (0, 0, 0))
+            n_out, n_in = (int(n), 0) if outgoing else (0, int(n))
+            found[(other, code)] = (before[0] + n_out, before[1] + n_in, before[2] + int(among))
+    return found
+
+
+def designation_ids(ctx: AnalysisContext, actor_id: str, limit: int) -> list[str]:
+    """The first ``limit`` designations of original documents with the actor on either side, in the order of
+    :func:`~dyadlens.analysis.shown_rows.designation_rows`, read as light rows: the rows shown (with their
+    sentences cut from the text) are then read for these alone, not sorted among the actor's 13,000 (Russia
+    at 10M: 0.2-0.5 s CPU down to 0.04 s)."""
+    found = (select(G.c.id).select_from(G.join(D, D.c.id == G.c.doc_id))
+             .where(D.c.duplicate_of.is_(None), or_(G.c.designee == actor_id, G.c.designator == actor_id))
+             .order_by(G.c.date.is_(None), G.c.date, G.c.doc_id, G.c.start).limit(limit))
+    return [row[0] for row in ctx.store.read(found)]
+
+
 # --- walking a list in its own order ------------------------------------------------
 
 
@@ -177,7 +212,9 @@ def _either_side(query: EventQuery, actor_id: str) -> ColumnElement[bool]:
 
 
 def shown_acts(ctx: AnalysisContext, acts: EventQuery, limit: int, offset: int) -> list[ShownEvent]:
-    """One page of a dense actor's acts (``acts``: its ``EventQuery``) in the views' order, a month at a time."""
+    """One page of a dense actor's acts (``acts``: its ``EventQuery``) in the views' order, a month at a time:
+    the page's ids first, sorted on light rows, then its rows with their evidence (a month holds thousands of
+    the actor's acts, whose evidence cut from the text was the cost of the sort)."""
     assert acts.actor is not None
     every = EventQuery(count=acts.count, standing=False)
     side = _either_side(every, acts.actor)
@@ -187,8 +224,10 @@ def shown_acts(ctx: AnalysisContext, acts: EventQuery, limit: int, offset: int) 
         return int(ctx.store.read(found)[0][0])
 
     def fetch(period: str | None, skip: int, wanted: int) -> list[ShownEvent]:
-        found = (with_evidence(every.select_events().where(side, *_placed_in(every, period)))
-                 .order_by(*placed_order(every)).limit(wanted).offset(skip or None))
+        ids = (select(E.c.id).select_from(joined()).where(*every.conditions(), side, *_placed_in(every, period))
+               .order_by(*placed_order(every)).limit(wanted).offset(skip or None))
+        found = with_evidence(every.select_events().where(E.c.id.in_(ids.scalar_subquery()))).order_by(
+            *placed_order(every))
         return [shown_event(row._mapping) for row in ctx.store.read(found)]
 
     return walk_pages(_periods(ctx, acts.count), count, fetch, limit, offset)
