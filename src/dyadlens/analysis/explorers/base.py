@@ -198,14 +198,21 @@ def chosen_filters(ctx: AnalysisContext, explorer: TableExplorer,
 
 def explore_table(ctx: AnalysisContext, explorer: TableExplorer, asked: Mapping[str, str | None], sort: str, *,
                   extra: Sequence[ColumnElement[bool]] = (), limit: int | None = EXPLORER_PAGE, offset: int = 0,
-                  with_facets: bool = True, bound: int | None = COUNT_BOUND) -> TablePage:
+                  with_facets: bool = True, bound: int | None = COUNT_BOUND,
+                  unindexed: Sequence[str] = ()) -> TablePage:
     """One page of ``explorer``'s rows under the facet values ``asked`` and ``extra`` conditions, sorted
     by ``sort``, with the total and (unless ``with_facets`` is False: a download) the facets: exact up to
-    ``bound`` matching rows, past it bounded (see the module; ``None``: exact whatever the number)."""
+    ``bound`` matching rows, past it bounded (see the module; ``None``: exact whatever the number). The
+    facets named in ``unindexed`` are matched through an expression no index serves (the caller knows that
+    reading in the order shown meets the rows sooner than their index would)."""
     check_window(limit, offset)
     check_sort(sort, explorer.sorts)
     chosen = chosen_filters(ctx, explorer, asked)
-    where = [*explorer.base, *extra, *(f.column == chosen[f.name] for f in explorer.facets if chosen.get(f.name))]
+
+    def matched(f: FacetColumn) -> ColumnElement[bool]:
+        return func.coalesce(f.column, "") == chosen[f.name] if f.name in unindexed else f.column == chosen[f.name]
+
+    where = [*explorer.base, *extra, *(matched(f) for f in explorer.facets if chosen.get(f.name))]
     first, *rest = explorer.sorts[sort.removeprefix("-")]
     key = SortKey(first, sort.startswith("-"), rest)
     if bound is None:
