@@ -14,14 +14,14 @@ import itertools
 from collections.abc import Iterator
 
 from dyadlens.analysis.common import AnalysisContext
-from dyadlens.analysis.status import STATUS_LISTED, StatusEntry, Track, TrackStep, _entries_of, build_tracks
+from dyadlens.analysis.status import STATUS_LISTED, StatusEntry, Track, TrackStep, build_tracks, entries_of
 from dyadlens.analysis.status_reads import Sides, designation_pairs, event_pairs, reports_by_pair
 
 
 def designation_status(ctx: AnalysisContext, actor: str, limit: int | None = STATUS_LISTED) -> list[StatusEntry]:
     """The first ``limit`` steps (None: all) of the tracks of every pair where ``actor`` is the designee or the
     designator, pair by pair: what :func:`dyadlens.analysis.status.designation_status` gives."""
-    return _entries_of(ctx, list(itertools.islice(_steps(ctx, actor), limit)))
+    return entries_of(ctx, list(itertools.islice(_steps(ctx, actor), limit)))
 
 
 def _steps(ctx: AnalysisContext, actor: str) -> Iterator[tuple[Track, TrackStep]]:

@@ -30,7 +30,7 @@ from dyadlens.analysis.common import (
     check_window,
     weigh,
 )
-from dyadlens.analysis.series import HUNDREDTHS, _lookup
+from dyadlens.analysis.series import HUNDREDTHS, code_lookup
 from dyadlens.errors import DyadlensError
 from dyadlens.model import shown_id
 from dyadlens.partial_dates import check_date, parse_bound
@@ -203,9 +203,9 @@ def _by_quad(ctx: AnalysisContext, counted: Tally, where: list[Any],
     over the codes the ontology knows."""
     rows = _pairs_read(counted, where, pairs).subquery("counted")
     codes = sorted(ctx.ontology, key=lambda c: c.code)
-    quad: ColumnElement[Any] = literal_column(_lookup("counted.code", tuple((c.code, c.quad_class) for c in codes)))
+    quad: ColumnElement[Any] = literal_column(code_lookup("counted.code", tuple((c.code, c.quad_class) for c in codes)))
     hundredths = tuple((c.code, round(c.goldstein * HUNDREDTHS)) for c in codes)
-    weight: ColumnElement[Any] = literal_column(_lookup("counted.code", hundredths))
+    weight: ColumnElement[Any] = literal_column(code_lookup("counted.code", hundredths))
     grouped = (select(rows.c.source, rows.c.target, quad.label("quad"), func.sum(rows.c.n), func.sum(rows.c.n * weight))
                .group_by(rows.c.source, rows.c.target, quad))
     found: dict[tuple[str, str], tuple[dict[int, int], int, int]] = {

@@ -149,7 +149,7 @@ def dyad_series(
 #: Goldstein weights are summed in SQL as whole hundredths: exact integer sums on every backend, and the mean
 #: rounded exactly (half to even), where a sum of floats could land either side of a half.
 HUNDREDTHS = 100
-#: Codes compared one by one at the bottom of the code look-up (:func:`_lookup`).
+#: Codes compared one by one at the bottom of the code look-up (:func:`code_lookup`).
 LOOKUP_LEAF = 4
 
 
@@ -164,7 +164,7 @@ class _Weighed:
 
 def _by_period_and_quad(counted: Tally, by: str, ontology: Ontology) -> Any:
     """Counts by period and quad class, with the sum of their Goldstein weights, read off the month summary
-    when it serves the query; each code's quad class and weight come from the ontology (:func:`_lookup`), an
+    when it serves the query; each code's quad class and weight come from the ontology (:func:`code_lookup`), an
     unknown code is counted with no quad class."""
     rows = (select(period_sql(counted.column("placed"), by).label("period"), counted.column("code").label("code"),
                    counted.weight.label("n"))
@@ -172,15 +172,15 @@ def _by_period_and_quad(counted: Tally, by: str, ontology: Ontology) -> Any:
     codes = sorted(ontology, key=lambda c: c.code)
     quads = tuple((c.code, c.quad_class) for c in codes)
     weights = tuple((c.code, round(c.goldstein * HUNDREDTHS)) for c in codes)
-    quad: ColumnElement[Any] = literal_column(_lookup("counted.code", quads))
-    weight: ColumnElement[Any] = literal_column(_lookup("counted.code", weights))
+    quad: ColumnElement[Any] = literal_column(code_lookup("counted.code", quads))
+    weight: ColumnElement[Any] = literal_column(code_lookup("counted.code", weights))
     return (select(rows.c.period, quad.label("quad"), func.sum(rows.c.n).label("events"),
                    func.sum(rows.c.n * weight).label("weight"))
             .group_by(rows.c.period, quad))
 
 
 @functools.lru_cache(maxsize=8)
-def _lookup(code: str, table: tuple[tuple[str, int], ...]) -> str:
+def code_lookup(code: str, table: tuple[tuple[str, int], ...]) -> str:
     """:func:`_cases`, written once per process and table."""
     return _cases(code, table)
 

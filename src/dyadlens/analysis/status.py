@@ -489,7 +489,7 @@ def _dyad_tracks(ctx: AnalysisContext, a: str, b: str) -> list[Track]:
 def dyad_status_steps(ctx: AnalysisContext, a: str, b: str, keep: Callable[[TrackStep], bool]) -> list[StatusEntry]:
     """The steps of :func:`dyad_status` that ``keep`` accepts, in its order, the evidence read for those only
     (the brief: the steps in force and those begun in its period)."""
-    return _entries_of(ctx, [(track, step) for track, step in _steps(_dyad_tracks(ctx, a, b)) if keep(step)])
+    return entries_of(ctx, [(track, step) for track, step in _steps(_dyad_tracks(ctx, a, b)) if keep(step)])
 
 
 def dyad_status_page(ctx: AnalysisContext, a: str, b: str, limit: int = STATUS_SHOWN,
@@ -499,7 +499,7 @@ def dyad_status_page(ctx: AnalysisContext, a: str, b: str, limit: int = STATUS_S
     the evidence is read for those steps only."""
     check_window(limit, offset)
     steps = _latest_first(list(_steps(_dyad_tracks(ctx, a, b))))
-    return _entries_of(ctx, steps[offset : offset + limit]), Window(offset, limit, len(steps))
+    return entries_of(ctx, steps[offset : offset + limit]), Window(offset, limit, len(steps))
 
 
 def _latest_first(steps: list[tuple[Track, TrackStep]]) -> list[tuple[Track, TrackStep]]:
@@ -519,7 +519,7 @@ def designation_status(ctx: AnalysisContext, actor: str, limit: int | None = STA
     """The tracks of every pair where ``actor`` is the designee or the designator, pair by pair: the first
     ``limit`` steps (None: all), from one read of the reports of every such pair."""
     steps = _steps(_tracks_of_pairs(ctx.store, Sides(actor=actor)))
-    return _entries_of(ctx, list(itertools.islice(steps, limit)))
+    return entries_of(ctx, list(itertools.islice(steps, limit)))
 
 
 def _steps(tracks: Iterable[Track]) -> Iterator[tuple[Track, TrackStep]]:
@@ -527,10 +527,10 @@ def _steps(tracks: Iterable[Track]) -> Iterator[tuple[Track, TrackStep]]:
 
 
 def _entries(ctx: AnalysisContext, tracks: list[Track]) -> list[StatusEntry]:
-    return _entries_of(ctx, list(_steps(tracks)))
+    return entries_of(ctx, list(_steps(tracks)))
 
 
-def _entries_of(ctx: AnalysisContext, steps: list[tuple[Track, TrackStep]]) -> list[StatusEntry]:
+def entries_of(ctx: AnalysisContext, steps: list[tuple[Track, TrackStep]]) -> list[StatusEntry]:
     """The view rows of ``steps``, with the evidence of the reports shown read in one batch."""
     shown = [r for _, step in steps for r in _shown(step, SHOWN_BACKING)]
     found = evidence(ctx.store, shown)
