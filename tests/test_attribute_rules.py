@@ -45,7 +45,8 @@ def test_same_annotations_as_spacy(nlp) -> None:  # type: ignore[no-untyped-def]
     texts = _corpus_sentences()
     assert len(texts) > 100
     ruler = array_ruler(nlp)
-    ours = list(pipe(nlp, ruler, texts, 64))
+    assert ruler is not None
+    ours = list(pipe(nlp, {"attribute_ruler": ruler}, texts, 64))
     theirs = list(nlp.pipe(texts, batch_size=64))
     changed = 0
     for mine, spacy_doc in zip(ours, theirs, strict=True):

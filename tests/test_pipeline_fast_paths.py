@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from dyadlens.kb.aliases import _iter_tokens, normalise, tokenize
-from dyadlens.nlp.actor_fuzzy import FuzzyNames
+from dyadlens.nlp.actor_fuzzy import FuzzyNames, edit_distance
 from dyadlens.nlp.actor_matching import is_capitals
 from dyadlens.nlp.actors import known_word_test
 from dyadlens.nlp.offsets import entities, roots, span_root, tokens_starting_in
@@ -120,3 +120,52 @@ def test_near_names_are_the_same_from_the_cache(resources: Resources) -> None:
     assert first == second
     assert first[0] and {e.entity_id for e in first[0]} == {first[0][0].entity_id}
     assert first[4] == ()  # a known English word is no misspelling
+
+
+@pytest.mark.fast
+def test_letters_a_word_lacks_bound_the_edit_distance() -> None:
+    rng = random.Random(13)
+    for _ in range(3000):
+        a = "".join(rng.choice("abcdeab") for _ in range(rng.randint(1, 9)))
+        b = "".join(rng.choice("abcdefb") for _ in range(rng.randint(1, 9)))
+        bound = max(len(set(a) - set(b)), len(set(b) - set(a)))
+        assert bound <= edit_distance(a, b, 20)
+
+
+def test_near_names_are_those_of_the_whole_search(resources: Resources) -> None:
+    """The letter test passes over no name within the allowed edits: the nearest names are those
+    a distance to every name of a near length gives."""
+    fuzzy = FuzzyNames(resources.kb, lambda _word: False)
+    rng = random.Random(7)
+    names = [name for entries in fuzzy.by_length.values() for name, _letters, _entry in entries]
+    words = [_misspelt(rng.choice(names), rng) for _ in range(400)] + ["Talibn", "Afganistan", "Pakistn"]
+    found = 0
+    for word in {w.casefold() for w in words if len(w) >= 5}:
+        limit = 2 if len(word) >= 8 else 1
+        best: dict[int, list[object]] = {}
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for name, _letters, entry in fuzzy.by_length.get(length, ()):
+                distance = edit_distance(word, name, limit)
+                if 0 < distance <= limit:
+                    best.setdefault(distance, []).append(entry)
+        expected = tuple(best[min(best)]) if best else ()
+        assert fuzzy._nearest_uncached(word, limit) == expected, word
+        found += bool(expected)
+    assert found > 100
+
+
+def _misspelt(name: str, rng: random.Random) -> str:
+    """``name`` with one or two letters changed, dropped, doubled or swapped."""
+    letters = list(name)
+    for _ in range(rng.randint(1, 2)):
+        i = rng.randrange(len(letters))
+        kind = rng.randrange(4)
+        if kind == 0:
+            letters[i] = rng.choice("aeioukstrn")
+        elif kind == 1 and len(letters) > 1:
+            del letters[i]
+        elif kind == 2:
+            letters.insert(i, letters[i])
+        elif i + 1 < len(letters):
+            letters[i], letters[i + 1] = letters[i + 1], letters[i]
+    return "".join(letters)

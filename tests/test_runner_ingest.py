@@ -3,6 +3,7 @@ interrupts stop between documents, worker processes give the same result."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections.abc import Iterator
@@ -225,3 +226,26 @@ def test_runner_workers_that_cannot_build_the_pipeline_stop_the_batch(tmp_path: 
 def test_runner_workers_need_a_pipeline_spec(tmp_path: Path, store: Store) -> None:
     with pytest.raises(ValueError, match="PipelineSpec"):
         ingest([tmp_path], store, Pipeline([Cleaner()]), workers=2)
+
+
+class FreezeWatcher:
+    """A component that notes how many objects the garbage collector holds frozen as it runs."""
+
+    name = "freeze-watcher"
+    version = "1"
+
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def __call__(self, state: DocState) -> None:
+        self.seen.append(gc.get_freeze_count())
+
+
+def test_loaded_objects_are_frozen_during_a_run_only(tmp_path: Path, store: Store) -> None:
+    write_corpus(tmp_path / "in", count=2)
+    watcher = FreezeWatcher()
+    assert gc.get_freeze_count() == 0
+    report = ingest([tmp_path / "in"], store, Pipeline([Cleaner(), SentenceSplitter(), watcher]))
+    assert len(report.stored) == 2
+    assert len(watcher.seen) == 2 and min(watcher.seen) > 1000  # the loaded modules, the pipeline...
+    assert gc.get_freeze_count() == 0  # handed back: what becomes garbage later can be collected

@@ -15,8 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, or_, select, true, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from dyadlens.identity.compatibility import ActorRelations, kb_relations, parsed_date, undirected
 from dyadlens.identity.consolidate import consolidate
@@ -33,6 +46,35 @@ _AFTER_EVERY_DAY = "~"
 MERGE, SPLIT = "merge", "split"
 
 
+def _listed(name: str) -> BindParameter[Any]:
+    """A parameter that takes a list, for ``IN``: the SQL sent is ``IN (?, ?, ...)`` as for a
+    literal list, and the statement stays one object whatever the list's length."""
+    return bindparam(name, expanding=True)
+
+
+# Every write runs these, one document at a time: built and compiled once a process, not once a write.
+_CLUSTERS_OF = select(E.c.cluster).where(E.c.doc_id.in_(_listed("docs")), E.c.cluster.is_not(None))
+_UNASSIGN = update(E).where(E.c.doc_id.in_(_listed("docs")), E.c.cluster.is_not(None)).values(cluster=None)
+_SAME_FINGERPRINT = select(D.c.id).where(
+    D.c.fingerprint.in_(select(D.c.fingerprint).where(D.c.id.in_(_listed("docs"))).scalar_subquery()))
+_IN_DOCUMENT_ORDER = (select(D.c.id).where(D.c.id.in_(_listed("docs")), D.c.duplicate_of.is_(None))
+                      .order_by(D.c.seq))
+_LINKS = select(schema.corrections).where(schema.corrections.c.action.in_((MERGE, SPLIT)),
+                                          schema.corrections.c.other.is_not(None))
+_DELETE_CLUSTERS = C.delete().where(C.c.id.in_(_listed("ids")))
+_ASSIGN = update(E).where(E.c.id == bindparam("member")).values(cluster=bindparam("cluster_id"))
+_REPORTS = (
+    select(E, func.substr(D.c.text, E.c.start + 1, E.c.end - E.c.start).label("sentence_text"),
+           schema.sentences.c.kind.label("sentence_kind"), D.c.published, D.c.outlet, D.c.seq.label("doc_seq"))
+    .join(D, D.c.id == E.c.doc_id)
+    .outerjoin(schema.sentences, and_(schema.sentences.c.doc_id == E.c.doc_id,
+                                      schema.sentences.c.index == E.c.sentence_index))
+    .order_by(D.c.seq, E.c.seq)
+)
+_REPORTS_OF_DOCUMENT = _REPORTS.where(E.c.doc_id == bindparam("doc"))
+_REPORTS_OF_CLUSTERS = _REPORTS.where(E.c.cluster.in_(_listed("clusters")))
+
+
 @dataclass
 class _Sync:
     """One refresh: the clusterer, and which clusters it loaded or changed."""
@@ -47,8 +89,7 @@ class _Sync:
 
 def clusters_of_documents(conn: Connection, doc_ids: Iterable[str]) -> set[str]:
     """The clusters the documents' reports belong to now (call before deleting their rows)."""
-    found = conn.scalars(select(E.c.cluster).where(E.c.doc_id.in_(list(doc_ids)), E.c.cluster.is_not(None)))
-    return set(found)
+    return set(conn.scalars(_CLUSTERS_OF, {"docs": list(doc_ids)}))
 
 
 def refresh_clusters(conn: Connection, doc_ids: Iterable[str], stale: Iterable[str] = (),
@@ -58,7 +99,7 @@ def refresh_clusters(conn: Connection, doc_ids: Iterable[str], stale: Iterable[s
     clusters the documents' earlier rows belonged to."""
     docs = _with_same_fingerprint(conn, doc_ids)
     stale_ids = set(stale) | clusters_of_documents(conn, docs)
-    conn.execute(update(E).where(E.c.doc_id.in_(docs), E.c.cluster.is_not(None)).values(cluster=None))
+    conn.execute(_UNASSIGN, {"docs": docs})
     sync = _Sync(conn, Clusterer(_links(conn), relations if relations is not None else kb_relations()))
     for cluster in _load(sync, stale_ids):
         sync.changed.append(cluster)
@@ -80,21 +121,18 @@ def rebuild_clusters(conn: Connection, relations: ActorRelations | None = None) 
 
 
 def _with_same_fingerprint(conn: Connection, doc_ids: Iterable[str]) -> list[str]:
-    prints = select(D.c.fingerprint).where(D.c.id.in_(list(doc_ids))).scalar_subquery()
-    found = set(conn.scalars(select(D.c.id).where(D.c.fingerprint.in_(prints))))
-    return sorted(found | set(doc_ids))
+    listed = list(doc_ids)
+    return sorted(set(conn.scalars(_SAME_FINGERPRINT, {"docs": listed})) | set(listed))
 
 
 def _in_document_order(conn: Connection, doc_ids: Sequence[str]) -> list[str]:
     """The documents that are not duplicates, in ingest order."""
-    query = select(D.c.id).where(D.c.id.in_(doc_ids), D.c.duplicate_of.is_(None)).order_by(D.c.seq)
-    return list(conn.scalars(query))
+    return list(conn.scalars(_IN_DOCUMENT_ORDER, {"docs": list(doc_ids)}))
 
 
 def _links(conn: Connection) -> Links:
     """The analyst's merge and split corrections, as must-link and cannot-link pairs."""
-    t = schema.corrections
-    rows = conn.execute(select(t).where(t.c.action.in_((MERGE, SPLIT)), t.c.other.is_not(None)))
+    rows = conn.execute(_LINKS)
     must: list[tuple[EvidenceKey, EvidenceKey]] = []
     cannot: list[tuple[EvidenceKey, EvidenceKey]] = []
     for row in rows.mappings():
@@ -106,16 +144,16 @@ def _links(conn: Connection) -> Links:
 def stored_reports(conn: Connection, *where: ColumnElement[bool]) -> list[tuple[Report, tuple[int, int]]]:
     """Reports with their order key, read with their sentence (a heading is the headline) and
     their document's date and outlet."""
-    s = schema.sentences
-    text = func.substr(D.c.text, E.c.start + 1, E.c.end - E.c.start).label("sentence_text")
-    query = (select(E, text, s.c.kind.label("sentence_kind"), D.c.published, D.c.outlet, D.c.seq.label("doc_seq"))
-             .join(D, D.c.id == E.c.doc_id)
-             .outerjoin(s, and_(s.c.doc_id == E.c.doc_id, s.c.index == E.c.sentence_index))
-             .where(*where).order_by(D.c.seq, E.c.seq))
+    return _reports(conn, _REPORTS.where(*where))
+
+
+def _reports(conn: Connection, query: Select[Any], params: dict[str, Any] | None = None
+             ) -> list[tuple[Report, tuple[int, int]]]:
+    """The reports ``query`` (:data:`_REPORTS` with a condition) reads, as :func:`stored_reports`."""
     return [
         (Report(record_from_row(Event, row), row["published"], row["outlet"], row["sentence_text"] or "",
                 headline=row["sentence_kind"] == "heading"), (int(row["doc_seq"]), int(row["seq"])))
-        for row in conn.execute(query).mappings()
+        for row in conn.execute(query, params).mappings()
     ]
 
 
@@ -125,7 +163,7 @@ def _load(sync: _Sync, cluster_ids: Iterable[str]) -> list[Cluster]:
     if not wanted:
         return []
     members: dict[str, list[Report]] = {cid: [] for cid in wanted}
-    for report, order in stored_reports(sync.conn, E.c.cluster.in_(wanted)):
+    for report, order in _reports(sync.conn, _REPORTS_OF_CLUSTERS, {"clusters": wanted}):
         sync.order[report.event.id] = order
         members[report.event.cluster or ""].append(report)
     loaded = []
@@ -152,7 +190,7 @@ def _candidates(sync: _Sync, reports: Sequence[Report]) -> set[str]:
             roots, dates = wanted.setdefault(side, (set(), set()))
             roots.add(e.root)
             dates.add(e.date)
-    conditions = [and_(E.c.root.in_(sorted(roots)), _side(E.c.source, set(sources)), _side(E.c.target, set(targets)),
+    conditions = [and_(_among(E.c.root, sorted(roots)), _side(E.c.source, sources), _side(E.c.target, targets),
                        _dates_met(dates))
                   for (sources, targets), (roots, dates) in wanted.items()]
     for key in {k for r in reports for k in sync.clusterer.links.partners(r.key)}:
@@ -176,16 +214,23 @@ def _dates_met(dates: set[str | None]) -> ColumnElement[bool]:
     days = sorted({str(parsed) for parsed in map(parsed_date, dates) if parsed is not None})
     prefixes = sorted({day[:length] for day in days for length in (4, 7) if length < len(day)})
     terms = [E.c.date.is_(None), *(E.c.date.between(day, day + _AFTER_EVERY_DAY) for day in days)]
-    return or_(*terms, E.c.date.in_(prefixes)) if prefixes else or_(*terms)
+    return or_(*terms, _among(E.c.date, prefixes)) if prefixes else or_(*terms)
 
 
-def _side(column: ColumnElement[str], actors: set[str | None]) -> ColumnElement[bool]:
-    named = [a for a in actors if a is not None]
-    return column.is_(None) if not named else column.in_(named)
+def _side(column: ColumnElement[str], actors: Iterable[str | None]) -> ColumnElement[bool]:
+    named = sorted(a for a in actors if a is not None)
+    return column.is_(None) if not named else _among(column, named)
+
+
+def _among(column: ColumnElement[str], values: Iterable[str]) -> ColumnElement[bool]:
+    """``column IN (values)``, the values bound as one expanding parameter: SQLAlchemy neither
+    coerces them one by one nor puts them in the statement's cache key, so a write's statements
+    of the same shape are compiled once (the SQL sent is the same ``IN (?, ?, ...)``)."""
+    return column.in_(bindparam(None, list(values), expanding=True, type_=column.type))
 
 
 def _assign_document(sync: _Sync, doc_id: str) -> None:
-    rows = [(r, o) for r, o in stored_reports(sync.conn, E.c.doc_id == doc_id) if r.counted]
+    rows = [(r, o) for r, o in _reports(sync.conn, _REPORTS_OF_DOCUMENT, {"doc": doc_id}) if r.counted]
     reports = [r for r, _ in rows]
     _load(sync, _candidates(sync, reports))
     for report, order in rows:
@@ -200,7 +245,9 @@ def _assign_document(sync: _Sync, doc_id: str) -> None:
 
 def _write(sync: _Sync) -> None:
     """Rewrite the changed clusters: members sorted, id from the earliest, row consolidated
-    (three statements, whatever the number of clusters)."""
+    (three statements, whatever the number of clusters). A member is updated only when its cluster
+    changes (its report holds the stored value): each update of ``events.cluster`` runs the summary
+    triggers, and a cluster that gains a report keeps its id and every earlier member."""
     old_ids = [sync.stored_ids[id(c)] for c in sync.changed if id(c) in sync.stored_ids]
     rows: list[dict[str, object]] = []
     members: list[dict[str, str]] = []
@@ -210,9 +257,10 @@ def _write(sync: _Sync) -> None:
         cluster.reports.sort(key=lambda r: sync.order[r.event.id])
         row = consolidate(cluster.reports)
         rows.append(row.row())
-        members.extend({"member": r.event.id, "cluster_id": row.id} for r in cluster.reports)
-    sync.conn.execute(C.delete().where(C.c.id.in_(old_ids + [str(row["id"]) for row in rows])))
+        members.extend({"member": r.event.id, "cluster_id": row.id} for r in cluster.reports
+                       if r.event.cluster != row.id)
+    sync.conn.execute(_DELETE_CLUSTERS, {"ids": old_ids + [str(row["id"]) for row in rows]})
     if rows:
         sync.conn.execute(C.insert(), rows)
-        assign = update(E).where(E.c.id == bindparam("member")).values(cluster=bindparam("cluster_id"))
-        sync.conn.execute(assign, members)
+    if members:
+        sync.conn.execute(_ASSIGN, members)

@@ -8,6 +8,7 @@ that ends "2021-08" and one that starts on 2021-08-15 both overlap "2021-08".
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from dyadlens.partial_dates import PartialDate
@@ -32,9 +33,8 @@ class Period:
         """True when the period shares a day with ``when``; None means "now", an open end."""
         if when is None:
             return self.until is None
-        found = PartialDate.parse_or_none(when)
-        bounds = (PartialDate.parse_or_none(self.start), PartialDate.parse_or_none(self.until))
-        return found is not None and found.overlaps(*bounds)
+        found = _parsed(when)
+        return found is not None and found.overlaps(_parsed(self.start), _parsed(self.until))
 
 
 def latest_first(periods: list[tuple[Period, str]]) -> list[tuple[Period, str]]:
@@ -44,3 +44,9 @@ def latest_first(periods: list[tuple[Period, str]]) -> list[tuple[Period, str]]:
     hands), the newer term wins.
     """
     return sorted(periods, key=lambda pair: (pair[0].first_day(), pair[0].last_day()), reverse=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str | None) -> PartialDate | None:
+    """A period end or document date parsed once: the KB's terms are compared with every mention's date."""
+    return PartialDate.parse_or_none(text)

@@ -7,6 +7,11 @@ are not themselves short acronyms. Five to seven letters allow one edit
 (insertion, deletion, substitution or swap of neighbours), eight or more
 allow two. When several actors are equally near, an actor the document
 names elsewhere wins; otherwise the word stays unresolved.
+
+A name is compared letter by letter only when the letters the two words do not share allow
+it: a substitution, insertion or deletion changes one letter and a swap of neighbours none,
+so a word with more letters the name lacks (or the other way round) than the edits allowed
+is farther than that, and is passed over without the distance.
 """
 
 from __future__ import annotations
@@ -52,13 +57,13 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 class FuzzyNames:
     def __init__(self, kb: KnowledgeBase, is_known_word: Callable[[str], bool]) -> None:
         self.is_known_word = is_known_word
-        self.by_length: dict[int, list[tuple[str, AliasEntry]]] = defaultdict(list)
+        self.by_length: dict[int, list[tuple[str, frozenset[str], AliasEntry]]] = defaultdict(list)
         for key, entries in kb.alias_index.items():
             if len(key) != 1 or len(key[0]) < MIN_LENGTH - 1:
                 continue
             for entry in entries:
                 if entry.kind in FUZZY_KINDS and not entry.strict:
-                    self.by_length[len(key[0])].append((key[0], entry))
+                    self.by_length[len(key[0])].append((key[0], frozenset(key[0]), entry))
         # the same words come back in document after document; the search over the names is the cost
         self._nearest = lru_cache(maxsize=NEAREST_CACHE_SIZE)(self._nearest_uncached)
 
@@ -80,8 +85,11 @@ class FuzzyNames:
         if self.is_known_word(folded):
             return ()
         best: dict[int, list[AliasEntry]] = defaultdict(list)
+        letters = frozenset(folded)
         for length in range(len(folded) - limit, len(folded) + limit + 1):
-            for name, entry in self.by_length.get(length, ()):
+            for name, name_letters, entry in self.by_length.get(length, ()):
+                if len(letters - name_letters) > limit or len(name_letters - letters) > limit:
+                    continue  # each letter one word lacks takes an edit of its own (a swap takes none)
                 distance = edit_distance(folded, name, limit)
                 if 0 < distance <= limit:
                     best[distance].append(entry)

@@ -18,7 +18,7 @@ the parse keeps spaCy's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 import numpy
@@ -195,14 +195,16 @@ def array_ruler(nlp: Any) -> ArrayAttributeRuler | None:
         return None
 
 
-def pipe(nlp: Any, ruler: ArrayAttributeRuler | None, texts: Iterable[str], batch_size: int) -> Iterable[Doc]:
-    """``nlp.pipe(texts, batch_size=...)``, with ``ruler`` in place of the model's attribute ruler if given."""
-    if ruler is None:
+def pipe(nlp: Any, replaced: Mapping[str, Callable[[Doc], Doc]], texts: Iterable[str],
+         batch_size: int) -> Iterable[Doc]:
+    """``nlp.pipe(texts, batch_size=...)``, each component named in ``replaced`` run as the
+    function given for it (:func:`array_ruler`, :func:`dyadlens.nlp.lemmas.memo_lemmatizer`)."""
+    if not replaced:
         return cast(Iterable[Doc], nlp.pipe(texts, batch_size=batch_size))
     docs: Iterable[Doc] = (nlp.make_doc(text) for text in texts)
     for name, component in nlp.pipeline:
-        if name == "attribute_ruler":
-            docs = map(ruler, docs)
+        if name in replaced:
+            docs = map(replaced[name], docs)
         elif hasattr(component, "pipe"):
             docs = component.pipe(docs, batch_size=batch_size)
         else:

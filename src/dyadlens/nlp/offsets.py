@@ -12,7 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy
+from spacy.attrs import ENT_IOB, ENT_TYPE  # type: ignore[import-not-found]  # no stub
 from spacy.tokens import Span, Token
+
+#: ``Token.ent_iob`` values: inside an entity, and at its first token.
+_INSIDE, _BEGIN = 1, 3
 
 
 def token_span(token: Any) -> tuple[int, int]:
@@ -69,17 +73,30 @@ def entities(sentence: Any) -> list[Span]:
 
 
 def _sentence_entities(sentence: Any) -> list[Span]:
+    """The entities of the sentence's tokens, read off the ``Doc``'s entity arrays (kept once per
+    ``Doc``) instead of one ``Token`` per word: an entity starts at a B and runs over the Is after it."""
+    doc = sentence.doc
+    iob, types = _entity_arrays(doc)
     found: list[Span] = []
     start: int | None = None
-    for token in sentence:
-        if start is not None and token.ent_iob_ != "I":
-            found.append(Span(sentence.doc, start, token.i, label=sentence.doc[start].ent_type_))
+    for i in range(sentence.start, sentence.end):
+        if start is not None and iob[i] != _INSIDE:
+            found.append(Span(doc, start, i, label=types[start]))
             start = None
-        if token.ent_iob_ == "B":
-            start = token.i
+        if iob[i] == _BEGIN:
+            start = i
     if start is not None:
-        found.append(Span(sentence.doc, start, sentence.end, label=sentence.doc[start].ent_type_))
+        found.append(Span(doc, start, sentence.end, label=types[start]))
     return found
+
+
+def _entity_arrays(doc: Any) -> tuple[list[int], list[int]]:
+    """Each token's ``ENT_IOB`` (0 unset, 1 I, 2 O, 3 B) and ``ENT_TYPE`` (the label's hash)."""
+    cache = _cache(doc, "entity_arrays")
+    if not cache:
+        columns = doc.to_array([ENT_IOB, ENT_TYPE]).T.tolist() if len(doc) else [[], []]
+        cache["iob"], cache["type"] = columns
+    return cache["iob"], cache["type"]
 
 
 def tokens_starting_in(span: Any, start: int, end: int) -> range:

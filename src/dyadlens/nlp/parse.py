@@ -9,8 +9,8 @@ token is its analysed sentence, and a token's ``idx`` is a document offset.
 Curly apostrophes are replaced by straight ones before parsing: the
 replacement keeps every offset (the ``Doc``'s text is the document's with that
 replacement), and spaCy's English model mis-tags "n’t" and "’s" otherwise. The
-model's attribute ruler is applied through arrays, with the same result
-(:mod:`dyadlens.nlp.attribute_rules`).
+model's attribute ruler and lemmatizer are applied through arrays, with the same result
+(:mod:`dyadlens.nlp.attribute_rules`, :mod:`dyadlens.nlp.lemmas`).
 
 The ``Doc`` is kept until the last component has run, so what it holds
 matters on a long document. Each sentence's parse is read into arrays as it
@@ -23,7 +23,7 @@ stage reads vectors, so the joined ``Doc`` takes none: every other annotation
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import numpy
@@ -31,6 +31,7 @@ from spacy.tokens import Doc
 
 from dyadlens.model import Sentence
 from dyadlens.nlp.attribute_rules import array_ruler, pipe
+from dyadlens.nlp.lemmas import memo_lemmatizer
 from dyadlens.state import DocState
 
 _LENGTH_PRESERVING = str.maketrans({"\u2019": "'", "\u2018": "'"})
@@ -53,12 +54,16 @@ class SentenceParser:
     def __init__(self, nlp: Any, batch_size: int = 64) -> None:
         self.nlp = nlp
         self.batch_size = batch_size
-        self.ruler = array_ruler(nlp)
+        ruler, lemmatizer = array_ruler(nlp), memo_lemmatizer(nlp)
+        #: The model's components run through arrays instead of spaCy's own, with the same result.
+        self.replaced: dict[str, Callable[[Doc], Doc]] = {
+            name: found for name, found in (("attribute_ruler", ruler), ("lemmatizer", lemmatizer)) if found is not None
+        }
 
     def __call__(self, state: DocState) -> None:
         text = normalise_for_parser(state.text)
         sentences = list(state.analysed_sentences())
-        parsed = pipe(self.nlp, self.ruler, (text[s.start : s.end] for s in sentences), self.batch_size)
+        parsed = pipe(self.nlp, self.replaced, (text[s.start : s.end] for s in sentences), self.batch_size)
         state.doc = join_pieces(self.nlp.vocab, text, _pieces(self.nlp, text, sentences, parsed))
 
 

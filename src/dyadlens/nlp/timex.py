@@ -30,6 +30,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from types import MappingProxyType
 
+from dyadlens.nlp.regex_guard import first_character_guard
+
 MONTHS: Mapping[str, int] = MappingProxyType(
     {
         **{m.lower(): i for i, m in enumerate(calendar.month_abbr) if m},
@@ -432,7 +434,7 @@ class _Rule:
 def _rule(
     name: str, pattern: str, resolve: _Resolver, specificity: int = 2, anchor: bool = False, flags: int = 0
 ) -> _Rule:
-    return _Rule(name, re.compile(pattern, flags), resolve, specificity, anchor)
+    return _Rule(name, re.compile(first_character_guard(pattern, flags), flags), resolve, specificity, anchor)
 
 
 _I = re.IGNORECASE

@@ -26,8 +26,15 @@ RECORD_TYPES: Mapping[str, tuple[Table, type]] = MappingProxyType(
     {kind.name: (table, kind.record) for kind, table in zip(RECORD_KINDS, schema.RECORD_TABLES, strict=True)}
 )
 
+#: Each record class's field names, computed once: they are read for every row.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def record_rows(doc_id: str, attribute: str, records: Sequence[Any]) -> list[dict[str, Any]]:
