@@ -37,6 +37,8 @@ def queries() -> Iterator[EventQuery]:
         query = EventQuery(**sides, code=code, since=since, until=until, count=count,
                            document_dates=document_dates, standing=standing)
         yield replace(query, code_by_index=code is not None)
+        if "actor" in sides or "source" in sides:
+            yield replace(query, code_by_index=code is not None, sides_by_index=True)
 
 
 @pytest.fixture()
@@ -103,3 +105,12 @@ def test_one_actor_s_clusters_are_probed_not_listed(sides: dict[str, Any]) -> No
     """One actor's clusters are a third of a store's: never an array."""
     on_postgresql = compiled(EventQuery(**sides, count="events"), postgresql.dialect())
     assert "ANY(ARRAY" not in on_postgresql and "EXISTS (SELECT clusters.lead" in on_postgresql
+
+
+def test_an_actor_known_to_be_sparse_has_its_clusters_listed() -> None:
+    """``sides_by_index``: the caller knows (from the summaries) that the actor has few events, so its clusters
+    are listed for PostgreSQL as a pair's are, which a person's page reads through the indexes."""
+    on_postgresql = compiled(EventQuery(actor="russia", count="events", sides_by_index=True), postgresql.dialect())
+    assert "events.id = ANY(ARRAY(SELECT clusters.lead" in on_postgresql and "EXISTS" not in on_postgresql
+    on_sqlite = compiled(EventQuery(actor="russia", count="events", sides_by_index=True), sqlite.dialect())
+    assert on_sqlite == compiled(EventQuery(actor="russia", count="events"), sqlite.dialect())

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from dyadlens.errors import DyadlensError
 from dyadlens.partial_dates import overlaps_sql, parse_bound
 from dyadlens.store import schema
+from dyadlens.store.leads import lead_or_alone
 from dyadlens.store.listed_in import listed_in
 
 if TYPE_CHECKING:
@@ -81,6 +82,9 @@ class EventQuery:
     (counting events) adds the standing facts, each report its own row, as the timeline shows them.
     ``code_by_index`` reads the code prefix through the code indexes, as a range: for a rare code (a
     common one is met sooner by reading a listing in its own order, which the range would sort instead).
+    ``sides_by_index`` lists the named actor's clusters for PostgreSQL to read by index, as a pair's always
+    are: for an actor the caller knows to have few events (from the summaries); one actor's clusters may be a
+    third of a store's, which are probed one candidate at a time instead (store/listed_in.py).
     """
 
     source: str | None = None
@@ -98,6 +102,7 @@ class EventQuery:
     standing: bool | None = None
     with_observations: bool = False
     code_by_index: bool = False
+    sides_by_index: bool = False
 
     @property
     def per_event(self) -> bool:
@@ -146,7 +151,8 @@ class EventQuery:
         sides, cluster_sides = self._sides(E.c), self._sides(C.c)
         if sides is not None and cluster_sides is not None:
             with_leads = self.per_event and self.standing is not True  # a standing fact is never in a cluster
-            leads = listed_in(E.c.id, select(C.c.lead).where(cluster_sides), indexed=self._names_a_pair())
+            listed = self._names_a_pair() or self.sides_by_index
+            leads = listed_in(E.c.id, select(C.c.lead).where(cluster_sides), indexed=listed)
             found.append(or_(sides, leads) if with_leads else sides)
         if self.code and self.code_by_index:  # the code prefix as a range of the (code, source, target) indexes
             coded = prefix_range(E.c.code, self.code)
@@ -219,7 +225,7 @@ class EventQuery:
         if self.standing is not None:
             conditions.append(E.c.standing.is_(self.standing))
         if self.per_event:
-            lead = and_(E.c.standing.is_(False), or_(C.c.id.is_(None), E.c.id == C.c.lead))
+            lead = and_(E.c.standing.is_(False), lead_or_alone())
             conditions.append(or_(lead, E.c.standing.is_(True)) if self.with_observations else lead)
         return conditions
 
