@@ -134,6 +134,9 @@ def test_search_over_the_bound_reads_the_most_recently_stored_matches(ctx: Analy
     newest = sorted(rows, key=lambda key: rows[key], reverse=True)[:3]
     assert sorted(_key(r.evidence) for r in bounded.results) == sorted(newest)
     assert bounded.facets is not None and sum(v.count for v in bounded.facets.year) <= 3
+    actors = Counter(a for r in bounded.results for a in r.actors)  # counted in SQL over the same 3 matches
+    assert actors and [(f.value, f.count) for f in bounded.facets.actor] == sorted(
+        actors.items(), key=lambda item: (-item[1], item[0]))[:10]
 
 
 def _key(evidence: Any) -> tuple[str, int]:
@@ -194,6 +197,8 @@ CUT_FILTERS = [
     ExplorerFilters(actor="russia", sort="-date", modalities=("asserted", "negated")),
     ExplorerFilters(root="04", since="2020", until="2024-06"),
     ExplorerFilters(quad=1, sort="-date", count="reports"),
+    ExplorerFilters(quad=3, modalities=("asserted",), since="2021", until="2024-06"),  # years outside not read
+    ExplorerFilters(root="04", since="2020-03", until="2024", sort="-date"),
 ]
 
 

@@ -175,6 +175,35 @@ def test_whole_years_of_a_period() -> None:
     assert years("2015-07", None) == (2016, None)
 
 
+def test_the_months_of_a_partial_year_outside_the_period() -> None:
+    from dyadlens.partial_dates import parse_bound
+
+    def outside(year: int, since: str | None, until: str | None) -> list[str]:
+        return edge_summaries.months_outside(year, parse_bound(since), parse_bound(until))
+
+    assert outside(2012, "2012-03", "2013-05") == ["2012-01", "2012-02"]
+    assert outside(2013, "2012-03", "2013-05") == [f"2013-{m:02d}" for m in range(6, 13)]
+    assert outside(2012, "2012-02", "2012-11") == ["2012-01", "2012-12"]
+    assert outside(2012, "2012", "2012-12") == [] and outside(2015, "2015-07", None)[-1] == "2015-06"
+
+
+def test_a_pair_whose_acts_of_the_year_all_lie_in_the_months_taken_away_is_no_edge(request: pytest.FixtureRequest,
+                                                                               ctx: AnalysisContext) -> None:
+    """A partial year read as its kept edges less its months outside the period: a pair whose acts of that year
+    all lie in those months sums to nothing and is left out, as the network of every event leaves it out."""
+    if request.node.callspec.params["ctx"] != "synthetic":
+        pytest.skip("only the synthetic store holds such pairs")
+    t = schema.summary_months.c
+    months: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+    for source, target, period in ctx.store.read(select(t.source, t.target, t.period).where(
+            t.mode == "events", t.modality == "asserted", t.n > 0, t.period != "", t.source != "", t.target != "")):
+        months[(source, target, int(period[:4]))].add(period)
+    early = sorted(year for (_, _, year), found in months.items() if found <= {f"{year}-01", f"{year}-02"})
+    assert early, "no pair with acts in January and February of a year only"
+    year = early[len(early) // 2]
+    _assert_network_of_every_event(ctx, f"{year}-03", f"{year}-12", None, DEFAULT_MODALITIES, "events")
+
+
 def test_the_mean_in_hundredths_rounds_as_the_float_sum_does_except_on_a_tie() -> None:
     """The SQL sums Goldstein weights in whole hundredths; away from an exact tie its nearest hundredth is what
     ``weigh`` rounds its float sum to, and a tie is recognised (those pairs are weighed by code)."""

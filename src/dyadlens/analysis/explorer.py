@@ -137,7 +137,8 @@ def explore_events(ctx: AnalysisContext, filters: ExplorerFilters, *, limit: int
         return EventsExplorer(filters, shown_facets, rows, Window(offset, limit, count_rows(ctx, joined(), where)))
     cut, placed = _placed_by(ctx, filters, max(bound + 1, offset + limit)) if limit is not None else (None, None)
     if cut is not None:  # the same first rows, from the events placed up to the month that holds them
-        where = [*where, *placed_within(query, cut, descending=filters.sort.startswith("-"))]
+        codes = _rare_codes(ctx, filters, bound + 1)
+        where = [*where, *placed_within(query, cut, descending=filters.sort.startswith("-"), codes=codes)]
     elif placed is not None and (keyed := keyed_within(ctx, filters)):  # every match among a few summary keys
         where = [*conditions(ctx, filters, prefiltered=False), *keyed]
     found = with_evidence(query.select_events().where(*where))
@@ -283,31 +284,101 @@ def _keyed_sides(table: Any, picked: ColumnElement[str], listed: Any, where: lis
     return branches
 
 
-def placed_within(query: EventQuery, cut: str, *, descending: bool) -> list[ColumnElement[bool]]:
+#: Codes = a filter on an event's code: its CAMEO root or quad class, as a condition on a code column.
+Codes = Callable[[ColumnElement[Any]], ColumnElement[bool]]
+#: An undated event of the codes asked costs its document's date to place (a look-up), a dated one an index
+#: entry; about one event in five is undated, so the codes' events cost about a fifteenth of a candidate each.
+CODED_COST = 15
+
+
+def _rare_codes(ctx: AnalysisContext, filters: ExplorerFilters, rows: int) -> Codes | None:
+    """The root or quad class asked for, when its events are few enough that listing the candidates of the cut by
+    code (every event of those codes, read from the index by code and date) costs less than by date (every event
+    placed up to the cut, of any code: about ``rows`` × every act / the codes' acts); None otherwise. Estimated
+    from the totals summary (the codes' acts, through its code index) and the per-actor totals (every act)."""
+    if not (filters.root or filters.quad is not None) or filters.actor:
+        return None
+    query = replace(filters.event_query(), since=None, until=None)
+    counted = tally(query)
+    if not isinstance(counted, SummaryTally):
+        return None
+    codes = _codes(ctx, filters)
+    coded = ctx.store.read(select(counted.count()).where(*counted.conditions(), codes(counted.column("code"))))
+    involved = SA.c.events_involved if query.per_event else SA.c.reports_involved
+    every = int(ctx.store.read(select(func.sum(involved)))[0][0] or 0) / 2  # each act has two sides
+    found = int(coded[0][0] or 0)
+    return codes if found and found / CODED_COST + rows < rows * every / found else None
+
+
+def _codes(ctx: AnalysisContext, filters: ExplorerFilters) -> Codes:
+    """The root (a code range, which the code indexes hold) and quad class asked for, as a condition on a code."""
+    def coded(code: ColumnElement[Any]) -> ColumnElement[bool]:
+        found = [prefix_range(code, filters.root)] if filters.root else []
+        found += [code.in_(_quad_codes(ctx, filters.quad))] if filters.quad is not None else []
+        return and_(*found)
+
+    return coded
+
+
+def placed_within(query: EventQuery, cut: str, *, descending: bool,
+                  codes: Codes | None = None) -> list[ColumnElement[bool]]:
     """The events placed up to the period ``cut`` (from it, newest first), as a bound on the placed date's
     text, with its candidates as look-ups of the indexes of the three dates it comes from (the cluster's,
     the event's, the document's). A year sorts before its months: up to ``2000`` is up to that year-only
-    date, up to ``2000-03`` is up to every day of March."""
+    date, up to ``2000-03`` is up to every day of March. The period asked bounds the dates at the other end
+    (from the first year of ``since``, a coarser date sorting before its finer ones; up to the last day of
+    ``until``), so that a cut in a late period does not list the events of every earlier year."""
     key = cut if descending or len(cut) == 4 else f"{cut}~"
+    since, until = parse_bound(query.since), parse_bound(query.until)
+    start = f"{since.year:04d}" if since is not None else None
+    end = until.last_day.isoformat() if until is not None else None
 
     def within(date: ColumnElement[Any]) -> ColumnElement[bool]:
-        return date >= key if descending else date <= key
+        if descending:
+            return and_(date >= key, *([date <= end] if end else []))
+        return and_(date <= key, *([date >= start] if start else []))
 
-    # the cut holds about a page of events, so its leads and documents are few: PostgreSQL reads them by index too
-    candidates = or_(within(E.c.date), listed_in(E.c.id, select(C.c.lead).where(within(C.c.date)), indexed=True),
-                     listed_in(E.c.doc_id, select(D.c.id).where(within(D.c.published)), indexed=True))
+    if codes is not None:
+        return [within(query.placed_date()), _coded_candidates(query, codes, within)]
+    # unfiltered, the cut holds about a page of events, so its leads and documents are few and PostgreSQL reads
+    # them by index too; filtered by sides or code, the cut reaches back over everyone's events (100k leads at
+    # 200k documents), which PostgreSQL would check one array element at a time
+    few = not any((query.source, query.target, query.actor, query.between, query.code, query.doc_id))
+    candidates = or_(within(E.c.date), listed_in(E.c.id, select(C.c.lead).where(within(C.c.date)), indexed=few),
+                     listed_in(E.c.doc_id, select(D.c.id).where(within(D.c.published)), indexed=few))
     return [within(query.placed_date()), candidates]
+
+
+def _coded_candidates(query: EventQuery, codes: Codes,
+                      within: Callable[[ColumnElement[Any]], ColumnElement[bool]]) -> ColumnElement[bool]:
+    """The candidates of the cut among the events of ``codes`` (see :func:`_rare_codes`), listed by id: an event
+    of those codes dated within the cut, or undated and published within it (its code, date, document and cluster
+    read from the index that holds them all, ``ix_events_claims``); counting events, such an event in no cluster,
+    or the lead of a cluster of those codes dated within the cut or undated (``ix_clusters_keys_date``; the lead
+    is placed by its own or its document's date, which the exact conditions check). Written as ``id IN``, which
+    the planners drive the read by, so that only the candidates' rows are read."""
+    keyed = E.alias("keyed")
+    published = listed_in(keyed.c.doc_id, select(D.c.id).where(within(D.c.published)), indexed=False)
+    own = [codes(keyed.c.code), or_(within(keyed.c.date), and_(keyed.c.date.is_(None), published))]
+    if not query.per_event:
+        return E.c.id.in_(select(keyed.c.id).where(*own))
+    alone = select(keyed.c.id).where(*own, func.coalesce(keyed.c.cluster, "") == "")
+    leads = select(C.c.lead).where(codes(C.c.code), or_(within(C.c.date), C.c.date.is_(None)))
+    return E.c.id.in_(union_all(alone, leads))
 
 
 def _year_windows(ctx: AnalysisContext, counted: SummaryTally, descending: bool) -> list[list[ColumnElement[bool]]]:
     """The month summary's years in the order asked, as conditions on its period: with no side to narrow
     by, the summary holds about one row per event, so the cut reads a year at a time and stops at the cut
-    (the first and last periods of the count mode are two seeks of the (mode, period) index)."""
+    (the first and last periods of the count mode are two seeks of the (mode, period) index). Only the years
+    the period asked for can hold a match: a period overlaps it only if its year lies within the bounds' years."""
     period, ends = counted.table.c.period, _period_ends(ctx, counted)
     if ends is None:
         return []
-    first, last = ends
-    years = range(int(last[:4]), int(first[:4]) - 1, -1) if descending else range(int(first[:4]), int(last[:4]) + 1)
+    since, until = parse_bound(counted.query.since), parse_bound(counted.query.until)
+    first = max(int(ends[0][:4]), since.year if since is not None else 0)
+    last = min(int(ends[1][:4]), until.year if until is not None else 9999)
+    years = range(last, first - 1, -1) if descending else range(first, last + 1)
     return [[period >= f"{year:04d}", period < f"{year + 1:04d}"] for year in years]
 
 

@@ -7,20 +7,34 @@ their own date, else by their document's publication date. A real event counts
 once (``count="events"``, the default) or every report counts (``"reports"``);
 standing facts are never counted. The edges are summed in SQL from the kept edges
 (:mod:`dyadlens.store.edge_summaries`: per year for the whole years of the period, over all
-time for the whole store) and the month summary for the partial years at its ends, or from the
-events when the summaries cannot answer (a day-precise period). Only a page of them comes back
-(``limit``, ``offset``, most events first), with their number (the total of ``window``); the
-nodes are the actors of the edges shown, each with its events over every edge (summed in SQL).
+time for the whole store) and, for a partial year at either end, the month summary (or the year's kept
+edges less its few months outside the period), or from the events when the summaries cannot answer (a
+day-precise period). The rows are grouped into edges once, and one statement reads off them a page
+(``limit``, ``offset``, most events first), their number (the total of ``window``) and the nodes: the
+actors of the edges shown, each with its events over every edge.
 The edges shown are weighed from their counts by code (one more ``GROUP BY``, over those pairs only).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, or_, select, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 
 from dyadlens.analysis.common import (
     DEFAULT_MODALITIES,
@@ -89,25 +103,27 @@ def actor_network(
     counted = tally(EventQuery(modalities=chosen, since=since, until=until, document_dates=True, count=count,
                                standing=False))
     source, target = counted.column("source"), counted.column("target")
-    where = [*counted.conditions(), source.is_not(None), target.is_not(None), source != target]
+    edge = [source.is_not(None), target.is_not(None), source != target]  # an edge's conditions besides the period
     if quad_classes:
-        where.append(counted.column("code").in_(sorted(c.code for c in ctx.ontology if c.quad_class in quad_classes)))
-    rows = _edge_rows(ctx, counted, where, tuple(quad_classes or ()))
-    pairs, total = _page(ctx, rows, limit, offset)
-    edges = _weighed_edges(ctx, counted, where, pairs)
+        edge.append(counted.column("code").in_(sorted(c.code for c in ctx.ontology if c.quad_class in quad_classes)))
+    where = [*counted.conditions(), *edge]
+    rows = _edge_rows(ctx, counted, edge, tuple(quad_classes or ()))
+    page = _page(ctx, rows, limit, offset)
+    edges = _weighed_edges(ctx, counted, where, page.pairs)
     return Network(
         since=since, until=until, quad_classes=tuple(quad_classes) if quad_classes else None,
-        modalities=chosen, count=count, nodes=_nodes(ctx, rows, edges), edges=edges,
-        window=Window(offset, limit, total),
+        modalities=chosen, count=count, nodes=_nodes(ctx, page.degrees), edges=edges,
+        window=Window(offset, limit, page.total),
     )
 
 
-def _edge_rows(ctx: AnalysisContext, counted: Tally, where: list[Any], quads: tuple[int, ...]) -> Subquery:
+def _edge_rows(ctx: AnalysisContext, counted: Tally, edge: list[Any], quads: tuple[int, ...]) -> Subquery:
     """(source, target, n) rows whose sums per pair are the edges: the kept edges of the whole years of the period
-    (or of all time) and the months of its partial years, where the summaries serve the query; else the rows
-    ``counted`` reads."""
+    (or of all time) and of its partial years, where the summaries serve the query; else the rows ``counted`` reads.
+    A partial year is read from its months, or, when few of its months lie outside the period, as its kept edges
+    less those months (:func:`_partial_year`)."""
     plain = select(counted.column("source").label("source"), counted.column("target").label("target"),
-                   counted.weight.label("n")).select_from(counted.source).where(*where)
+                   counted.weight.label("n")).select_from(counted.source).where(*counted.conditions(), *edge)
     if not isinstance(counted, SummaryTally) or (quads and not _quads_exact(ctx, counted.query.count)):
         return plain.subquery()
     q = counted.query
@@ -116,12 +132,33 @@ def _edge_rows(ctx: AnalysisContext, counted: Tally, where: list[Any], quads: tu
     since, until = parse_bound(q.since), parse_bound(q.until)
     first, last = edge_summaries.whole_years(since, until)
     partial = sorted({b.year for b in (since, until) if b is not None and not _whole(b.year, first, last)})
-    kept = edge_summaries.edge_rows(q.count, q.modalities, quads, (first, last))
-    if not partial:
-        return kept.subquery()
-    if first is not None and last is not None and first > last:
-        return plain.where(edge_summaries.in_years(counted.table.c.period, partial)).subquery()
-    return union_all(kept, plain.where(edge_summaries.in_years(counted.table.c.period, partial))).subquery()
+    whole = first is None or last is None or first <= last
+    parts = [edge_summaries.edge_rows(q.count, q.modalities, quads, (first, last))] if whole else []
+    for year in partial:
+        parts += _partial_year(counted, plain, edge, quads, year, edge_summaries.months_outside(year, since, until))
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+
+
+#: A partial year is read as its kept edges less the months outside the period when at most this many are: a
+#: year's kept edges are about a third as many rows as its months (each month's rows hold a row per code).
+MONTHS_SUBTRACTED = 3
+
+
+def _partial_year(counted: SummaryTally, plain: Select[Any], edge: list[Any], quads: tuple[int, ...], year: int,
+                  outside: list[str]) -> list[Select[Any]]:
+    """The rows of the months of ``year`` within the period (``outside``: its months that are not), or the year's
+    kept edges and, counted negative, its months outside the period (the month rows meeting ``edge``, the
+    conditions of an edge besides the period). A year-only date (period ``2012``) overlaps every period that
+    meets its year, so it is in both."""
+    if len(outside) > MONTHS_SUBTRACTED:
+        return [plain.where(edge_summaries.in_years(counted.table.c.period, [year]))]
+    q, t = counted.query, counted.table.c
+    kept = edge_summaries.edge_rows(q.count, q.modalities, quads, (year, year))
+    if not outside:
+        return [kept]
+    every_period = SummaryTally(replace(q, since=None, until=None), counted.table)
+    months = select(t.source.label("source"), t.target.label("target"), (-t.n).label("n"))
+    return [kept, months.where(*every_period.conditions(), *edge, t.period.in_(outside))]
 
 
 def _whole(year: int, first: int | None, last: int | None) -> bool:
@@ -136,23 +173,42 @@ def _quads_exact(ctx: AnalysisContext, mode: str) -> bool:
         return all(ctx.ontology.is_valid(code) for code in edge_summaries.stored_codes(conn, mode))
 
 
-def _grouped(rows: Subquery) -> Subquery:
+def _grouped(rows: Subquery) -> Select[Any]:
+    """The edges: events per pair (a pair whose events all lie in months taken away is none)."""
     events = func.sum(rows.c.n)
     return (select(rows.c.source, rows.c.target, events.label("events")).group_by(rows.c.source, rows.c.target)
-            .subquery())
+            .having(events > 0))
 
 
-def _page(ctx: AnalysisContext, rows: Subquery, limit: int | None,
-          offset: int) -> tuple[list[tuple[str, str, int]], int]:
-    """The edges of the page, most events first (ties by source, then target), and how many edges there are: one
-    grouped read that returns only the page (the number of edges counted beside it)."""
-    edges = _grouped(rows)
-    page = (select(edges.c.source, edges.c.target, edges.c.events, func.count().over().label("edges"))
-            .order_by(edges.c.events.desc(), edges.c.source, edges.c.target).limit(limit).offset(offset))
-    found = ctx.store.read(page)
-    if found:
-        return [(s, t, int(n)) for s, t, n, _ in found], int(found[0][3])
-    return [], int(ctx.store.read(select(func.count()).select_from(edges))[0][0])
+@dataclass(frozen=True, slots=True)
+class _Page:
+    pairs: list[tuple[str, str, int]]  # the edges of the page, in order
+    total: int  # how many edges there are
+    degrees: dict[str, int]  # the events of each actor of the page over every edge
+
+
+def _page(ctx: AnalysisContext, rows: Subquery, limit: int | None, offset: int) -> _Page:
+    """The edges of the page, most events first (ties by source, then target), how many edges there are, and the
+    page's actors' events over every edge (on either side: an edge joins two different actors). One statement:
+    the rows are grouped into edges once (a materialised ``WITH``), and the page, the count and the actors'
+    sums are read off the edges."""
+    edges = _grouped(rows).cte("edges").prefix_with("MATERIALIZED")
+    order = [edges.c.events.desc(), edges.c.source, edges.c.target]
+    shown = select(edges.c.source, edges.c.target, edges.c.events).order_by(*order).limit(limit).offset(offset)
+    page = shown.cte("page").prefix_with("MATERIALIZED")
+    place = func.row_number().over(order_by=[page.c.events.desc(), page.c.source, page.c.target])
+    actors = union_all(select(page.c.source), select(page.c.target))
+    sides = union_all(*(select(side.label("actor"), edges.c.events).where(side.in_(actors))
+                        for side in (edges.c.source, edges.c.target))).subquery()
+    found = ctx.store.read(select(union_all(
+        select(literal("edge").label("kind"), page.c.source, page.c.target, page.c.events, place.label("place")),
+        select(literal("total"), null(), null(), func.count(), literal(0)).select_from(edges),
+        select(literal("node"), sides.c.actor, null(), func.sum(sides.c.events), literal(0)).group_by(sides.c.actor),
+    ).subquery()))
+    pairs = sorted((int(place), s, t, int(n)) for kind, s, t, n, place in found if kind == "edge")
+    total = next(int(n) for kind, _, _, n, _ in found if kind == "total")
+    degrees = {s: int(n) for kind, s, _, n, _ in found if kind == "node"}
+    return _Page([(s, t, n) for _, s, t, n in pairs], total, degrees)
 
 
 def _weighed_edges(ctx: AnalysisContext, counted: Tally, where: list[Any],
@@ -238,16 +294,9 @@ def _keyed_pairs(counted: Tally, pairs: list[tuple[str, str, int]]) -> list[Any]
     return [or_(*(and_(t.mode == counted.query.count, t.source == s, t.target == x) for s, x, _ in pairs))]
 
 
-def _nodes(ctx: AnalysisContext, rows: Subquery, edges: list[Edge]) -> list[Node]:
-    """The actors of the edges shown, each with its events over every edge of the selection (summed in SQL, on
-    either side: an edge joins two different actors)."""
-    shown = sorted({actor for edge in edges for actor in (edge.source, edge.target)})
-    if not shown:
-        return []
-    sides = union_all(select(rows.c.source.label("actor"), rows.c.n).where(rows.c.source.in_(shown)),
-                      select(rows.c.target.label("actor"), rows.c.n).where(rows.c.target.in_(shown))).subquery()
-    degrees = {a: int(n) for a, n in ctx.store.read(select(sides.c.actor, func.sum(sides.c.n)).group_by(sides.c.actor))}
-    found = ctx.actor_refs(shown)
+def _nodes(ctx: AnalysisContext, degrees: dict[str, int]) -> list[Node]:
+    """The actors of the edges shown, each with its events over every edge of the selection."""
+    found = ctx.actor_refs(sorted(degrees))
     nodes = [Node(id=a, name=found[a].name if a in found else shown_id(a), type=found[a].type if a in found else None,
-                  events=degrees.get(a, 0)) for a in shown]
+                  events=n) for a, n in degrees.items()]
     return sorted(nodes, key=lambda n: (-n.events, n.id))

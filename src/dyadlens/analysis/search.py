@@ -141,11 +141,12 @@ def search_sentences(
         read = list(conn.execute(found if bound is None else _most_recent(found).limit(bound + 1)))
         beyond = bound is not None and len(read) > bound
         hits = read[:bound] if beyond else read
-        mentioned = _mentioned(conn, [row.row for row in hits])
         page = _ordered(hits, sort)[offset:offset + limit]
+        mentioned = _mentioned(conn, [row.row for row in page])
+        actors = _actor_counts(conn, found, hits)
         texts = _texts(conn, [row.row for row in page])
         snippets = ctx.store.backend.snippets(conn, query, [row.row for row in page]) if query else {}
-    facets = _facets(ctx, hits, mentioned)
+    facets = _facets(ctx, hits, actors)
     ctx.load_names(a for row in page for a in mentioned.get(row.row, []))
     results = [_result(ctx, row, texts.get(row.row, ""), snippets.get(row.row, ""), mentioned.get(row.row, []))
                for row in page]
@@ -223,9 +224,9 @@ def _ordered(hits: list[Any], sort: str) -> list[Any]:
     return newest
 
 
-def _facets(ctx: AnalysisContext, hits: list[Any], mentioned: dict[int, list[str]]) -> SearchFacets:
-    """The most frequent actors (sentences mentioning them), outlets and years of the hits."""
-    actor_counts = _top(Counter(a for actors in mentioned.values() for a in actors))
+def _facets(ctx: AnalysisContext, hits: list[Any], actors: Counter[str]) -> SearchFacets:
+    """The most frequent actors (``actors``: sentences mentioning them), outlets and years of the hits."""
+    actor_counts = _top(actors)
     outlets = _top(Counter(r.outlet for r in hits if r.outlet is not None))
     years = _top(Counter(str(r.published)[:4] for r in hits if r.published is not None))
     ctx.load_names(value for value, _ in actor_counts)
@@ -248,6 +249,18 @@ def _texts(conn: Connection, rows: list[int]) -> dict[int, str]:
     words = func.substr(D.c.text, S.c.start + 1, S.c.end - S.c.start)
     found = select(S.c.row, words).select_from(S.join(D, D.c.id == S.c.doc_id)).where(S.c.row.in_(rows))
     return {int(row): text or "" for row, text in conn.execute(found)}
+
+
+def _actor_counts(conn: Connection, found: Select[Any], hits: list[Any]) -> Counter[str]:
+    """How many of the hits mention each actor, counted in SQL: the hits are the matches from the oldest hit's
+    row on (they are the most recently stored ones), read again as such rather than listed (10,000 rows)."""
+    if not hits:
+        return Counter()
+    within = found.where(found.selected_columns.row >= min(row.row for row in hits)).subquery()
+    counted = (select(M.c.actor_id, func.count(func.distinct(within.c.row)))
+               .select_from(within.join(M, and_(M.c.doc_id == within.c.doc_id, M.c.sentence_index == within.c.index)))
+               .where(M.c.actor_id.is_not(None)).group_by(M.c.actor_id))
+    return Counter({str(actor): int(n) for actor, n in conn.execute(counted)})
 
 
 def _mentioned(conn: Connection, rows: list[int]) -> dict[int, list[str]]:

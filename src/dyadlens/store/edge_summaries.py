@@ -150,6 +150,13 @@ def whole_years(since: PartialDate | None, until: PartialDate | None) -> tuple[i
     return first, last
 
 
+def months_outside(year: int, since: PartialDate | None, until: PartialDate | None) -> list[str]:
+    """The months of ``year`` (``2024-03``) that lie wholly outside [since, until] (month-precise bounds)."""
+    first = (since.month or 1) if since is not None and since.year == year else 1
+    last = (until.month or 12) if until is not None and until.year == year else 12
+    return [f"{year:04d}-{month:02d}" for month in range(1, 13) if not first <= month <= last]
+
+
 def in_years(period: Any, years: list[int]) -> ColumnElement[bool]:
     """A ``summary_months`` period (``2024-07``, ``2024``) falls in one of ``years``."""
     return or_(*(and_(period >= f"{year:04d}", period < f"{year + 1:04d}") for year in years))

@@ -48,7 +48,7 @@ def _explorer() -> TableExplorer:
             FacetColumn("kind", "Kind", Q.c.kind),
         ),
         sorts={
-            "published": [D.c.published, Q.c.doc_id, Q.c.start],
+            "published": [D.c.published, Q.c.doc_id, Q.c.start, Q.c.id],
             "speaker": [Q.c.speaker, D.c.published, Q.c.id],
             "outlet": [D.c.outlet, D.c.published, Q.c.id],
         },
