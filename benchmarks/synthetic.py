@@ -19,7 +19,8 @@ schema (``dyadlens.store.schema``), with no pipeline run:
 - the clusters with their consolidated fields (the lead's) and counts, computed
   in SQL from the events once they are all in (so memory stays bounded); one
   ``actors`` row per document and actor, one mention per side of each event,
-  quotes (about 1.5 per document) and designations (one per 20 documents).
+  quotes (about 1.5 per document, each a whole sentence, with its words key)
+  and designations (one per 20 documents).
 
 The secondary indexes of the large tables and the triggers that keep the event
 summaries (``dyadlens.store.summaries``) are dropped while the rows go in; the
@@ -55,6 +56,7 @@ from dyadlens.model import is_unresolved, unresolved_id
 from dyadlens.store import open_store, schema, summaries
 from dyadlens.store.backend import IndexedSentence
 from dyadlens.store.postgres import copy_rows
+from dyadlens.store.quote_words import words_key
 
 #: The first actors of the list (KB names): those the news, and the views, are most about.
 NAMED_ACTORS = (
@@ -218,7 +220,8 @@ class Generator:
             speaker, name = rnd.choices(self.actors, cum_weights=self.actor_weights)[0]
             rows["quotes"].append({"id": f"{doc_id}:q{n}", "doc_id": doc_id, "seq": n, "start": sentence["start"],
                                    "end": sentence["end"], "sentence_index": sentence["index"], "kind": "direct",
-                                   "speaker": f"{name} spokesman", "speaker_actor": speaker, "cue": "said"})
+                                   "speaker": f"{name} spokesman", "speaker_actor": speaker, "cue": "said",
+                                   "words_key": words_key(sentence["text"])})
         if rnd.random() < 0.05:
             (designator, _), (designee, _) = rnd.choices(self.actors, cum_weights=self.actor_weights, k=2)
             sentence = rnd.choice(sentences)

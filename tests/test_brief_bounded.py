@@ -20,12 +20,13 @@ from analysis_corpus import build_store
 from dyadlens.analysis import brief
 from dyadlens.analysis.brief import BriefSummary, Named, Period, brief_summary, top_events, top_quotes
 from dyadlens.analysis.common import AnalysisContext
-from dyadlens.analysis.dyad import dyad_quote_heads
+from dyadlens.analysis.dyad import dyad_quotes
 from dyadlens.analysis.status import dyad_status
 from dyadlens.model import Event
 from dyadlens.partial_dates import overlaps
 from dyadlens.resources import Resources
 from dyadlens.store import EventQuery, open_store
+from dyadlens.store.quote_words import quotation_words
 from dyadlens.store.summaries import bypassed
 from postgres_server import STORE_BACKENDS, new_store_target
 
@@ -110,6 +111,30 @@ def test_no_event_left_unread_can_outrank_the_last_shown(stores: list[AnalysisCo
     assert bounded >= 5
 
 
+def test_the_events_told_once_are_read_by_the_weight_of_their_code(stores: list[AnalysisContext],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a period whose top holds events told once, the bound by code weight answers (no read of every event)
+    and its answer is the full ranking."""
+    last_resorts: list[int] = []
+    ranked = brief._ranked_events
+
+    def counting(ctx: AnalysisContext, query: EventQuery, top: int, candidates: list[Any] | None = None) -> Any:
+        last_resorts.append(candidates is None)
+        return ranked(ctx, query, top, candidates)
+
+    monkeypatch.setattr(brief, "_ranked_events", counting)
+    bounded = 0
+    for context in stores:
+        for (a, b), (since, until), top in itertools.product(_dyads(context)[:10], PERIODS[1:], (1, 5)):
+            query = EventQuery(between=(a, b), since=since, until=until, document_dates=True, count="events",
+                               standing=False)
+            last_resorts.clear()
+            found = [event.id for event in brief._weighed_candidates(context, query, (a, b), top)]
+            bounded += len(found) == top and not any(last_resorts)
+            assert found == _full_ranking(context, a, b, since, until, top), (a, b, since, until, top)
+    assert bounded >= 10
+
+
 class _Row:
     def __init__(self, modality: str | None, score: float) -> None:
         self.modality, self.score = modality, score
@@ -174,14 +199,17 @@ def test_the_summary_is_the_same_with_the_summaries_bypassed(stores: list[Analys
 
 def _quotes_sorted_whole(ctx: AnalysisContext, a: str, b: str, since: str | None, until: str | None,
                          top: int) -> list[tuple[str, int, int]]:
-    """The old ranking: every group sorted (speaker rank, repetition, first publication)."""
-    heads = [h for h in dyad_quote_heads(ctx, a, b) if overlaps(h.published, since, until)]
+    """The old ranking: every quote read whole, in publication order (then document, offset and id), grouped by
+    its words (the quotations' text, not the stored key), the groups sorted by speaker rank, repetition and
+    first publication."""
+    quotes = [q for q in dyad_quotes(ctx, a, b, limit=None) if overlaps(q.published, since, until)]
+    quotes.sort(key=lambda q: (q.published is None, q.published or "", q.doc_id, q.start, q.id))
     groups: dict[str, list[Any]] = {}
-    for head in heads:
-        groups.setdefault(" ".join(brief._WORD.findall((head.text or "").casefold())), []).append(head)
+    for quote in quotes:
+        groups.setdefault(quotation_words(quote.text), []).append(quote)
     ranked = [(brief._rank(g[0].speaker_role, g[0].speaker_actor), len(g), g[0]) for g in groups.values()]
     ranked.sort(key=lambda r: (-r[0], -r[1], r[2].published or "\x7f"))
-    return [(head.id, rank, n) for rank, n, head in ranked[:top]]
+    return [(quote.id, rank, n) for rank, n, quote in ranked[:top]]
 
 
 def test_top_quotes_are_the_whole_sort(stores: list[AnalysisContext]) -> None:

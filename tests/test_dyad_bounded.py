@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from analysis_corpus import build_store
-from dyadlens.analysis.brief import RankedQuote, _words, brief_summary, speaker_rank, top_quotes
+from dyadlens.analysis.brief import RankedQuote, brief_summary, speaker_rank, top_quotes
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, QuoteRow, weigh
 from dyadlens.analysis.dyad import dyad_quotes
 from dyadlens.analysis.series import dyad_series, period_of
@@ -21,6 +21,7 @@ from dyadlens.analysis.status import dyad_status, status_entries
 from dyadlens.partial_dates import overlaps
 from dyadlens.resources import Resources
 from dyadlens.store import EventQuery, open_store, summaries
+from dyadlens.store.quote_words import quotation_words as _words
 from test_bounded_reads import _dyads, _synthetic_store
 
 

@@ -21,18 +21,19 @@ from __future__ import annotations
 
 import datetime
 import heapq
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
 
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, EventRow, QuoteRow, weigh
-from dyadlens.analysis.dyad import DyadBrief, dyad_quote_heads
+from dyadlens.analysis.dyad import DyadBrief, _quote_order, _said
 from dyadlens.analysis.shown_rows import quote_rows
 from dyadlens.analysis.status import StatusEntry, dyad_status_steps
 from dyadlens.model import Event
-from dyadlens.partial_dates import PartialDate, check_date, overlaps
+from dyadlens.partial_dates import PartialDate, check_date, overlaps, parse_bound
 from dyadlens.store import EventQuery, schema
 from dyadlens.store.codec import record_from_row
 from dyadlens.store.queries import exact_conditions, joined
@@ -183,15 +184,15 @@ def top_events(ctx: AnalysisContext, a: str, b: str, since: str | None, until: s
     chosen become event rows."""
     query = EventQuery(between=(a, b), since=since, until=until, document_dates=True, count="events",
                        standing=False)
-    chosen = _top_candidates(ctx, query, _cluster_sides(a, b), top)
+    chosen = _top_candidates(ctx, query, (a, b), top)
     rows = ctx.counted_rows(chosen, "events")
     return [RankedEvent(row, _score(ctx, event, row)) for row, event in zip(rows, chosen, strict=True)]
 
 
-def _top_candidates(ctx: AnalysisContext, query: EventQuery, sides: ColumnElement[bool], top: int) -> list[Event]:
+def _top_candidates(ctx: AnalysisContext, query: EventQuery, pair: tuple[str, str], top: int) -> list[Event]:
     """The query's first ``top`` events in the brief's order, read from the events of the clusters told at
-    least ``told`` times (``sides``: the dyad's clusters), ``told`` lowered until the bound holds (then all
-    events, the last resort).
+    least ``told`` times (of the dyad ``pair``), ``told`` lowered until the bound holds; then, when the top is
+    made of events told once, from :func:`_weighed_candidates`.
 
     The bound: an event told ``r`` times scores at most ``heaviest × r`` (``heaviest``: the largest
     |Goldstein| of the ontology), so once every event told at least ``told`` times is read, an unread one
@@ -199,14 +200,74 @@ def _top_candidates(ctx: AnalysisContext, query: EventQuery, sides: ColumnElemen
     more than that, no unread event can come before it: an asserted one scores less, any other comes after
     every asserted one. A busy dyad's top is then a few hundred clusters, not every event."""
     heaviest = max((abs(code.goldstein) for code in ctx.ontology), default=0.0)
+    sides = _cluster_sides(*pair)
     told = _most_told(ctx, sides)
-    while told > 1:
-        found = list(ctx.store.read(_ranked_events(ctx, query, top, (sides, told))))
+    while told > 2:
+        found = list(ctx.store.read(_ranked_events(ctx, query, top, [_told(sides, told)])))
         needed = _told_needed(found, top, heaviest)
         if needed is not None and needed >= told:
             return [record_from_row(Event, row._mapping) for row in found]
-        told = needed if needed is not None else told // 2
+        told = max(2, needed if needed is not None else told // 2)
+    return _weighed_candidates(ctx, query, pair, top)
+
+
+def _weighed_candidates(ctx: AnalysisContext, query: EventQuery, pair: tuple[str, str], top: int) -> list[Event]:
+    """The query's first ``top`` events, read from the leads of the clusters told at least twice and the events
+    whose code weighs at least ``least`` (:func:`_weighing`), ``least`` lowered until the bound holds (then all
+    events).
+
+    The bound: an event left unread is told once and its code weighs less than ``least``, so it scores less
+    than ``least``. When the ``top`` read are asserted and the last of them scores ``least`` or more, no unread
+    event can come before it. ``least`` starts just above the heaviest weight (the clusters told twice alone);
+    it falls to the last score read when the ``top`` read are asserted (the next read then proves the bound),
+    else to the heaviest weight, then to half of itself."""
+    weights = sorted({abs(code.goldstein) for code in ctx.ontology if code.goldstein}, reverse=True)
+    if not weights:
+        return [record_from_row(Event, row._mapping) for row in ctx.store.read(_ranked_events(ctx, query, top))]
+    twice = _told(_cluster_sides(*pair), 2)
+    least = math.nextafter(weights[0], math.inf)
+    while least > 0:
+        found = list(ctx.store.read(_ranked_events(ctx, query, top, [twice, *_weighing(ctx, query, pair, least)])))
+        last = float(found[-1].score) if len(found) == top and all(r.modality == "asserted" for r in found) else 0.0
+        if last >= least:
+            return [record_from_row(Event, row._mapping) for row in found]
+        lower = last or (weights[0] if least > weights[0] else least / 2)
+        least = max((w for w in weights if w <= lower), default=0.0)
     return [record_from_row(Event, row._mapping) for row in ctx.store.read(_ranked_events(ctx, query, top))]
+
+
+def _told(sides: ColumnElement[bool], least: int) -> Any:
+    """The leads of the dyad's clusters (``sides``) told at least ``least`` times."""
+    clusters = schema.clusters.c
+    return select(clusters.lead).where(sides, clusters.reports >= least)
+
+
+def _weighing(ctx: AnalysisContext, query: EventQuery, pair: tuple[str, str], least: float) -> list[Any]:
+    """The real events of the dyad ``pair`` whose code weighs at least ``least`` and that may lie in ``query``'s
+    period: the leads of its clusters dated in the period or undated (then placed by their document), one range
+    of ``ix_clusters_keys_date`` per code, direction and kind of date; and the events in no cluster (in a store
+    whose clusters are kept there are none), from ``ix_events_claims`` alone."""
+    codes = sorted(code.code for code in ctx.ontology if abs(code.goldstein) >= least)
+    if not codes:
+        return []
+    clusters, events = schema.clusters.c, schema.events.c
+    reads = [select(clusters.lead).where(clusters.code.in_(codes), clusters.source == source,
+                                         clusters.target == target, dated)
+             for source, target in (pair, pair[::-1])
+             for dated in (_placed_within(clusters.date, query), clusters.date.is_(None))]
+    # ``|| ''``: not through the index of clusters, which lists every standing fact of the store
+    alone = [select(events.id).where(events.code.in_(codes), events.source == source, events.target == target,
+                                     events.cluster.concat("").is_(None)) for source, target in (pair, pair[::-1])]
+    return reads + alone
+
+
+def _placed_within(date: ColumnElement[Any], query: EventQuery) -> ColumnElement[bool]:
+    """Every date that overlaps ``query``'s period, as one range: from the first year of ``since`` (a coarser
+    date sorts before its finer ones) to the last day of ``until``."""
+    since, until = parse_bound(query.since), parse_bound(query.until)
+    found = [date >= f"{since.year:04d}"] if since is not None else []
+    found += [date <= until.last_day.isoformat()] if until is not None else []
+    return and_(date.is_not(None), *found)
 
 
 def _told_needed(found: list[Any], top: int, heaviest: float) -> int | None:
@@ -236,13 +297,12 @@ def _cluster_sides(a: str, b: str) -> ColumnElement[bool]:
     return or_(and_(clusters.source == a, clusters.target == b), and_(clusters.source == b, clusters.target == a))
 
 
-def _ranked_events(ctx: AnalysisContext, query: EventQuery, top: int,
-                   told: tuple[ColumnElement[bool], int] | None = None) -> Any:
+def _ranked_events(ctx: AnalysisContext, query: EventQuery, top: int, candidates: list[Any] | None = None) -> Any:
     """The query's first ``top`` events in the brief's order: asserted first, then |Goldstein| × reports
     (the ontology's weights as a ``CASE`` over the codes; an unclustered event is told once), then outlets,
     then the later date (a prefix date before the longer dates it contains; undated last), then ingest order;
-    ``told`` (the dyad's clusters, a number of reports): only the leads of those clusters told at least that
-    many times, read through them."""
+    ``candidates`` (statements of event ids, :func:`_told`, :func:`_weighing`): only those events, read
+    through them."""
     weights = {code.code: abs(code.goldstein) for code in ctx.ontology}
     weight = case(weights, value=query.column("code"), else_=0.0)
     clusters = schema.clusters.c
@@ -250,13 +310,12 @@ def _ranked_events(ctx: AnalysisContext, query: EventQuery, top: int,
     date = query.column("date")
     order = [query.column("modality") != "asserted", (weight * reports).desc(), outlets.desc(), date.is_(None),
              date.concat("~").desc(), schema.documents.c.seq, schema.events.c.seq]
-    if told is None:
+    if candidates is None:
         ranked = query.select_events()
     else:
-        sides, least = told
-        leads = select(clusters.lead).where(sides, clusters.reports >= least)
+        listed = candidates[0] if len(candidates) == 1 else union_all(*candidates)
         columns = [query.column(c.name).label(c.name) for c in schema.events.c]
-        ranked = select(*columns).select_from(joined()).where(schema.events.c.id.in_(leads),
+        ranked = select(*columns).select_from(joined()).where(schema.events.c.id.in_(listed),
                                                               *exact_conditions(query))
     return ranked.add_columns((weight * reports).label("score")).order_by(*order).limit(top)
 
@@ -282,36 +341,42 @@ def _rank(speaker_role: str | None, speaker_actor: str | None) -> int:
     return 1 if speaker_actor else 0
 
 
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
-
 
 def top_quotes(ctx: AnalysisContext, a: str, b: str, since: str | None, until: str | None,
                top: int = TOP) -> list[RankedQuote]:
     """The ``top`` quotes of one side mentioning the other in the span, by speaker rank and repetition;
     a quotation repeated in several documents is listed once (its first publication). Every quote is
-    weighed on a light row (:func:`dyad_quote_heads`): how often its words recur needs every quote's words,
-    so this is the one part of the summary that grows with the dyad. Only the ``top`` chosen are read as
-    rows with their evidence."""
-    heads = dyad_quote_heads(ctx, a, b)
+    weighed on a light row read from indexes (:func:`_keyed_quotes`): the same words are the same stored
+    key (``quotes.words_key``), so no quotation's text is read but the ``top`` chosen, read as rows with their
+    evidence. Which quotes belong to the dyad still needs every quote of either side, so this is the one part
+    of the summary that grows with the dyad."""
+    heads = _keyed_quotes(ctx, a, b)
     if since or until:
         heads = [head for head in heads if overlaps(head.published, since, until)]
-    repeated: dict[str, list[Any]] = {}  # the words -> [first quote, how many]
+    repeated: dict[int | None, list[Any]] = {}  # the words key -> [first quote, how many]
     for head in heads:
-        words = _words(head.text or "")
-        if words in repeated:
-            repeated[words][1] += 1
+        if head.words_key in repeated:
+            repeated[head.words_key][1] += 1
         else:
-            repeated[words] = [head, 1]
+            repeated[head.words_key] = [head, 1]
     ranked = ((_rank(first.speaker_role, first.speaker_actor), n, first) for first, n in repeated.values())
     chosen = heapq.nsmallest(top, ranked, key=lambda r: (-r[0], -r[1], r[2].published or "\x7f"))
     rows = quote_rows(ctx, schema.quotes.c.id.in_([head.id for _, _, head in chosen]), order=[schema.quotes.c.id],
                       limit=None)
     by_id = {row.id: row for row in rows}
     return [RankedQuote(by_id[head.id], rank, n) for rank, n, head in chosen]
+
+
+def _keyed_quotes(ctx: AnalysisContext, a: str, b: str) -> list[Any]:
+    """Every quote :func:`~dyadlens.analysis.dyad.dyad_quotes` lists, in its order (then by id: two quotes of one
+    sentence, one by each side, are otherwise in the order the plan met them), as a light row: id, words key,
+    speaker, role and publication date. Each side's quotes come from ``ix_quotes_speaker_words`` alone
+    (sentence, key, role), their documents' dates from ``ix_documents_id_head``."""
+    q, d = schema.quotes, schema.documents
+    return list(ctx.store.read(
+        select(q.c.id, q.c.words_key, q.c.speaker_actor, q.c.speaker_role, d.c.published)
+        .select_from(q.join(d, d.c.id == q.c.doc_id))
+        .where(d.c.duplicate_of.is_(None), _said(a, b)).order_by(*_quote_order(), q.c.id)))
 
 
 # --- what changed ---------------------------------------------------------------------------------------

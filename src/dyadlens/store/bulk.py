@@ -35,6 +35,7 @@ from dyadlens.store import schema
 from dyadlens.store.backend import IndexedSentence
 from dyadlens.store.corrections import apply_corrections
 from dyadlens.store.partitions import Partition
+from dyadlens.store.quote_words import keyed_quotes
 from dyadlens.store.store import Store, WriteResult
 
 D = schema.documents
@@ -109,9 +110,11 @@ def _write(store: Store, conn: Connection, partition: Partition, writing: list[d
     stale = clusters_of_documents(conn, replaced) if replaced else set()
     _delete_records(store, conn, replaced)
     _write_documents(conn, writing, stored, partition.pipeline)
-    wanted = set(ids)
+    texts = {doc["id"]: doc["text"] for doc in writing}
     for table_name, rows in partition.records.items():
-        _insert(conn, schema.metadata.tables[table_name], [row for row in rows if row["doc_id"] in wanted])
+        written = [row for row in rows if row["doc_id"] in texts]
+        _insert(conn, schema.metadata.tables[table_name],
+                keyed_quotes(written, texts) if table_name == schema.quotes.name else written)
     for doc_id in ids:
         apply_corrections(conn, doc_id)
     _index_sentences(store, conn, writing)

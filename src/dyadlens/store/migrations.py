@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Table, bindparam, column, inspect, select, table
+from sqlalchemy import Connection, Table, bindparam, column, func, inspect, select, table, update
 
 from dyadlens.errors import StoreError
 from dyadlens.store import actor_summaries, edge_summaries, schema, summaries
 from dyadlens.store.backend import Backend
+from dyadlens.store.quote_words import words_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +226,36 @@ def _page_indexes(conn: Connection, _backend: Backend) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
+#: Quotes keyed per page of the backfill of 0015.
+BACKFILL_PAGE = 10_000
+
+
+def _quote_words_key(conn: Connection, _backend: Backend) -> None:
+    """``quotes.words_key`` (:mod:`dyadlens.store.quote_words`), filled for the quotes already stored, and the
+    index of a side's quotes by sentence with their keys, which replaces the index of ``speaker_actor`` alone."""
+    _add_missing_columns(conn, schema.quotes, ("words_key",))
+    _backfill_words_keys(conn)
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_quotes_speaker_actor")
+    next(index for index in schema.quotes.indexes if index.name == "ix_quotes_speaker_words").create(
+        conn, checkfirst=True)
+
+
+def _backfill_words_keys(conn: Connection) -> None:
+    """Every quote's key from its quotation (the document's text between its offsets), a page of quotes at a
+    time in id order, so memory stays bounded whatever the store holds."""
+    q, d = schema.quotes, schema.documents
+    quotation = func.substr(d.c.text, q.c.start + 1, q.c.end - q.c.start)
+    page = select(q.c.id, quotation).join_from(q, d, d.c.id == q.c.doc_id).order_by(q.c.id).limit(BACKFILL_PAGE)
+    keyed = update(q).where(q.c.id == bindparam("quote_id")).values(words_key=bindparam("key"))
+    after: str | None = None
+    while True:
+        found = conn.execute(page if after is None else page.where(q.c.id > after)).all()
+        if not found:
+            return
+        conn.execute(keyed, [{"quote_id": row[0], "key": words_key(row[1] or "")} for row in found])
+        after = found[-1][0]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_record_tables", _create_tables),
     Migration("0002_sentence_search_index", _create_search_index),
@@ -240,6 +271,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0012_scale_indexes", _scale_indexes),
     Migration("0013_edge_summaries", _edge_summaries),
     Migration("0014_page_indexes", _page_indexes),
+    Migration("0015_quote_words_key", _quote_words_key),
 )
 
 

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -216,11 +217,16 @@ quotes = Table(
     *_span_record_columns(in_sentence=True),
     Column("kind", String, nullable=False),
     Column("speaker", String, index=True),
-    Column("speaker_actor", String, index=True),
+    Column("speaker_actor", String),
     Column("speaker_role", String),
     Column("speaker_start", Integer),
     Column("speaker_end", Integer),
     Column("cue", String),
+    Column("words_key", BigInteger),  # since 0015: the quotation's words hashed (store/quote_words.py)
+    # since 0015 (it replaces the index of speaker_actor alone): a side's quotes by sentence with what the
+    # brief ranks them by, so a dyad's quotes and their repetitions are read from the index alone
+    Index("ix_quotes_speaker_words", "speaker_actor", "doc_id", "sentence_index", "words_key", "start", "id",
+          "speaker_role"),
 )
 
 designations = Table(

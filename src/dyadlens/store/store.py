@@ -63,6 +63,7 @@ from dyadlens.store.queries import (
     not_rejected,
     placed_order,
 )
+from dyadlens.store.quote_words import keyed_quotes
 
 D = schema.documents
 
@@ -309,8 +310,11 @@ class Store:
             conn.execute(table.delete().where(table.c.doc_id == doc_id))
 
     def _insert_records(self, conn: Connection, records: DocumentRecords) -> None:
+        doc = records.document
         for attribute, (table, _cls) in RECORD_TYPES.items():
-            rows = record_rows(records.document.id, attribute, getattr(records, attribute))
+            rows = record_rows(doc.id, attribute, getattr(records, attribute))
+            if table is schema.quotes:
+                rows = keyed_quotes(rows, {doc.id: doc.text})
             if rows:
                 conn.execute(table.insert(), rows)
 
