@@ -3,10 +3,8 @@ hand-written corpus (SQLite and PostgreSQL): the same events in the same order, 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from html import unescape
@@ -24,6 +22,7 @@ from dyadlens.resources import Resources
 from dyadlens.store import EventQuery, open_store, schema
 from dyadlens.store.summaries import tally
 from dyadlens.web.app import WebApp
+from synthetic_store import synthetic_store
 from test_web_app import get
 
 
@@ -75,12 +74,7 @@ def test_top_events_ranked_in_sql_are_the_python_ranking(ctx: AnalysisContext, s
 
 def _synthetic_store(path: Path) -> str:
     """A small store from the benchmarks' generator: many dyads, clusters told 1-5 times, ties."""
-    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).parents[1] / "benchmarks/synthetic.py")
-    assert spec is not None and spec.loader is not None
-    synthetic = sys.modules.setdefault("synthetic", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(synthetic)
-    synthetic.generate(str(path), 400, seed=5, actors=25, chunk=200, progress=False)
-    return str(path)
+    return synthetic_store(path, 400, seed=5, actors=25)
 
 
 def test_top_events_ranked_in_sql_on_a_synthetic_store(tmp_path: Path, resources: Resources) -> None:

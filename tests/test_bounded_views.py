@@ -3,11 +3,8 @@ answers computed from every event (SQLite and PostgreSQL): the same rows in the 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,16 +17,12 @@ from dyadlens.analysis.overview import corpus_overview
 from dyadlens.analysis.timeline import dyad_timeline
 from dyadlens.resources import Resources
 from dyadlens.store import EventQuery, open_store, schema, summaries
+from synthetic_store import synthetic_store
 
 
 def _synthetic(target: str) -> str:
     """A small store from the benchmarks' generator: many dyads, busy ones, clusters, standing facts."""
-    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).parents[1] / "benchmarks/synthetic.py")
-    assert spec is not None and spec.loader is not None
-    synthetic = sys.modules.setdefault("synthetic", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(synthetic)
-    synthetic.generate(target, 300, seed=7, actors=20, chunk=150, progress=False)
-    return target
+    return synthetic_store(target, 300, seed=7, actors=20, chunk=150)
 
 
 @pytest.fixture(params=["corpus", "synthetic"])

@@ -6,12 +6,9 @@ first month, the last month from the ends of the months summary, the top quotes 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import itertools
-import sys
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,18 +26,14 @@ from dyadlens.store import EventQuery, open_store
 from dyadlens.store.quote_words import quotation_words
 from dyadlens.store.summaries import bypassed
 from postgres_server import STORE_BACKENDS, new_store_target
+from synthetic_store import synthetic_store
 
 PERIODS = [(None, None), ("2021", "2024-06"), ("2000-06", "2002-12")]
 
 
 def _synthetic(url: str) -> str:
     """The benchmarks' generator (many dyads, clusters told 1-5 times, ties) into a new store at ``url``."""
-    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).parents[1] / "benchmarks/synthetic.py")
-    assert spec is not None and spec.loader is not None
-    synthetic = sys.modules.setdefault("synthetic", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(synthetic)
-    synthetic.generate(url, 400, seed=5, actors=25, chunk=200, progress=False)
-    return url
+    return synthetic_store(url, 400, seed=5, actors=25)
 
 
 @pytest.fixture(scope="module", params=STORE_BACKENDS)

@@ -4,8 +4,6 @@ the status fold open."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from dyadlens.analysis.common import AnalysisContext
 from dyadlens.analysis.status import STATUS_SHOWN, dyad_status_page
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
+from synthetic_store import synthetic_store
 from test_bounded_reads import _dyads
 
 pytestmark = web_browser.pytestmark
@@ -44,11 +43,7 @@ def busy_dyad(tmp_path_factory: pytest.TempPathFactory, resources: Resources) ->
 
 
 def _synthetic(db: Path) -> None:
-    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).parents[1] / "benchmarks/synthetic.py")
-    assert spec is not None and spec.loader is not None
-    synthetic = sys.modules.setdefault("synthetic", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(synthetic)
-    synthetic.generate(str(db), 1000, seed=5, actors=4, chunk=200, progress=False)
+    synthetic_store(db, 1000, seed=5, actors=4)
 
 
 @pytest.fixture(scope="module")

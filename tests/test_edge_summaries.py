@@ -5,8 +5,6 @@ corrections."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +20,7 @@ from dyadlens.cli import main
 from dyadlens.resources import Resources
 from dyadlens.store import EventQuery, edge_summaries, open_store, schema, summaries
 from dyadlens.store.corrections import event_corrections, record_correction
+from synthetic_store import synthetic_store
 
 #: (since, until): whole years, partial years at one or both ends, a partial year alone, open ends, all time.
 PERIODS = [("2012", "2012"), ("2011-03", "2013-05"), ("2012-02", "2012-11"), ("2003-01", "2004-12"),
@@ -33,12 +32,7 @@ FILTERS = [(None, DEFAULT_MODALITIES, "events"), ((1,), DEFAULT_MODALITIES, "rep
 
 def _synthetic(target: str) -> str:
     """A small store from the benchmarks' generator: many dyads over many years, clusters, standing facts."""
-    spec = importlib.util.spec_from_file_location("synthetic", Path(__file__).parents[1] / "benchmarks/synthetic.py")
-    assert spec is not None and spec.loader is not None
-    synthetic = sys.modules.setdefault("synthetic", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(synthetic)
-    synthetic.generate(target, 300, seed=11, actors=20, chunk=150, progress=False)
-    return target
+    return synthetic_store(target, 300, seed=11, actors=20, chunk=150)
 
 
 @pytest.fixture(params=["corpus", "synthetic"])
