@@ -244,8 +244,9 @@ def actor_profile(ctx: AnalysisContext, actor_id: str, count: str = "events", li
         stored_name = titled or (actor.name if actor is not None else None)
         person = person_side(ctx, actor_id, entity, side_names(entity, stored_name), LISTED)
     by_person = actor is None  # a person the mentions name while resolving to whom it acts for
-    acts = EventQuery(actor=actor_id, count=check_count(count), standing=False)
     dense = actor_reads.density(ctx, actor_id, count)
+    # a sparse actor's clusters are few: listed through the indexes (PostgreSQL would otherwise scan them all)
+    acts = EventQuery(actor=actor_id, count=check_count(count), standing=False, sides_by_index=not dense.acts)
     shown = actor_reads.shown_acts(ctx, acts, limit, offset) if dense.acts and limit is not None else \
         ctx.store.shown_events(acts, limit=limit, offset=offset)
     named = _named(ctx, actor_id, by_person)
