@@ -76,8 +76,9 @@ def _paths(demo: Path, base: str) -> list[str]:
         if count == 0:
             paths.append(f"/{segment}{ASKED.get(segment, '')}")
             continue
-        kind = segment if count == 1 and segment in arguments else ("pair" if count == 2 else "actor")
-        paths.extend(f"/{segment}/" + "/".join(urllib.request.quote(a, safe="") for a in args)
+        kind = segment if count == 1 and segment in arguments else ("pair" if count in (2, 3) else "actor")
+        tail = "/sources" if count == 3 else ""  # the one route of three segments: a dyad's sources side by side
+        paths.extend(f"/{segment}/" + "/".join(urllib.request.quote(a, safe="") for a in args) + tail
                      for args in arguments[kind])
     return paths
 

@@ -175,7 +175,7 @@ def test_the_sources_command_lists_disputes_first_with_both_sentences(db_path: P
     assert "did not shell a Pakistan convoy" in result.output
 
 
-def test_the_dyad_page_shows_both_sides_of_a_dispute(db_path: Path, resources: Resources) -> None:
+def test_the_sources_page_shows_both_sides_of_a_dispute(db_path: Path, resources: Resources) -> None:
     shelled, _ = report("wire-0402", "2023-04-02", "Steppe Post", "Kazakhstan shelled a Pakistan depot on 1 April.",
                         "shelled", "195", "asserted", "2023-04-01")
     denied, _ = report("times-0403", "2023-04-03", "Valley Times",
@@ -183,7 +183,7 @@ def test_the_dyad_page_shows_both_sides_of_a_dispute(db_path: Path, resources: R
                        "2023-04-01")
     claims_of(db_path, resources, shelled, denied)
     with open_store(db_path) as store:
-        status, _, body = get(WebApp(store, resources.ontology, resources.kb), "/dyad/kazakhstan/pakistan")
+        status, _, body = get(WebApp(store, resources.ontology, resources.kb), "/dyad/kazakhstan/pakistan/sources")
     assert status == "200 OK"
     disagreeing = body[body.index('class="side-by-side disagreeing"'):]
     assert disagreeing.index("asserts") < disagreeing.index("Steppe Post") < disagreeing.index("denies")

@@ -12,6 +12,7 @@ import pytest
 from analysis_corpus import build_store
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, to_jsonable
 from dyadlens.analysis.dyad import dyad_brief
+from dyadlens.analysis.sources import SourcesLink
 from dyadlens.analysis.status import STATUS_SHOWN
 from dyadlens.resources import Resources
 from dyadlens.store import open_store
@@ -71,7 +72,8 @@ def test_json_twin_is_the_analysis_payload(app: WebApp, store_path: Path, resour
     try:
         expected = to_jsonable(
             dyad_brief(AnalysisContext(store, resources.ontology, resources.kb), "russia", "taliban", limit=PAGE_SIZE,
-                       status_limit=STATUS_SHOWN)
+                       status_limit=STATUS_SHOWN,
+                       sources_at=SourcesLink("/dyad/russia/taliban/sources", "/api/dyad/russia/taliban/sources"))
         )
     finally:
         store.close()
@@ -86,7 +88,7 @@ def test_dyad_page_links_chart_points_to_event_rows_and_rows_to_sentences(app: W
             assert f'href="#ev-{event["id"]}"' in body
         assert f'id="ev-{event["id"]}"' in body
         assert f'/doc/{event["doc_id"]}?event={event["id"]}#ev-{event["id"]}' in body
-    assert "Sources disagree" in body
+    assert "Sources disagree" in get(app, "/dyad/Russia/Taliban/sources")[2]
 
 
 def test_document_page_highlights_the_chosen_event_sentence(app: WebApp) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, QuoteRow, Window
 from dyadlens.analysis.series import Series, dyad_series
 from dyadlens.analysis.shown_rows import quote_rows
-from dyadlens.analysis.sources import SourcesView, sources_side_by_side
+from dyadlens.analysis.sources import SourcesLink, SourcesView, sources_side_by_side
 from dyadlens.analysis.status import StatusEntry, dyad_status, dyad_status_page
 from dyadlens.analysis.timeline import Timeline, dyad_timeline
 from dyadlens.store import schema
@@ -36,7 +36,7 @@ class DyadBrief:
     series: Series
     status: list[StatusEntry]
     quotes: list[QuoteRow]
-    sources: SourcesView
+    sources: SourcesView | SourcesLink  # the claims, or where they are read on their own
     status_window: Window | None = None  # which of the steps ``status`` holds (None: every one)
 
 
@@ -54,13 +54,16 @@ def dyad_brief(
     series_ids: bool = False,
     status_limit: int | None = None,
     status_offset: int = 0,
+    sources_at: SourcesLink | None = None,
 ) -> DyadBrief:
     """Timeline (all modalities; ``limit`` rows from ``offset``), series (``modalities``), status, key
     quotes and sources; the timeline and the series count real events (``count="events"``) or every
     report (``"reports"``); ``since``/``until`` narrow the timeline and the series to a period;
     ``series_ids``: each period's first event ids too (a static report links its bars to them);
     ``status_limit``: that many status steps from ``status_offset``, the current first, then the latest
-    (:func:`~dyadlens.analysis.status.dyad_status_page`), else every step in track order."""
+    (:func:`~dyadlens.analysis.status.dyad_status_page`), else every step in track order; ``sources_at``: the
+    sources side by side are not read but said to be there (:func:`dyad_sources`: their own page), else the
+    first :data:`CLAIMS_LISTED` claims are read."""
     ctx.load_names([a, b])  # the KB's names: no look-up through every document naming a frequent actor
     if status_limit is None:
         status, status_window = dyad_status(ctx, a, b), None
@@ -76,9 +79,15 @@ def dyad_brief(
                            with_ids=series_ids),
         status=status,
         quotes=dyad_quotes(ctx, a, b),
-        sources=sources_side_by_side(ctx, a, b, limit=CLAIMS_LISTED, shown=SHOWN_PER_CLAIM),
+        sources=dyad_sources(ctx, a, b) if sources_at is None else sources_at,
         status_window=status_window,
     )
+
+
+def dyad_sources(ctx: AnalysisContext, a: str, b: str, offset: int = 0) -> SourcesView:
+    """The dyad's claims, disputed first: :data:`CLAIMS_LISTED` from ``offset``, each with its first
+    :data:`SHOWN_PER_CLAIM` reports and disagreements and its totals."""
+    return sources_side_by_side(ctx, a, b, limit=CLAIMS_LISTED, offset=offset, shown=SHOWN_PER_CLAIM)
 
 
 def dyad_quotes(ctx: AnalysisContext, a: str, b: str, limit: int | None = QUOTES_LISTED) -> list[QuoteRow]:

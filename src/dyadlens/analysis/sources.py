@@ -44,11 +44,11 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from dyadlens.analysis.common import AnalysisContext, EventRow, Window, check_window
 from dyadlens.errors import DyadlensError
@@ -110,6 +110,15 @@ class SourcesView:
     code: str | None
     claims: list[Claim]
     window: Window | None = None  # which claims, of how many
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesLink:
+    """Where a page's sources side by side are, for a page that does not carry them (the dyad page reads its
+    claims only when its folded section is opened): the page of claims and its JSON twin."""
+
+    url: str
+    api: str
 
 
 class Told(NamedTuple):
@@ -270,12 +279,21 @@ def _told(ctx: AnalysisContext, query: EventQuery) -> list[Told]:
 def _claim_reports(conn: Connection, key: tuple[str | None, str | None, str], codes: set[str]) -> list[Told]:
     """The reports of one claim of a dyad (its sides, and the codes it holds), in the view's order: what
     ``EventQuery(between=...)`` matches of it (not rejected, not of a duplicate document), read as ranges of
-    the (code, source, target) index, not through every report of the dyad."""
+    the (code, source, target) index, not through every report of the dyad, and sorted by the database."""
     source, target, _ = key
     found = (select(*TOLD_COLUMNS).select_from(E.join(D, D.c.id == E.c.doc_id))
              .where(E.c.code.in_(sorted(codes)), E.c.source == source, E.c.target == target, not_rejected(),
-                    D.c.duplicate_of.is_(None)))
-    return sorted(map(Told._make, conn.execute(found).all()), key=_sort_key)
+                    D.c.duplicate_of.is_(None))
+             .order_by(*_sort_order()))
+    return list(map(Told._make, conn.execute(found).all()))
+
+
+def _sort_order() -> list[ColumnElement[Any]]:
+    """:func:`_sort_key` in SQL, for the database to sort a busy claim's reports (63,000 at 10M events) faster
+    than a key function called per report. Both backends compare text by code point, as Python does (a
+    PostgreSQL store must have a ``C`` collation: :mod:`dyadlens.store.postgres`); an empty date counts as none."""
+    placed = func.coalesce(func.nullif(E.c.date, ""), D.c.published)
+    return [placed.is_(None), placed, E.c.doc_id, E.c.start, E.c.id]
 
 
 def _weigh(key: tuple[str | None, str | None, str], reports: list[Told], shown: int | None) -> _Weighed:

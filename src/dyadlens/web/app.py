@@ -1,6 +1,7 @@
 """A small read-only WSGI application over the store (standard library + Jinja2).
 
-URLs: ``/`` overview, ``/actor/<id>``, ``/dyad/<a>/<b>``, ``/network``,
+URLs: ``/`` overview, ``/actor/<id>``, ``/dyad/<a>/<b>`` (its sources side by side at
+``/dyad/<a>/<b>/sources``), ``/network``,
 ``/doc/<id>``, ``/search``; the same paths under ``/api/`` (or any page with
 ``?format=json``) return the page's payload as JSON. ``/static/<file>`` serves
 the bundled CSS and JavaScript. Nothing is written to the store, unless the app
@@ -26,7 +27,7 @@ from dyadlens.errors import DyadlensError
 from dyadlens.web.hosts import LOCAL_ONLY, HostPolicy
 from dyadlens.web.links import WebLinks
 from dyadlens.web.rendering import template_environment
-from dyadlens.web.views import ROUTES, Page
+from dyadlens.web.views import ROUTES, Page, PageNotFound
 from dyadlens.web.write import CORRECT_PATH, WriteRefused, WriteSession, back_to, correct_from_form, read_form
 
 StartResponse = Callable[..., Any]
@@ -127,7 +128,7 @@ class WebApp:
         ctx = AnalysisContext(self.store, self.ontology, self.kb)
         try:
             page = view(ctx, args, query)
-        except (UnknownActorError, UnknownDocumentError, UnknownEventError) as error:
+        except (UnknownActorError, UnknownDocumentError, UnknownEventError, PageNotFound) as error:
             return self._error(start_response, "404 Not Found", str(error), as_json)
         except (DyadlensError, ValueError) as error:
             return self._error(start_response, "400 Bad Request", str(error), as_json)

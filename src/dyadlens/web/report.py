@@ -20,6 +20,7 @@ from dyadlens import __version__
 from dyadlens.analysis.brief import BriefSummary, brief_summary
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, Evidence
 from dyadlens.analysis.dyad import DyadBrief, dyad_brief
+from dyadlens.analysis.sources import SourcesView
 from dyadlens.model import Document
 from dyadlens.web.charts import series_svg, timeline_svg
 from dyadlens.web.links import ReportLinks
@@ -40,11 +41,17 @@ def _evidence_items(brief: DyadBrief, summary: BriefSummary) -> list[Evidence]:
     spans = [e.evidence for e in brief.timeline.events] + [q.evidence for q in brief.quotes]
     spans += [r.row.evidence for r in summary.events] + [r.row.evidence for r in summary.quotes]
     spans += [s.evidence for s in summary.state_track]
-    spans += [r.evidence for c in brief.sources.claims for r in c.reports]
+    spans += [r.evidence for c in _sources(brief).claims for r in c.reports]
     spans += [b.evidence for s in brief.status for b in s.backing]
     for evidence in spans:
         items.setdefault((evidence.doc_id, evidence.start, evidence.end), evidence)
     return sorted(items.values(), key=lambda e: (e.doc_id, e.start))
+
+
+def _sources(brief: DyadBrief) -> SourcesView:
+    """The report's sources side by side: read with the brief (the file is offline: it links to no page)."""
+    assert isinstance(brief.sources, SourcesView), "the report reads its sources side by side with the brief"
+    return brief.sources
 
 
 def render_report(ctx: AnalysisContext, a: str, b: str, by: str = "month",

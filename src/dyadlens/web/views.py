@@ -21,7 +21,7 @@ from dyadlens.analysis.actors import AmbiguousActorError
 from dyadlens.analysis.brief import Brief, brief_summary
 from dyadlens.analysis.common import PAGE_SIZE, AnalysisContext, Window, check_modalities
 from dyadlens.analysis.document import document_view
-from dyadlens.analysis.dyad import dyad_brief
+from dyadlens.analysis.dyad import CLAIMS_LISTED, dyad_brief, dyad_sources
 from dyadlens.analysis.explorer import EXPLORER_PAGE, ExplorerFilters, event_page, events_csv, explore_events
 from dyadlens.analysis.explorers import actors, designations, documents, quotes
 from dyadlens.analysis.explorers.base import Listing
@@ -30,11 +30,13 @@ from dyadlens.analysis.overview import corpus_overview
 from dyadlens.analysis.places_map import event_map
 from dyadlens.analysis.profile import MENTIONS_PAGE, Profile, actor_profile
 from dyadlens.analysis.search import SearchView, search_csv, search_sentences
+from dyadlens.analysis.sources import SourcesLink
 from dyadlens.analysis.status import STATUS_SHOWN
 from dyadlens.errors import DyadlensError
 from dyadlens.store import check_count
 from dyadlens.web.charts import series_svg, timeline_svg
 from dyadlens.web.highlight import document_blocks
+from dyadlens.web.links import WebLinks
 from dyadlens.web.map_chart import map_svg
 
 Query = dict[str, list[str]]
@@ -49,6 +51,10 @@ class Page:
 
 
 View = Callable[[AnalysisContext, list[str], Query], Page]
+
+
+class PageNotFound(DyadlensError):
+    """A path that names no page, though its first segment and length match one (``/dyad/A/B/nothing``)."""
 
 
 def _one(query: Query, name: str, default: str | None = None) -> str | None:
@@ -143,13 +149,38 @@ def _status_pager(window: Window | None, query: Query) -> dict[str, str | None] 
             "next": link(window.offset + window.limit) if window.has_next else None}
 
 
+#: The query parameters of a dyad page that are its own page's place, not a filter: left out of its other links.
+DYAD_PLACES = ("page", "status_offset", "format")
+
+
+def _dyad_filters(query: Query) -> list[tuple[str, str]]:
+    """The dyad page's filters (period, series, modality, count), in the order given."""
+    return [(name, value) for name, values in query.items() if name not in DYAD_PLACES for value in values]
+
+
+def _dyad_url(a: str, b: str, query: Query, tail: str = "") -> str:
+    """``/dyad/A/B`` + ``tail`` with the dyad page's filters."""
+    kept = urlencode(_dyad_filters(query))
+    return f"{WebLinks().dyad(a, b)}{tail}" + (f"?{kept}" if kept else "")
+
+
+def _sources_link(a: str, b: str, query: Query) -> SourcesLink:
+    """Where the dyad's sources side by side are: ``/dyad/A/B/sources`` and its JSON twin, the filters kept
+    (so that its link back to the dyad page returns to the same view)."""
+    url = _dyad_url(a, b, query, "/sources")
+    return SourcesLink(url=url, api=f"/api{url}")
+
+
 def dyad_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    """``/dyad/A/B``: the dyad's charts, status, key quotes and events; its sources side by side are a page of
+    their own (:func:`dyad_sources_page`), which the folded section links to and loads when it is opened."""
     a, b = ctx.resolve_actor(args[0]), ctx.resolve_actor(args[1])
     modalities = check_modalities(query.get("modality") or ["asserted"])
     brief = dyad_brief(ctx, a, b, by=_one(query, "by", "month") or "month", modalities=modalities,
                        count=_count(query), limit=PAGE_SIZE, offset=_offset(query, PAGE_SIZE),
                        since=_one(query, "since"), until=_one(query, "until"),
-                       status_limit=STATUS_SHOWN, status_offset=_status_offset(query))
+                       status_limit=STATUS_SHOWN, status_offset=_status_offset(query),
+                       sources_at=_sources_link(a, b, query))
     title = f"{brief.a_name} – {brief.b_name}"
     acts = [e for e in brief.timeline.events if e.kind == "event"]
     extras = {
@@ -159,6 +190,20 @@ def dyad_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
         "status_pager": _status_pager(brief.status_window, query),
     }
     return Page("dyad.html", title, brief, extras)
+
+
+def dyad_sources_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
+    """``/dyad/A/B/sources``: the dyad's sources side by side, :data:`CLAIMS_LISTED` claims a page
+    (``?page=N``), disputed first. The sources weigh every report of the dyad, whatever the dyad page's
+    filters; those are kept in the link back to it."""
+    if args[2] != "sources":
+        raise PageNotFound(f"no page at /dyad/{'/'.join(args)}")
+    a, b = ctx.resolve_actor(args[0]), ctx.resolve_actor(args[1])
+    ctx.load_names([a, b])  # the KB's names: no look-up through every document naming a frequent actor
+    view = dyad_sources(ctx, a, b, offset=_offset(query, CLAIMS_LISTED))
+    names = (ctx.actor_name(a) or a, ctx.actor_name(b) or b)
+    extras = {"pager": pager(view.window, query), "names": names, "dyad_url": _dyad_url(a, b, query)}
+    return Page("sources.html", f"Sources side by side: {names[0]} – {names[1]}", view, extras)
 
 
 def brief_page(ctx: AnalysisContext, args: list[str], query: Query) -> Page:
@@ -337,6 +382,7 @@ ROUTES: Mapping[tuple[str, int], View] = MappingProxyType({
     ("overview", 0): overview_page,
     ("actor", 1): actor_page,
     ("dyad", 2): dyad_page,
+    ("dyad", 3): dyad_sources_page,
     ("brief", 2): brief_page,
     ("network", 0): network_page,
     ("doc", 1): document_page,

@@ -261,3 +261,50 @@
     document.querySelectorAll("svg.timeline-chart").forEach(initTimeline);
   });
 })();
+
+// A folded section that is a page of its own (the dyad page's sources side by side: <details data-load=URL>)
+// loads that page's #claims into itself the first time it is opened; its links still lead to the page.
+(function () {
+  "use strict";
+
+  function load(details) {
+    var url = new URL(details.getAttribute("data-load"), window.location.href);
+    details.setAttribute("data-loading", "");
+    fetch(url.href, { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " " + response.statusText); }
+        return response.text();
+      })
+      .then(function (html) {
+        var found = new DOMParser().parseFromString(html, "text/html").getElementById("claims");
+        if (!found) { throw new Error("no claims in the answer"); }
+        found.querySelectorAll("a[href]").forEach(function (a) {
+          a.setAttribute("href", new URL(a.getAttribute("href"), url).href.replace(window.location.origin, ""));
+        });
+        details.appendChild(document.importNode(found, true));
+        details.setAttribute("data-loaded", "");
+      })
+      .catch(function (error) {
+        var note = document.createElement("p");
+        note.className = "muted load-failed";
+        note.textContent = "Could not load them here (" + error.message + "); follow the link above.";
+        details.appendChild(note);
+        details.removeAttribute("data-load-started");
+      })
+      .finally(function () { details.removeAttribute("data-loading"); });
+  }
+
+  function opened(event) {
+    var details = event.target;
+    if (!details.open || details.hasAttribute("data-load-started")) { return; }
+    details.setAttribute("data-load-started", "");
+    load(details);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("details[data-load]").forEach(function (details) {
+      details.addEventListener("toggle", opened);
+      if (details.open) { opened({ target: details }); }
+    });
+  });
+})();
