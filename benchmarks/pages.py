@@ -38,6 +38,8 @@ def page_paths(a: str, b: str, person: str, document: str, year: str) -> dict[st
     return {
         f"/dyad/{a}/{b}": f"/dyad/{a}/{b}",
         f"/api/dyad/{a}/{b}": f"/api/dyad/{a}/{b}",
+        f"/dyad/{a}/{b}/sources": f"/dyad/{a}/{b}/sources",
+        f"/api/dyad/{a}/{b}/sources": f"/api/dyad/{a}/{b}/sources",
         f"/dyad/{a}/{b}?since={year}&until={year}": f"/dyad/{a}/{b}?since={year}&until={year}",
         f"/actor/{a}": f"/actor/{a}",
         f"/api/actor/{a}": f"/api/actor/{a}",
