@@ -142,3 +142,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     from postgres_server import new_store_target
 
     return new_store_target(request, tmp_path, "test.db")
+
+
+@pytest.fixture()
+def corpus_ctx(store_url: str, resources: Resources) -> Iterator[Any]:
+    """The hand-written corpus (``analysis_corpus.build_store``) in a new store of each backend, as an analysis
+    context with the shipped ontology and KB."""
+    from analysis_corpus import build_store
+    from dyadlens.analysis.common import AnalysisContext
+    from dyadlens.store import open_store
+
+    store = open_store(build_store(store_url))
+    yield AnalysisContext(store, resources.ontology, resources.kb)
+    store.close()

@@ -32,10 +32,8 @@ Q, M, D = schema.quotes, schema.mentions, schema.documents
 
 
 @pytest.fixture()
-def ctx(store_url: str, resources: Resources) -> Iterator[AnalysisContext]:
-    store = open_store(build_store(store_url))
-    yield AnalysisContext(store, resources.ontology, resources.kb)
-    store.close()
+def ctx(corpus_ctx: AnalysisContext) -> AnalysisContext:
+    return corpus_ctx
 
 
 @pytest.fixture()

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import or_, select
 
-from analysis_corpus import build_store
 from dyadlens.analysis import actor_status, profile, status
 from dyadlens.analysis.common import AnalysisContext
 from dyadlens.analysis.shown_rows import designation_rows
@@ -23,10 +22,8 @@ G = schema.designations
 
 
 @pytest.fixture()
-def ctx(store_url: str, resources: Resources) -> Iterator[AnalysisContext]:
-    store = open_store(build_store(store_url))
-    yield AnalysisContext(store, resources.ontology, resources.kb)
-    store.close()
+def ctx(corpus_ctx: AnalysisContext) -> AnalysisContext:
+    return corpus_ctx
 
 
 @pytest.fixture()

@@ -11,7 +11,6 @@ from fractions import Fraction
 
 import pytest
 
-from analysis_corpus import build_store
 from dyadlens.analysis.brief import RankedQuote, brief_summary, speaker_rank, top_quotes
 from dyadlens.analysis.common import DEFAULT_MODALITIES, AnalysisContext, QuoteRow, weigh
 from dyadlens.analysis.dyad import dyad_quotes
@@ -26,10 +25,8 @@ from test_bounded_reads import _dyads, _synthetic_store
 
 
 @pytest.fixture()
-def ctx(store_url: str, resources: Resources) -> Iterator[AnalysisContext]:
-    store = open_store(build_store(store_url))
-    yield AnalysisContext(store, resources.ontology, resources.kb)
-    store.close()
+def ctx(corpus_ctx: AnalysisContext) -> AnalysisContext:
+    return corpus_ctx
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from analysis_corpus import build_store
 from dyadlens.analysis import dyad, timeline
 from dyadlens.analysis.common import AnalysisContext
 from dyadlens.analysis.shown_rows import quote_rows
@@ -24,10 +23,8 @@ from test_web_app import get
 
 
 @pytest.fixture()
-def ctx(store_url: str, resources: Resources) -> Iterator[AnalysisContext]:
-    store = open_store(build_store(store_url))
-    yield AnalysisContext(store, resources.ontology, resources.kb)
-    store.close()
+def ctx(corpus_ctx: AnalysisContext) -> AnalysisContext:
+    return corpus_ctx
 
 
 @pytest.fixture(scope="module")
